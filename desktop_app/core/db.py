@@ -1,0 +1,90 @@
+"""SQLite connections and schema migrations.
+
+Every connection gets WAL, synchronous=FULL (a power cut must not roll back a committed entry),
+foreign keys and a busy timeout. Migrations are an ordered list of SQL files; the schema version is
+SQLite's `user_version`. Each migration runs in one transaction together with its version bump.
+"""
+
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000")
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def migration_files() -> list[tuple[int, str, str]]:
+    """(version, name, sql) in order; the version is the file's numeric prefix."""
+    folder = resources.files("desktop_app.core") / "migrations"
+    found = []
+    for item in folder.iterdir():
+        if item.name.endswith(".sql"):
+            found.append((int(item.name.split("_", 1)[0]), item.name, item.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+LATEST_VERSION = migration_files()[-1][0]
+
+
+def apply_pragmas(conn: sqlite3.Connection) -> None:
+    for pragma in PRAGMAS:
+        conn.execute(f"PRAGMA {pragma}")
+
+
+def connect_raw(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the workspace pragmas (used by checks, backups, fast readers)."""
+    if readonly:
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout=5000")
+        return conn
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    apply_pragmas(conn)
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, *, on_step=None) -> list[str]:
+    """Apply every migration newer than the database; returns the names applied."""
+    applied = []
+    current = schema_version(conn)
+    for version, name, sql in migration_files():
+        if version <= current:
+            continue
+        if on_step:
+            on_step(version, name)
+        try:
+            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
+        except Exception:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def make_engine(path: Path, *, immediate: bool) -> Engine:
+    """An SQLAlchemy engine on the workspace database.
+
+    Writers open transactions with BEGIN IMMEDIATE so voucher numbers are taken under the write lock
+    (gapless numbering even with a second process); readers use a deferred BEGIN.
+    """
+    engine = create_engine(
+        f"sqlite:///{path.as_posix()}", connect_args={"check_same_thread": False, "timeout": 5}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own is unreliable)
+        apply_pragmas(dbapi_conn)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

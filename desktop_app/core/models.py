@@ -1,0 +1,193 @@
+"""Tables. Every record is sync-ready: UUID, owning office, UTC times, version, tombstone.
+
+The schema itself is created by the ordered SQL migrations in `migrations/`; a test checks that the
+migrated schema matches these models column for column.
+"""
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utc_now() -> str:
+    """UTC timestamps as ISO text with a Z, identical on every office PC."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Record(SQLModel):
+    """Columns every synced record carries. `version` and `updated_at` move on every change
+    (set by the change journal, see journal.py); `deleted` is a tombstone, rows are never removed."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    office_id: str = Field(default="", index=True)
+    created_at: str = Field(default_factory=utc_now)
+    updated_at: str = Field(default_factory=utc_now)
+    version: int = 1
+    deleted: bool = False
+
+
+class Office(Record, table=True):
+    name: str
+    level: str  # 乡镇/街道 | 村/社区 | 县级慈善会
+    division_code: str
+    code_year: int
+    association_name: str
+    is_local: bool = False  # the office this workspace belongs to
+
+
+class Project(Record, table=True):
+    name: str
+    goals: str = ""  # 项目主要内容和绩效目标
+    start_date: date
+    end_date: date
+    budget_fen: int = 0
+    completion: str = ""  # 项目完成情况 (free text; the figures are computed from the ledger)
+    status: str = "进行中"  # 进行中 | 已完成 | 已终止
+
+
+class ProjectLeader(Record, table=True):
+    project_id: str = Field(foreign_key="project.id", index=True)
+    name: str
+    role: str = ""  # e.g. 万源市慈善会秘书长
+    phone: str = ""  # official phone, public in notices
+    position: int = 0
+
+
+class Site(Record, table=True):
+    project_id: str = Field(foreign_key="project.id", index=True)
+    name: str
+    division_code: str = ""
+    position: int = 0
+
+
+class BudgetLine(Record, table=True):
+    project_id: str = Field(foreign_key="project.id", index=True)
+    category: str
+    amount_fen: int
+
+
+class Fund(Record, table=True):
+    name: str
+    project_id: str | None = Field(default=None, foreign_key="project.id")
+    association_name: str = ""
+    agreement_no: str = ""
+    agreement_date: date | None = None
+    purpose: str = ""
+    status: str = "运行中"  # 筹备中 | 运行中 | 已终止
+    # Head of the posted-entry hash chain: removing the newest entry is detected too.
+    chain_length: int = 0
+    chain_head: str = ""
+
+
+class CommitteeMember(Record, table=True):
+    fund_id: str = Field(foreign_key="fund.id", index=True)
+    name: str
+    role: str = ""  # 主任 / 委员 / 监督员 …
+    is_supervisor: bool = False
+
+
+class Category(Record, table=True):
+    """Business categories (阵地建设, 活动开展 …): data, editable in 设置."""
+
+    name: str
+    kind: str = "expense"  # expense | income
+    position: int = 0
+    active: bool = True
+
+
+class LedgerEntry(Record, table=True):
+    __tablename__ = "ledger_entry"
+
+    fund_id: str = Field(foreign_key="fund.id", index=True)
+    entry_date: date = Field(index=True)
+    entry_type: str  # donation | allocation | expense | reversal
+    flow: str  # in | out — a reversal takes the flow of what it reverses with a negative amount
+    amount_fen: int  # negative only on reversals (红字)
+    summary: str = ""
+    category: str = ""
+    expense_class: str = ""  # 慈善活动支出 | 管理费用 | 筹资费用 | 其他
+    restriction: str = ""  # donations: the donor's restriction; expenses: the restricted purpose charged
+    counterparty_name: str = ""
+    counterparty_kind: str = ""  # 个人 | 企业 | 社会组织 | 政府机关 | 村(社区)
+    anonymous: bool = False
+    publish_consent: bool = False
+    counterparty_contact: str = ""  # private; never printed
+    payment_method: str = ""
+    receipt_code: str = ""  # association's 公益事业捐赠票据 code and number
+    receipt_no: str = ""
+    status: str = "draft"  # draft | posted
+    voucher_year: int | None = None
+    voucher_seq: int | None = None
+    posted_at: str | None = None
+    reverses_id: str | None = Field(default=None, foreign_key="ledger_entry.id")
+    reversal_reason: str = ""
+    override_reason: str = ""  # recorded when a balance/restriction rule was explicitly overridden
+    batch_id: str | None = Field(default=None, foreign_key="entry_batch.id")
+    chain_seq: int | None = None
+    chain_hash: str | None = None
+
+
+class EntryBatch(Record, table=True):
+    """A paper list (慈善一日捐) typed in as one batch with a declared count and total."""
+
+    __tablename__ = "entry_batch"
+
+    fund_id: str = Field(foreign_key="fund.id")
+    title: str
+    declared_count: int
+    declared_total_fen: int
+
+
+class Attachment(Record, table=True):
+    """A file kept content-addressed under attachments/ab/<sha256>."""
+
+    sha256: str = Field(index=True)
+    original_name: str
+    size: int
+
+
+class EntryAttachment(Record, table=True):
+    __tablename__ = "entry_attachment"
+
+    entry_id: str = Field(foreign_key="ledger_entry.id", index=True)
+    attachment_id: str = Field(foreign_key="attachment.id")
+
+
+class ClosedMonth(Record, table=True):
+    __tablename__ = "closed_month"
+
+    fund_id: str = Field(foreign_key="fund.id", index=True)
+    month: str  # YYYY-MM
+
+
+class Setting(Record, table=True):
+    key: str = Field(index=True)
+    value: str  # JSON
+
+
+class ChangeJournal(SQLModel, table=True):
+    """Every change, in order: what the sync package will carry to the county."""
+
+    __tablename__ = "change_journal"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    table_name: str
+    record_id: str = Field(index=True)
+    op: str  # insert | update | delete (tombstone)
+    version: int
+    office_id: str
+    changed_at: str
+    payload: str  # JSON of the record after the change
+
+
+ENTRY_TYPES = {"donation": "捐赠收入", "allocation": "拨入", "expense": "支出", "reversal": "红字冲销"}
+EXPENSE_CLASSES = ("慈善活动支出", "管理费用", "筹资费用", "其他")
+COUNTERPARTY_KINDS = ("个人", "企业", "社会组织", "政府机关", "村(社区)")
+PAYMENT_METHODS = ("银行转账", "现金", "微信", "支付宝", "其他")
+DEFAULT_EXPENSE_CATEGORIES = ("阵地建设", "活动开展", "培训", "慰问帮扶", "宣传", "调研", "办公", "其他")
+DEFAULT_INCOME_CATEGORIES = ("项目拨款", "慈善会拨付", "个人捐赠", "企业捐赠", "慈善一日捐", "其他收入")

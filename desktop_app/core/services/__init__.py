@@ -1,0 +1,1 @@
+"""One named operation per user command; each runs in one transaction and returns what changed."""

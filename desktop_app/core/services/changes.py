@@ -1,0 +1,19 @@
+"""What an operation changed, so each screen refreshes only what it shows (cf. Anki's OpChanges)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Changes:
+    ledger: bool = False
+    funds: bool = False
+    projects: bool = False
+    settings: bool = False
+    backups: bool = False
+    everything: bool = False  # a restore replaced the data
+
+    def touches(self, *names: str) -> bool:
+        return self.everything or any(getattr(self, n) for n in names)
+
+
+LEDGER = Changes(ledger=True, funds=True)

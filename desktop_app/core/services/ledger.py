@@ -1,0 +1,440 @@
+"""The fund sub-ledger: drafts, posting, reversal (红字冲销), closed months, paper-list batches.
+
+Rules kept here and nowhere else:
+- drafts are editable; posted entries are never edited or deleted — a reversal corrects them;
+- posting assigns the next voucher number of the fund and year (gapless) and links the hash chain;
+- an expense needs an attachment before posting (unless the setting relaxes it);
+- nothing posts into a closed month;
+- restricted money is spent only on its purpose, and no bucket goes below zero, unless an explicit
+  override reason is given, which is recorded on the entry (and covered by its hash).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from desktop_app.core import chain
+from desktop_app.core.errors import NeedsOverride, UserError
+from desktop_app.core.models import (
+    COUNTERPARTY_KINDS,
+    ENTRY_TYPES,
+    EXPENSE_CLASSES,
+    ClosedMonth,
+    EntryAttachment,
+    EntryBatch,
+    Fund,
+    LedgerEntry,
+    utc_now,
+)
+from desktop_app.core.money import format_yuan, from_fen, to_fen
+from desktop_app.core.services.office import list_categories
+from desktop_app.core.services.settings import get_setting
+
+INCOME_TYPES = ("donation", "allocation")
+
+
+@dataclass
+class EntryInput:
+    """What the entry dialog, the CLI and the batch mode hand to the ledger."""
+
+    fund_id: str
+    entry_date: date
+    entry_type: str
+    amount: Decimal
+    summary: str
+    category: str = ""
+    expense_class: str = ""
+    restriction: str = ""
+    counterparty_name: str = ""
+    counterparty_kind: str = ""
+    anonymous: bool = False
+    publish_consent: bool = False
+    counterparty_contact: str = ""
+    payment_method: str = ""
+    receipt_code: str = ""
+    receipt_no: str = ""
+    attachments: list[Path] = field(default_factory=list)
+
+
+def voucher_text(entry: LedgerEntry) -> str:
+    return "" if entry.voucher_seq is None else f"{entry.voucher_year}-{entry.voucher_seq:04d}"
+
+
+# ------------------------------------------------------------------ validation
+
+
+def _validate(session: Session, data: EntryInput) -> None:
+    if data.entry_type not in INCOME_TYPES + ("expense",):
+        raise UserError(f"类型“{data.entry_type}”不对，应为 donation（捐赠）、allocation（拨入）或 expense（支出）。")
+    if data.amount <= 0:
+        raise UserError("金额必须大于 0。要更正已记账的分录，请用“红字冲销”。")
+    if not (data.summary or "").strip():
+        raise UserError("请填写摘要，说明这笔钱的来龙去脉，例如“购置慈善阵地桌椅”。")
+    fund = session.get(Fund, data.fund_id)
+    if fund is None or fund.deleted:
+        raise UserError("请选择社区基金。")
+    kind = "expense" if data.entry_type == "expense" else "income"
+    names = [c.name for c in list_categories(session, kind)]
+    if data.category and data.category not in names:
+        raise UserError(f"业务类别“{data.category}”不在{'支出' if kind == 'expense' else '收入'}类别表里。"
+                        f"可选：{'、'.join(names)}。如需新类别，请到“设置 › 类别”添加。")
+    if data.entry_type == "expense" and data.expense_class and data.expense_class not in EXPENSE_CLASSES:
+        raise UserError(f"支出性质“{data.expense_class}”不对，应为：{'、'.join(EXPENSE_CLASSES)}。")
+    if data.counterparty_kind and data.counterparty_kind not in COUNTERPARTY_KINDS:
+        raise UserError(f"对方类型“{data.counterparty_kind}”不对，应为：{'、'.join(COUNTERPARTY_KINDS)}。")
+    for path in data.attachments:
+        p = Path(path)
+        if not p.is_file():
+            raise UserError(f"找不到附件“{p}”。请检查文件是否存在、路径是否写对。")
+        try:
+            with open(p, "rb") as handle:
+                handle.read(1)
+        except OSError as exc:
+            raise UserError(f"无法读取附件“{p.name}”：{exc.strerror}。请确认文件没有被占用并有读取权限。") from exc
+
+
+def _apply(entry: LedgerEntry, data: EntryInput) -> None:
+    entry.fund_id = data.fund_id
+    entry.entry_date = data.entry_date
+    entry.entry_type = data.entry_type
+    entry.flow = "out" if data.entry_type == "expense" else "in"
+    entry.amount_fen = to_fen(data.amount)
+    entry.summary = data.summary.strip()
+    entry.category = data.category
+    entry.expense_class = (data.expense_class or "慈善活动支出") if data.entry_type == "expense" else ""
+    entry.restriction = (data.restriction or "").strip()
+    entry.counterparty_name = (data.counterparty_name or "").strip()
+    entry.counterparty_kind = data.counterparty_kind
+    entry.anonymous = data.anonymous
+    entry.publish_consent = data.publish_consent and not data.anonymous
+    entry.counterparty_contact = data.counterparty_contact
+    entry.payment_method = data.payment_method
+    entry.receipt_code = data.receipt_code
+    entry.receipt_no = data.receipt_no
+
+
+def _attach(ws, session: Session, entry: LedgerEntry, paths: list[Path]) -> None:
+    for path in paths:
+        attachment = ws.store_attachment(session, path)
+        session.flush()
+        already = session.exec(select(EntryAttachment).where(
+            EntryAttachment.entry_id == entry.id, EntryAttachment.attachment_id == attachment.id,
+            EntryAttachment.deleted == False)).first()  # noqa: E712
+        if not already:
+            session.add(EntryAttachment(entry_id=entry.id, attachment_id=attachment.id))
+
+
+def _editable(session: Session, entry_id: str) -> LedgerEntry:
+    entry = session.get(LedgerEntry, entry_id)
+    if entry is None or entry.deleted:
+        raise UserError("找不到这条分录，它可能已被删除。")
+    if entry.status == "posted":
+        raise UserError(f"凭证 {voucher_text(entry)} 已记账，不能修改或删除。"
+                        "请用“红字冲销”冲掉它，再录一笔正确的分录。")
+    return entry
+
+
+# ------------------------------------------------------------------ drafts
+
+
+def add_draft(ws, data: EntryInput) -> LedgerEntry:
+    with ws.transaction() as s:
+        _validate(s, data)
+        entry = LedgerEntry(fund_id=data.fund_id, entry_date=data.entry_date, entry_type=data.entry_type,
+                            flow="in", amount_fen=0)
+        _apply(entry, data)
+        s.add(entry)
+        s.flush()
+        _attach(ws, s, entry, data.attachments)
+    return entry
+
+
+def add_entry(ws, data: EntryInput, *, post: bool = False, override_reason: str = "") -> LedgerEntry:
+    """Add a draft and, when asked, post it — all in one transaction (a failed post leaves nothing)."""
+    if not post:
+        return add_draft(ws, data)
+    with ws.transaction() as s:
+        _validate(s, data)
+        entry = LedgerEntry(fund_id=data.fund_id, entry_date=data.entry_date, entry_type=data.entry_type,
+                            flow="in", amount_fen=0)
+        _apply(entry, data)
+        s.add(entry)
+        s.flush()
+        _attach(ws, s, entry, data.attachments)
+        s.flush()
+        _post(s, entry, override_reason)
+    return entry
+
+
+def update_draft(ws, entry_id: str, data: EntryInput) -> LedgerEntry:
+    with ws.transaction() as s:
+        entry = _editable(s, entry_id)
+        _validate(s, data)
+        _apply(entry, data)
+        s.add(entry)
+        _attach(ws, s, entry, data.attachments)
+    return entry
+
+
+def delete_draft(ws, entry_id: str) -> None:
+    """Drafts leave a tombstone (sync needs to know they are gone)."""
+    with ws.transaction() as s:
+        entry = _editable(s, entry_id)
+        entry.deleted = True
+        s.add(entry)
+
+
+def restore_draft(ws, entry_id: str) -> None:
+    """Undo of a draft deletion."""
+    with ws.transaction() as s:
+        entry = s.get(LedgerEntry, entry_id)
+        if entry is None or entry.status != "draft":
+            raise UserError("只能恢复被删除的草稿。")
+        entry.deleted = False
+        s.add(entry)
+
+
+def input_from_entry(entry: LedgerEntry) -> EntryInput:
+    """The editable fields of a draft (for the dialog and for undo)."""
+    return EntryInput(
+        fund_id=entry.fund_id, entry_date=entry.entry_date, entry_type=entry.entry_type,
+        amount=from_fen(entry.amount_fen), summary=entry.summary, category=entry.category,
+        expense_class=entry.expense_class, restriction=entry.restriction,
+        counterparty_name=entry.counterparty_name, counterparty_kind=entry.counterparty_kind,
+        anonymous=entry.anonymous, publish_consent=entry.publish_consent,
+        counterparty_contact=entry.counterparty_contact, payment_method=entry.payment_method,
+        receipt_code=entry.receipt_code, receipt_no=entry.receipt_no,
+    )
+
+
+# ------------------------------------------------------------------ balances
+
+
+@dataclass(frozen=True)
+class FundBalance:
+    income_fen: int
+    expense_fen: int
+    unrestricted_fen: int
+    restricted_fen: dict[str, int]
+
+    @property
+    def balance_fen(self) -> int:
+        return self.income_fen - self.expense_fen
+
+    @property
+    def restricted_total_fen(self) -> int:
+        return sum(self.restricted_fen.values())
+
+
+def fund_balance(session: Session, fund_id: str) -> FundBalance:
+    """Balances over posted entries; reversals carry negative amounts so they net out."""
+    rows = session.exec(
+        select(LedgerEntry.flow, LedgerEntry.restriction, func.sum(LedgerEntry.amount_fen))
+        .where(LedgerEntry.fund_id == fund_id, LedgerEntry.status == "posted", LedgerEntry.deleted == False)  # noqa: E712
+        .group_by(LedgerEntry.flow, LedgerEntry.restriction)
+    ).all()
+    income = expense = 0
+    buckets: dict[str, int] = defaultdict(int)
+    for flow, restriction, total in rows:
+        total = int(total or 0)
+        sign = 1 if flow == "in" else -1
+        if flow == "in":
+            income += total
+        else:
+            expense += total
+        buckets[restriction or ""] += sign * total
+    unrestricted = buckets.pop("", 0)
+    return FundBalance(income, expense, unrestricted, dict(buckets))
+
+
+def _check_balance(session: Session, entry: LedgerEntry, effect_fen: int, override_reason: str) -> None:
+    """effect_fen: how the entry changes its bucket (negative = takes money out)."""
+    if effect_fen >= 0:
+        return
+    balance = fund_balance(session, entry.fund_id)
+    purpose = entry.restriction
+    available = balance.restricted_fen.get(purpose, 0) if purpose else balance.unrestricted_fen
+    if available + effect_fen >= 0 or override_reason.strip():
+        return
+    if purpose:
+        message = (f"限定用途“{purpose}”的资金余额只有 {format_yuan(available)}，"
+                   f"这笔 {format_yuan(-effect_fen)} 会使它变成负数。")
+    else:
+        message = (f"非限定性资金余额只有 {format_yuan(available)}，这笔 {format_yuan(-effect_fen)} 会使它变成负数。")
+        if balance.restricted_fen:
+            listing = "、".join(f"“{k}”{format_yuan(v)}" for k, v in balance.restricted_fen.items())
+            message += f"基金中的限定性资金（{listing}）只能用于捐赠人指定的用途：如属该用途，请在“限定用途”中选择它。"
+    raise NeedsOverride(message + "如确需超额（例如款项已到账但尚未入账），请填写超额说明后再记账，说明会记录在凭证上。")
+
+
+def _month_closed(session: Session, fund_id: str, day: date) -> bool:
+    month = day.strftime("%Y-%m")
+    return session.exec(select(ClosedMonth.id).where(
+        ClosedMonth.fund_id == fund_id, ClosedMonth.month == month, ClosedMonth.deleted == False)).first() is not None  # noqa: E712
+
+
+def _assign_voucher(session: Session, entry: LedgerEntry) -> None:
+    year = entry.entry_date.year
+    last = session.exec(select(func.max(LedgerEntry.voucher_seq)).where(
+        LedgerEntry.fund_id == entry.fund_id, LedgerEntry.voucher_year == year)).one()
+    entry.voucher_year = year
+    entry.voucher_seq = int(last or 0) + 1
+
+
+def _post(session: Session, entry: LedgerEntry, override_reason: str) -> None:
+    if _month_closed(session, entry.fund_id, entry.entry_date):
+        raise UserError(f"{entry.entry_date:%Y年%m月}已结账，不能再记入这个月。"
+                        "请把日期改到未结账的月份，或者（如是更正）用红字冲销记在本月。")
+    if entry.entry_type == "expense" and get_setting(session, "require_expense_attachment"):
+        has_attachment = session.exec(select(EntryAttachment.id).where(
+            EntryAttachment.entry_id == entry.id, EntryAttachment.deleted == False)).first()  # noqa: E712
+        if not has_attachment:
+            raise UserError("支出记账前需要附上凭证（发票、收据或签收单的扫描件或照片）。"
+                            "请在分录中添加附件后再记账；如单位规定可以后补，请在“设置”中放宽这条要求。")
+    effect = entry.amount_fen if entry.flow == "in" else -entry.amount_fen
+    _check_balance(session, entry, effect, override_reason)
+    entry.override_reason = override_reason.strip()
+    _assign_voucher(session, entry)
+    entry.status = "posted"
+    entry.posted_at = utc_now()
+    session.add(entry)
+    session.flush()
+    fund = session.get(Fund, entry.fund_id)
+    chain.append(session, fund, entry)
+
+
+def post_entry(ws, entry_id: str, *, override_reason: str = "") -> LedgerEntry:
+    with ws.transaction() as s:
+        entry = s.get(LedgerEntry, entry_id)
+        if entry is None or entry.deleted:
+            raise UserError(f"找不到分录“{entry_id}”。请用 entry list 查看分录编号。")
+        if entry.status == "posted":
+            raise UserError(f"这条分录已经记账（凭证 {voucher_text(entry)}），不需要再记账。")
+        _post(s, entry, override_reason)
+    return entry
+
+
+def reverse_entry(ws, entry_id: str, reason: str, *, on_date: date | None = None,
+                  override_reason: str = "") -> LedgerEntry:
+    """Cancel a posted entry with a linked red-ink entry of the opposite amount."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise UserError("请填写冲销原因，例如“金额录错，应为 1,200.00 元”。")
+    with ws.transaction() as s:
+        original = s.get(LedgerEntry, entry_id)
+        if original is None or original.deleted:
+            raise UserError(f"找不到分录“{entry_id}”。请用 entry list 查看分录编号。")
+        if original.status != "posted":
+            raise UserError("草稿还没有记账，直接修改或删除即可，不需要冲销。")
+        if original.entry_type == "reversal":
+            raise UserError("这是一条红字冲销分录，不能再冲销。如冲销有误，请重新录入原来的分录。")
+        already = s.exec(select(LedgerEntry).where(LedgerEntry.reverses_id == original.id,
+                                                   LedgerEntry.deleted == False)).first()  # noqa: E712
+        if already:
+            raise UserError(f"凭证 {voucher_text(original)} 已经被凭证 {voucher_text(already)} 冲销过了，不能重复冲销。")
+        day = on_date or date.today()
+        if day < original.entry_date:
+            raise UserError(f"冲销日期 {day} 早于原分录日期 {original.entry_date}。请选择原分录当天或之后的日期。")
+        reversal = LedgerEntry(
+            fund_id=original.fund_id, entry_date=day, entry_type="reversal", flow=original.flow,
+            amount_fen=-original.amount_fen, summary=f"冲销凭证 {voucher_text(original)}：{original.summary}",
+            category=original.category, expense_class=original.expense_class, restriction=original.restriction,
+            counterparty_name=original.counterparty_name, counterparty_kind=original.counterparty_kind,
+            anonymous=original.anonymous, publish_consent=original.publish_consent,
+            reverses_id=original.id, reversal_reason=reason,
+        )
+        s.add(reversal)
+        s.flush()
+        _post(s, reversal, override_reason)
+    return reversal
+
+
+# ------------------------------------------------------------------ months
+
+
+def close_month(ws, fund_id: str, month: str) -> None:
+    """After closing, nothing posts into the month. Drafts dated in it must be moved or deleted first."""
+    with ws.transaction() as s:
+        fund = s.get(Fund, fund_id)
+        if fund is None:
+            raise UserError("找不到这个社区基金。")
+        if s.exec(select(ClosedMonth).where(ClosedMonth.fund_id == fund_id, ClosedMonth.month == month,
+                                            ClosedMonth.deleted == False)).first():  # noqa: E712
+            raise UserError(f"{month} 已经结账了。")
+        drafts = s.exec(select(func.count()).select_from(LedgerEntry).where(
+            LedgerEntry.fund_id == fund_id, LedgerEntry.status == "draft", LedgerEntry.deleted == False,  # noqa: E712
+            func.strftime("%Y-%m", LedgerEntry.entry_date) == month)).one()
+        if drafts:
+            raise UserError(f"{month} 还有 {drafts} 条草稿没有记账。请先记账或删除它们，再结账。")
+        s.add(ClosedMonth(fund_id=fund_id, month=month))
+
+
+def closed_months(session: Session, fund_id: str) -> list[str]:
+    return sorted(session.exec(select(ClosedMonth.month).where(ClosedMonth.fund_id == fund_id,
+                                                               ClosedMonth.deleted == False)))  # noqa: E712
+
+
+# ------------------------------------------------------------------ batches (慈善一日捐)
+
+
+@dataclass(frozen=True)
+class BatchCheck:
+    count: int
+    total_fen: int
+    declared_count: int
+    declared_total_fen: int
+
+    @property
+    def agrees(self) -> bool:
+        return self.count == self.declared_count and self.total_fen == self.declared_total_fen
+
+    def describe(self) -> str:
+        if self.agrees:
+            return f"共 {self.count} 笔，合计 {format_yuan(self.total_fen)}，与纸质清单一致。"
+        return (f"录入 {self.count} 笔、合计 {format_yuan(self.total_fen)}，"
+                f"而纸质清单写的是 {self.declared_count} 笔、{format_yuan(self.declared_total_fen)}"
+                f"（相差 {self.count - self.declared_count} 笔、{format_yuan(self.total_fen - self.declared_total_fen)}）。")
+
+
+def check_batch(lines: list[EntryInput], declared_count: int, declared_total: Decimal) -> BatchCheck:
+    return BatchCheck(len(lines), sum(to_fen(line.amount) for line in lines), declared_count, to_fen(declared_total))
+
+
+def post_batch(ws, title: str, lines: list[EntryInput], declared_count: int, declared_total: Decimal, *,
+               confirm_mismatch: bool = False) -> list[LedgerEntry]:
+    """Post a typed-in paper list as one transaction; a list that disagrees with its declared count and
+    total posts only when the user confirmed it."""
+    if not lines:
+        raise UserError("批量录入里还没有任何一笔。请先录入清单上的每一笔。")
+    if declared_count <= 0:
+        raise UserError("请填写纸质清单上的总笔数（大于 0 的整数）。")
+    result = check_batch(lines, declared_count, declared_total)
+    if not result.agrees and not confirm_mismatch:
+        raise NeedsOverride("批量录入与纸质清单不一致：" + result.describe() + "请核对后再记账，或确认按录入的数字记账。")
+    posted = []
+    with ws.transaction() as s:
+        batch = EntryBatch(fund_id=lines[0].fund_id, title=title.strip() or "批量录入",
+                           declared_count=declared_count, declared_total_fen=to_fen(declared_total))
+        s.add(batch)
+        s.flush()
+        for line in lines:
+            _validate(s, line)
+            entry = LedgerEntry(fund_id=line.fund_id, entry_date=line.entry_date, entry_type=line.entry_type,
+                                flow="in", amount_fen=0, batch_id=batch.id)
+            _apply(entry, line)
+            s.add(entry)
+            s.flush()
+            _attach(ws, s, entry, line.attachments)
+            s.flush()
+            _post(s, entry, "")
+            posted.append(entry)
+    return posted
+
+
+def entry_type_label(entry_type: str) -> str:
+    return ENTRY_TYPES.get(entry_type, entry_type)

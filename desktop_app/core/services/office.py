@@ -1,0 +1,89 @@
+"""The office this workspace belongs to (init) and the category lists."""
+
+from sqlmodel import select
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import (
+    DEFAULT_EXPENSE_CATEGORIES,
+    DEFAULT_INCOME_CATEGORIES,
+    Category,
+    Office,
+)
+from desktop_app.core.validation import check_division_code, division_level
+
+LEVELS = ("乡镇/街道", "村/社区", "县级慈善会")
+
+
+def init_office(ws, *, name: str, division_code: str, association: str, level: str | None = None,
+                code_year: int = 2024) -> Office:
+    name, association = (name or "").strip(), (association or "").strip()
+    if not name:
+        raise UserError("请填写本单位名称，例如“八台镇社工站”。")
+    if not association:
+        raise UserError("请填写所属慈善会的名称，例如“万源市慈善会”。")
+    code = check_division_code(division_code)
+    level = level or division_level(code)
+    if level not in LEVELS:
+        raise UserError(f"单位层级“{level}”不对，应为：{'、'.join(LEVELS)}。")
+    if not 2009 <= int(code_year) <= 2100:
+        raise UserError(f"区划代码表年份“{code_year}”不对，请填写代码表的发布年份，例如 2024。")
+    if ws.has_office():
+        raise UserError("这个工作区已经初始化过了。要修改本单位信息，请到“设置 › 本单位”。")
+    office = Office(name=name, level=level, division_code=code, code_year=int(code_year),
+                    association_name=association, is_local=True)
+    office.office_id = office.id  # an office owns its own record
+    with ws.transaction() as s:
+        s.add(office)
+        s.flush()
+        ws._office_id = office.id
+        for kind, names in (("expense", DEFAULT_EXPENSE_CATEGORIES), ("income", DEFAULT_INCOME_CATEGORIES)):
+            for position, cat in enumerate(names):
+                s.add(Category(name=cat, kind=kind, position=position, office_id=office.id))
+    return office
+
+
+def update_office(ws, *, name: str, division_code: str, association: str, code_year: int) -> Office:
+    code = check_division_code(division_code)
+    if not (name or "").strip() or not (association or "").strip():
+        raise UserError("本单位名称和所属慈善会都不能为空。")
+    with ws.transaction() as s:
+        office = s.exec(select(Office).where(Office.is_local)).one()
+        office.name, office.association_name = name.strip(), association.strip()
+        office.division_code, office.code_year = code, int(code_year)
+        office.level = division_level(code)
+        s.add(office)
+    return office
+
+
+def list_categories(session, kind: str | None = None, *, include_inactive: bool = False) -> list[Category]:
+    query = select(Category).where(Category.deleted == False)  # noqa: E712
+    if kind:
+        query = query.where(Category.kind == kind)
+    if not include_inactive:
+        query = query.where(Category.active == True)  # noqa: E712
+    return list(session.exec(query.order_by(Category.kind, Category.position)))
+
+
+def add_category(ws, name: str, kind: str = "expense") -> Category:
+    name = (name or "").strip()
+    if not name:
+        raise UserError("请填写类别名称。")
+    if kind not in ("expense", "income"):
+        raise UserError("类别种类应为 expense（支出）或 income（收入）。")
+    with ws.transaction() as s:
+        existing = [c for c in list_categories(s, kind, include_inactive=True)]
+        if any(c.name == name for c in existing):
+            raise UserError(f"类别“{name}”已经存在。")
+        cat = Category(name=name, kind=kind, position=len(existing))
+        s.add(cat)
+    return cat
+
+
+def set_category_active(ws, category_id: str, active: bool) -> None:
+    """Categories are never removed (posted entries name them); retired ones just leave the list."""
+    with ws.transaction() as s:
+        cat = s.get(Category, category_id)
+        if cat is None:
+            raise UserError("找不到这个类别。")
+        cat.active = active
+        s.add(cat)

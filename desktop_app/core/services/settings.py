@@ -1,0 +1,33 @@
+"""Workspace settings, stored as records (they travel with the data and are journalled)."""
+
+import json
+
+from sqlmodel import Session, select
+
+from desktop_app.core.models import Setting
+
+DEFAULTS = {
+    "require_expense_attachment": True,  # an expense needs a voucher scan before posting
+    "old_draft_days": 7,  # drafts older than this show up as an alert on 概览
+}
+LABELS = {
+    "require_expense_attachment": "支出记账前必须附凭证",
+    "old_draft_days": "草稿超过多少天提醒",
+}
+
+
+def get_setting(session: Session, key: str):
+    row = session.exec(select(Setting).where(Setting.key == key, Setting.deleted == False)).first()  # noqa: E712
+    return json.loads(row.value) if row else DEFAULTS[key]
+
+
+def set_setting(ws, key: str, value) -> None:
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    with ws.transaction() as s:
+        row = s.exec(select(Setting).where(Setting.key == key)).first()
+        if row is None:
+            s.add(Setting(key=key, value=json.dumps(value)))
+        else:
+            row.value = json.dumps(value)
+            s.add(row)

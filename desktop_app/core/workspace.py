@@ -1,0 +1,315 @@
+"""The workspace: one folder holding the database, content-addressed attachments and backups.
+
+Opening checks, in order: the folder is writable, no other process holds it (an OS lock, released
+by the OS when its process dies, so a crash never leaves a stale lock), the file is SQLite, it passes
+`quick_check`, and it is not from a newer version of the app. Older schemas are backed up, then
+migrated. Nothing is written to a workspace that fails these checks.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import filelock
+from platformdirs import user_data_dir
+from sqlmodel import Session, select
+
+from desktop_app import __version__
+from desktop_app.core import backup as backups
+from desktop_app.core import db, journal
+from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError, WorkspaceLocked
+from desktop_app.core.models import Attachment, Office
+
+DB_NAME = "ledger.db"
+AUTO_BACKUP_AGE = timedelta(days=1)
+
+
+def default_workspace_dir() -> Path:
+    return Path(user_data_dir("charity-ledger", appauthor=False)) / "workspace"
+
+
+def demo_workspace_dir() -> Path:
+    return Path(user_data_dir("charity-ledger", appauthor=False)) / "demo"
+
+
+class Workspace:
+    """An open workspace. Use `Workspace.open(...)` and close it (or use it as a context manager)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.db_path = root / DB_NAME
+        self.attachments_dir = root / "attachments"
+        self.backups_dir = root / "backups"
+        self._lock: filelock.BaseFileLock | None = None
+        self.engine = None
+        self.read_engine = None
+        self._office_id: str | None = None
+
+    # ---------------------------------------------------------------- open / close
+
+    @classmethod
+    def open(cls, root: Path | str, *, create: bool = False, auto_backup: bool = True) -> "Workspace":
+        ws = cls(Path(root).expanduser().resolve())
+        ws._check_folder(create)
+        ws._acquire_lock()
+        try:
+            ws._check_database(create)
+            ws._connect()
+            if auto_backup and ws.has_office():
+                ws._backup_if_old()
+        except BaseException:
+            ws._release()
+            raise
+        return ws
+
+    def _check_folder(self, create: bool) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise WorkspaceError(f"“{self.root}”是一个文件，不是工作区文件夹。请指定一个文件夹。")
+        if not self.root.exists():
+            if not create:
+                raise WorkspaceError(
+                    f"找不到工作区“{self.root}”。请先运行 init 创建工作区，或用 --workspace 指定已有的工作区。"
+                )
+            try:
+                self.root.mkdir(parents=True)
+            except OSError as exc:
+                raise WorkspaceError(f"无法创建工作区文件夹“{self.root}”：{exc.strerror}。请换一个有写权限的位置。") from exc
+        if not (self.db_path.exists() or create):
+            raise WorkspaceError(f"“{self.root}”里没有台账数据库。请先运行 init 创建工作区。")
+        probe = self.root / ".write-test"
+        try:
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError:
+            raise WorkspaceError(
+                f"工作区“{self.root}”不可写（只读的 U 盘或没有权限）。请把它复制到可写的位置，或检查 U 盘的写保护开关。"
+            ) from None
+
+    def _acquire_lock(self) -> None:
+        lock = filelock.FileLock(self.root / "workspace.lock", timeout=0, is_singleton=False)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            holder = self._read_lock_info()
+            raise WorkspaceLocked(
+                f"工作区“{self.root}”正在被另一个窗口或程序使用{holder}。"
+                "请先关闭那个窗口；如果那台电脑已关机，锁会随进程结束自动解除，然后重试。"
+            ) from None
+        self._lock = lock
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "since": datetime.now().isoformat(" ", "seconds")}
+        (self.root / "workspace.lock.info").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+
+    def _read_lock_info(self) -> str:
+        try:
+            info = json.loads((self.root / "workspace.lock.info").read_text(encoding="utf-8"))
+            return f"（电脑 {info['host']}，进程 {info['pid']}，自 {info['since']} 起）"
+        except (OSError, ValueError, KeyError):
+            return ""
+
+    def _check_database(self, create: bool) -> None:
+        if self.db_path.exists() and self.db_path.stat().st_size > 0:
+            with open(self.db_path, "rb") as handle:
+                if handle.read(16) != db.SQLITE_HEADER:
+                    raise WorkspaceError(
+                        f"“{self.db_path.name}”不是台账数据库文件（可能被别的文件覆盖了）。"
+                        "请在“设置 › 备份”或用 backup restore 恢复最近的备份。"
+                    )
+            if not backups.integrity_ok(self.db_path, quick=True):
+                good = backups.newest_good_backup(self.backups_dir)
+                hint = (
+                    f"最近一份完好的备份是 {good.taken_at.astimezone():%Y-%m-%d %H:%M}（{good.path.name}），"
+                    "可用 backup restore 恢复。"
+                    if good
+                    else "没有找到完好的备份，请联系技术支持，不要再写入这个文件。"
+                )
+                raise WorkspaceDamaged(f"台账数据库未通过完整性检查，已停止打开，没有写入任何内容。{hint}", good_backup=good)
+            conn = db.connect_raw(self.db_path, readonly=True)
+            try:
+                version = db.schema_version(conn)
+            finally:
+                conn.close()
+            if version > db.LATEST_VERSION:
+                raise WorkspaceError(
+                    f"这个工作区由更新版本的社区慈善台账写入（数据结构版本 {version}，本程序支持到 {db.LATEST_VERSION}）。"
+                    "请升级本程序后再打开，以免数据损坏。"
+                )
+            if version < db.LATEST_VERSION and version > 0:
+                conn = db.connect_raw(self.db_path)
+                try:
+                    backups.create_backup(conn, self.backups_dir, "migration")
+                    db.migrate(conn)
+                finally:
+                    conn.close()
+                return
+        conn = db.connect_raw(self.db_path)
+        try:
+            db.migrate(conn)
+        finally:
+            conn.close()
+
+    def _connect(self) -> None:
+        self.engine = db.make_engine(self.db_path, immediate=True)
+        self.read_engine = db.make_engine(self.db_path, immediate=False)
+
+    def close(self, *, backup: bool = True) -> None:
+        if self.engine is None:
+            return
+        try:
+            if backup and self.has_office():
+                self.create_backup("close")
+        finally:
+            self.engine.dispose()
+            self.read_engine.dispose()
+            self.engine = self.read_engine = None
+            self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            (self.root / "workspace.lock.info").unlink(missing_ok=True)
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- sessions
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: everything inside commits together or not at all, and is journalled."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            journal.install(session, self._office_id or self.office_id_or_empty(session))
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.read_engine, expire_on_commit=False) as session:
+            yield session
+
+    def raw_reader(self) -> sqlite3.Connection:
+        """A separate read-only sqlite3 connection (for lazy table models on the GUI thread)."""
+        return db.connect_raw(self.db_path, readonly=True)
+
+    def office_id_or_empty(self, session: Session) -> str:
+        office = session.exec(select(Office).where(Office.is_local)).first()
+        self._office_id = office.id if office else None
+        return self._office_id or ""
+
+    def has_office(self) -> bool:
+        with self.reading() as s:
+            return s.exec(select(Office.id).where(Office.is_local)).first() is not None
+
+    def local_office(self) -> Office:
+        with self.reading() as s:
+            office = s.exec(select(Office).where(Office.is_local)).first()
+        if office is None:
+            raise WorkspaceError("工作区还没有初始化。请先运行 init 填写本单位信息。")
+        return office
+
+    # ---------------------------------------------------------------- attachments
+
+    def store_attachment(self, session: Session, source: Path | str) -> Attachment:
+        """Copy a file into the content-addressed store (attachments/ab/<sha256>) and record it.
+        The same content stored twice is kept once."""
+        source = Path(source)
+        if not source.is_file():
+            raise UserError(f"找不到附件“{source}”。请检查文件是否存在、路径是否写对。")
+        digest = hashlib.sha256()
+        try:
+            with open(source, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError as exc:
+            raise UserError(f"无法读取附件“{source.name}”：{exc.strerror}。请确认文件没有被占用并有读取权限。") from exc
+        sha = digest.hexdigest()
+        target = self.attachment_path(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".partial")
+            shutil.copyfile(source, partial)
+            with open(partial, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, target)
+        existing = session.exec(select(Attachment).where(Attachment.sha256 == sha)).first()
+        if existing:
+            return existing
+        attachment = Attachment(sha256=sha, original_name=source.name, size=source.stat().st_size)
+        session.add(attachment)
+        return attachment
+
+    def attachment_path(self, sha256: str) -> Path:
+        return self.attachments_dir / sha256[:2] / sha256
+
+    # ---------------------------------------------------------------- backups
+
+    def _backup_source(self) -> sqlite3.Connection:
+        return db.connect_raw(self.db_path)
+
+    def create_backup(self, reason: str = "manual", progress=None) -> backups.BackupInfo:
+        conn = self._backup_source()
+        try:
+            return backups.create_backup(conn, self.backups_dir, reason, progress)
+        finally:
+            conn.close()
+
+    def list_backups(self) -> list[backups.BackupInfo]:
+        return backups.list_backups(self.backups_dir)
+
+    def last_backup(self) -> backups.BackupInfo | None:
+        found = self.list_backups()
+        return found[0] if found else None
+
+    def _backup_if_old(self) -> None:
+        last = self.last_backup()
+        if last is None or datetime.now(UTC) - last.taken_at > AUTO_BACKUP_AGE:
+            self.create_backup("open")
+
+    def restore_backup(self, backup_file: Path | str) -> backups.BackupInfo:
+        """Replace the live data by a backup, after backing up the current state."""
+        source = Path(backup_file)
+        if not source.is_file():
+            candidates = [b for b in self.list_backups() if b.path.name == str(backup_file)]
+            if not candidates:
+                raise UserError(f"找不到备份“{backup_file}”。请用 backup list 查看可用的备份。")
+            source = candidates[0].path
+        if not backups.integrity_ok(source):
+            raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
+        conn = db.connect_raw(source, readonly=True)
+        try:
+            version = db.schema_version(conn)
+        finally:
+            conn.close()
+        if version > db.LATEST_VERSION:
+            raise UserError("这份备份来自更新版本的程序，本程序无法恢复它。请升级程序后再恢复。")
+        safety = self.create_backup("restore")
+        self.engine.dispose()
+        self.read_engine.dispose()
+        src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+        dest = db.connect_raw(self.db_path)
+        try:
+            src.backup(dest)
+            db.migrate(dest)
+        finally:
+            src.close()
+            dest.close()
+        self._office_id = None
+        self._connect()
+        return safety
+
+    def about(self) -> dict:
+        return {"path": str(self.root), "app_version": __version__, "schema": db.LATEST_VERSION}
