@@ -1,0 +1,197 @@
+"""Reports over posted entries: fund balances, income/expense by category and by month, budget vs
+actual, the donor list (masked for public use), and the alerts shown on 概览. Plain values out."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from desktop_app.core.privacy import public_counterparty
+from desktop_app.core.services.ledger import fund_balance
+from desktop_app.core.services.projects import list_funds, list_projects
+from desktop_app.core.services.settings import get_setting
+
+_POSTED = "e.status = 'posted' AND e.deleted = 0"
+
+
+@dataclass(frozen=True)
+class FundSummary:
+    fund_id: str
+    name: str
+    project_name: str
+    income_fen: int
+    expense_fen: int
+    balance_fen: int
+    restricted_fen: int
+    unrestricted_fen: int
+    drafts: int
+
+
+def fund_summaries(session: Session) -> list[FundSummary]:
+    projects = {p.id: p.name for p in list_projects(session)}
+    out = []
+    for fund in list_funds(session):
+        balance = fund_balance(session, fund.id)
+        drafts = session.execute(text(
+            "SELECT count(*) FROM ledger_entry WHERE fund_id = :f AND status = 'draft' AND deleted = 0"),
+            {"f": fund.id}).scalar()
+        out.append(FundSummary(fund.id, fund.name, projects.get(fund.project_id or "", ""), balance.income_fen,
+                               balance.expense_fen, balance.balance_fen, balance.restricted_total_fen,
+                               balance.unrestricted_fen, drafts))
+    return out
+
+
+def _fund_filter(fund_id: str | None, params: dict) -> str:
+    if fund_id:
+        params["fund"] = fund_id
+        return " AND e.fund_id = :fund"
+    return ""
+
+
+def period_totals(session: Session, date_from: date, date_to: date, fund_id: str | None = None) -> tuple[int, int]:
+    """(income, expense) posted in [date_from, date_to]."""
+    params = {"a": date_from.isoformat(), "b": date_to.isoformat()}
+    sql = (f"SELECT coalesce(sum(CASE WHEN flow='in' THEN amount_fen END),0), "
+           f"coalesce(sum(CASE WHEN flow='out' THEN amount_fen END),0) FROM ledger_entry e "
+           f"WHERE {_POSTED} AND e.entry_date BETWEEN :a AND :b" + _fund_filter(fund_id, params))
+    income, expense = session.execute(text(sql), params).one()
+    return int(income), int(expense)
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    flow: str  # in | out
+    category: str
+    expense_class: str
+    amount_fen: int
+    count: int
+
+
+def by_category(session: Session, fund_id: str | None = None, date_from: date | None = None,
+                date_to: date | None = None) -> list[CategoryRow]:
+    params: dict = {}
+    sql = ("SELECT e.flow, e.category, e.expense_class, sum(e.amount_fen), "
+           "sum(CASE WHEN e.entry_type != 'reversal' THEN 1 ELSE 0 END) "
+           f"FROM ledger_entry e WHERE {_POSTED}" + _fund_filter(fund_id, params))
+    if date_from:
+        sql += " AND e.entry_date >= :a"
+        params["a"] = date_from.isoformat()
+    if date_to:
+        sql += " AND e.entry_date <= :b"
+        params["b"] = date_to.isoformat()
+    sql += " GROUP BY e.flow, e.category, e.expense_class ORDER BY e.flow, sum(e.amount_fen) DESC"
+    return [CategoryRow(r[0], r[1] or "（未分类）", r[2] or "", int(r[3]), int(r[4]))
+            for r in session.execute(text(sql), params)]
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: str
+    income_fen: int
+    expense_fen: int
+
+
+def by_month(session: Session, fund_id: str | None = None, year: int | None = None) -> list[MonthRow]:
+    params: dict = {}
+    sql = ("SELECT substr(e.entry_date, 1, 7) AS m, "
+           "coalesce(sum(CASE WHEN e.flow='in' THEN e.amount_fen END),0), "
+           "coalesce(sum(CASE WHEN e.flow='out' THEN e.amount_fen END),0) "
+           f"FROM ledger_entry e WHERE {_POSTED}" + _fund_filter(fund_id, params))
+    if year:
+        sql += " AND substr(e.entry_date, 1, 4) = :y"
+        params["y"] = f"{year:04d}"
+    sql += " GROUP BY m ORDER BY m"
+    return [MonthRow(r[0], int(r[1]), int(r[2])) for r in session.execute(text(sql), params)]
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    category: str
+    budget_fen: int
+    actual_fen: int
+
+    @property
+    def difference_fen(self) -> int:
+        return self.budget_fen - self.actual_fen
+
+    @property
+    def used_percent(self) -> float | None:
+        """For display only (a ratio, not money)."""
+        return None if not self.budget_fen else round(self.actual_fen * 100 / self.budget_fen, 1)
+
+
+def budget_vs_actual(session: Session, project_id: str) -> list[BudgetRow]:
+    """Budget lines against posted expenses of the project's funds, by business category; the last row
+    is the project total against its overall budget."""
+    budget = {r[0]: int(r[1]) for r in session.execute(text(
+        "SELECT category, sum(amount_fen) FROM budgetline WHERE project_id = :p AND deleted = 0 GROUP BY category"),
+        {"p": project_id})}
+    actual = {r[0] or "（未分类）": int(r[1]) for r in session.execute(text(
+        f"SELECT e.category, sum(e.amount_fen) FROM ledger_entry e JOIN fund f ON f.id = e.fund_id "
+        f"WHERE f.project_id = :p AND e.flow = 'out' AND {_POSTED} GROUP BY e.category"), {"p": project_id})}
+    rows = [BudgetRow(c, budget.get(c, 0), actual.get(c, 0)) for c in list(budget) + [c for c in actual if c not in budget]]
+    total_budget = session.execute(text("SELECT budget_fen FROM project WHERE id = :p"), {"p": project_id}).scalar() or 0
+    rows.append(BudgetRow("合计", int(total_budget), sum(actual.values())))
+    return rows
+
+
+@dataclass(frozen=True)
+class DonorRow:
+    name: str
+    kind: str
+    count: int
+    total_fen: int
+    masked: bool  # the real name is withheld (no consent or anonymous)
+
+
+def donor_list(session: Session, fund_id: str | None = None, *, public: bool = True) -> list[DonorRow]:
+    """Donations net of reversals, one row per donor; in public form names appear only with consent."""
+    params: dict = {}
+    sql = ("SELECT e.counterparty_name, e.counterparty_kind, e.anonymous, e.publish_consent, "
+           "sum(CASE WHEN e.entry_type='reversal' THEN 0 ELSE 1 END), sum(e.amount_fen) "
+           "FROM ledger_entry e LEFT JOIN ledger_entry o ON o.id = e.reverses_id "
+           f"WHERE {_POSTED} AND (e.entry_type = 'donation' OR o.entry_type = 'donation')"
+           + _fund_filter(fund_id, params)
+           + " GROUP BY e.counterparty_name, e.counterparty_kind, e.anonymous, e.publish_consent")
+    merged: dict[tuple[str, str, bool], list[int]] = {}
+    for name, kind, anonymous, consent, count, total in session.execute(text(sql), params):
+        shown = public_counterparty(name, bool(anonymous), bool(consent)) if public else (name or "（未填写）")
+        masked = public and shown != name
+        key = (shown, kind or "", masked)
+        acc = merged.setdefault(key, [0, 0])
+        acc[0] += int(count)
+        acc[1] += int(total)
+    rows = [DonorRow(k[0], k[1], v[0], v[1], k[2]) for k, v in merged.items() if v[1]]
+    return sorted(rows, key=lambda r: -r.total_fen)
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: str  # warning | info
+    text: str
+
+
+def alerts(ws, session: Session, today: date | None = None) -> list[Alert]:
+    today = today or date.today()
+    found: list[Alert] = []
+    days = int(get_setting(session, "old_draft_days"))
+    old = session.execute(text(
+        "SELECT count(*) FROM ledger_entry WHERE status='draft' AND deleted=0 AND entry_date < :d"),
+        {"d": (today - timedelta(days=days)).isoformat()}).scalar()
+    if old:
+        found.append(Alert("warning", f"有 {old} 条草稿超过 {days} 天还没有记账。请到“收支台账”核对后记账或删除。"))
+    missing = session.execute(text(
+        "SELECT count(*) FROM ledger_entry e WHERE e.entry_type='expense' AND e.deleted=0 AND NOT EXISTS "
+        "(SELECT 1 FROM entry_attachment a WHERE a.entry_id=e.id AND a.deleted=0)")).scalar()
+    if missing:
+        found.append(Alert("warning", f"有 {missing} 笔支出还没有附凭证。请补上发票、收据或签收单的照片。"))
+    last = ws.last_backup()
+    if last is None:
+        found.append(Alert("warning", "还没有任何备份。请到“设置 › 备份”立即备份一次。"))
+    else:
+        age = datetime.now(UTC) - last.taken_at
+        when = last.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        level = "warning" if age > timedelta(days=7) else "info"
+        found.append(Alert(level, f"最近一次备份：{when}（{last.reason_label}）。"))
+    return found
