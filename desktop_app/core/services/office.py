@@ -14,8 +14,9 @@ from desktop_app.core.validation import check_division_code, division_level
 LEVELS = ("乡镇/街道", "村/社区", "县级慈善会")
 
 
-def init_office(ws, *, name: str, division_code: str, association: str, level: str | None = None,
-                code_year: int = 2024) -> Office:
+def check_office_input(name: str, division_code: str, association: str, level: str | None = None,
+                       code_year: int = 2024) -> tuple[str, str, str, str]:
+    """Validate what init asks for, before anything is written: (name, code, association, level)."""
     name, association = (name or "").strip(), (association or "").strip()
     if not name:
         raise UserError("请填写本单位名称，例如“八台镇社工站”。")
@@ -27,6 +28,12 @@ def init_office(ws, *, name: str, division_code: str, association: str, level: s
         raise UserError(f"单位层级“{level}”不对，应为：{'、'.join(LEVELS)}。")
     if not 2009 <= int(code_year) <= 2100:
         raise UserError(f"区划代码表年份“{code_year}”不对，请填写代码表的发布年份，例如 2024。")
+    return name, code, association, level
+
+
+def init_office(ws, *, name: str, division_code: str, association: str, level: str | None = None,
+                code_year: int = 2024) -> Office:
+    name, code, association, level = check_office_input(name, division_code, association, level, code_year)
     if ws.has_office():
         raise UserError("这个工作区已经初始化过了。要修改本单位信息，请到“设置 › 本单位”。")
     office = Office(name=name, level=level, division_code=code, code_year=int(code_year),
