@@ -41,7 +41,10 @@ def integrity_ok(path: Path, *, quick: bool = False) -> bool:
         with open(path, "rb") as handle:
             if handle.read(16) != b"SQLite format 3\x00":
                 return False
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        # Without a -wal file (clean shutdown) open as immutable so a check creates no -shm/-wal files.
+        wal = path.with_name(path.name + "-wal")
+        flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+        conn = sqlite3.connect(f"file:{path.as_posix()}?{flags}", uri=True)
         try:
             pragma = "quick_check" if quick else "integrity_check"
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()
