@@ -21,7 +21,7 @@ STAMP = VENV / ".installed"
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 — dev.py is what runs on an unknown Python
         sys.exit(f"需要 Python 3.11 或更新版本（当前为 {sys.version.split()[0]}）。")
     if not PYTHON.exists():
         print("正在创建虚拟环境 .venv …", flush=True)

@@ -10,7 +10,6 @@ import pytest  # noqa: E402
 
 from desktop_app.core.services import office, projects  # noqa: E402
 from desktop_app.core.workspace import Workspace  # noqa: E402
-
 from tests.helpers import FUND_NAME  # noqa: E402
 
 

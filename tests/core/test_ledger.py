@@ -175,3 +175,17 @@ def test_every_record_is_sync_ready(workspace):
     assert len(row.id) == 36 and row.office_id == workspace.local_office().id
     assert row.created_at.endswith("Z") and row.version == 1
     assert journal.op == "insert" and '"amount_fen": 100000' in journal.payload
+
+
+def test_import_drafts_checks_every_row_and_is_all_or_nothing(workspace):
+    good = [make_entry(workspace, "donation", str(10 + i), category="慈善一日捐") for i in range(50)]
+    assert ledger.import_drafts(workspace, good) == 50
+    before = snapshot(workspace)
+    bad = good[:3] + [make_entry(workspace, "donation", "5", category="不存在")]
+    with pytest.raises(UserError, match="不在收入类别表里"):
+        ledger.import_drafts(workspace, bad)
+    assert snapshot(workspace) == before
+    entries, journal = before
+    assert len(entries) == 50 and journal >= 50
+    first = entries[0][0]
+    assert ledger.post_entry(workspace, first).voucher_seq == 1

@@ -10,25 +10,29 @@ Rules kept here and nowhere else:
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from desktop_app.core import chain
 from desktop_app.core.errors import NeedsOverride, UserError
+from desktop_app.core.journal import journal_row
 from desktop_app.core.models import (
     COUNTERPARTY_KINDS,
     ENTRY_TYPES,
     EXPENSE_CLASSES,
+    ChangeJournal,
     ClosedMonth,
     EntryAttachment,
     EntryBatch,
     Fund,
     LedgerEntry,
+    new_id,
     utc_now,
 )
 from desktop_app.core.money import format_yuan, from_fen, to_fen
@@ -69,17 +73,30 @@ def voucher_text(entry: LedgerEntry) -> str:
 
 
 def _validate(session: Session, data: EntryInput) -> None:
+    fund = session.get(Fund, data.fund_id)
+    fund_ids = {fund.id} if fund is not None and not fund.deleted else set()
+    _check_input(data, fund_ids, _category_names(session))
+
+
+def _category_names(session: Session) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {"expense": [], "income": []}
+    for category in list_categories(session):
+        names[category.kind].append(category.name)
+    return names
+
+
+def _check_input(data: EntryInput, fund_ids: set[str], categories: dict[str, list[str]]) -> None:
+    """Every check on one entry that needs no further database look-up (shared by single and bulk adds)."""
     if data.entry_type not in INCOME_TYPES + ("expense",):
         raise UserError(f"类型“{data.entry_type}”不对，应为 donation（捐赠）、allocation（拨入）或 expense（支出）。")
     if data.amount <= 0:
         raise UserError("金额必须大于 0。要更正已记账的分录，请用“红字冲销”。")
     if not (data.summary or "").strip():
         raise UserError("请填写摘要，说明这笔钱的来龙去脉，例如“购置慈善阵地桌椅”。")
-    fund = session.get(Fund, data.fund_id)
-    if fund is None or fund.deleted:
+    if data.fund_id not in fund_ids:
         raise UserError("请选择社区基金。")
     kind = "expense" if data.entry_type == "expense" else "income"
-    names = [c.name for c in list_categories(session, kind)]
+    names = categories[kind]
     if data.category and data.category not in names:
         raise UserError(f"业务类别“{data.category}”不在{'支出' if kind == 'expense' else '收入'}类别表里。"
                         f"可选：{'、'.join(names)}。如需新类别，请到“设置 › 类别”添加。")
@@ -98,24 +115,24 @@ def _validate(session: Session, data: EntryInput) -> None:
             raise UserError(f"无法读取附件“{p.name}”：{exc.strerror}。请确认文件没有被占用并有读取权限。") from exc
 
 
+def _entry_values(data: EntryInput) -> dict:
+    """The stored columns an input becomes (drafts and bulk imports alike)."""
+    return {
+        "fund_id": data.fund_id, "entry_date": data.entry_date, "entry_type": data.entry_type,
+        "flow": "out" if data.entry_type == "expense" else "in", "amount_fen": to_fen(data.amount),
+        "summary": data.summary.strip(), "category": data.category,
+        "expense_class": (data.expense_class or "慈善活动支出") if data.entry_type == "expense" else "",
+        "restriction": (data.restriction or "").strip(), "counterparty_name": (data.counterparty_name or "").strip(),
+        "counterparty_kind": data.counterparty_kind, "anonymous": data.anonymous,
+        "publish_consent": data.publish_consent and not data.anonymous,
+        "counterparty_contact": data.counterparty_contact, "payment_method": data.payment_method,
+        "receipt_code": data.receipt_code, "receipt_no": data.receipt_no,
+    }
+
+
 def _apply(entry: LedgerEntry, data: EntryInput) -> None:
-    entry.fund_id = data.fund_id
-    entry.entry_date = data.entry_date
-    entry.entry_type = data.entry_type
-    entry.flow = "out" if data.entry_type == "expense" else "in"
-    entry.amount_fen = to_fen(data.amount)
-    entry.summary = data.summary.strip()
-    entry.category = data.category
-    entry.expense_class = (data.expense_class or "慈善活动支出") if data.entry_type == "expense" else ""
-    entry.restriction = (data.restriction or "").strip()
-    entry.counterparty_name = (data.counterparty_name or "").strip()
-    entry.counterparty_kind = data.counterparty_kind
-    entry.anonymous = data.anonymous
-    entry.publish_consent = data.publish_consent and not data.anonymous
-    entry.counterparty_contact = data.counterparty_contact
-    entry.payment_method = data.payment_method
-    entry.receipt_code = data.receipt_code
-    entry.receipt_no = data.receipt_no
+    for name, value in _entry_values(data).items():
+        setattr(entry, name, value)
 
 
 def _attach(ws, session: Session, entry: LedgerEntry, paths: list[Path]) -> None:
@@ -169,6 +186,35 @@ def add_entry(ws, data: EntryInput, *, post: bool = False, override_reason: str 
         s.flush()
         _post(s, entry, override_reason)
     return entry
+
+
+def import_drafts(ws, inputs: Iterable[EntryInput], progress=None) -> int:
+    """Add many drafts in one transaction (imports of paper lists and spreadsheets).
+
+    Checks every row with the same rules as a single add, then inserts with executemany; the change
+    journal gets a row per entry. Attachments are not taken here: add them to the drafts afterwards.
+    """
+    with ws.transaction() as s:
+        office_id = ws.office_id_or_empty(s)
+        fund_ids = {f for f in s.exec(select(Fund.id).where(Fund.deleted == False))}  # noqa: E712
+        categories = _category_names(s)
+        now = utc_now()
+        entries, journal_rows = [], []
+        for data in inputs:
+            if data.attachments:
+                raise UserError("批量导入不带附件。请导入后在分录中添加附件。")
+            _check_input(data, fund_ids, categories)
+            row = _entry_values(data)
+            row.update(id=new_id(), office_id=office_id, created_at=now, updated_at=now, version=1, deleted=False,
+                       status="draft", reversal_reason="", override_reason="")
+            entries.append(row)
+            journal_rows.append(journal_row("ledger_entry", row, "insert"))
+            if progress and len(entries) % 5000 == 0:
+                progress(len(entries), 0)
+        if entries:
+            s.execute(insert(LedgerEntry.__table__), entries)
+            s.execute(insert(ChangeJournal.__table__), journal_rows)
+    return len(entries)
 
 
 def update_draft(ws, entry_id: str, data: EntryInput) -> LedgerEntry:
