@@ -29,7 +29,7 @@ def journal_row(table: str, payload: dict, op: str) -> dict:
         "version": payload["version"],
         "office_id": payload["office_id"],
         "changed_at": payload["updated_at"],
-        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str),
     }
 
 
