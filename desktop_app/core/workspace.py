@@ -51,23 +51,54 @@ class Workspace:
         self.engine = None
         self.read_engine = None
         self._office_id: str | None = None
+        self._auto_backup = True
 
     # ---------------------------------------------------------------- open / close
 
     @classmethod
-    def open(cls, root: Path | str, *, create: bool = False, auto_backup: bool = True) -> "Workspace":
+    def open(cls, root: Path | str, *, create: bool = False, auto_backup: bool = True,
+             defer_checks: bool = False) -> "Workspace":
+        """Open (or with `create`, make) a workspace.
+
+        `defer_checks` lets the window appear first: the GUI then runs `run_deferred_checks()` as the
+        first job of its single database worker, so no write can run before quick_check has passed
+        (quick_check reads the whole file: about a second on a million entries).
+        """
         ws = cls(Path(root).expanduser().resolve())
         ws._check_folder(create)
         ws._acquire_lock()
         try:
-            ws._check_database(create)
+            ws._check_database(create, quick_check=not defer_checks)
             ws._connect()
-            if auto_backup and ws.has_office():
-                ws._backup_if_old()
+            ws._auto_backup = auto_backup
+            if not defer_checks:
+                ws._backup_on_open()
         except BaseException:
             ws._release()
             raise
         return ws
+
+    def run_deferred_checks(self, progress=None) -> None:
+        """quick_check, then the backup-on-open; raises WorkspaceDamaged (nothing written) on failure."""
+        if not backups.integrity_ok(self.db_path, quick=True):
+            raise self._damaged()
+        self._backup_on_open(progress)
+
+    def _backup_on_open(self, progress=None) -> None:
+        if self._auto_backup and self.has_office():
+            last = self.last_backup()
+            if last is None or datetime.now(UTC) - last.taken_at > AUTO_BACKUP_AGE:
+                self.create_backup("open", progress)
+
+    def _damaged(self) -> WorkspaceDamaged:
+        good = backups.newest_good_backup(self.backups_dir)
+        hint = (
+            f"最近一份完好的备份是 {good.taken_at.astimezone():%Y-%m-%d %H:%M}（{good.path.name}），"
+            "可在“设置 › 备份”或用 backup restore 恢复。"
+            if good
+            else "没有找到完好的备份，请联系技术支持，不要再写入这个文件。"
+        )
+        return WorkspaceDamaged(f"台账数据库未通过完整性检查，已停止打开，没有写入任何内容。{hint}", good_backup=good)
 
     def _check_folder(self, create: bool) -> None:
         if self.root.exists() and not self.root.is_dir():
@@ -113,7 +144,7 @@ class Workspace:
         except (OSError, ValueError, KeyError):
             return ""
 
-    def _check_database(self, create: bool) -> None:
+    def _check_database(self, create: bool, *, quick_check: bool = True) -> None:
         if self.db_path.exists() and self.db_path.stat().st_size > 0:
             with open(self.db_path, "rb") as handle:
                 if handle.read(16) != db.SQLITE_HEADER:
@@ -121,15 +152,8 @@ class Workspace:
                         f"“{self.db_path.name}”不是台账数据库文件（可能被别的文件覆盖了）。"
                         "请在“设置 › 备份”或用 backup restore 恢复最近的备份。"
                     )
-            if not backups.integrity_ok(self.db_path, quick=True):
-                good = backups.newest_good_backup(self.backups_dir)
-                hint = (
-                    f"最近一份完好的备份是 {good.taken_at.astimezone():%Y-%m-%d %H:%M}（{good.path.name}），"
-                    "可用 backup restore 恢复。"
-                    if good
-                    else "没有找到完好的备份，请联系技术支持，不要再写入这个文件。"
-                )
-                raise WorkspaceDamaged(f"台账数据库未通过完整性检查，已停止打开，没有写入任何内容。{hint}", good_backup=good)
+            if quick_check and not backups.integrity_ok(self.db_path, quick=True):
+                raise self._damaged()
             conn = db.connect_raw(self.db_path, readonly=True)
             try:
                 version = db.schema_version(conn)
@@ -141,6 +165,8 @@ class Workspace:
                     "请升级本程序后再打开，以免数据损坏。"
                 )
             if version < db.LATEST_VERSION and version > 0:
+                if not quick_check and not backups.integrity_ok(self.db_path, quick=True):
+                    raise self._damaged()  # never migrate a damaged file
                 conn = db.connect_raw(self.db_path)
                 try:
                     backups.create_backup(conn, self.backups_dir, "migration")
@@ -273,11 +299,6 @@ class Workspace:
     def last_backup(self) -> backups.BackupInfo | None:
         found = self.list_backups()
         return found[0] if found else None
-
-    def _backup_if_old(self) -> None:
-        last = self.last_backup()
-        if last is None or datetime.now(UTC) - last.taken_at > AUTO_BACKUP_AGE:
-            self.create_backup("open")
 
     def restore_backup(self, backup_file: Path | str) -> backups.BackupInfo:
         """Replace the live data by a backup, after backing up the current state."""

@@ -81,7 +81,12 @@ def test_damaged_database_offers_the_last_good_backup_and_writes_nothing(workspa
     assert "完整性检查" in err.value.message and good.path.name in err.value.message
     assert err.value.good_backup.path == good.path
     assert files_of(folder) == before
-    workspace.root = folder  # fixture teardown closes an already closed workspace: harmless
+    # the window opens first and runs the check as its worker's first job: same verdict, same silence
+    deferred = Workspace.open(folder, defer_checks=True)
+    with pytest.raises(WorkspaceDamaged):
+        deferred.run_deferred_checks()
+    deferred.close(backup=False)
+    assert {k: v for k, v in files_of(folder).items() if not k.startswith("ledger.db-")} == before
 
 
 def test_newer_version_is_refused(tmp_path):

@@ -193,7 +193,12 @@ def import_drafts(ws, inputs: Iterable[EntryInput], progress=None) -> int:
 
     Checks every row with the same rules as a single add, then inserts with executemany; the change
     journal gets a row per entry. Attachments are not taken here: add them to the drafts afterwards.
+    A verified backup is taken first, as before every import.
     """
+    inputs = list(inputs)
+    if not inputs:
+        return 0
+    ws.create_backup("import")
     with ws.transaction() as s:
         office_id = ws.office_id_or_empty(s)
         fund_ids = {f for f in s.exec(select(Fund.id).where(Fund.deleted == False))}  # noqa: E712
