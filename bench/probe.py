@@ -1,0 +1,128 @@
+"""One measurement in a fresh interpreter (cold start, own peak memory); prints one JSON line.
+
+    probe.py bare-window                 QApplication + an empty QMainWindow shown
+    probe.py main-window WS              the app's main window on WS, with the ledger page open
+    probe.py ledger-page WS              first rows of the ledger page (lazy model) on WS
+    probe.py bare-sql-model WS           first rows of a QTableView over QSqlQueryModel, same ordered query
+    probe.py export WS OUT ROWS          xlsx export of about ROWS entries
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+START = time.perf_counter()
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def emit(**values) -> None:
+    values.setdefault("peak_rss_mb", peak_rss_mb())
+    values.setdefault("since_start_ms", (time.perf_counter() - START) * 1000)
+    print(json.dumps(values))
+
+
+def shown(app, widget) -> None:
+    widget.resize(1280, 800)
+    widget.show()
+    app.processEvents()
+    widget.grab()  # force a full paint of what a user would see
+
+
+def bare_window() -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication([])
+    window = QMainWindow()
+    window.setWindowTitle("bare")
+    shown(app, window)
+    emit()
+
+
+def main_window(folder: str) -> None:
+    from desktop_app.gui.app import make_application, open_main_window
+
+    app = make_application()
+    window = open_main_window(Path(folder))
+    shown(app, window)
+    window.show_page("收支台账")
+    app.processEvents()
+    window.grab()
+    emit()
+    window.close()
+
+
+def ledger_page(folder: str) -> None:
+    from PySide6.QtWidgets import QTableView
+
+    from desktop_app.core.workspace import Workspace
+    from desktop_app.gui.app import make_application
+    from desktop_app.gui.ledger_model import LedgerModel
+
+    app = make_application()
+    ws = Workspace.open(folder, auto_backup=False, defer_checks=True)
+    start = time.perf_counter()
+    model = LedgerModel(ws.raw_reader)
+    model.refresh()
+    view = QTableView()
+    view.setModel(model)
+    shown(app, view)
+    elapsed = (time.perf_counter() - start) * 1000
+    first = model.index(0, 4).data()
+    emit(first_rows_ms=elapsed, rows=model.rowCount(), first_summary=first)
+
+
+def bare_sql_model(folder: str) -> None:
+    from PySide6.QtSql import QSqlDatabase, QSqlQuery, QSqlQueryModel
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from desktop_app.core import ledger_query
+
+    app = QApplication([])
+    db = QSqlDatabase.addDatabase("QSQLITE")
+    db.setDatabaseName(str(Path(folder) / "ledger.db"))
+    db.open()
+    start = time.perf_counter()
+    model = QSqlQueryModel()
+    sql = ledger_query._SELECT + " WHERE e.deleted = 0" + ledger_query.order_clause("date", True)
+    model.setQuery(QSqlQuery(sql, db))
+    view = QTableView()
+    view.setModel(model)
+    shown(app, view)
+    elapsed = (time.perf_counter() - start) * 1000
+    emit(first_rows_ms=elapsed, rows=model.rowCount())
+
+
+def export(folder: str, out: str, rows: str) -> None:
+    from datetime import date
+
+    from desktop_app.core import ledger_query, xlsx_export
+    from desktop_app.core.workspace import Workspace
+
+    ws = Workspace.open(folder, auto_backup=False, defer_checks=True)
+    conn = ws.raw_reader()
+    first = conn.execute("SELECT min(entry_date) FROM ledger_entry").fetchone()[0]
+    conn.close()
+    # the generated ledger spreads entries evenly over ten years: a year holds a tenth of them
+    start_day = date.fromisoformat(first)
+    years = max(1, round(int(rows) / 100_000))
+    filt = ledger_query.LedgerFilter(date_from=start_day, date_to=start_day.replace(year=start_day.year + years) )
+    start = time.perf_counter()
+    count = xlsx_export.export_ledger(ws, Path(out), filt)
+    elapsed = time.perf_counter() - start
+    ws.close(backup=False)
+    emit(export_s=elapsed, exported_rows=count, file_mb=Path(out).stat().st_size / 1e6)
+
+
+if __name__ == "__main__":
+    mode, *args = sys.argv[1:]
+    {"bare-window": bare_window, "main-window": main_window, "ledger-page": ledger_page,
+     "bare-sql-model": bare_sql_model, "export": export}[mode](*args)
