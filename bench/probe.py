@@ -92,7 +92,8 @@ def bare_sql_model(folder: str) -> None:
     db.open()
     start = time.perf_counter()
     model = QSqlQueryModel()
-    sql = ledger_query._SELECT + " WHERE e.deleted = 0" + ledger_query.order_clause("date", True)
+    where, _params = ledger_query.where_clause(ledger_query.LedgerFilter())  # the app's own query
+    sql = ledger_query._SELECT + where + ledger_query.order_clause("date", True)
     model.setQuery(QSqlQuery(sql, db))
     view = QTableView()
     view.setModel(model)
@@ -114,7 +115,7 @@ def export(folder: str, out: str, rows: str) -> None:
     # the generated ledger spreads entries evenly over ten years: a year holds a tenth of them
     start_day = date.fromisoformat(first)
     years = max(1, round(int(rows) / 100_000))
-    filt = ledger_query.LedgerFilter(date_from=start_day, date_to=start_day.replace(year=start_day.year + years) )
+    filt = ledger_query.LedgerFilter(date_from=start_day, date_to=start_day.replace(year=start_day.year + years))
     start = time.perf_counter()
     count = xlsx_export.export_ledger(ws, Path(out), filt)
     elapsed = time.perf_counter() - start

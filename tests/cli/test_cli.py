@@ -224,3 +224,33 @@ def test_console_script_runs_headless(tmp_path):
                             env=env)
     assert result.returncode == 2 and "缺少必填参数" in result.stderr
     shutil.rmtree(folder)
+
+
+def test_locked_damaged_and_newer_workspaces_exit_non_zero_unchanged(ws, capsys, tmp_path):
+    import textwrap
+
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from desktop_app.core.workspace import Workspace
+        ws = Workspace.open({str(ws)!r}, auto_backup=False)
+        print("ready", flush=True)
+        time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        before = data_state(ws)
+        code, out = run(ws, "entry", "add", "--fund", FUND, "--date", "2024-03-01", "--type", "donation",
+                        "--amount", "5", "--category", "个人捐赠", "--summary", "x", capsys=capsys)
+        assert code == 1 and "正在被另一个窗口或程序使用" in out.err
+        assert data_state(ws) == before
+    finally:
+        holder.kill()
+        holder.wait()
+    newer = tmp_path / "newer"
+    shutil.copytree(ws, newer)
+    conn = sqlite3.connect(newer / "ledger.db")
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    code, out = run(newer, "fund", "list", capsys=capsys)
+    assert code == 1 and "更新版本" in out.err and "请升级本程序" in out.err
