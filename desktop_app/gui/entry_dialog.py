@@ -1,0 +1,379 @@
+"""Fast keyboard entry of one ledger entry (new draft, edit of a draft, or save-and-post).
+
+Tab walks the fields in paper order; Enter saves a draft, Ctrl+Enter saves and posts. With
+“保存后继续录入下一笔” the form clears for the next entry but keeps fund, date and type. Errors from the
+core appear in red under the form and nothing typed is lost.
+"""
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.errors import NeedsOverride, UserError
+from desktop_app.core.models import COUNTERPARTY_KINDS, ENTRY_TYPES, EXPENSE_CLASSES, PAYMENT_METHODS
+from desktop_app.core.money import capital_yuan, parse_amount, to_fen
+from desktop_app.core.services import ledger
+from desktop_app.core.services.changes import LEDGER
+from desktop_app.core.services.ledger import EntryInput
+from desktop_app.gui import prompts, undo
+from desktop_app.gui.context import AppContext
+from desktop_app.gui.lookups import Lookups
+
+TYPES = ("donation", "allocation", "expense")
+ERROR_STYLE = "color: #c0392b;"
+OK_STYLE = "color: #1e8449;"
+HINT_STYLE = "color: #566573;"
+
+
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def ask_override_reason(parent: QWidget, message: str) -> str | None:
+    return prompts.ask_text(parent, "需要超额说明", f"{message}\n\n超额说明（会记录在凭证上）：")
+
+
+def combo(items: list[tuple[str, str]] | list[str], parent: QWidget | None = None) -> QComboBox:
+    """A combo of (data, label) pairs, or of plain strings."""
+    box = QComboBox(parent)
+    for item in items:
+        value, label = item if isinstance(item, tuple) else (item, item)
+        box.addItem(label, value)
+    return box
+
+
+def select_data(box: QComboBox, value: str) -> None:
+    index = box.findData(value)
+    if index >= 0:
+        box.setCurrentIndex(index)
+
+
+class EntryDialog(QDialog):
+    saved = Signal(str)  # what happened, for the status bar
+
+    def __init__(self, ctx: AppContext, lookups: Lookups, *, entry_id: str | None = None,
+                 initial: EntryInput | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx, self._lookups, self._entry_id = ctx, lookups, entry_id
+        self._before = initial if entry_id else None
+        self._busy = False
+        self.setWindowTitle("修改草稿" if entry_id else "新增分录")
+        self.setAcceptDrops(True)
+        self._build()
+        self._fill_from(initial)
+        self.amount.setFocus()
+
+    # ---------------------------------------------------------------- layout
+
+    def _build(self) -> None:
+        self.fund = combo(self._lookups.funds)
+        self.day = QDateEdit(qdate(date.today()))
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setCalendarPopup(True)
+        self.entry_type = combo([(t, ENTRY_TYPES[t]) for t in TYPES])
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("如 1234.5、1,234.50、3.5万")
+        self.capital = QLabel(" ")
+        self.capital.setStyleSheet(HINT_STYLE)
+        self.summary = QLineEdit()
+        self.summary.setPlaceholderText("如“购置慈善阵地桌椅”")
+        self.category = QComboBox()
+        self.expense_class = combo(list(EXPENSE_CLASSES))
+        self.restriction = QComboBox()
+        self.restriction.setEditable(True)
+        self.restriction.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.restriction.lineEdit().setPlaceholderText("非限定（留空）")
+        self.counterparty = QLineEdit()
+        self.counterparty_kind = combo([("", "（未填）")] + [(k, k) for k in COUNTERPARTY_KINDS])
+        self.anonymous = QCheckBox("匿名捐赠（公示为“爱心人士”）")
+        self.consent = QCheckBox("同意在公示中显示姓名")
+        self.contact = QLineEdit()
+        self.contact.setPlaceholderText("不会出现在任何公示中")
+        self.payment = combo([("", "（未填）")] + [(m, m) for m in PAYMENT_METHODS])
+        self.receipt_code = QLineEdit()
+        self.receipt_no = QLineEdit()
+        self.attachments = QListWidget()
+        self.attachments.setMaximumHeight(72)
+        self.add_attachment = QPushButton("添加附件…")
+        self.remove_attachment = QPushButton("移除所选")
+
+        left = QFormLayout()
+        left.addRow("基金", self.fund)
+        left.addRow("日期", self.day)
+        left.addRow("类型", self.entry_type)
+        left.addRow("金额（元）", self.amount)
+        left.addRow("", self.capital)
+        left.addRow("摘要", self.summary)
+        left.addRow("业务类别", self.category)
+        left.addRow("支出性质", self.expense_class)
+        left.addRow("限定用途", self.restriction)
+        right = QFormLayout()
+        right.addRow("对方名称", self.counterparty)
+        right.addRow("对方类型", self.counterparty_kind)
+        right.addRow("", self.anonymous)
+        right.addRow("", self.consent)
+        right.addRow("联系方式（不公开）", self.contact)
+        right.addRow("支付方式", self.payment)
+        right.addRow("捐赠票据代码", self.receipt_code)
+        right.addRow("捐赠票据号码", self.receipt_no)
+        grid = QGridLayout()
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setHorizontalSpacing(24)
+
+        files = QHBoxLayout()
+        files.addWidget(self.attachments, 1)
+        file_buttons = QVBoxLayout()
+        file_buttons.addWidget(self.add_attachment)
+        file_buttons.addWidget(self.remove_attachment)
+        file_buttons.addStretch()
+        files.addLayout(file_buttons)
+        self.existing_attachments = QLabel("")
+        self.existing_attachments.setStyleSheet(HINT_STYLE)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.keep_going = QCheckBox("保存后继续录入下一笔")
+        self.keep_going.setChecked(self._entry_id is None)
+        self.keep_going.setVisible(self._entry_id is None)
+        self.save_button = QPushButton("保存草稿 (Enter)")
+        self.save_button.setDefault(True)
+        self.post_button = QPushButton("保存并记账 (Ctrl+Enter)")
+        self.close_button = QPushButton("关闭")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.keep_going)
+        buttons.addStretch()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.post_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        attach_label = QLabel("附件（发票、收据、签收单的扫描件或照片；可把文件拖到这个窗口上）")
+        layout.addWidget(attach_label)
+        layout.addLayout(files)
+        layout.addWidget(self.existing_attachments)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+        order = [self.fund, self.day, self.entry_type, self.amount, self.summary, self.category,
+                 self.expense_class, self.restriction, self.counterparty, self.counterparty_kind, self.anonymous,
+                 self.consent, self.contact, self.payment, self.receipt_code, self.receipt_no, self.attachments,
+                 self.add_attachment, self.remove_attachment, self.keep_going, self.save_button,
+                 self.post_button, self.close_button]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        for edit in self.findChildren(QLineEdit):
+            edit.setAcceptDrops(False)  # files dropped anywhere become attachments
+
+        self.amount.textChanged.connect(self._show_capital)
+        self.entry_type.currentIndexChanged.connect(self._type_changed)
+        self.fund.currentIndexChanged.connect(self._fund_changed)
+        self.anonymous.toggled.connect(lambda on: self.consent.setEnabled(not on))
+        self.add_attachment.clicked.connect(self._pick_files)
+        self.remove_attachment.clicked.connect(self._remove_selected)
+        self.save_button.clicked.connect(lambda: self.save(post=False))
+        self.post_button.clicked.connect(lambda: self.save(post=True))
+        self.close_button.clicked.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=lambda: self.save(post=True))
+        self.resize(900, 0)
+
+    # ---------------------------------------------------------------- form state
+
+    def _fill_from(self, data: EntryInput | None) -> None:
+        if data is None:
+            self._type_changed()
+            self._fund_changed()
+            return
+        select_data(self.fund, data.fund_id)
+        self.day.setDate(qdate(data.entry_date))
+        select_data(self.entry_type, data.entry_type)
+        self._type_changed()
+        self._fund_changed()
+        self.amount.setText(f"{data.amount:,.2f}")
+        self.summary.setText(data.summary)
+        if data.category and self.category.findText(data.category) < 0:
+            self.category.addItem(data.category)
+        self.category.setCurrentText(data.category)
+        if data.expense_class:
+            self.expense_class.setCurrentText(data.expense_class)
+        self.restriction.setCurrentText(data.restriction)
+        self.counterparty.setText(data.counterparty_name)
+        select_data(self.counterparty_kind, data.counterparty_kind)
+        self.anonymous.setChecked(data.anonymous)
+        self.consent.setChecked(data.publish_consent)
+        self.contact.setText(data.counterparty_contact)
+        select_data(self.payment, data.payment_method)
+        self.receipt_code.setText(data.receipt_code)
+        self.receipt_no.setText(data.receipt_no)
+
+    def set_existing_attachments(self, count: int) -> None:
+        self.existing_attachments.setText(f"这条草稿已有 {count} 个附件，新添加的附件会一并保存。" if count else "")
+
+    def _type_changed(self) -> None:
+        kind = self.entry_type.currentData()
+        current = self.category.currentText()
+        self.category.clear()
+        self.category.addItems(self._lookups.categories(kind))
+        if self.category.findText(current) >= 0:
+            self.category.setCurrentText(current)
+        self.expense_class.setEnabled(kind == "expense")
+
+    def _fund_changed(self) -> None:
+        current = self.restriction.currentText()
+        self.restriction.clear()
+        self.restriction.addItems([""] + self._lookups.restrictions.get(self.fund.currentData(), []))
+        self.restriction.setCurrentText(current)
+
+    def _show_capital(self, text: str) -> None:
+        if not text.strip():
+            self.capital.setText(" ")
+            self.capital.setStyleSheet(HINT_STYLE)
+            return
+        try:
+            self.capital.setText("大写：" + capital_yuan(to_fen(parse_amount(text))))
+            self.capital.setStyleSheet(HINT_STYLE)
+        except UserError as exc:
+            self.capital.setText(str(exc))
+            self.capital.setStyleSheet(ERROR_STYLE)
+
+    def attachment_paths(self) -> list[Path]:
+        return [Path(self.attachments.item(i).text()) for i in range(self.attachments.count())]
+
+    def add_files(self, paths: list[Path]) -> None:
+        known = set(self.attachment_paths())
+        for path in paths:
+            if path.is_file() and path not in known:
+                self.attachments.addItem(str(path))
+                known.add(path)
+
+    def _pick_files(self) -> None:
+        self.add_files(prompts.open_files(self))
+
+    def _remove_selected(self) -> None:
+        for item in self.attachments.selectedItems():
+            self.attachments.takeItem(self.attachments.row(item))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.add_files([Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()])
+        event.acceptProposedAction()
+
+    def collect(self) -> EntryInput:
+        """The form as an EntryInput; raises UserError for what the form itself can tell."""
+        if self.fund.currentData() is None:
+            raise UserError("还没有社区基金。请先到“社区基金”页新增一个基金。")
+        return EntryInput(
+            fund_id=self.fund.currentData(), entry_date=pydate(self.day.date()),
+            entry_type=self.entry_type.currentData(), amount=parse_amount(self.amount.text()),
+            summary=self.summary.text().strip(), category=self.category.currentText(),
+            expense_class=self.expense_class.currentText() if self.entry_type.currentData() == "expense" else "",
+            restriction=self.restriction.currentText().strip(), counterparty_name=self.counterparty.text().strip(),
+            counterparty_kind=self.counterparty_kind.currentData(), anonymous=self.anonymous.isChecked(),
+            publish_consent=self.consent.isChecked() and not self.anonymous.isChecked(),
+            counterparty_contact=self.contact.text().strip(), payment_method=self.payment.currentData(),
+            receipt_code=self.receipt_code.text().strip(), receipt_no=self.receipt_no.text().strip(),
+            attachments=self.attachment_paths(),
+        )
+
+    def clear_for_next(self) -> None:
+        """Ready for the next line of the paper: fund, date, type and category stay."""
+        for edit in (self.amount, self.summary, self.counterparty, self.contact, self.receipt_code, self.receipt_no):
+            edit.clear()
+        self.restriction.setCurrentText("")
+        self.counterparty_kind.setCurrentIndex(0)
+        self.payment.setCurrentIndex(0)
+        self.anonymous.setChecked(False)
+        self.consent.setChecked(False)
+        self.attachments.clear()
+        self.amount.setFocus()
+
+    def show_message(self, text: str, *, error: bool) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+
+    # ---------------------------------------------------------------- saving
+
+    def save(self, *, post: bool) -> None:
+        if self._busy:
+            return
+        try:
+            data = self.collect()
+        except UserError as exc:
+            self.show_message(str(exc), error=True)
+            return
+        self._submit(data, post, "")
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for button in (self.save_button, self.post_button):
+            button.setEnabled(not busy)
+
+    def _submit(self, data: EntryInput, post: bool, override_reason: str) -> None:
+        ws, entry_id = self._ctx.ws, self._entry_id
+
+        def work():
+            if entry_id is None:
+                return ledger.add_entry(ws, data, post=post, override_reason=override_reason)
+            entry = ledger.update_draft(ws, entry_id, data)
+            return ledger.post_entry(ws, entry_id, override_reason=override_reason) if post else entry
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            if isinstance(exc, NeedsOverride) and post:
+                reason = ask_override_reason(self, str(exc))
+                if reason:
+                    self._set_busy(True)
+                    self._submit(data, post, reason)
+                    return
+                self.show_message("没有记账：" + str(exc), error=True)
+            elif isinstance(exc, UserError):
+                self.show_message(str(exc), error=True)
+
+        self._set_busy(True)
+        self._ctx.runner.run(work, lambda entry: self._saved(data, entry, post), failed, changes=LEDGER)
+
+    def _saved(self, data: EntryInput, entry, post: bool) -> None:
+        self._set_busy(False)
+        if post:
+            text = (f"已记账：凭证 {ledger.voucher_text(entry)}，{data.summary}。"
+                    "记账不能撤销，如有错误请用“红字冲销”。")
+        elif self._entry_id:
+            self._ctx.undo.push(undo.edited(self._ctx, entry.id, self._before, data))
+            text = f"已保存草稿：{data.summary}"
+        else:
+            self._ctx.undo.push(undo.added(self._ctx, entry.id, data.summary))
+            text = f"已保存草稿：{data.summary}（可用 Ctrl+Z 撤销）"
+        self.saved.emit(text)
+        if self._entry_id is None and self.keep_going.isChecked():
+            self.clear_for_next()
+            self.show_message(text, error=False)
+        else:
+            self.accept()

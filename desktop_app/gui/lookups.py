@@ -1,0 +1,37 @@
+"""The short lists the forms offer (funds, categories, restricted purposes), read in one go."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+
+from desktop_app.core.services.office import list_categories
+from desktop_app.core.services.projects import list_funds
+from desktop_app.core.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Lookups:
+    funds: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    income_categories: list[str] = field(default_factory=list)
+    expense_categories: list[str] = field(default_factory=list)
+    restrictions: dict[str, list[str]] = field(default_factory=dict)  # fund id → purposes used so far
+
+    def categories(self, entry_type: str) -> list[str]:
+        return self.expense_categories if entry_type == "expense" else self.income_categories
+
+    @property
+    def all_categories(self) -> list[str]:
+        return list(dict.fromkeys(self.income_categories + self.expense_categories))
+
+
+def load_lookups(ws: Workspace) -> Lookups:
+    with ws.reading() as s:
+        funds = [(f.id, f.name) for f in list_funds(s)]
+        income = [c.name for c in list_categories(s, "income")]
+        expense = [c.name for c in list_categories(s, "expense")]
+        restrictions: dict[str, list[str]] = {}
+        rows = s.execute(text("SELECT DISTINCT fund_id, restriction FROM ledger_entry "
+                              "WHERE restriction != '' AND deleted = 0 ORDER BY restriction"))
+        for fund_id, purpose in rows:
+            restrictions.setdefault(fund_id, []).append(purpose)
+    return Lookups(funds, income, expense, restrictions)

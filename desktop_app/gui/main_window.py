@@ -1,0 +1,181 @@
+"""The main window: navigation on the left, one page at a time on the right, menus and shortcuts."""
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop_app import __version__
+from desktop_app.core.errors import UserError, WorkspaceDamaged
+from desktop_app.core.services.changes import Changes
+from desktop_app.gui import prompts
+from desktop_app.gui.app import damaged_text
+from desktop_app.gui.context import AppContext
+from desktop_app.gui.pages.funds import FundsPage
+from desktop_app.gui.pages.ledger import LedgerPage
+from desktop_app.gui.pages.overview import OverviewPage
+from desktop_app.gui.pages.placeholder import PlaceholderPage
+from desktop_app.gui.pages.projects import ProjectsPage
+from desktop_app.gui.pages.settings import SettingsPage
+
+NAV_WIDTH = 132
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.damaged = False
+        ctx.runner.dialog_parent = self
+        self.overview = OverviewPage(ctx)
+        self.projects = ProjectsPage(ctx)
+        self.funds = FundsPage(ctx)
+        self.ledger = LedgerPage(ctx)
+        self.settings = SettingsPage(ctx)
+        self.pages: list[QWidget] = [
+            self.overview, self.projects, self.funds, self.ledger,
+            PlaceholderPage("活动记录"), PlaceholderPage("需求调查"), PlaceholderPage("信息公示"), PlaceholderPage("数据同步"),
+            self.settings,
+        ]
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            self.nav.addItem(page.title)
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.path_label = QLabel(str(ctx.ws.root))
+        self.path_label.setObjectName("note")
+        self.statusBar().addPermanentWidget(self.path_label)
+        self.ledger.status.connect(self.show_status)
+        ctx.runner.message.connect(self.show_status)
+        ctx.runner.changed.connect(self._on_changed)
+        self._build_menus()
+        self._update_title(ctx.ws.local_office().name)
+        self.nav.setCurrentRow(0)
+        self.resize(1280, 800)
+
+    def _build_menus(self) -> None:
+        undo = self.ctx.undo.createUndoAction(self, "撤销")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setToolTip("撤销草稿的新增、修改、删除。记账不能撤销，已记账的错误请用红字冲销。")
+        redo = self.ctx.undo.createRedoAction(self, "重做")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        file_menu.addAction(self._action("立即备份", self._backup_now))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("退出", self.close, QKeySequence("Ctrl+Q")))
+        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        edit_menu.addAction(self._action("新增分录…", self.new_entry, QKeySequence("Ctrl+N")))
+        edit_menu.addAction(self._action("批量录入纸质清单…", self.batch_entry, QKeySequence("Ctrl+B")))
+        edit_menu.addSeparator()
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        note = QAction("（记账和红字冲销不能撤销）", self)
+        note.setEnabled(False)
+        edit_menu.addAction(note)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action("查找分录", self.focus_search, QKeySequence("Ctrl+F")))
+        go_menu = self.menuBar().addMenu("转到(&G)")
+        for index, page in enumerate(self.pages):
+            go_menu.addAction(self._action(page.title, lambda i=index: self.go_to(i), QKeySequence(f"Ctrl+{index + 1}")))
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction(self._action("关于社区慈善台账", self._about))
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    # ---------------------------------------------------------------- navigation and commands
+
+    def go_to(self, page: int | QWidget) -> None:
+        self.nav.setCurrentRow(page if isinstance(page, int) else self.pages.index(page))
+
+    def new_entry(self):
+        self.go_to(self.ledger)
+        return self.ledger.new_entry()
+
+    def batch_entry(self):
+        self.go_to(self.ledger)
+        return self.ledger.batch_entry()
+
+    def focus_search(self) -> None:
+        self.go_to(self.ledger)
+        self.ledger.focus_search()
+
+    def _backup_now(self) -> None:
+        self.go_to(self.settings)
+        self.settings.tabs.setCurrentIndex(3)
+        self.settings.backup_now()
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("settings"):
+            ws = self.ctx.ws
+            self.ctx.runner.query(lambda: ws.local_office().name, self._update_title)
+        if changes.everything:
+            self.ctx.undo.clear()  # the drafts those steps referred to may no longer exist
+
+    def _update_title(self, office_name: str) -> None:
+        self.setWindowTitle(f"社区慈善台账 — {office_name} — {self.ctx.ws.root}")
+
+    def _about(self) -> None:
+        prompts.show_info(self, f"社区慈善台账 {__version__}\n\n社区基金收支台账、活动记录、需求调查与信息公示的离线工具。\n"
+                          f"工作区：{self.ctx.ws.root}", "关于")
+
+    def start_checks(self) -> None:
+        """The open checks deferred by `Workspace.open(defer_checks=True)`: quick_check, then the daily
+        backup — queued before anything else, so no write runs on a damaged file."""
+        ws, runner = self.ctx.ws, self.ctx.runner
+
+        def checks(progress) -> None:
+            try:
+                ws.run_deferred_checks(progress)
+            except WorkspaceDamaged:
+                runner.halt()  # from the worker itself, before it takes the next queued op
+                raise
+
+        runner.run(checks, on_error=self._checks_failed,
+                            changes=Changes(backups=True), progress_title="正在检查台账数据并备份…")
+
+    def _checks_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, WorkspaceDamaged):
+            self.damaged = True
+            self.ctx.runner.halt()
+            prompts.show_error(self, damaged_text(exc, self.ctx.ws.root), "工作区已损坏")
+            QTimer.singleShot(0, self.close)
+        elif isinstance(exc, UserError):
+            prompts.show_error(self, str(exc), "打开时的检查没有完成")
+
+    def show_page(self, title: str) -> None:
+        self.go_to(next(p for p in self.pages if p.title == title))
+
+    def shutdown(self) -> None:
+        self.ledger.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ctx.runner.shutdown()
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,225 @@
+"""社区基金: funds with balances, committee, purpose and agreement; new fund; month-end closing."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core import reports
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import Fund
+from desktop_app.core.money import format_yuan
+from desktop_app.core.services import ledger, projects
+from desktop_app.core.services.changes import Changes
+from desktop_app.core.validation import check_fund_name
+from desktop_app.core.workspace import Workspace
+from desktop_app.gui import prompts
+from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, pydate, qdate
+from desktop_app.gui.pages.base import Page, heading
+from desktop_app.gui.pages.projects import parse_people, table
+from desktop_app.gui.table_model import RowsModel
+
+
+@dataclass(frozen=True)
+class FundDetail:
+    fund: Fund
+    summary: reports.FundSummary
+    committee: list[tuple[str, str, bool]]
+    closed: list[str]
+
+
+def load_funds(ws: Workspace) -> list[FundDetail]:
+    with ws.reading() as s:
+        summaries = {x.fund_id: x for x in reports.fund_summaries(s)}
+        return [FundDetail(f, summaries[f.id], [(m.name, m.role, m.is_supervisor) for m in projects.committee(s, f.id)],
+                           ledger.closed_months(s, f.id)) for f in projects.list_funds(s)]
+
+
+def load_project_names(ws: Workspace) -> list[tuple[str, str]]:
+    with ws.reading() as s:
+        return [(p.id, p.name) for p in projects.list_projects(s)]
+
+
+class FundsPage(Page):
+    title = "社区基金"
+    watches = ("funds", "ledger", "projects")
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.details: list[FundDetail] = []
+        self.model = RowsModel(["社区基金", "所属项目", "余额", "限定性", "非限定性", "草稿"], right=[2, 3, 4, 5])
+        self.view = table(self.model)
+        self.add_button = QPushButton("新增基金…")
+        self.close_button = QPushButton("月末结账…")
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.committee_model = RowsModel(["管委会成员", "职务", "监督员"])
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.close_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("社区基金"))
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(heading("基金详情"))
+        layout.addWidget(self.info)
+        layout.addWidget(table(self.committee_model, stretch=1), 1)
+        self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_fund(current.row()))
+        self.add_button.clicked.connect(self.add_fund)
+        self.close_button.clicked.connect(self.close_month)
+
+    def refresh(self) -> None:
+        ws = self.ctx.ws
+        self.ctx.runner.query(lambda: load_funds(ws), self.show_funds)
+
+    def current(self) -> FundDetail | None:
+        row = self.view.currentIndex().row()
+        return self.details[row] if 0 <= row < len(self.details) else None
+
+    def show_funds(self, details: list[FundDetail]) -> None:
+        previous = self.current()
+        self.details = details
+        self.model.set_rows([(d.fund.name, d.summary.project_name or "—", format_yuan(d.summary.balance_fen),
+                              format_yuan(d.summary.restricted_fen), format_yuan(d.summary.unrestricted_fen),
+                              d.summary.drafts or "") for d in details])
+        ids = [d.fund.id for d in details]
+        row = ids.index(previous.fund.id) if previous and previous.fund.id in ids else 0
+        if details:
+            self.view.selectRow(row)
+        self.show_fund(row if details else -1)
+
+    def show_fund(self, row: int) -> None:
+        self.close_button.setEnabled(0 <= row < len(self.details))
+        if not 0 <= row < len(self.details):
+            self.info.setText("还没有社区基金。点“新增基金…”登记慈善会设立的社区基金。")
+            self.committee_model.set_rows([])
+            return
+        d = self.details[row]
+        f = d.fund
+        agreement = f.agreement_no or "未填"
+        if f.agreement_date:
+            agreement += f"（{f.agreement_date}）"
+        closed = f"已结账至 {d.closed[-1]}" if d.closed else "尚未结账"
+        self.info.setText(f"<b>{f.name}</b>　状态：{f.status}<br>所属慈善会：{f.association_name}　设立协议：{agreement}"
+                          f"<br>用途：{f.purpose or '未填'}<br>累计收入 {format_yuan(d.summary.income_fen)}，"
+                          f"累计支出 {format_yuan(d.summary.expense_fen)}；{closed}")
+        self.committee_model.set_rows([(n, r, "是" if s else "") for n, r, s in d.committee])
+
+    def add_fund(self) -> "FundDialog":
+        ws = self.ctx.ws
+        dialog = FundDialog(self.ctx, ws.local_office().association_name, self)
+        self.ctx.runner.query(lambda: load_project_names(ws), dialog.set_projects)
+        dialog.open()
+        return dialog
+
+    def close_month(self) -> None:
+        detail = self.current()
+        if detail is None:
+            return
+        last = date.today().replace(day=1)
+        default = date(last.year - 1, 12, 1) if last.month == 1 else last.replace(month=last.month - 1)
+        month = prompts.ask_month(self, "月末结账", f"结账后，{detail.fund.name} 在这个月及以前不能再记账"
+                                  "（更正请在以后的月份红字冲销）。请选择要结账的月份：", default)
+        if not month:
+            return
+        ws, fund_id = self.ctx.ws, detail.fund.id
+        self.ctx.runner.run(lambda: ledger.close_month(ws, fund_id, month),
+                            lambda _r: prompts.show_info(self, f"{month} 已结账。"), changes=Changes(funds=True))
+
+
+class FundDialog(QDialog):
+    def __init__(self, ctx, association: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.association = ctx, association
+        self.setWindowTitle("新增社区基金")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(f"如“{association}八台镇尚善社区基金”")
+        self.name_check = QLabel("命名规范：“慈善组织 + 乡镇(街道) + 字号 + 社区基金”或“慈善组织 + 社区 + 字号 + 基金”。")
+        self.name_check.setWordWrap(True)
+        self.name_check.setStyleSheet(HINT_STYLE)
+        self.project = QComboBox()
+        self.project.addItem("（不属于试点项目）", None)
+        self.agreement_no = QLineEdit()
+        self.has_agreement_date = QCheckBox("已签协议，日期：")
+        self.agreement_date = QDateEdit(qdate(date.today()))
+        self.agreement_date.setDisplayFormat("yyyy-MM-dd")
+        self.agreement_date.setCalendarPopup(True)
+        self.agreement_date.setEnabled(False)
+        self.purpose = QPlainTextEdit()
+        self.purpose.setMaximumHeight(70)
+        self.committee = QPlainTextEdit()
+        self.committee.setPlaceholderText("每行一位：姓名，职务；监督员请在职务里写“监督员”")
+        self.committee.setMaximumHeight(90)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        dated = QHBoxLayout()
+        dated.addWidget(self.has_agreement_date)
+        dated.addWidget(self.agreement_date, 1)
+        form = QFormLayout(self)
+        form.addRow("基金名称", self.name)
+        form.addRow("", self.name_check)
+        form.addRow("所属项目", self.project)
+        form.addRow("设立协议编号", self.agreement_no)
+        form.addRow("", dated)
+        form.addRow("用途", self.purpose)
+        form.addRow("管委会", self.committee)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.name.textChanged.connect(self._check_name)
+        self.has_agreement_date.toggled.connect(self.agreement_date.setEnabled)
+        self.resize(640, 0)
+
+    def set_projects(self, items: list[tuple[str, str]]) -> None:
+        for project_id, name in items:
+            self.project.addItem(name, project_id)
+
+    def _check_name(self, text: str) -> None:
+        if not text.strip():
+            return
+        check = check_fund_name(text, self.association)
+        self.name_check.setText(check.explanation)
+        self.name_check.setStyleSheet(OK_STYLE if check.ok else HINT_STYLE)
+
+    def collect(self) -> projects.FundInput:
+        committee = [(n, r, "监督" in r) for n, r in parse_people(self.committee.toPlainText(), 2) if n]
+        return projects.FundInput(
+            name=self.name.text().strip(), project_id=self.project.currentData(),
+            agreement_no=self.agreement_no.text().strip(),
+            agreement_date=pydate(self.agreement_date.date()) if self.has_agreement_date.isChecked() else None,
+            purpose=self.purpose.toPlainText().strip(), committee=committee)
+
+    def save(self) -> None:
+        try:
+            data = self.collect()
+        except UserError as exc:
+            self.message.setText(str(exc))
+            return
+        ws = self.ctx.ws
+
+        def done(result) -> None:
+            fund, check = result
+            if not check.ok:
+                prompts.show_info(self, f"社区基金“{fund.name}”已新增。\n\n{check.explanation}", "命名提示")
+            self.accept()
+
+        self.ctx.runner.run(lambda: projects.add_fund(ws, data), done, lambda exc: self.message.setText(str(exc)),
+                            changes=Changes(funds=True))

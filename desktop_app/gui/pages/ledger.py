@@ -1,0 +1,383 @@
+"""收支台账: the lazy ledger table with its filter bar and the entry commands."""
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+from sqlalchemy import func
+from sqlmodel import select
+
+from desktop_app.core.errors import NeedsOverride, UserError
+from desktop_app.core.ledger_query import LedgerFilter, LedgerRow
+from desktop_app.core.models import ENTRY_TYPES, EntryAttachment, LedgerEntry
+from desktop_app.core.services import ledger
+from desktop_app.core.services.changes import LEDGER, Changes
+from desktop_app.core.workspace import Workspace
+from desktop_app.gui import prompts, undo
+from desktop_app.gui.batch_dialog import BatchDialog
+from desktop_app.gui.entry_dialog import EntryDialog, combo, pydate
+from desktop_app.gui.ledger_model import ROW_ROLE, SORT_KEYS, LedgerModel
+from desktop_app.gui.lookups import Lookups, load_lookups
+from desktop_app.gui.pages.base import Page
+
+SEARCH_DELAY_MS = 250
+COLUMN_WIDTHS = (84, 92, 150, 76, 0, 84, 110, 110, 140, 64, 44)
+
+
+def short_fund_name(name: str, association: str) -> str:
+    """“万源市慈善会八台镇尚善社区基金” → “八台镇尚善社区基金” (the full name is the cell's tooltip)."""
+    short = name.removeprefix(association) if association else name
+    return short or name
+
+
+def ask_reversal_reason(parent, row: LedgerRow) -> str | None:
+    return prompts.ask_text(parent, "红字冲销", f"冲销凭证 {row.voucher}“{row.summary}”。\n冲销后原凭证保留，"
+                            "另记一笔金额相反的红字凭证。\n\n冲销原因（如“金额录错，应为 1,200.00 元”）：")
+
+
+def ask_override_reason(parent, message: str) -> str | None:
+    return prompts.ask_text(parent, "需要超额说明", f"{message}\n\n超额说明（会记录在凭证上）：")
+
+
+def load_draft(ws: Workspace, entry_id: str) -> tuple[ledger.EntryInput, int]:
+    with ws.reading() as s:
+        entry = s.get(LedgerEntry, entry_id)
+        if entry is None or entry.deleted:
+            raise UserError("找不到这条分录，它可能已被删除。")
+        if entry.status != "draft":
+            raise UserError(f"凭证 {ledger.voucher_text(entry)} 已记账，不能修改。如有错误，请用“红字冲销”。")
+        count = s.exec(select(func.count()).select_from(EntryAttachment).where(
+            EntryAttachment.entry_id == entry_id, EntryAttachment.deleted == False)).one()  # noqa: E712
+        return ledger.input_from_entry(entry), count
+
+
+class DateBound(QHBoxLayout):
+    """A checkbox that switches a date bound on (unchecked = 不限)."""
+
+    def __init__(self, label: str, default: date):
+        super().__init__()
+        self.check = QCheckBox(label)
+        self.edit = QDateEdit(QDate(default.year, default.month, default.day))
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setCalendarPopup(True)
+        self.edit.setEnabled(False)
+        self.check.setToolTip("不勾选为不限")
+        self.check.toggled.connect(self.edit.setEnabled)
+        self.addWidget(self.check)
+        self.addWidget(self.edit)
+        self.setSpacing(2)
+
+    def value(self) -> date | None:
+        return pydate(self.edit.date()) if self.check.isChecked() else None
+
+
+class LedgerPage(Page):
+    title = "收支台账"
+    watches = ("ledger", "funds", "settings")
+    status = Signal(str)
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.lookups: Lookups | None = None
+        self.dialog = None  # the entry or batch dialog opened last
+        association = ctx.ws.local_office().association_name
+        self.model = LedgerModel(ctx.ws.raw_reader, short_fund=lambda name: short_fund_name(name, association),
+                                 parent=self)
+        self._build_filters()
+        self._build_buttons()
+        self._build_table()
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.filters)
+        layout.addLayout(self.buttons)
+        layout.addWidget(self.view, 1)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self._update_buttons()
+
+    # ---------------------------------------------------------------- layout
+
+    def _build_filters(self) -> None:
+        self.fund_filter = QComboBox()
+        self.fund_filter.addItem("全部基金", None)
+        self.fund_filter.setMinimumContentsLength(14)
+        self.fund_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.type_filter = combo([("", "全部类型")] + list(ENTRY_TYPES.items()))
+        self.category_filter = QComboBox()
+        self.category_filter.addItem("全部类别", None)
+        self.status_filter = combo([("", "全部状态"), ("draft", "草稿"), ("posted", "已记账")])
+        today = date.today()
+        self.date_from = DateBound("从", today.replace(month=1, day=1))
+        self.date_to = DateBound("至", today)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索摘要、对方、类别或凭证号（如 2024-0012）")
+        self.search.setClearButtonEnabled(True)
+        self.filters = QHBoxLayout()
+        for widget in (self.fund_filter, self.type_filter, self.category_filter, self.status_filter):
+            self.filters.addWidget(widget)
+            widget.currentIndexChanged.connect(self.apply_filter)
+        for bound in (self.date_from, self.date_to):
+            self.filters.addLayout(bound)
+            bound.check.toggled.connect(self.apply_filter)
+            bound.edit.dateChanged.connect(self.apply_filter)
+        self.filters.addWidget(self.search, 1)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+    def _build_buttons(self) -> None:
+        self.new_button = QPushButton("新增 (Ctrl+N)")
+        self.edit_button = QPushButton("修改草稿")
+        self.delete_button = QPushButton("删除草稿")
+        self.post_button = QPushButton("记账")
+        self.reverse_button = QPushButton("红字冲销")
+        self.batch_button = QPushButton("批量录入")
+        self.undo_button = QPushButton("撤销")
+        self.redo_button = QPushButton("重做")
+        self.undo_button.setToolTip("撤销草稿的新增、修改、删除（Ctrl+Z）。记账不能撤销，已记账的错误请用红字冲销。")
+        self.count_label = QLabel()
+        self.buttons = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, self.delete_button, self.post_button,
+                       self.reverse_button, self.batch_button, self.undo_button, self.redo_button):
+            self.buttons.addWidget(button)
+        self.buttons.addStretch()
+        self.buttons.addWidget(self.count_label)
+        self.new_button.clicked.connect(self.new_entry)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.post_button.clicked.connect(self.post_selected)
+        self.reverse_button.clicked.connect(self.reverse_selected)
+        self.batch_button.clicked.connect(self.batch_entry)
+        self.undo_button.clicked.connect(self.ctx.undo.undo)
+        self.redo_button.clicked.connect(self.ctx.undo.redo)
+        self.ctx.undo.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.ctx.undo.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+
+    def _build_table(self) -> None:
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.setAlternatingRowColors(True)
+        vertical = self.view.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(26)
+        header = self.view.horizontalHeader()
+        for column, width in enumerate(COLUMN_WIDTHS):
+            if width:
+                header.resizeSection(column, width)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        self._sort_indicator = (1, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        self.view.setSortingEnabled(True)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.view.doubleClicked.connect(self._double_clicked)
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if column not in SORT_KEYS:  # 对方 and 附件 have no index to sort by
+            header = self.view.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*self._sort_indicator)
+            header.blockSignals(False)
+            self.status.emit("这一列不能排序。")
+            return
+        self._sort_indicator = (column, order)
+
+    # ---------------------------------------------------------------- data
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.everything:
+            self.model.reconnect()
+            self.lookups = None
+        if changes.touches("funds", "settings"):
+            self.lookups = None
+        super().on_changed(changes)
+
+    def refresh(self) -> None:
+        selected = self.selected_row()
+        self.model.refresh()
+        self._show_count()
+        if selected:
+            self.select_entry(selected.id)
+        self._update_buttons()
+        if self.lookups is None:
+            ws = self.ctx.ws
+            self.ctx.runner.query(lambda: load_lookups(ws), self._set_lookups)
+
+    def _set_lookups(self, lookups: Lookups) -> None:
+        self.lookups = lookups
+        refill(self.fund_filter, [("全部基金", None)] + [(name, fid) for fid, name in lookups.funds])
+        refill(self.category_filter, [("全部类别", None)] + [(c, c) for c in lookups.all_categories])
+
+    def current_lookups(self) -> Lookups:
+        if self.lookups is None:
+            self._set_lookups(load_lookups(self.ctx.ws))  # a few small reads
+        return self.lookups
+
+    def current_filter(self) -> LedgerFilter:
+        return LedgerFilter(fund_id=self.fund_filter.currentData(), date_from=self.date_from.value(),
+                            date_to=self.date_to.value(), entry_type=self.type_filter.currentData() or None,
+                            category=self.category_filter.currentData(), text=self.search.text().strip(),
+                            status=self.status_filter.currentData() or None)
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.model.set_filter(self.current_filter())
+        self.view.setColumnHidden(2, self.fund_filter.currentData() is not None)  # one fund: no need to repeat it
+        self._show_count()
+        self._update_buttons()
+
+    def _show_count(self) -> None:
+        self.count_label.setText(self.model.error or f"共 {self.model.rowCount():,} 条")
+
+    def selected_row(self) -> LedgerRow | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_entry(self, entry_id: str) -> bool:
+        self.model.row_at(0)
+        row = self.model.find_loaded(entry_id)
+        if row is None:
+            return False
+        self.view.selectionModel().select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                          | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        draft = row is not None and row.status == "draft"
+        self.edit_button.setEnabled(draft)
+        self.delete_button.setEnabled(draft)
+        self.post_button.setEnabled(draft)
+        self.reverse_button.setEnabled(row is not None and row.status == "posted" and row.entry_type != "reversal"
+                                       and not row.reversed_by)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # ---------------------------------------------------------------- commands
+
+    def new_entry(self) -> EntryDialog:
+        dialog = EntryDialog(self.ctx, self.current_lookups(), parent=self)
+        fund = self.fund_filter.currentData()
+        if fund:
+            dialog.fund.setCurrentIndex(max(0, dialog.fund.findData(fund)))
+        return self._open(dialog)
+
+    def _open(self, dialog):
+        if self.dialog is not None and not self.dialog.isVisible():
+            self.dialog.deleteLater()  # keep at most one closed dialog around
+        dialog.saved.connect(self.status.emit)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _double_clicked(self, index) -> None:
+        row = self.model.data(index, ROW_ROLE)
+        if row is not None and row.status == "draft":
+            self.edit_selected()
+        elif row is not None:
+            self.status.emit(f"凭证 {row.voucher} 已记账，不能修改；如有错误请用“红字冲销”。")
+
+    def edit_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.status != "draft":
+            return
+        ws, lookups = self.ctx.ws, self.current_lookups()
+
+        def show(loaded: tuple[ledger.EntryInput, int]) -> None:
+            data, attachments = loaded
+            dialog = EntryDialog(self.ctx, lookups, entry_id=row.id, initial=data, parent=self)
+            dialog.set_existing_attachments(attachments)
+            self._open(dialog)
+
+        self.ctx.runner.query(lambda: load_draft(ws, row.id), show)
+
+    def delete_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.status != "draft":
+            return
+        ws, ctx = self.ctx.ws, self.ctx
+
+        def done(_result) -> None:
+            ctx.undo.push(undo.deleted(ctx, row.id, row.summary))
+            self.status.emit(f"已删除草稿“{row.summary}”（可用 Ctrl+Z 撤销）。")
+
+        self.ctx.runner.run(lambda: ledger.delete_draft(ws, row.id), done, changes=LEDGER)
+
+    def post_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.status != "draft":
+            return
+        self._post(row, "")
+
+    def _post(self, row: LedgerRow, override_reason: str) -> None:
+        ws = self.ctx.ws
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, NeedsOverride) and not override_reason:
+                reason = ask_override_reason(self, str(exc))
+                if reason:
+                    self._post(row, reason)
+                return
+            prompts.show_error(self, str(exc), "没有记账")
+
+        def done(entry) -> None:
+            self.status.emit(f"已记账：凭证 {ledger.voucher_text(entry)}。记账不能撤销，如有错误请用“红字冲销”。")
+
+        self.ctx.runner.run(lambda: ledger.post_entry(ws, row.id, override_reason=override_reason), done, failed,
+                            changes=LEDGER)
+
+    def reverse_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.status != "posted":
+            return
+        reason = ask_reversal_reason(self, row)
+        if not reason:
+            return
+        ws = self.ctx.ws
+
+        def done(entry) -> None:
+            self.status.emit(f"已红字冲销凭证 {row.voucher}，冲销凭证为 {ledger.voucher_text(entry)}。")
+
+        self.ctx.runner.run(lambda: ledger.reverse_entry(ws, row.id, reason), done, changes=LEDGER)
+
+    def batch_entry(self) -> BatchDialog:
+        dialog = BatchDialog(self.ctx, self.current_lookups(), fund_id=self.fund_filter.currentData(), parent=self)
+        return self._open(dialog)
+
+    def shutdown(self) -> None:
+        self.model.close()
+
+
+def refill(box: QComboBox, items: list[tuple[str, object]]) -> None:
+    """Replace a combo's items, keeping the current choice when it still exists."""
+    current = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    for label, value in items:
+        box.addItem(label, value)
+    index = box.findData(current)
+    box.setCurrentIndex(index if index >= 0 else 0)
+    box.blockSignals(False)
+    if index < 0 and current is not None:
+        box.currentIndexChanged.emit(0)

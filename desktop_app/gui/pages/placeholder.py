@@ -1,0 +1,29 @@
+"""Pages that come in a later version: say what they will do, so nobody looks for it in vain."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from desktop_app.gui.pages.base import heading, note
+
+COMING = {
+    "活动记录": "活动记录、照片、物资台账与慈善阵地将在下一版本提供：会议、培训、服务和活动的时间、地点、"
+            "参与人数、受益人、志愿者、发放物资、关联支出和带说明的照片，都可在这里登记。",
+    "需求调查": "需求调查将在下一版本提供：录入纸质问卷、导入问卷星和腾讯问卷的导出文件，"
+            "统计有效问卷并按需求排序（如 亲子教育、养老服务、就业、环境卫生）。",
+    "信息公示": "信息公示将在下一版本提供：一键生成“经费使用情况公示”PDF（姓名按规定打码、不印身份证号和私人电话），"
+            "预览后直接打印张贴。",
+    "数据同步": "数据同步将在下一版本提供：生成签名的增量数据包，用 U 盘、共享文件夹或微信带给县慈善会；"
+            "县慈善会用同一程序的县级模式查看各乡镇的数据。",
+}
+
+
+class PlaceholderPage(QWidget):
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = title
+        layout = QVBoxLayout(self)
+        self.message = note(COMING[title])
+        layout.addWidget(heading(title))
+        layout.addWidget(self.message)
+        layout.addStretch()
+        layout.setAlignment(Qt.AlignmentFlag.AlignTop)

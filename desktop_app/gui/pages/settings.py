@@ -1,0 +1,276 @@
+"""设置: office identity, business categories, bookkeeping rules, backups, hash-chain verification."""
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core import chain
+from desktop_app.core.backup import BackupInfo
+from desktop_app.core.errors import Cancelled
+from desktop_app.core.models import Category, Office
+from desktop_app.core.services import office, settings
+from desktop_app.core.services.changes import Changes
+from desktop_app.core.workspace import Workspace
+from desktop_app.gui import prompts
+from desktop_app.gui.pages.base import Page, heading, note
+from desktop_app.gui.pages.projects import table
+from desktop_app.gui.table_model import RowsModel
+
+SETTINGS = Changes(settings=True)
+BACKUPS = Changes(backups=True)
+
+
+@dataclass(frozen=True)
+class SettingsData:
+    office: Office
+    categories: list[Category]
+    require_attachment: bool
+    old_draft_days: int
+    backups: list[BackupInfo]
+
+
+def load_settings(ws: Workspace) -> SettingsData:
+    with ws.reading() as s:
+        return SettingsData(ws.local_office(), office.list_categories(s, include_inactive=True),
+                            bool(settings.get_setting(s, "require_expense_attachment")),
+                            int(settings.get_setting(s, "old_draft_days")), ws.list_backups())
+
+
+def verify(ws: Workspace, progress) -> chain.VerifyReport:
+    with ws.reading() as s:
+        return chain.verify_chains(s, progress)
+
+
+def describe_report(report: chain.VerifyReport) -> str:
+    head = f"共校验 {report.funds} 个社区基金、{report.entries} 条已记账分录。"
+    if report.ok:
+        return head + "\n哈希链完整：记账后的数据没有被改动、删除或插入。"
+    return (head + f"\n发现 {len(report.problems)} 处问题（记账后有人绕过本程序改动了数据库文件）：\n"
+            + "\n".join(p.describe() for p in report.problems)
+            + "\n\n请从改动之前的备份恢复（设置 › 备份），并查明是谁改动了数据库文件。")
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} KB"
+
+
+class SettingsPage(Page):
+    title = "设置"
+    watches = ("settings", "backups")
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.data: SettingsData | None = None
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._office_tab(), "本单位")
+        self.tabs.addTab(self._categories_tab(), "业务类别")
+        self.tabs.addTab(self._rules_tab(), "记账规则")
+        self.tabs.addTab(self._backups_tab(), "备份")
+        self.tabs.addTab(self._verify_tab(), "数据校验")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("设置"))
+        layout.addWidget(self.tabs)
+
+    # ---------------------------------------------------------------- tabs
+
+    def _office_tab(self) -> QWidget:
+        tab = QWidget()
+        self.office_name = QLineEdit()
+        self.division_code = QLineEdit()
+        self.division_code.setMaxLength(12)
+        self.division_code.setPlaceholderText("12 位统计用区划代码，乡镇的末 3 位为 000")
+        self.association = QLineEdit()
+        self.code_year = QSpinBox()
+        self.code_year.setRange(2009, 2100)
+        self.office_level = QLabel()
+        self.save_office_button = QPushButton("保存本单位信息")
+        form = QFormLayout(tab)
+        form.addRow("本单位名称", self.office_name)
+        form.addRow("统计用区划代码", self.division_code)
+        form.addRow("区划代码表年份", self.code_year)
+        form.addRow("单位层级", self.office_level)
+        form.addRow("所属慈善会", self.association)
+        form.addRow("", self.save_office_button)
+        self.save_office_button.clicked.connect(self.save_office)
+        return tab
+
+    def _categories_tab(self) -> QWidget:
+        tab = QWidget()
+        self.categories_model = RowsModel(["类别", "收入/支出", "状态"])
+        self.categories_view = table(self.categories_model)
+        self.new_category = QLineEdit()
+        self.new_category.setPlaceholderText("新类别名称，如“助学”")
+        self.new_category_kind = QComboBox()
+        self.new_category_kind.addItem("支出类别", "expense")
+        self.new_category_kind.addItem("收入类别", "income")
+        add = QPushButton("添加类别")
+        self.toggle_category_button = QPushButton("停用/启用所选类别")
+        row = QHBoxLayout()
+        row.addWidget(self.new_category, 1)
+        row.addWidget(self.new_category_kind)
+        row.addWidget(add)
+        row.addWidget(self.toggle_category_button)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(note("业务类别用于统计和预算执行。已用过的类别不能删除，只能停用：停用后不再出现在录入选项中，"
+                              "历史分录保持不变。"))
+        layout.addWidget(self.categories_view, 1)
+        layout.addLayout(row)
+        add.clicked.connect(self.add_category)
+        self.new_category.returnPressed.connect(self.add_category)
+        self.toggle_category_button.clicked.connect(self.toggle_category)
+        return tab
+
+    def _rules_tab(self) -> QWidget:
+        tab = QWidget()
+        self.require_attachment = QCheckBox(settings.LABELS["require_expense_attachment"])
+        self.old_draft_days = QSpinBox()
+        self.old_draft_days.setRange(1, 365)
+        self.old_draft_days.setSuffix(" 天")
+        save = QPushButton("保存记账规则")
+        form = QFormLayout(tab)
+        form.addRow(self.require_attachment)
+        form.addRow(note("勾选时，支出必须附上发票、收据或签收单的扫描件或照片才能记账（建议保持勾选）。"))
+        form.addRow(settings.LABELS["old_draft_days"], self.old_draft_days)
+        form.addRow("", save)
+        save.clicked.connect(self.save_rules)
+        return tab
+
+    def _backups_tab(self) -> QWidget:
+        tab = QWidget()
+        self.backups_model = RowsModel(["时间", "原因", "大小", "文件"], right=[2])
+        self.backups_view = table(self.backups_model, stretch=3)
+        self.backup_button = QPushButton("立即备份")
+        self.restore_button = QPushButton("恢复所选备份…")
+        folder = QPushButton("打开备份文件夹")
+        row = QHBoxLayout()
+        row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
+        row.addWidget(folder)
+        row.addStretch()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(note(f"备份保存在 {self.ctx.ws.backups_dir}。每次打开（每天一次）和关闭程序时自动备份，"
+                              "保留最近 10 份和每个月的最后一份。建议每月把备份文件夹复制到 U 盘另外保存。"))
+        layout.addWidget(self.backups_view, 1)
+        layout.addLayout(row)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.ws.backups_dir))))
+        return tab
+
+    def _verify_tab(self) -> QWidget:
+        tab = QWidget()
+        self.verify_button = QPushButton("校验哈希链")
+        self.verify_result = QPlainTextEdit()
+        self.verify_result.setReadOnly(True)
+        self.verify_result.setPlaceholderText("尚未校验。")
+        layout = QVBoxLayout(tab)
+        layout.addWidget(note("每笔记账后的分录都串在一条哈希链上。校验会重新计算整条链，"
+                              "找出记账后被改动、删除或插入的分录（例如有人直接改了数据库文件）。"))
+        layout.addWidget(self.verify_button)
+        layout.addWidget(self.verify_result, 1)
+        self.verify_button.clicked.connect(self.verify_chains)
+        return tab
+
+    # ---------------------------------------------------------------- data
+
+    def refresh(self) -> None:
+        ws = self.ctx.ws
+        self.ctx.runner.query(lambda: load_settings(ws), self.show_data)
+
+    def show_data(self, data: SettingsData) -> None:
+        self.data = data
+        o = data.office
+        self.office_name.setText(o.name)
+        self.division_code.setText(o.division_code)
+        self.association.setText(o.association_name)
+        self.code_year.setValue(o.code_year)
+        self.office_level.setText(o.level)
+        self.categories_model.set_rows(
+            [(c.name, "支出" if c.kind == "expense" else "收入", "启用" if c.active else "已停用") for c in data.categories],
+            data.categories)
+        self.require_attachment.setChecked(data.require_attachment)
+        self.old_draft_days.setValue(data.old_draft_days)
+        self.backups_model.set_rows([(f"{b.taken_at.astimezone():%Y-%m-%d %H:%M:%S}", b.reason_label, size_text(b.size),
+                                      b.path.name) for b in data.backups], data.backups)
+
+    # ---------------------------------------------------------------- commands
+
+    def save_office(self) -> None:
+        ws = self.ctx.ws
+        name, code, association, year = (self.office_name.text(), self.division_code.text(), self.association.text(),
+                                          self.code_year.value())
+        self.ctx.runner.run(lambda: office.update_office(ws, name=name, division_code=code, association=association,
+                                                         code_year=year),
+                            lambda _o: prompts.show_info(self, "本单位信息已保存。"), changes=SETTINGS)
+
+    def add_category(self) -> None:
+        ws, name, kind = self.ctx.ws, self.new_category.text(), self.new_category_kind.currentData()
+        self.ctx.runner.run(lambda: office.add_category(ws, name, kind), lambda _c: self.new_category.clear(),
+                            changes=SETTINGS)
+
+    def toggle_category(self) -> None:
+        rows = self.categories_view.selectionModel().selectedRows()
+        category = self.categories_model.key(rows[0].row()) if rows else None
+        if category is None:
+            prompts.show_info(self, "请先在列表中选择一个类别。")
+            return
+        ws, active = self.ctx.ws, not category.active
+        self.ctx.runner.run(lambda: office.set_category_active(ws, category.id, active), changes=SETTINGS)
+
+    def save_rules(self) -> None:
+        ws, required, days = self.ctx.ws, self.require_attachment.isChecked(), self.old_draft_days.value()
+
+        def work() -> None:
+            settings.set_setting(ws, "require_expense_attachment", required)
+            settings.set_setting(ws, "old_draft_days", days)
+
+        self.ctx.runner.run(work, lambda _r: prompts.show_info(self, "记账规则已保存。"), changes=SETTINGS)
+
+    def backup_now(self) -> None:
+        ws = self.ctx.ws
+        self.ctx.runner.run(lambda progress: ws.create_backup("manual", progress),
+                            lambda info: prompts.show_info(self, f"已备份并校验：{info.path.name}"),
+                            changes=BACKUPS, progress_title="正在备份并校验…")
+
+    def selected_backup(self) -> BackupInfo | None:
+        rows = self.backups_view.selectionModel().selectedRows()
+        return self.backups_model.key(rows[0].row()) if rows else None
+
+    def restore_selected(self) -> None:
+        backup = self.selected_backup()
+        if backup is None:
+            prompts.show_info(self, "请先在列表中选择要恢复的备份。")
+            return
+        when = f"{backup.taken_at.astimezone():%Y-%m-%d %H:%M}"
+        if not prompts.confirm(self, "恢复备份", f"用 {when} 的备份（{backup.reason_label}）替换现在的全部数据吗？\n\n"
+                               "恢复前会先把现在的数据另存为一份备份，必要时还能恢复回来。"):
+            return
+        ws = self.ctx.ws
+        self.ctx.runner.run(lambda _progress: ws.restore_backup(backup.path),
+                            lambda safety: prompts.show_info(
+                                self, f"已恢复 {when} 的备份。恢复前的数据已另存为 {safety.path.name}。"),
+                            changes=Changes(everything=True), progress_title="正在恢复备份…")
+
+    def verify_chains(self) -> None:
+        ws = self.ctx.ws
+        self.verify_result.setPlainText("正在校验…")
+        self.ctx.runner.run(lambda progress: verify(ws, progress),
+                            lambda report: self.verify_result.setPlainText(describe_report(report)),
+                            lambda exc: self.verify_result.setPlainText(
+                                "已取消校验。" if isinstance(exc, Cancelled) else "校验没有完成。"),
+                            progress_title="正在校验哈希链…", cancellable=True)

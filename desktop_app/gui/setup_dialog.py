@@ -1,0 +1,65 @@
+"""First start in a new workspace: who this office is (the same questions as `init`)."""
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.services import office
+from desktop_app.core.workspace import Workspace
+from desktop_app.gui.entry_dialog import ERROR_STYLE
+from desktop_app.gui.pages.base import note
+
+
+class SetupDialog(QDialog):
+    def __init__(self, ws: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.setWindowTitle("新建工作区 — 填写本单位信息")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("如“八台镇社工站”")
+        self.division_code = QLineEdit()
+        self.division_code.setMaxLength(12)
+        self.division_code.setPlaceholderText("12 位统计用区划代码，乡镇的末 3 位为 000")
+        self.code_year = QSpinBox()
+        self.code_year.setRange(2009, 2100)
+        self.code_year.setValue(2024)
+        self.level = QComboBox()
+        self.level.addItem("按区划代码自动判断", None)
+        for level in office.LEVELS:
+            self.level.addItem(level, level)
+        self.association = QLineEdit()
+        self.association.setPlaceholderText("如“万源市慈善会”")
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        form = QFormLayout(self)
+        form.addRow(note(f"工作区：{ws.root}\n这些信息用于标识本单位的数据，以后可在“设置 › 本单位”修改。"))
+        form.addRow("本单位名称", self.name)
+        form.addRow("统计用区划代码", self.division_code)
+        form.addRow("区划代码表年份", self.code_year)
+        form.addRow("单位层级", self.level)
+        form.addRow("所属慈善会", self.association)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(560, 0)
+
+    def save(self) -> None:
+        try:
+            office.init_office(self.ws, name=self.name.text(), division_code=self.division_code.text(),
+                               association=self.association.text(), level=self.level.currentData(),
+                               code_year=self.code_year.value())
+        except UserError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()

@@ -1,0 +1,69 @@
+"""GUI fixtures: the main window over a fresh workspace, with every modal dialog patched out.
+
+`messages` collects what would have been shown in a message box. Questions (confirm, ask_text …)
+fail the test unless the test patches them with the answer it wants.
+"""
+
+import gc
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from desktop_app.gui import prompts
+from desktop_app.gui.app import make_application, make_context
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.ops import OpRunner
+
+
+def wait_idle(qtbot, runner: OpRunner, timeout: int = 10000) -> None:
+    """Wait until every queued op (and the ops its callbacks queued) has finished."""
+    qtbot.waitUntil(lambda: runner.idle, timeout=timeout)
+
+
+def _unexpected(*args, **kwargs):
+    raise AssertionError(f"a modal dialog was opened without being patched: {args!r}")
+
+
+@pytest.fixture(autouse=True)
+def messages(monkeypatch) -> list[str]:
+    shown: list[str] = []
+
+    def show_error(_parent, message, title=""):
+        if title == "意外错误":  # an exception that is not a UserError: a bug
+            raise AssertionError(message)
+        shown.append(message)
+
+    monkeypatch.setattr(prompts, "show_error", show_error)
+    monkeypatch.setattr(prompts, "show_info", lambda _parent, message, _title="": shown.append(message))
+    for name in ("confirm", "ask_text", "ask_month", "open_files"):
+        monkeypatch.setattr(prompts, name, _unexpected)
+    for name in ("warning", "information", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, name, _unexpected)
+    monkeypatch.setattr(QInputDialog, "getText", _unexpected)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", _unexpected)
+    return shown
+
+
+@pytest.fixture
+def ctx(qapp, workspace):
+    make_application()  # also moves Python's garbage collection to the GUI thread
+    yield make_context(workspace)
+    gc.collect()  # the widgets of this test go now, on the GUI thread
+
+
+@pytest.fixture
+def window(qtbot, ctx):
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.start_checks()
+    win.show()
+    wait_idle(qtbot, ctx.runner)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def ledger_page(qtbot, window):
+    window.go_to(window.ledger)
+    wait_idle(qtbot, window.ctx.runner)
+    return window.ledger

@@ -1,0 +1,53 @@
+"""Starting the app: the CJK font, opening a workspace, a damaged workspace, a new one."""
+
+import sqlite3
+
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.core.services import ledger
+from desktop_app.gui.app import close_workspace, make_application, open_main_window, open_workspace
+from tests.gui.conftest import wait_idle
+from tests.helpers import make_entry
+
+
+def test_the_bundled_cjk_font_is_the_fallback(qapp):
+    app = make_application()
+    assert "Droid Sans Fallback" in QApplication.font().families()
+    assert app is QApplication.instance()
+
+
+def test_a_missing_workspace_is_created_only_when_the_user_agrees(qapp, tmp_path, monkeypatch):
+    monkeypatch.setattr("desktop_app.gui.prompts.confirm", lambda *_a: False)
+    assert open_workspace(tmp_path / "新工作区") is None
+    assert not (tmp_path / "新工作区").exists()
+
+
+def scribble(folder):
+    db_file = folder / "ledger.db"
+    conn = sqlite3.connect(db_file)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name='ledger_entry'").fetchone()[0]
+    conn.close()
+    raw = bytearray(db_file.read_bytes())
+    raw[(root - 1) * page_size:(root - 1) * page_size + 64] = b"\x5a" * 64
+    db_file.write_bytes(bytes(raw))
+
+
+def test_a_damaged_workspace_is_reported_and_nothing_else_runs(qtbot, workspace, messages):
+    make_application()
+    ledger.add_entry(workspace, make_entry(workspace), post=True)
+    good = workspace.create_backup("manual")
+    folder = workspace.root
+    workspace.close(backup=False)
+    scribble(folder)
+
+    window = open_main_window(folder)  # opens (checks deferred), queues the checks first
+    qtbot.addWidget(window)
+    window.show()  # the overview queues its read behind the checks
+    wait_idle(qtbot, window.ctx.runner)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert window.damaged
+    assert len(messages) == 1 and "完整性检查" in messages[0] and good.path.name in messages[0]
+    assert "backup restore" in messages[0]
+    close_workspace(window)
+    assert [b.path for b in window.ctx.ws.list_backups()] == [good.path]  # no backup of the damaged file

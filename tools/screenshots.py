@@ -1,0 +1,122 @@
+"""Screenshots of the main screens, rendered offscreen at 1280×800.
+
+    python tools/screenshots.py [WORKSPACE] [--out docs/screenshots]
+
+WORKSPACE is opened read-mostly (no automatic backup); when it holds no workspace yet, the demo
+workspace (`desktop_app.core.demo.build_demo`) is built there first. Without WORKSPACE a temporary
+demo workspace is used.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from desktop_app.core.workspace import DB_NAME, Workspace  # noqa: E402
+from desktop_app.gui.app import make_application, make_context  # noqa: E402
+from desktop_app.gui.main_window import MainWindow  # noqa: E402
+from desktop_app.gui.ops import OpRunner  # noqa: E402
+
+SIZE = (1280, 800)
+
+
+def settle(app: QApplication, runner: OpRunner, seconds: float = 0.3) -> None:
+    """Let queued ops finish and the event loop paint."""
+    deadline = time.monotonic() + 30
+    while not runner.idle and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, path: Path) -> None:
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"无法保存截图 {path}")
+    print(f"已保存 {path}")
+
+
+def ensure_workspace(folder: Path) -> None:
+    if (folder / DB_NAME).exists():
+        return
+    from desktop_app.core.demo import build_demo
+
+    print(f"正在生成演示工作区：{folder}")
+    build_demo(folder)
+
+
+def shoot(folder: Path, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_application()
+    ws = Workspace.open(folder, auto_backup=False)
+    ctx = make_context(ws)
+    window = MainWindow(ctx)
+    try:
+        window.resize(*SIZE)
+        window.show()
+        settle(app, ctx.runner)
+        save(window, out / "overview.png")
+
+        for page, name in ((window.projects, "projects"), (window.funds, "funds"), (window.ledger, "ledger")):
+            window.go_to(page)
+            settle(app, ctx.runner)
+            save(window, out / f"{name}.png")
+
+        dialog = window.new_entry()
+        dialog.entry_type.setCurrentIndex(dialog.entry_type.findData("expense"))
+        dialog.amount.setText("1234.5")
+        dialog.summary.setText("慈善阵地桌椅购置")
+        dialog.counterparty.setText("万源市家具城")
+        dialog.counterparty_kind.setCurrentIndex(dialog.counterparty_kind.findData("企业"))
+        dialog.payment.setCurrentIndex(dialog.payment.findData("银行转账"))
+        dialog.add_files(sorted((folder / "demo-vouchers").glob("*.png"))[:1])
+        settle(app, ctx.runner)
+        save(dialog, out / "entry-dialog.png")
+        dialog.reject()
+
+        batch = window.batch_entry()
+        for name, amount in (("李大友", "200"), ("王秀兰", "100"), ("陈光明", "500"), ("", "50"), ("赵德全", "abc")):
+            batch.model.add_line(name, amount)
+        batch.declared_count.setValue(5)
+        batch.declared_total.setText("1,000.00")
+        settle(app, ctx.runner)
+        save(batch, out / "batch.png")
+        batch.reject()
+
+        window.go_to(window.settings)
+        window.settings.tabs.setCurrentIndex(3)
+        settle(app, ctx.runner)
+        save(window, out / "settings.png")
+    finally:
+        window.close()
+        ws.close(backup=False)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workspace", nargs="?", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    if args.workspace is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "demo"
+            ensure_workspace(folder)
+            shoot(folder, args.out)
+        return 0
+    ensure_workspace(args.workspace)
+    shoot(args.workspace, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
