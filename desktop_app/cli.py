@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from desktop_app import __version__
-from desktop_app.core.errors import NeedsOverride, UserError
+from desktop_app.core.errors import NeedsOverride, UserError, WorkspaceDamaged
 from desktop_app.core.money import capital_yuan, fen_to_str, format_yuan, parse_amount
 from desktop_app.core.validation import parse_date, parse_month
 
@@ -216,7 +216,12 @@ def _run(args) -> int:
             ws.close(backup=False)
         print(f"工作区已创建：{folder}\n本单位：{created.name}（{created.level}，区划代码 {created.division_code}）")
         return 0
-    ws = Workspace.open(folder)
+    try:
+        ws = Workspace.open(folder)
+    except WorkspaceDamaged:
+        if args.command == "backup" and args.action in ("list", "restore"):
+            return cmd_backup_damaged(folder, args)
+        raise
     try:
         ws.local_office()
         return COMMANDS[args.command](ws, args)
@@ -489,6 +494,23 @@ def cmd_backup(ws, args) -> int:
             print(f"{b.path.name}  {b.taken_at.astimezone():%Y-%m-%d %H:%M}  {b.reason_label}  {b.size // 1024} KB")
         if not backups:
             print("还没有备份。用 backup create 立即备份。")
+    return 0
+
+
+def cmd_backup_damaged(folder: Path, args) -> int:
+    """A workspace that fails its integrity check can still list its backups and restore one."""
+    from desktop_app.core import backup as backups
+    from desktop_app.core.workspace import Workspace
+
+    if args.action == "list":
+        for b in backups.list_backups(folder / "backups"):
+            state = "完好" if backups.integrity_ok(b.path) else "已损坏"
+            print(f"{b.path.name}  {b.taken_at.astimezone():%Y-%m-%d %H:%M}  {b.reason_label}  {state}")
+        return 0
+    if not args.file:
+        raise UserError("请指定要恢复的备份文件，可用 backup list 查看。")
+    aside = Workspace.restore_damaged(folder, args.file)
+    print(f"已用备份 {args.file} 替换损坏的数据库。损坏的文件已移到 {aside}，没有删除。")
     return 0
 
 

@@ -88,12 +88,15 @@ def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progres
     try:
         def _step(_status, remaining, total):
             if progress:
-                progress(total - remaining, total)
+                progress(total - remaining, total)  # may raise Cancelled
 
         source.backup(target, pages=256, progress=_step)
         target.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
-    finally:
+    except BaseException:
         target.close()
+        partial.unlink(missing_ok=True)  # a cancelled or failed backup leaves nothing behind
+        raise
+    target.close()
     if not integrity_ok(partial):
         partial.unlink(missing_ok=True)
         raise UserError("备份写完后校验失败，已丢弃这份备份。请检查磁盘空间或换一个磁盘后重试。")

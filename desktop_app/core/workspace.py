@@ -94,7 +94,7 @@ class Workspace:
         good = backups.newest_good_backup(self.backups_dir)
         hint = (
             f"最近一份完好的备份是 {good.taken_at.astimezone():%Y-%m-%d %H:%M}（{good.path.name}），"
-            "可在“设置 › 备份”或用 backup restore 恢复。"
+            "程序会提示用它恢复（命令行：backup restore）。"
             if good
             else "没有找到完好的备份，请联系技术支持，不要再写入这个文件。"
         )
@@ -331,6 +331,42 @@ class Workspace:
         self._office_id = None
         self._connect()
         return safety
+
+    @classmethod
+    def restore_damaged(cls, root: Path | str, backup_file: Path | str) -> Path:
+        """Put a good backup in place of a database that fails its integrity check, without opening it.
+
+        The damaged files are moved aside (never deleted: someone may still recover entries from them)
+        into `damaged-<UTC time>/`; that folder is returned.
+        """
+        ws = cls(Path(root).expanduser().resolve())
+        ws._check_folder(create=False)
+        source = Path(backup_file)
+        if not source.is_file():
+            source = ws.backups_dir / str(backup_file)
+        if not source.is_file():
+            raise UserError(f"找不到备份“{backup_file}”。请用 backup list 查看可用的备份。")
+        if not backups.integrity_ok(source):
+            raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
+        ws._acquire_lock()
+        try:
+            aside = ws.root / f"damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+            aside.mkdir()
+            for suffix in ("", "-wal", "-shm"):
+                damaged = ws.root / (DB_NAME + suffix)
+                if damaged.exists():
+                    os.replace(damaged, aside / damaged.name)
+            src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+            dest = db.connect_raw(ws.db_path)
+            try:
+                src.backup(dest)
+                db.migrate(dest)
+            finally:
+                src.close()
+                dest.close()
+        finally:
+            ws._release()
+        return aside
 
     def about(self) -> dict:
         return {"path": str(self.root), "app_version": __version__, "schema": db.LATEST_VERSION}

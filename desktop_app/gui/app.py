@@ -87,10 +87,30 @@ def open_workspace(workspace_dir: Path) -> Workspace | None:
     try:
         return Workspace.open(workspace_dir, create=True, defer_checks=True)
     except WorkspaceDamaged as exc:
-        prompts.show_error(None, damaged_text(exc, workspace_dir), "工作区已损坏")
+        if offer_restore(None, exc, workspace_dir):
+            return open_workspace(workspace_dir)
     except WorkspaceError as exc:
         prompts.show_error(None, str(exc), "无法打开工作区")
     return None
+
+
+def offer_restore(parent, exc: WorkspaceDamaged, workspace_dir: Path) -> bool:
+    """Explain the damage and, when a good backup exists, offer to put it in place (the damaged files
+    are moved aside, not deleted). True when the backup was restored."""
+    if exc.good_backup is None:
+        prompts.show_error(parent, damaged_text(exc, workspace_dir), "工作区已损坏")
+        return False
+    when = exc.good_backup.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    if not prompts.confirm(parent, "工作区已损坏", f"{exc}\n\n要现在用 {when} 的备份恢复吗？损坏的文件会移到工作区里的"
+                           "“damaged-…”文件夹保存，不会删除。备份之后录入的内容需要重新录入。"):
+        return False
+    try:
+        aside = Workspace.restore_damaged(workspace_dir, exc.good_backup.path)
+    except UserError as err:
+        prompts.show_error(parent, str(err), "恢复没有完成")
+        return False
+    prompts.show_info(parent, f"已用 {when} 的备份恢复。损坏的文件保存在：\n{aside}", "已恢复")
+    return True
 
 
 def damaged_text(exc: WorkspaceDamaged, workspace_dir: Path) -> str:
@@ -135,9 +155,11 @@ def close_workspace(window) -> None:
     window.ctx.runner.shutdown()
     window.shutdown()
     try:
-        window.ctx.ws.close(backup=not window.damaged)
+        window.ctx.ws.close(backup=window.damaged is None)
     except UserError as exc:
         prompts.show_error(None, f"关闭时的自动备份没有成功：{exc}", "备份失败")
+    if window.damaged is not None:
+        offer_restore(None, window.damaged, window.ctx.ws.root)
 
 
 def run(workspace_dir: Path) -> int:

@@ -15,7 +15,6 @@ from desktop_app import __version__
 from desktop_app.core.errors import UserError, WorkspaceDamaged
 from desktop_app.core.services.changes import Changes
 from desktop_app.gui import prompts
-from desktop_app.gui.app import damaged_text
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.pages.funds import FundsPage
 from desktop_app.gui.pages.ledger import LedgerPage
@@ -31,7 +30,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
-        self.damaged = False
+        self.damaged: WorkspaceDamaged | None = None  # set when the open check finds the file damaged
         ctx.runner.dialog_parent = self
         self.overview = OverviewPage(ctx)
         self.projects = ProjectsPage(ctx)
@@ -162,9 +161,9 @@ class MainWindow(QMainWindow):
 
     def _checks_failed(self, exc: BaseException) -> None:
         if isinstance(exc, WorkspaceDamaged):
-            self.damaged = True
+            self.damaged = exc
             self.ctx.runner.halt()
-            prompts.show_error(self, damaged_text(exc, self.ctx.ws.root), "工作区已损坏")
+            # the restore is offered once the window has closed and released the workspace
             QTimer.singleShot(0, self.close)
         elif isinstance(exc, UserError):
             prompts.show_error(self, str(exc), "打开时的检查没有完成")

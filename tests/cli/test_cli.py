@@ -254,3 +254,25 @@ def test_locked_damaged_and_newer_workspaces_exit_non_zero_unchanged(ws, capsys,
     conn.close()
     code, out = run(newer, "fund", "list", capsys=capsys)
     assert code == 1 and "更新版本" in out.err and "请升级本程序" in out.err
+
+
+def test_a_damaged_workspace_lists_and_restores_its_backups(ws, capsys):
+    add(ws, capsys, "--post", amount="66")
+    run(ws, "backup", "create", capsys=capsys)
+    conn = sqlite3.connect(ws / "ledger.db")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name='ledger_entry'").fetchone()[0]
+    conn.close()
+    raw = bytearray((ws / "ledger.db").read_bytes())
+    raw[(root - 1) * page_size:(root - 1) * page_size + 64] = b"\x5a" * 64
+    (ws / "ledger.db").write_bytes(bytes(raw))
+    code, out = run(ws, "fund", "list", capsys=capsys)
+    assert code == 1 and "完整性检查" in out.err and "backup restore" in out.err
+    code, out = run(ws, "backup", "list", capsys=capsys)
+    assert code == 0 and "完好" in out.out
+    name = out.out.split()[0]
+    code, out = run(ws, "backup", "restore", name, capsys=capsys)
+    assert code == 0 and "损坏的文件已移到" in out.out
+    assert list(ws.glob("damaged-*/ledger.db"))
+    code, out = run(ws, "entry", "list", "--json", capsys=capsys)
+    assert [r["amount"] for r in json.loads(out.out)] == ["66.00"]

@@ -243,3 +243,17 @@ def ws_with_fund(ws, fund_id):
         id = fund_id
     ws.fund = _Fund
     return ws
+
+
+def test_a_cancelled_backup_leaves_nothing_behind(workspace):
+    from desktop_app.core.errors import Cancelled
+
+    for i in range(300):  # enough pages for the copy to report progress more than once
+        ledger.add_draft(workspace, make_entry(workspace, summary="草稿" * 40 + str(i)))
+
+    def cancel(done, total):
+        raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        workspace.create_backup("manual", progress=cancel)
+    assert list(workspace.backups_dir.glob("*")) == []

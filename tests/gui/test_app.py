@@ -33,13 +33,20 @@ def scribble(folder):
     db_file.write_bytes(bytes(raw))
 
 
-def test_a_damaged_workspace_is_reported_and_nothing_else_runs(qtbot, workspace, messages):
-    make_application()
-    ledger.add_entry(workspace, make_entry(workspace), post=True)
+def damaged_workspace(workspace):
+    ledger.add_entry(workspace, make_entry(workspace, summary="备份里有的"), post=True)
     good = workspace.create_backup("manual")
     folder = workspace.root
     workspace.close(backup=False)
     scribble(folder)
+    return folder, good
+
+
+def test_a_damaged_workspace_is_reported_and_nothing_else_runs(qtbot, workspace, messages, monkeypatch):
+    make_application()
+    folder, good = damaged_workspace(workspace)
+    questions: list[str] = []
+    monkeypatch.setattr("desktop_app.gui.prompts.confirm", lambda _p, _t, message: questions.append(message) or False)
 
     window = open_main_window(folder)  # opens (checks deferred), queues the checks first
     qtbot.addWidget(window)
@@ -47,7 +54,30 @@ def test_a_damaged_workspace_is_reported_and_nothing_else_runs(qtbot, workspace,
     wait_idle(qtbot, window.ctx.runner)
     qtbot.waitUntil(lambda: not window.isVisible())
     assert window.damaged
-    assert len(messages) == 1 and "完整性检查" in messages[0] and good.path.name in messages[0]
-    assert "backup restore" in messages[0]
     close_workspace(window)
+    assert len(questions) == 1 and "完整性检查" in questions[0] and "要现在用" in questions[0]
     assert [b.path for b in window.ctx.ws.list_backups()] == [good.path]  # no backup of the damaged file
+    assert not list(folder.glob("damaged-*"))  # declined: nothing moved
+
+
+def test_the_good_backup_is_restored_when_the_user_agrees(qtbot, workspace, messages, monkeypatch):
+    make_application()
+    folder, good = damaged_workspace(workspace)
+    monkeypatch.setattr("desktop_app.gui.prompts.confirm", lambda *_a: True)
+    window = open_main_window(folder)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, window.ctx.runner)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    close_workspace(window)
+    assert any("已用" in m and "恢复" in m for m in messages)
+    assert list(folder.glob("damaged-*/ledger.db"))
+    reopened = open_main_window(folder)
+    qtbot.addWidget(reopened)
+    wait_idle(qtbot, reopened.ctx.runner)
+    assert reopened.damaged is None
+    conn = reopened.ctx.ws.raw_reader()
+    assert [r[0] for r in conn.execute("SELECT summary FROM ledger_entry")] == ["备份里有的"]
+    conn.close()
+    reopened.close()
+    close_workspace(reopened)

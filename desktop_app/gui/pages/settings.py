@@ -245,7 +245,7 @@ class SettingsPage(Page):
         ws = self.ctx.ws
         self.ctx.runner.run(lambda progress: ws.create_backup("manual", progress),
                             lambda info: prompts.show_info(self, f"已备份并校验：{info.path.name}"),
-                            changes=BACKUPS, progress_title="正在备份并校验…")
+                            changes=BACKUPS, progress_title="正在备份并校验…", cancellable=True)
 
     def selected_backup(self) -> BackupInfo | None:
         rows = self.backups_view.selectionModel().selectedRows()
