@@ -44,27 +44,42 @@ def bare_window() -> None:
     window = QMainWindow()
     window.setWindowTitle("bare")
     shown(app, window)
-    emit()
+    emit(first_window_ms=(time.perf_counter() - START) * 1000)
 
 
 def main_window(folder: str) -> None:
-    from desktop_app.gui.app import make_application, open_main_window
+    """What `charity-ledger` does: the start-up frame first, then the main window with its data."""
+    from desktop_app.gui.application import make_application
+    from desktop_app.gui.startup import show_startup_window
 
     app = make_application()
+    startup = show_startup_window(app, Path(folder))
+    startup.grab()
+    first_window_ms = (time.perf_counter() - START) * 1000
+    from desktop_app.gui.app import close_workspace, open_main_window
+
     window = open_main_window(Path(folder))
+    window.setGeometry(startup.geometry())
     shown(app, window)
+    startup.close()
+    while not window.ctx.runner.idle:  # the overview's figures arrive from the worker
+        app.processEvents()
+    app.processEvents()
+    window.grab()
+    content_ms = (time.perf_counter() - START) * 1000
     window.show_page("收支台账")
     app.processEvents()
     window.grab()
-    emit()
+    emit(first_window_ms=first_window_ms, content_ms=content_ms)
     window.close()
+    close_workspace(window)
 
 
 def ledger_page(folder: str) -> None:
     from PySide6.QtWidgets import QTableView
 
     from desktop_app.core.workspace import Workspace
-    from desktop_app.gui.app import make_application
+    from desktop_app.gui.application import make_application
     from desktop_app.gui.ledger_model import LedgerModel
 
     app = make_application()

@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _workspace_dir(args) -> Path:
-    from desktop_app.core.workspace import default_workspace_dir, demo_workspace_dir
+    from desktop_app.core.paths import default_workspace_dir, demo_workspace_dir
 
     if args.workspace:
         return args.workspace
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_gui(args) -> int:
-    from desktop_app.core.workspace import DB_NAME
+    from desktop_app.core.paths import DB_NAME
 
     folder = _workspace_dir(args)
     if args.demo and not (folder / DB_NAME).exists():
@@ -176,7 +176,7 @@ def _open_gui(args) -> int:
 
         print(f"正在生成演示工作区：{folder}")
         build_demo(folder)
-    from desktop_app.gui.app import run
+    from desktop_app.gui.startup import run
 
     return run(folder)
 

@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import filelock
-from platformdirs import user_data_dir
 from sqlmodel import Session, select
 
 from desktop_app import __version__
@@ -26,17 +25,9 @@ from desktop_app.core import backup as backups
 from desktop_app.core import db, journal
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError, WorkspaceLocked
 from desktop_app.core.models import Attachment, Office
+from desktop_app.core.paths import DB_NAME, default_workspace_dir, demo_workspace_dir  # noqa: F401 (re-exported)
 
-DB_NAME = "ledger.db"
 AUTO_BACKUP_AGE = timedelta(days=1)
-
-
-def default_workspace_dir() -> Path:
-    return Path(user_data_dir("charity-ledger", appauthor=False)) / "workspace"
-
-
-def demo_workspace_dir() -> Path:
-    return Path(user_data_dir("charity-ledger", appauthor=False)) / "demo"
 
 
 class Workspace:
@@ -78,10 +69,13 @@ class Workspace:
             raise
         return ws
 
-    def run_deferred_checks(self, progress=None) -> None:
-        """quick_check, then the backup-on-open; raises WorkspaceDamaged (nothing written) on failure."""
+    def run_deferred_checks(self) -> None:
+        """The quick_check skipped by `open(defer_checks=True)`; raises WorkspaceDamaged (nothing written)."""
         if not backups.integrity_ok(self.db_path, quick=True):
             raise self._damaged()
+
+    def backup_if_due(self, progress=None) -> None:
+        """The backup on open: when the newest backup is older than a day (or there is none)."""
         self._backup_on_open(progress)
 
     def _backup_on_open(self, progress=None) -> None:

@@ -1,75 +1,16 @@
 """Start the desktop app: `run(workspace_dir)` opens the workspace, shows the main window, and closes
 the workspace (with its automatic backup) when the window closes."""
 
-import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QUndoStack
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QUndoStack
 
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError
 from desktop_app.core.workspace import DB_NAME, Workspace
 from desktop_app.gui import prompts
+from desktop_app.gui.application import make_application  # noqa: F401 (re-exported for callers)
 from desktop_app.gui.context import AppContext
-from desktop_app.gui.ops import MainThreadGarbageCollector, OpRunner
-
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-CJK_FONT = RESOURCES / "fonts" / "DroidSansFallbackFull.ttf"
-FONT_POINT_SIZE = 10.5
-
-STYLE = """
-QListWidget#nav { background: #2c3e50; color: #ecf0f1; border: none; outline: 0; font-size: 11.5pt; padding-top: 8px; }
-QListWidget#nav::item { padding: 9px 14px; }
-QListWidget#nav::item:selected { background: #1abc9c; color: white; border: none; }
-QLabel#heading { font-size: 13pt; font-weight: bold; color: #2c3e50; padding: 6px 0 2px 0; }
-QLabel#note { color: #566573; }
-QFrame#card { background: #f4f6f7; border: 1px solid #d5dbdb; border-radius: 6px; }
-QLabel#cardTitle { color: #566573; }
-QLabel#cardValue { font-size: 16pt; font-weight: bold; color: #1a5276; }
-QLabel#alertWarning { color: #a04000; }
-QLabel#alertInfo { color: #566573; }
-"""
-
-
-def install_cjk_font(app: QApplication) -> str | None:
-    """Register the bundled CJK font and make it the fallback of the app font, so Chinese text never
-    shows as empty boxes (UOS/Kylin minimal installs and offscreen test runs have no CJK font).
-    Returns the family name, or None when the file is missing and the system has a CJK font."""
-    system_has_cjk = bool(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
-    families: list[str] = []
-    if CJK_FONT.is_file():
-        font_id = QFontDatabase.addApplicationFont(str(CJK_FONT))
-        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-    if not families:
-        if not system_has_cjk:
-            print(f"警告：找不到中文字体 {CJK_FONT}，界面中的汉字可能显示为方框。", file=sys.stderr)
-        return None
-    font = QFont(app.font())
-    base = font.families() or [font.family()]
-    font.setFamilies([*base, *[f for f in families if f not in base]])
-    font.setPointSizeF(FONT_POINT_SIZE)
-    app.setFont(font)
-    return families[0]
-
-
-def make_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with Chinese texts for Qt's own buttons, the CJK font and the app style."""
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
-    if getattr(app, "_charity_ready", False):
-        return app
-    app.setApplicationName("社区慈善台账")
-    app.setOrganizationName("charity-ledger")
-    app.setStyle("Fusion")
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    translator = QTranslator(app)
-    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
-    install_cjk_font(app)
-    app.setStyleSheet(STYLE)
-    app._charity_gc = MainThreadGarbageCollector(app)
-    app._charity_ready = True
-    return app
+from desktop_app.gui.ops import OpRunner
 
 
 def make_context(ws: Workspace) -> AppContext:
@@ -163,12 +104,6 @@ def close_workspace(window) -> None:
 
 
 def run(workspace_dir: Path) -> int:
-    app = make_application()
-    window = open_main_window(Path(workspace_dir))
-    if window is None:
-        return 1
-    try:
-        window.show()
-        return app.exec()
-    finally:
-        close_workspace(window)
+    from desktop_app.gui.startup import run as run_with_startup_window
+
+    return run_with_startup_window(workspace_dir)

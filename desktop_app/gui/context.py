@@ -1,6 +1,7 @@
 """What every page and dialog needs, passed explicitly (no global state)."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtGui import QUndoStack
 
@@ -13,3 +14,4 @@ class AppContext:
     ws: Workspace
     runner: OpRunner
     undo: QUndoStack
+    export_dir: Path | None = None  # the folder of the last Excel export, suggested for the next one

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from desktop_app import __version__
 from desktop_app.core.errors import UserError, WorkspaceDamaged
 from desktop_app.core.services.changes import Changes
-from desktop_app.gui import prompts
+from desktop_app.gui import exports, prompts
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.pages.funds import FundsPage
 from desktop_app.gui.pages.ledger import LedgerPage
@@ -22,8 +22,7 @@ from desktop_app.gui.pages.overview import OverviewPage
 from desktop_app.gui.pages.placeholder import PlaceholderPage
 from desktop_app.gui.pages.projects import ProjectsPage
 from desktop_app.gui.pages.settings import SettingsPage
-
-NAV_WIDTH = 132
+from desktop_app.gui.startup import NAV_WIDTH
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +76,11 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
 
         file_menu = self.menuBar().addMenu("文件(&F)")
+        file_menu.addAction(self._action("导出收支台账（当前筛选）…", self.export_ledger))
+        self.report_menu = file_menu.addMenu("导出报表")
+        for kind, label in exports.REPORTS.items():
+            self.report_menu.addAction(self._action(f"{label}…", lambda k=kind: exports.export_report(self.ctx, self, k)))
+        file_menu.addSeparator()
         file_menu.addAction(self._action("立即备份", self._backup_now))
         file_menu.addSeparator()
         file_menu.addAction(self._action("退出", self.close, QKeySequence("Ctrl+Q")))
@@ -122,6 +126,10 @@ class MainWindow(QMainWindow):
         self.go_to(self.ledger)
         self.ledger.focus_search()
 
+    def export_ledger(self) -> None:
+        self.go_to(self.ledger)
+        self.ledger.export_excel()
+
     def _backup_now(self) -> None:
         self.go_to(self.settings)
         self.settings.tabs.setCurrentIndex(3)
@@ -145,19 +153,21 @@ class MainWindow(QMainWindow):
                           f"工作区：{self.ctx.ws.root}", "关于")
 
     def start_checks(self) -> None:
-        """The open checks deferred by `Workspace.open(defer_checks=True)`: quick_check, then the daily
-        backup — queued before anything else, so no write runs on a damaged file."""
+        """The open checks deferred by `Workspace.open(defer_checks=True)`. quick_check is queued before
+        anything else, so no write runs on a damaged file; the daily backup follows once the first page
+        has queued its reads (it copies the whole file: seconds on a large workspace)."""
         ws, runner = self.ctx.ws, self.ctx.runner
 
-        def checks(progress) -> None:
+        def check(_progress) -> None:
             try:
-                ws.run_deferred_checks(progress)
+                ws.run_deferred_checks()
             except WorkspaceDamaged:
                 runner.halt()  # from the worker itself, before it takes the next queued op
                 raise
 
-        runner.run(checks, on_error=self._checks_failed,
-                            changes=Changes(backups=True), progress_title="正在检查台账数据并备份…")
+        runner.run(check, on_error=self._checks_failed, progress_title="正在检查台账数据…")
+        QTimer.singleShot(0, self, lambda: runner.run(ws.backup_if_due, on_error=self._checks_failed,
+                                                      changes=Changes(backups=True), progress_title="正在自动备份…"))
 
     def _checks_failed(self, exc: BaseException) -> None:
         if isinstance(exc, WorkspaceDamaged):

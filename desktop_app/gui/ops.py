@@ -8,7 +8,6 @@ gets a progress dialog (shown after 500 ms) whose 取消 makes the core's progre
 Tests wait for ops with `qtbot.waitUntil(lambda: runner.idle)` or `qtbot.waitSignal(runner.finished)`.
 """
 
-import gc
 import logging
 import threading
 import traceback
@@ -28,27 +27,6 @@ log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 500
 
 Progress = Callable[[int, int], None]
-
-
-class MainThreadGarbageCollector(QObject):
-    """Python's cyclic collector runs in whichever thread happens to allocate; run in the worker it would
-    destroy unreachable Qt widgets off the GUI thread, which crashes. So automatic collection is off and
-    this timer collects on the GUI thread instead (as Anki does)."""
-
-    def __init__(self, parent: QObject, interval_ms: int = 1000):
-        super().__init__(parent)
-        gc.disable()
-        self._thresholds = gc.get_threshold()
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.collect_if_due)
-        self._timer.start(interval_ms)
-
-    def collect_if_due(self) -> None:
-        counts = gc.get_count()
-        for generation in (2, 1, 0):
-            if counts[generation] > self._thresholds[generation]:
-                gc.collect(generation)
-                return
 
 
 class _Bridge(QObject):

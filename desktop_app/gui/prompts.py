@@ -3,7 +3,8 @@
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -64,3 +65,46 @@ def ask_month(parent: QWidget | None, title: str, label: str, default: date) -> 
 def open_files(parent: QWidget | None, title: str = "选择附件") -> list[Path]:
     names, _ = QFileDialog.getOpenFileNames(parent, title, "", "凭证文件 (*.jpg *.jpeg *.png *.pdf *.tif *.tiff);;所有文件 (*)")
     return [Path(n) for n in names]
+
+
+EXCEL_FILTER = "Excel 工作簿 (*.xlsx)"
+
+
+def documents_dir() -> Path:
+    """The user's 文档 folder (falls back to the home folder)."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()
+
+
+def with_suffix(name: str, suffix: str = ".xlsx") -> Path:
+    """The path the user typed, with `suffix` appended when they left it out."""
+    path = Path(name)
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+def save_excel(parent: QWidget | None, title: str, file_name: str, folder: Path | None = None) -> Path | None:
+    """Where to save an Excel file (suggesting `file_name` in `folder`, default 文档), or None when cancelled."""
+    start = (folder if folder and folder.is_dir() else documents_dir()) / file_name
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(start), EXCEL_FILTER)
+    return with_suffix(name) if name.strip() else None
+
+
+def choose(parent: QWidget | None, title: str, label: str, items: list[str]) -> int | None:
+    """The index of the item the user picked from a list, or None when cancelled."""
+    value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+    return items.index(value) if ok and value in items else None
+
+
+def offer_open_folder(parent: QWidget | None, message: str, title: str = "导出完成") -> bool:
+    """Tell what was done; True when the user asks to open the folder."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.NoButton, parent)
+    open_button = box.addButton("打开文件夹", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(open_button)
+    box.exec()
+    return box.clickedButton() is open_button
+
+
+def open_folder(folder: Path) -> None:
+    """Show a folder in the system's file manager."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

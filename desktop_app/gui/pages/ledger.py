@@ -25,7 +25,7 @@ from desktop_app.core.models import ENTRY_TYPES, EntryAttachment, LedgerEntry
 from desktop_app.core.services import ledger
 from desktop_app.core.services.changes import LEDGER, Changes
 from desktop_app.core.workspace import Workspace
-from desktop_app.gui import prompts, undo
+from desktop_app.gui import exports, prompts, undo
 from desktop_app.gui.batch_dialog import BatchDialog
 from desktop_app.gui.entry_dialog import EntryDialog, combo, pydate
 from desktop_app.gui.ledger_model import ROW_ROLE, SORT_KEYS, LedgerModel
@@ -146,12 +146,16 @@ class LedgerPage(Page):
         self.undo_button = QPushButton("撤销")
         self.redo_button = QPushButton("重做")
         self.undo_button.setToolTip("撤销草稿的新增、修改、删除（Ctrl+Z）。记账不能撤销，已记账的错误请用红字冲销。")
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.setToolTip("把当前筛选出的分录导出为 Excel 工作簿（含合计和大写金额）。")
         self.count_label = QLabel()
         self.buttons = QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.delete_button, self.post_button,
                        self.reverse_button, self.batch_button, self.undo_button, self.redo_button):
             self.buttons.addWidget(button)
         self.buttons.addStretch()
+        self.buttons.addWidget(self.export_button)
+        self.buttons.addSpacing(12)
         self.buttons.addWidget(self.count_label)
         self.new_button.clicked.connect(self.new_entry)
         self.edit_button.clicked.connect(self.edit_selected)
@@ -159,6 +163,7 @@ class LedgerPage(Page):
         self.post_button.clicked.connect(self.post_selected)
         self.reverse_button.clicked.connect(self.reverse_selected)
         self.batch_button.clicked.connect(self.batch_entry)
+        self.export_button.clicked.connect(self.export_excel)
         self.undo_button.clicked.connect(self.ctx.undo.undo)
         self.redo_button.clicked.connect(self.ctx.undo.redo)
         self.ctx.undo.canUndoChanged.connect(self.undo_button.setEnabled)
@@ -364,6 +369,11 @@ class LedgerPage(Page):
     def batch_entry(self) -> BatchDialog:
         dialog = BatchDialog(self.ctx, self.current_lookups(), fund_id=self.fund_filter.currentData(), parent=self)
         return self._open(dialog)
+
+    def export_excel(self) -> None:
+        if self._search_timer.isActive():  # text typed in the last 250 ms: export what the box says
+            self.apply_filter()
+        exports.export_ledger(self.ctx, self, self.model.filter)
 
     def shutdown(self) -> None:
         self.model.close()

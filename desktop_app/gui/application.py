@@ -1,0 +1,92 @@
+"""The QApplication: Chinese texts for Qt's own buttons, the bundled CJK font, the app style.
+
+Only Qt is imported here, so the first window can appear before the core (SQLAlchemy, SQLModel) loads.
+"""
+
+import gc
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.core.resources import CJK_FONT
+
+
+class MainThreadGarbageCollector(QObject):
+    """Python's cyclic collector runs in whichever thread happens to allocate; run in the worker it would
+    destroy unreachable Qt widgets off the GUI thread, which crashes. So automatic collection is off and
+    this timer collects on the GUI thread instead (as Anki does)."""
+
+    def __init__(self, parent: QObject, interval_ms: int = 1000):
+        super().__init__(parent)
+        gc.disable()
+        self._thresholds = gc.get_threshold()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect_if_due)
+        self._timer.start(interval_ms)
+
+    def collect_if_due(self) -> None:
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self._thresholds[generation]:
+                gc.collect(generation)
+                return
+
+
+FONT_POINT_SIZE = 10.5
+
+STYLE = """
+QListWidget#nav { background: #2c3e50; color: #ecf0f1; border: none; outline: 0; font-size: 11.5pt; padding-top: 8px; }
+QListWidget#nav::item { padding: 9px 14px; }
+QListWidget#nav::item:selected { background: #1abc9c; color: white; border: none; }
+QLabel#heading { font-size: 13pt; font-weight: bold; color: #2c3e50; padding: 6px 0 2px 0; }
+QLabel#note { color: #566573; }
+QFrame#card { background: #f4f6f7; border: 1px solid #d5dbdb; border-radius: 6px; }
+QLabel#cardTitle { color: #566573; }
+QLabel#cardValue { font-size: 16pt; font-weight: bold; color: #1a5276; }
+QLabel#alertWarning { color: #a04000; }
+QLabel#alertInfo { color: #566573; }
+"""
+
+
+def install_cjk_font(app: QApplication) -> str | None:
+    """Register the bundled CJK font and make it the fallback of the app font, so Chinese text never
+    shows as empty boxes (UOS/Kylin minimal installs and offscreen test runs have no CJK font).
+    Returns the family name, or None when the file is missing and the system has a CJK font."""
+    system_has_cjk = bool(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
+    families: list[str] = []
+    if CJK_FONT.is_file():
+        font_id = QFontDatabase.addApplicationFont(str(CJK_FONT))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        if not system_has_cjk:
+            print(f"警告：找不到中文字体 {CJK_FONT}，界面中的汉字可能显示为方框。", file=sys.stderr)
+        return None
+    font = QFont(app.font())
+    base = font.families() or [font.family()]
+    font.setFamilies([*base, *[f for f in families if f not in base]])
+    font.setPointSizeF(FONT_POINT_SIZE)
+    app.setFont(font)
+    return families[0]
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with Chinese texts for Qt's own buttons, the CJK font and the app style."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    if getattr(app, "_charity_ready", False):
+        return app
+    app.setApplicationName("社区慈善台账")
+    app.setOrganizationName("charity-ledger")
+    app.setStyle("Fusion")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+    install_cjk_font(app)
+    app.setStyleSheet(STYLE)
+    app._charity_gc = MainThreadGarbageCollector(app)
+    app._charity_ready = True
+    return app
+
+

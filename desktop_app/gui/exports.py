@@ -1,0 +1,91 @@
+"""导出 Excel: one function per user command. Each asks where to save, runs the core export in the
+worker (progress dialog; the ledger export can be cancelled), then says how many rows were written and
+offers to open the folder. Errors from the core (file open in Excel, folder missing …) are shown by the
+runner; a cancelled export leaves no file and only says 已取消 in the status bar."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.core import xlsx_export
+from desktop_app.core.ledger_query import LedgerFilter
+from desktop_app.core.services.projects import list_projects
+from desktop_app.core.workspace import Workspace
+from desktop_app.gui import prompts
+from desktop_app.gui.context import AppContext
+
+REPORTS = {  # kind → menu text and file name
+    "balances": "基金余额表",
+    "categories": "收支分类表",
+    "months": "月度收支表",
+    "budget": "预算执行表",
+    "donors": "捐赠名单（公示用）",
+}
+NO_PROJECT = "预算执行表是按项目统计的，目前还没有项目。请先在“项目”页添加一个项目，再导出预算执行表。"
+
+
+def file_name(*parts: str, today: date | None = None) -> str:
+    """“收支台账-2024-11-24.xlsx”; characters Windows does not allow in file names become “_”."""
+    stem = "-".join([*parts, f"{today or date.today():%Y-%m-%d}"])
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", stem) + ".xlsx"
+
+
+def ask_path(ctx: AppContext, parent: QWidget, title: str, name: str) -> Path | None:
+    out = prompts.save_excel(parent, title, name, ctx.export_dir)
+    if out is not None:
+        ctx.export_dir = out.parent
+    return out
+
+
+def exported(parent: QWidget, out: Path, rows: int) -> None:
+    if prompts.offer_open_folder(parent, f"已导出 {rows:,} 行到 {out}。"):
+        prompts.open_folder(out.parent)
+
+
+def export_ledger(ctx: AppContext, parent: QWidget, ledger_filter: LedgerFilter) -> None:
+    """收支台账 › 导出 Excel…: the entries the page shows (its current filter), oldest first."""
+    out = ask_path(ctx, parent, "导出收支台账", file_name("收支台账"))
+    if out is None:
+        return
+    ws = ctx.ws
+    ctx.runner.run(lambda progress: xlsx_export.export_ledger(ws, out, ledger_filter, progress),
+                   lambda rows: exported(parent, out, rows), progress_title=f"正在导出收支台账到 {out.name}…",
+                   cancellable=True, parent=parent)
+
+
+def export_report(ctx: AppContext, parent: QWidget, kind: str, *, project_id: str | None = None,
+                  project_name: str = "") -> None:
+    """文件 › 导出报表 › …: one report over all funds (预算执行表: over one project)."""
+    if kind == "budget" and project_id is None:
+        choose_project(ctx, parent)
+        return
+    label = REPORTS[kind]
+    out = ask_path(ctx, parent, f"导出{label}", file_name(label, project_name) if project_name else file_name(label))
+    if out is None:
+        return
+    ws = ctx.ws
+    # export_report takes no progress callback, so there is nothing 取消 could stop: busy dialog only.
+    ctx.runner.run(lambda _progress: xlsx_export.export_report(ws, kind, out, project_id=project_id, public=True),
+                   lambda rows: exported(parent, out, rows), progress_title=f"正在导出{label}到 {out.name}…",
+                   parent=parent)
+
+
+def project_choices(ws: Workspace) -> list[tuple[str, str]]:
+    with ws.reading() as s:
+        return [(p.id, p.name) for p in list_projects(s)]
+
+
+def choose_project(ctx: AppContext, parent: QWidget) -> None:
+    """预算执行表 needs a project: the only one, or the one the user picks."""
+    ctx.runner.query(lambda: project_choices(ctx.ws), lambda found: _budget_for(ctx, parent, found))
+
+
+def _budget_for(ctx: AppContext, parent: QWidget, found: list[tuple[str, str]]) -> None:
+    if not found:
+        prompts.show_info(parent, NO_PROJECT, "还没有项目")
+        return
+    index = 0 if len(found) == 1 else prompts.choose(parent, "导出预算执行表", "选择项目：", [n for _i, n in found])
+    if index is not None:
+        export_report(ctx, parent, "budget", project_id=found[index][0], project_name=found[index][1])

@@ -1,0 +1,63 @@
+"""Start-up: a window on screen at once, then the workspace.
+
+Importing the core (SQLAlchemy, SQLModel, pydantic) and opening the workspace takes about half a
+second; staring at nothing for that long makes people click the icon again. So the first thing shown
+is the main window's frame — the same navigation, a "正在打开…" page — built from Qt alone, and it
+is replaced by the real main window, at the same place and size, as soon as that is ready.
+"""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QWidget
+
+from desktop_app.gui.application import make_application
+
+NAV_TITLES = ("概览", "项目", "社区基金", "收支台账", "活动记录", "需求调查", "信息公示", "数据同步", "设置")
+NAV_WIDTH = 132
+
+
+class StartupWindow(QMainWindow):
+    def __init__(self, workspace_dir: Path):
+        super().__init__()
+        self.setWindowTitle(f"社区慈善台账 — {workspace_dir}")
+        nav = QListWidget()
+        nav.setObjectName("nav")
+        nav.setFixedWidth(NAV_WIDTH)
+        nav.addItems(NAV_TITLES)
+        nav.setEnabled(False)
+        label = QLabel(f"正在打开工作区……\n{workspace_dir}")
+        label.setObjectName("note")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(nav)
+        layout.addWidget(label, 1)
+        self.setCentralWidget(central)
+        self.resize(1280, 800)
+
+
+def show_startup_window(app, workspace_dir: Path) -> StartupWindow:
+    window = StartupWindow(workspace_dir)
+    window.show()
+    app.processEvents()
+    return window
+
+
+def run(workspace_dir: Path) -> int:
+    app = make_application()
+    startup = show_startup_window(app, Path(workspace_dir))
+    from desktop_app.gui.app import close_workspace, open_main_window  # the core loads now
+
+    window = open_main_window(Path(workspace_dir))
+    if window is None:
+        startup.close()
+        return 1
+    try:
+        window.setGeometry(startup.geometry())
+        window.show()
+        startup.close()
+        return app.exec()
+    finally:
+        close_workspace(window)
