@@ -21,6 +21,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak. VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a
+    probe started by a large parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
