@@ -64,7 +64,7 @@ def main_window(folder: str) -> None:
     startup = show_startup_window(app, Path(folder))
     startup.grab()
     first_window_ms = (time.perf_counter() - START) * 1000
-    from desktop_app.gui.app import close_workspace, open_main_window
+    from desktop_app.gui.app import open_main_window
 
     window = open_main_window(Path(folder))
     window.setGeometry(startup.geometry())
@@ -79,8 +79,8 @@ def main_window(folder: str) -> None:
     app.processEvents()
     window.grab()
     emit(first_window_ms=first_window_ms, content_ms=content_ms)
-    window.close()
-    close_workspace(window)
+    window.ctx.runner.shutdown()
+    window.ctx.ws.close(backup=False)  # the closing backup is not part of start-up
 
 
 def ledger_page(folder: str) -> None:
