@@ -294,14 +294,13 @@ class Workspace:
         found = self.list_backups()
         return found[0] if found else None
 
-    def restore_backup(self, backup_file: Path | str) -> backups.BackupInfo:
-        """Replace the live data by a backup, after backing up the current state."""
+    def _usable_backup(self, backup_file: Path | str) -> Path:
+        """A backup given by path or by file name in backups/, checked whole and not from a newer app."""
         source = Path(backup_file)
         if not source.is_file():
-            candidates = [b for b in self.list_backups() if b.path.name == str(backup_file)]
-            if not candidates:
-                raise UserError(f"找不到备份“{backup_file}”。请用 backup list 查看可用的备份。")
-            source = candidates[0].path
+            source = self.backups_dir / Path(str(backup_file)).name
+        if not source.is_file():
+            raise UserError(f"找不到备份“{backup_file}”。请用 backup list 查看可用的备份。")
         if not backups.integrity_ok(source):
             raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
         conn = db.connect_raw(source, readonly=True)
@@ -311,9 +310,10 @@ class Workspace:
             conn.close()
         if version > db.LATEST_VERSION:
             raise UserError("这份备份来自更新版本的程序，本程序无法恢复它。请升级程序后再恢复。")
-        safety = self.create_backup("restore")
-        self.engine.dispose()
-        self.read_engine.dispose()
+        return source
+
+    def _copy_in(self, source: Path) -> None:
+        """Page-copy a backup over the database file (SQLite's backup API), then bring its schema up."""
         src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
         dest = db.connect_raw(self.db_path)
         try:
@@ -322,6 +322,14 @@ class Workspace:
         finally:
             src.close()
             dest.close()
+
+    def restore_backup(self, backup_file: Path | str) -> backups.BackupInfo:
+        """Replace the live data by a backup, after backing up the current state."""
+        source = self._usable_backup(backup_file)
+        safety = self.create_backup("restore")
+        self.engine.dispose()
+        self.read_engine.dispose()
+        self._copy_in(source)
         self._office_id = None
         self._connect()
         return safety
@@ -335,13 +343,7 @@ class Workspace:
         """
         ws = cls(Path(root).expanduser().resolve())
         ws._check_folder(create=False)
-        source = Path(backup_file)
-        if not source.is_file():
-            source = ws.backups_dir / str(backup_file)
-        if not source.is_file():
-            raise UserError(f"找不到备份“{backup_file}”。请用 backup list 查看可用的备份。")
-        if not backups.integrity_ok(source):
-            raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
+        source = ws._usable_backup(backup_file)
         ws._acquire_lock()
         try:
             aside = ws.root / f"damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
@@ -350,14 +352,7 @@ class Workspace:
                 damaged = ws.root / (DB_NAME + suffix)
                 if damaged.exists():
                     os.replace(damaged, aside / damaged.name)
-            src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-            dest = db.connect_raw(ws.db_path)
-            try:
-                src.backup(dest)
-                db.migrate(dest)
-            finally:
-                src.close()
-                dest.close()
+            ws._copy_in(source)
         finally:
             ws._release()
         return aside
