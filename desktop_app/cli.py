@@ -25,6 +25,15 @@ _ARGPARSE_ZH = [
 ]
 
 
+def os_error_text(exc: OSError) -> str:
+    import errno
+
+    known = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EROFS: "只读的磁盘或 U 盘",
+             errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "找不到文件或文件夹", errno.EEXIST: "已存在同名文件",
+             errno.ENOTDIR: "路径中有一段不是文件夹", errno.EISDIR: "这是一个文件夹"}
+    return known.get(exc.errno, exc.strerror or str(exc))
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str):
         for english, chinese in _ARGPARSE_ZH:
@@ -153,7 +162,16 @@ def _workspace_dir(args) -> Path:
     return demo_workspace_dir() if args.demo else default_workspace_dir()
 
 
+def _safe_streams() -> None:
+    """Output redirected on a Chinese Windows PC is encoded as GBK, which has no “¥”: never let an
+    unencodable character fail a command after its work was committed."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_streams()
     args = build_parser().parse_args(argv)
     try:
         if args.command is None:
@@ -164,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f"“{exc.filename}”" if exc.filename else ""
+        print(f"错误：文件操作失败{where}（{os_error_text(exc)}）。请检查路径、权限和磁盘空间后重试。", file=sys.stderr)
         return 1
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop_app.core.db import readonly_uri
 from desktop_app.core.errors import UserError
 
 KEEP_LATEST = 10
@@ -43,8 +44,7 @@ def integrity_ok(path: Path, *, quick: bool = False) -> bool:
                 return False
         # Without a -wal file (clean shutdown) open as immutable so a check creates no -shm/-wal files.
         wal = path.with_name(path.name + "-wal")
-        flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-        conn = sqlite3.connect(f"file:{path.as_posix()}?{flags}", uri=True)
+        conn = sqlite3.connect(readonly_uri(path, immutable=not wal.exists()), uri=True)
         try:
             pragma = "quick_check" if quick else "integrity_check"
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()

@@ -29,6 +29,13 @@ def migration_files() -> list[tuple[int, str, str]]:
 LATEST_VERSION = migration_files()[-1][0]
 
 
+def readonly_uri(path: Path, *, immutable: bool = False) -> str:
+    """A read-only SQLite URI for a file path. Percent-encoded: a folder named “3#楼” or “a%20b”
+    must not be read as a URI fragment or escape (which would open some other file)."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    return uri + "&immutable=1" if immutable else uri
+
+
 def apply_pragmas(conn: sqlite3.Connection) -> None:
     for pragma in PRAGMAS:
         conn.execute(f"PRAGMA {pragma}")
@@ -37,7 +44,7 @@ def apply_pragmas(conn: sqlite3.Connection) -> None:
 def connect_raw(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A plain sqlite3 connection with the workspace pragmas (used by checks, backups, fast readers)."""
     if readonly:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False)
+        conn = sqlite3.connect(readonly_uri(path), uri=True, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout=5000")
         return conn
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -74,8 +81,9 @@ def make_engine(path: Path, *, immediate: bool) -> Engine:
     Writers open transactions with BEGIN IMMEDIATE so voucher numbers are taken under the write lock
     (gapless numbering even with a second process); readers use a deferred BEGIN.
     """
+    # `creator` hands SQLite the path itself: an SQLAlchemy URL would misread folders named “3#楼”.
     engine = create_engine(
-        f"sqlite:///{path.as_posix()}", connect_args={"check_same_thread": False, "timeout": 5}
+        "sqlite://", creator=lambda: sqlite3.connect(path, check_same_thread=False, timeout=5)
     )
 
     @event.listens_for(engine, "connect")

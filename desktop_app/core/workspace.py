@@ -314,7 +314,7 @@ class Workspace:
 
     def _copy_in(self, source: Path) -> None:
         """Page-copy a backup over the database file (SQLite's backup API), then bring its schema up."""
-        src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+        src = sqlite3.connect(db.readonly_uri(source), uri=True)
         dest = db.connect_raw(self.db_path)
         try:
             src.backup(dest)

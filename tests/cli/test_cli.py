@@ -276,3 +276,24 @@ def test_a_damaged_workspace_lists_and_restores_its_backups(ws, capsys):
     assert list(ws.glob("damaged-*/ledger.db"))
     code, out = run(ws, "entry", "list", "--json", capsys=capsys)
     assert [r["amount"] for r in json.loads(out.out)] == ["66.00"]
+
+
+def test_workspace_paths_with_uri_characters_and_a_gbk_pipe(tmp_path):
+    """A folder like “3#楼/a%20b” must not be read as a URI; GBK output (redirected on Chinese Windows)
+    has no “¥” — the command must still succeed instead of failing after its commit."""
+    folder = tmp_path / "3#楼" / "a%20b"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONIOENCODING": "gbk"}
+
+    def cli(*argv):
+        return subprocess.run([sys.executable, "-m", "desktop_app", "--workspace", str(folder), *argv],
+                              capture_output=True, env=env, cwd=Path(__file__).parents[2])
+
+    assert cli("init", "--office", "站", "--division-code", "511781107000", "--association", "会").returncode == 0
+    assert cli("fund", "add", "--name", FUND).returncode == 0
+    posted = cli("entry", "add", "--fund", FUND, "--date", "2024-03-01", "--type", "allocation", "--amount", "88",
+                 "--category", "项目拨款", "--summary", "拨入", "--post")
+    assert posted.returncode == 0 and "已记账".encode("gbk") in posted.stdout
+    assert cli("backup", "create").returncode == 0
+    assert cli("verify").returncode == 0
+    assert not (tmp_path / "3").exists()  # nothing written beside the workspace
+    assert [p.name for p in folder.iterdir() if p.suffix == ".db"] == ["ledger.db"]

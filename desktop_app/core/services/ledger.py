@@ -331,8 +331,11 @@ def _month_closed(session: Session, fund_id: str, day: date) -> bool:
 
 def _assign_voucher(session: Session, entry: LedgerEntry) -> None:
     year = entry.entry_date.year
+    # `voucher_seq IS NOT NULL` lets SQLite use the partial unique index (fund, year, seq): constant
+    # time however many entries other funds have.
     last = session.exec(select(func.max(LedgerEntry.voucher_seq)).where(
-        LedgerEntry.fund_id == entry.fund_id, LedgerEntry.voucher_year == year)).one()
+        LedgerEntry.fund_id == entry.fund_id, LedgerEntry.voucher_year == year,
+        LedgerEntry.voucher_seq != None)).one()  # noqa: E711
     entry.voucher_year = year
     entry.voucher_seq = int(last or 0) + 1
 
