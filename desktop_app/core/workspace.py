@@ -72,7 +72,7 @@ class Workspace:
     def run_deferred_checks(self) -> None:
         """The quick_check skipped by `open(defer_checks=True)`; raises WorkspaceDamaged (nothing written)."""
         if not backups.integrity_ok(self.db_path, quick=True):
-            raise self._damaged()
+            raise self.damaged_error()
 
     def backup_if_due(self, progress=None) -> None:
         """The backup on open: when the newest backup is older than a day (or there is none)."""
@@ -84,7 +84,7 @@ class Workspace:
             if last is None or datetime.now(UTC) - last.taken_at > AUTO_BACKUP_AGE:
                 self.create_backup("open", progress)
 
-    def _damaged(self) -> WorkspaceDamaged:
+    def damaged_error(self, problem: str = "台账数据库未通过完整性检查") -> WorkspaceDamaged:
         good = backups.newest_good_backup(self.backups_dir)
         hint = (
             f"最近一份完好的备份是 {good.taken_at.astimezone():%Y-%m-%d %H:%M}（{good.path.name}），"
@@ -92,7 +92,7 @@ class Workspace:
             if good
             else "没有找到完好的备份，请联系技术支持，不要再写入这个文件。"
         )
-        return WorkspaceDamaged(f"台账数据库未通过完整性检查，已停止打开，没有写入任何内容。{hint}", good_backup=good)
+        return WorkspaceDamaged(f"{problem}，已停止打开，没有写入任何内容。{hint}", good_backup=good)
 
     def _check_folder(self, create: bool) -> None:
         if self.root.exists() and not self.root.is_dir():
@@ -139,15 +139,18 @@ class Workspace:
             return ""
 
     def _check_database(self, create: bool, *, quick_check: bool = True) -> None:
+        if sqlite3.sqlite_version_info < (3, 34, 0):  # FTS5 trigram search (migration 2)
+            raise WorkspaceError(f"本电脑的 SQLite 版本过旧（{sqlite3.sqlite_version}，需要 3.34 或更新）。"
+                                 "请使用安装包自带的程序，或升级 Python 后重试。")
+        if self.db_path.exists() and self.db_path.stat().st_size == 0 and self.list_backups():
+            # an emptied file beside real backups is damage (a failed copy, a crash), not a new workspace
+            raise self.damaged_error(f"台账数据库“{self.db_path.name}”是空文件")
         if self.db_path.exists() and self.db_path.stat().st_size > 0:
             with open(self.db_path, "rb") as handle:
                 if handle.read(16) != db.SQLITE_HEADER:
-                    raise WorkspaceError(
-                        f"“{self.db_path.name}”不是台账数据库文件（可能被别的文件覆盖了）。"
-                        "请在“设置 › 备份”或用 backup restore 恢复最近的备份。"
-                    )
+                    raise self.damaged_error(f"“{self.db_path.name}”不是台账数据库文件（可能被别的文件覆盖了）")
             if quick_check and not backups.integrity_ok(self.db_path, quick=True):
-                raise self._damaged()
+                raise self.damaged_error()
             conn = db.connect_raw(self.db_path, readonly=True)
             try:
                 version = db.schema_version(conn)
@@ -160,7 +163,7 @@ class Workspace:
                 )
             if version < db.LATEST_VERSION and version > 0:
                 if not quick_check and not backups.integrity_ok(self.db_path, quick=True):
-                    raise self._damaged()  # never migrate a damaged file
+                    raise self.damaged_error()  # never migrate a damaged file
                 conn = db.connect_raw(self.db_path)
                 try:
                     backups.create_backup(conn, self.backups_dir, "migration")

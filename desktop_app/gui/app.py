@@ -1,7 +1,10 @@
 """Start the desktop app: `run(workspace_dir)` opens the workspace, shows the main window, and closes
 the workspace (with its automatic backup) when the window closes."""
 
+import sqlite3
 from pathlib import Path
+
+import sqlalchemy.exc
 
 from PySide6.QtGui import QUndoStack
 
@@ -84,6 +87,11 @@ def open_main_window(workspace_dir: Path):
             ws.close(backup=False)
             return None
         window = MainWindow(make_context(ws))
+    except (sqlite3.DatabaseError, sqlalchemy.exc.DatabaseError):
+        # the first reads ran into damage before the deferred quick_check could: same offer, nothing written
+        damaged = ws.damaged_error()
+        ws.close(backup=False)
+        return open_main_window(workspace_dir) if offer_restore(None, damaged, ws.root) else None
     except BaseException:
         ws.close(backup=False)
         raise

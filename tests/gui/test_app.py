@@ -22,11 +22,11 @@ def test_a_missing_workspace_is_created_only_when_the_user_agrees(qapp, tmp_path
     assert not (tmp_path / "新工作区").exists()
 
 
-def scribble(folder):
+def scribble(folder, table="ledger_entry"):
     db_file = folder / "ledger.db"
     conn = sqlite3.connect(db_file)
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name='ledger_entry'").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name=?", (table,)).fetchone()[0]
     conn.close()
     raw = bytearray(db_file.read_bytes())
     raw[(root - 1) * page_size:(root - 1) * page_size + 64] = b"\x5a" * 64
@@ -81,3 +81,22 @@ def test_the_good_backup_is_restored_when_the_user_agrees(qtbot, workspace, mess
     conn.close()
     reopened.close()
     close_workspace(reopened)
+
+
+def test_damage_met_by_the_first_reads_is_offered_the_same_restore(qtbot, workspace, messages, monkeypatch):
+    """The office row is read on the GUI thread before the deferred quick_check runs."""
+    make_application()
+    ledger.add_entry(workspace, make_entry(workspace, summary="备份里有的"), post=True)
+    workspace.create_backup("manual")
+    folder = workspace.root
+    workspace.close(backup=False)
+    scribble(folder, table="office")
+    asked: list[str] = []
+    monkeypatch.setattr("desktop_app.gui.prompts.confirm", lambda _p, _t, message: asked.append(message) or True)
+    window = open_main_window(folder)
+    qtbot.addWidget(window)
+    wait_idle(qtbot, window.ctx.runner)
+    assert len(asked) == 1 and "完整性检查" in asked[0]
+    assert window.damaged is None and list(folder.glob("damaged-*/ledger.db"))
+    window.close()
+    close_workspace(window)
