@@ -7,6 +7,7 @@ from datetime import date
 
 from desktop_app.core.errors import UserError
 
+MIN_YEAR, MAX_YEAR = 1990, 2099  # outside: a typo (0024, 20240), not a community-fund record
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
@@ -20,9 +21,12 @@ def parse_date(text: str | None, *, what: str = "日期") -> date:
         raise UserError(f"{what}“{raw}”的格式不对。请写成 YYYY-MM-DD，例如 2024-05-01。")
     y, mo, d = (int(g) for g in m.groups())
     try:
-        return date(y, mo, d)
+        day = date(y, mo, d)
     except ValueError:
         raise UserError(f"{what}“{raw}”不存在（例如 2 月没有 30 日）。请检查年月日。") from None
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise UserError(f"{what}“{raw}”的年份不像真实日期（应在 {MIN_YEAR}—{MAX_YEAR} 年之间）。请检查年份。")
+    return day
 
 
 def parse_month(text: str) -> str:

@@ -5,7 +5,6 @@ import sqlite3
 from pathlib import Path
 
 import sqlalchemy.exc
-
 from PySide6.QtGui import QUndoStack
 
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError

@@ -342,8 +342,7 @@ class EntryDialog(QDialog):
         def work():
             if entry_id is None:
                 return ledger.add_entry(ws, data, post=post, override_reason=override_reason)
-            entry = ledger.update_draft(ws, entry_id, data)
-            return ledger.post_entry(ws, entry_id, override_reason=override_reason) if post else entry
+            return ledger.update_draft(ws, entry_id, data, post=post, override_reason=override_reason)
 
         def failed(exc: BaseException) -> None:
             self._set_busy(False)

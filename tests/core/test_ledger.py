@@ -189,3 +189,38 @@ def test_import_drafts_checks_every_row_and_is_all_or_nothing(workspace):
     assert len(entries) == 50 and journal >= 50
     first = entries[0][0]
     assert ledger.post_entry(workspace, first).voucher_seq == 1
+
+
+def test_edit_and_post_is_one_transaction(workspace):
+    ledger.add_entry(workspace, make_entry(workspace, day=date(2024, 3, 1)), post=True)
+    ledger.close_month(workspace, workspace.fund.id, "2024-03")
+    draft = ledger.add_draft(workspace, make_entry(workspace, amount="10", day=date(2024, 4, 1)))
+    before = snapshot(workspace)
+    with pytest.raises(UserError, match="已结账"):
+        ledger.update_draft(workspace, draft.id, make_entry(workspace, amount="99", day=date(2024, 3, 9)), post=True)
+    assert snapshot(workspace) == before  # the edit was not kept either
+    posted = ledger.update_draft(workspace, draft.id, make_entry(workspace, amount="12", day=date(2024, 4, 2)),
+                                 post=True)
+    assert posted.status == "posted" and posted.amount_fen == 1200
+
+
+def test_closing_a_month_closes_the_earlier_ones_and_never_the_future(workspace):
+    ledger.add_entry(workspace, make_entry(workspace, day=date(2024, 5, 3)), post=True)
+    ledger.close_month(workspace, workspace.fund.id, "2024-05")
+    earlier = ledger.add_draft(workspace, make_entry(workspace, day=date(2024, 2, 1)))
+    before = snapshot(workspace)
+    with pytest.raises(UserError, match="已结账（本基金已结账至 2024-05）"):
+        ledger.post_entry(workspace, earlier.id)
+    with pytest.raises(UserError, match="已经结账了"):
+        ledger.close_month(workspace, workspace.fund.id, "2024-04")
+    with pytest.raises(UserError, match="还没有结束"):
+        ledger.close_month(workspace, workspace.fund.id, date.today().strftime("%Y-%m"))
+    assert snapshot(workspace) == before
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31", "1989-12-31"])
+def test_dates_outside_any_plausible_year_are_refused(typed):
+    from desktop_app.core.validation import parse_date
+
+    with pytest.raises(UserError, match="年份不像真实日期"):
+        parse_date(typed)

@@ -222,13 +222,19 @@ def import_drafts(ws, inputs: Iterable[EntryInput], progress=None) -> int:
     return len(entries)
 
 
-def update_draft(ws, entry_id: str, data: EntryInput) -> LedgerEntry:
+def update_draft(ws, entry_id: str, data: EntryInput, *, post: bool = False,
+                 override_reason: str = "") -> LedgerEntry:
+    """Save a draft's new fields and, when asked, post it — one transaction: a refused post keeps the
+    draft exactly as it was."""
     with ws.transaction() as s:
         entry = _editable(s, entry_id)
         _validate(s, data)
         _apply(entry, data)
         s.add(entry)
         _attach(ws, s, entry, data.attachments)
+        if post:
+            s.flush()
+            _post(s, entry, override_reason)
     return entry
 
 
@@ -323,10 +329,15 @@ def _check_balance(session: Session, entry: LedgerEntry, effect_fen: int, overri
     raise NeedsOverride(message + "如确需超额（例如款项已到账但尚未入账），请填写超额说明后再记账，说明会记录在凭证上。")
 
 
+def closed_through(session: Session, fund_id: str) -> str | None:
+    """The last closed month (YYYY-MM) of a fund: it and every month before it take no more postings."""
+    return session.exec(select(func.max(ClosedMonth.month)).where(
+        ClosedMonth.fund_id == fund_id, ClosedMonth.deleted == False)).one()  # noqa: E712
+
+
 def _month_closed(session: Session, fund_id: str, day: date) -> bool:
-    month = day.strftime("%Y-%m")
-    return session.exec(select(ClosedMonth.id).where(
-        ClosedMonth.fund_id == fund_id, ClosedMonth.month == month, ClosedMonth.deleted == False)).first() is not None  # noqa: E712
+    last = closed_through(session, fund_id)
+    return last is not None and day.strftime("%Y-%m") <= last
 
 
 def _assign_voucher(session: Session, entry: LedgerEntry) -> None:
@@ -342,8 +353,8 @@ def _assign_voucher(session: Session, entry: LedgerEntry) -> None:
 
 def _post(session: Session, entry: LedgerEntry, override_reason: str) -> None:
     if _month_closed(session, entry.fund_id, entry.entry_date):
-        raise UserError(f"{entry.entry_date:%Y年%m月}已结账，不能再记入这个月。"
-                        "请把日期改到未结账的月份，或者（如是更正）用红字冲销记在本月。")
+        raise UserError(f"{entry.entry_date:%Y年%m月}已结账（本基金已结账至 {closed_through(session, entry.fund_id)}），"
+                        "不能再记入。请把日期改到未结账的月份，或者（如是更正）用红字冲销记在本月。")
     if entry.entry_type == "expense" and get_setting(session, "require_expense_attachment"):
         has_attachment = session.exec(select(EntryAttachment.id).where(
             EntryAttachment.entry_id == entry.id, EntryAttachment.deleted == False)).first()  # noqa: E712
@@ -411,20 +422,24 @@ def reverse_entry(ws, entry_id: str, reason: str, *, on_date: date | None = None
 # ------------------------------------------------------------------ months
 
 
-def close_month(ws, fund_id: str, month: str) -> None:
-    """After closing, nothing posts into the month. Drafts dated in it must be moved or deleted first."""
+def close_month(ws, fund_id: str, month: str, *, today: date | None = None) -> None:
+    """Close a month, and with it every earlier one: nothing posts into them afterwards. Drafts dated in
+    them must be posted, moved or deleted first. A month that has not ended cannot be closed."""
+    today = today or date.today()
     with ws.transaction() as s:
         fund = s.get(Fund, fund_id)
         if fund is None:
             raise UserError("找不到这个社区基金。")
-        if s.exec(select(ClosedMonth).where(ClosedMonth.fund_id == fund_id, ClosedMonth.month == month,
-                                            ClosedMonth.deleted == False)).first():  # noqa: E712
-            raise UserError(f"{month} 已经结账了。")
+        if month >= today.strftime("%Y-%m"):
+            raise UserError(f"{month} 还没有结束，不能结账。请在月末之后再结账。")
+        last = closed_through(s, fund_id)
+        if last is not None and month <= last:
+            raise UserError(f"{month} 已经结账了（本基金已结账至 {last}）。")
         drafts = s.exec(select(func.count()).select_from(LedgerEntry).where(
             LedgerEntry.fund_id == fund_id, LedgerEntry.status == "draft", LedgerEntry.deleted == False,  # noqa: E712
-            func.strftime("%Y-%m", LedgerEntry.entry_date) == month)).one()
+            func.strftime("%Y-%m", LedgerEntry.entry_date) <= month)).one()
         if drafts:
-            raise UserError(f"{month} 还有 {drafts} 条草稿没有记账。请先记账或删除它们，再结账。")
+            raise UserError(f"{month} 及以前还有 {drafts} 条草稿没有记账。请先记账或删除它们，再结账。")
         s.add(ClosedMonth(fund_id=fund_id, month=month))
 
 
