@@ -315,6 +315,18 @@ class Workspace:
             raise UserError("这份备份来自更新版本的程序，本程序无法恢复它。请升级程序后再恢复。")
         return source
 
+    def _check_same_office(self, source: Path) -> None:
+        """A backup of another office's workspace would silently replace this office's books."""
+        conn = db.connect_raw(source, readonly=True)
+        try:
+            row = conn.execute("SELECT id, name FROM office WHERE is_local = 1").fetchone()
+        finally:
+            conn.close()
+        mine = self.local_office()
+        if row is not None and row[0] != mine.id:
+            raise UserError(f"这份备份属于另一个单位（{row[1]}），不是本工作区（{mine.name}）的备份，未做任何恢复。"
+                            "请选择本工作区 backups 文件夹里的备份。")
+
     def _copy_in(self, source: Path) -> None:
         """Page-copy a backup over the database file (SQLite's backup API), then bring its schema up."""
         src = sqlite3.connect(db.readonly_uri(source), uri=True)
@@ -329,6 +341,7 @@ class Workspace:
     def restore_backup(self, backup_file: Path | str) -> backups.BackupInfo:
         """Replace the live data by a backup, after backing up the current state."""
         source = self._usable_backup(backup_file)
+        self._check_same_office(source)
         safety = self.create_backup("restore")
         self.engine.dispose()
         self.read_engine.dispose()

@@ -100,7 +100,12 @@ class OpRunner(QObject):
         self._halted.set()
 
     def shutdown(self) -> None:
-        """Wait for queued work (called when the window closes, before the workspace closes)."""
+        """Called when the window closes, before the workspace closes. Long work that reports progress
+        (export, verify, backup) is cancelled — it leaves no partial file — so closing never hangs
+        behind it; edits still queued run to the end, so nothing the user saved is dropped."""
+        for op in self._pending.values():
+            if op.dialog is not None:
+                op.cancel.set()
         self._pool.waitForDone()
 
     # ---------------------------------------------------------------- worker side

@@ -257,3 +257,15 @@ def test_a_cancelled_backup_leaves_nothing_behind(workspace):
     with pytest.raises(Cancelled):
         workspace.create_backup("manual", progress=cancel)
     assert list(workspace.backups_dir.glob("*")) == []
+
+
+def test_restore_refuses_another_offices_backup(workspace, tmp_path):
+    other = Workspace.open(tmp_path / "other", create=True, auto_backup=False)
+    from desktop_app.core.services import office
+
+    office.init_office(other, name="青花镇社工站", division_code="511781103000", association="万源市慈善会")
+    foreign = other.create_backup("manual")
+    other.close(backup=False)
+    with pytest.raises(UserError, match="属于另一个单位（青花镇社工站）"):
+        workspace.restore_backup(foreign.path)
+    assert workspace.local_office().name == "八台镇社工站"

@@ -4,7 +4,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from desktop_app.core.services import ledger
+from desktop_app.core.services import ledger, settings
 from desktop_app.gui.ledger_model import RED, ROW_ROLE
 from tests.gui.conftest import wait_idle
 from tests.gui.test_entry_dialog import fill, rows
@@ -41,6 +41,29 @@ def test_reversal_adds_a_red_row_and_cannot_be_repeated(qtbot, window, monkeypat
     wait_idle(qtbot, window.ctx.runner)
     assert any("不能重复冲销" in m for m in messages)
     assert page.model.rowCount() == 2
+
+
+def test_reversing_a_spent_donation_asks_for_the_override_reason(qtbot, window, monkeypatch, messages):
+    ws = window.ctx.ws
+    gift = ledger.add_entry(ws, make_entry(ws, "donation", "500", category="企业捐赠", day=date(2024, 3, 1)), post=True)
+    settings.set_setting(ws, "require_expense_attachment", False)
+    ledger.add_entry(ws, make_entry(ws, "expense", "400", day=date(2024, 3, 2)), post=True)
+    window.go_to(window.ledger)
+    page = window.ledger
+    answers = iter(["捐赠人撤回捐赠", "已与捐赠人协商，差额由慈善会补足"])
+    asked: list[str] = []
+
+    def ask_text(_parent, _title, label, *_a, **_k):
+        asked.append(label)
+        return next(answers)
+
+    monkeypatch.setattr("desktop_app.gui.prompts.ask_text", ask_text)
+    select(page, gift.id)
+    page.reverse_selected()
+    wait_idle(qtbot, window.ctx.runner)
+    assert len(asked) == 2 and "变成负数" in asked[1]
+    reversal = next(r for r in rows(page) if r.entry_type == "reversal")
+    assert reversal.amount_fen == -50000
 
 
 def test_undo_and_redo_of_a_new_draft(qtbot, ledger_page):

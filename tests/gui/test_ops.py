@@ -63,3 +63,22 @@ def test_cancel_in_the_progress_dialog_stops_the_work(qtbot, qapp):
     with qtbot.waitSignal(runner.finished):
         dialog.canceled.emit()  # what 取消 (or Esc) sends
     assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
+
+
+def test_closing_cancels_long_work_but_lets_queued_edits_finish(qtbot, qapp):
+    runner = OpRunner()
+    seen = []
+
+    def long_work(progress):
+        for i in range(2000):  # ~10 s unless cancelled
+            progress(i, 2000)
+            time.sleep(0.005)
+        return "finished"
+
+    runner.run(long_work, seen.append, seen.append, progress_title="正在导出…", cancellable=True)
+    runner.run(lambda: "saved", seen.append)  # an edit queued behind it
+    started = time.monotonic()
+    runner.shutdown()
+    assert time.monotonic() - started < 3
+    qtbot.waitUntil(lambda: runner.idle)
+    assert isinstance(seen[0], Cancelled) and seen[1] == "saved"

@@ -357,14 +357,26 @@ class LedgerPage(Page):
         if row is None or row.status != "posted":
             return
         reason = ask_reversal_reason(self, row)
-        if not reason:
-            return
+        if reason:
+            self._reverse(row, reason, "")
+
+    def _reverse(self, row: LedgerRow, reason: str, override_reason: str) -> None:
         ws = self.ctx.ws
 
         def done(entry) -> None:
             self.status.emit(f"已红字冲销凭证 {row.voucher}，冲销凭证为 {ledger.voucher_text(entry)}。")
 
-        self.ctx.runner.run(lambda: ledger.reverse_entry(ws, row.id, reason), done, changes=LEDGER)
+        def failed(exc: BaseException) -> None:
+            # reversing a donation already spent takes its bucket below zero: ask, as posting does
+            if isinstance(exc, NeedsOverride) and not override_reason:
+                given = ask_override_reason(self, str(exc))
+                if given:
+                    self._reverse(row, reason, given)
+            elif isinstance(exc, UserError):
+                prompts.show_error(self, str(exc))
+
+        self.ctx.runner.run(lambda: ledger.reverse_entry(ws, row.id, reason, override_reason=override_reason),
+                            done, failed, changes=LEDGER)
 
     def batch_entry(self) -> BatchDialog:
         dialog = BatchDialog(self.ctx, self.current_lookups(), fund_id=self.fund_filter.currentData(), parent=self)
