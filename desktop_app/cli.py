@@ -414,8 +414,7 @@ def cmd_category(ws, args) -> int:
 def cmd_verify(ws, args) -> int:
     from desktop_app.core import chain
 
-    with ws.reading() as s:
-        report = chain.verify_chains(s)
+    report = chain.verify_workspace(ws)
     if args.json:
         _print_json({"ok": report.ok, "funds": report.funds, "entries": report.entries,
                      "problems": [asdict(p) for p in report.problems]})
@@ -458,13 +457,26 @@ def _report_rows(ws, args) -> tuple[list[str], list[list]]:
 
 
 _MONEY_COLUMNS = {"收入", "支出", "余额", "限定性", "非限定性", "金额", "预算", "实际", "差额"}
+_JSON_KEYS = {"基金": "fund", "收入": "income", "支出": "expense", "余额": "balance", "限定性": "restricted",
+              "非限定性": "unrestricted", "收/支": "flow", "类别": "category", "支出性质": "expense_class",
+              "金额": "amount", "笔数": "count", "月份": "month", "预算": "budget", "实际": "actual",
+              "差额": "difference", "使用率%": "used_percent", "捐赠人": "donor", "类型": "kind"}
+
+
+def _json_value(header: str, value):
+    if header in _MONEY_COLUMNS:
+        return fen_to_str(value)
+    if header == "使用率%":
+        return None if value is None else f"{value:.1f}"  # a ratio, as a string like the amounts
+    if header == "收/支":
+        return "in" if value == "收入" else "out"
+    return value
 
 
 def cmd_report(ws, args) -> int:
     headers, rows = _report_rows(ws, args)
     if args.json:
-        _print_json([{h: (fen_to_str(v) if h in _MONEY_COLUMNS else v) for h, v in zip(headers, row, strict=True)}
-                     for row in rows])
+        _print_json([{_JSON_KEYS[h]: _json_value(h, v) for h, v in zip(headers, row, strict=True)} for row in rows])
         return 0
     print("\t".join(headers))
     for row in rows:

@@ -153,6 +153,67 @@ def _fund_attachment_hashes(session: Session, fund_id: str) -> dict[str, list[st
     return out
 
 
+def _journal_latest(session: Session, table: str) -> dict[str, dict]:
+    """The last state the app wrote of every record of a table, from the change journal."""
+    latest: dict[str, dict] = {}
+    for payload in session.exec(select(ChangeJournal.payload).where(ChangeJournal.table_name == table)
+                                .order_by(ChangeJournal.seq)):
+        values = json.loads(payload)
+        latest[values["id"]] = values
+    return latest
+
+
+def _check_funds_against_journal(session: Session, report: VerifyReport) -> None:
+    """A fund row removed, or its chain cut back (newest entries deleted and the head rolled back)."""
+    present = {f.id: f for f in session.exec(select(Fund))}
+    for fund_id, known in _journal_latest(session, "fund").items():
+        fund = present.get(fund_id)
+        if fund is None:
+            report.problems.append(ChainProblem(known.get("name", fund_id), "removed", "-",
+                                                "整个社区基金（连同它的分录）在程序之外被删除"))
+        elif int(known.get("chain_length") or 0) > fund.chain_length:
+            entries = _journal_chain_entries(session, fund_id)
+            for seq in range(fund.chain_length + 1, int(known["chain_length"]) + 1):
+                gone = entries.get(seq, {})
+                report.problems.append(ChainProblem(
+                    fund.name, "removed", voucher_label(gone) if gone else f"链位置 {seq}",
+                    f"{gone.get('entry_date', '')} “{gone.get('summary', '')}” — 链尾被截短后删除"))
+
+
+def _check_attachment_files(session: Session, attachments_dir, report: VerifyReport, progress=None) -> None:
+    """Voucher scans of posted entries: each file must still hash to the value the chain covers."""
+    import hashlib
+
+    rows = session.connection().exec_driver_sql(
+        "SELECT DISTINCT a.sha256, a.original_name, f.name, e.voucher_year, e.voucher_seq "
+        "FROM attachment a JOIN entry_attachment ea ON ea.attachment_id = a.id AND ea.deleted = 0 "
+        "JOIN ledger_entry e ON e.id = ea.entry_id AND e.status = 'posted' JOIN fund f ON f.id = e.fund_id").all()
+    for sha, name, fund_name, year, seq in rows:
+        path = attachments_dir / sha[:2] / sha
+        voucher = voucher_label({"voucher_year": year, "voucher_seq": seq})
+        try:
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda h=handle: h.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError:
+            report.problems.append(ChainProblem(fund_name, "removed", voucher, f"附件“{name}”的文件不见了"))
+            continue
+        if digest.hexdigest() != sha:
+            report.problems.append(ChainProblem(fund_name, "changed", voucher, f"附件“{name}”的文件内容被替换"))
+        if progress:
+            progress(0, 0)  # lets a cancel through between files
+
+
+def verify_workspace(ws, progress=None) -> "VerifyReport":
+    """Everything `verify` checks: the chains, the funds against the journal, the attachment files."""
+    with ws.reading() as session:
+        report = verify_chains(session, progress)
+        _check_funds_against_journal(session, report)
+        _check_attachment_files(session, ws.attachments_dir, report, progress)
+    return report
+
+
 def verify_chains(session: Session, progress=None) -> VerifyReport:
     """Recompute every fund's chain. Reads rows as plain tuples: a million entries take seconds."""
     report = VerifyReport()

@@ -11,8 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal("10000000000")  # ¥10,000,000,000: far beyond any community fund; catches typos
 
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
-_PLAIN = re.compile(r"^\d+(\.\d*)?$|^\.\d+$")
+# [0-9], not \d: \d also matches Arabic-Indic and other digits that NFKC leaves alone
+_GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
+_PLAIN = re.compile(r"^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$")
 
 
 def parse_amount(text: str | None, *, allow_zero: bool = False) -> Decimal:

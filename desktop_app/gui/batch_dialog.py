@@ -1,6 +1,7 @@
 """批量录入: type in a paper list (慈善一日捐) and post it as one batch, checked against the paper's
 declared count and total. A list that disagrees posts only after the user confirms it."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -244,9 +245,13 @@ class BatchDialog(QDialog):
         self.paste_text(QApplication.clipboard().text())
 
     def paste_text(self, text: str) -> None:
-        """Lines of “姓名<Tab>金额” (as copied from Excel); a lone amount is an anonymous line."""
+        """Lines of “姓名<Tab>金额” (as copied from Excel); a lone amount is an anonymous line. Cells are
+        split on tabs only when there are tabs: Excel copies amounts with thousands separators (1,000.00)."""
         for raw in text.splitlines():
-            cells = [c.strip() for c in raw.replace(",", "\t").replace("，", "\t").split("\t") if c.strip()]
+            if "\t" in raw:
+                cells = [c.strip() for c in raw.split("\t") if c.strip()]
+            else:  # typed by hand: “张三 100” or “张三，100”
+                cells = [c for c in re.split(r"[\s，]+", raw.strip()) if c]
             if len(cells) == 1:
                 self.model.add_line("", cells[0])
             elif len(cells) >= 2:

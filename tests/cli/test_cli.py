@@ -297,3 +297,14 @@ def test_workspace_paths_with_uri_characters_and_a_gbk_pipe(tmp_path):
     assert cli("verify").returncode == 0
     assert not (tmp_path / "3").exists()  # nothing written beside the workspace
     assert [p.name for p in folder.iterdir() if p.suffix == ".db"] == ["ledger.db"]
+
+
+def test_report_json_uses_english_keys_and_string_amounts(ws, capsys):
+    add(ws, capsys, "--post", amount="1,234.50")
+    code, out = run(ws, "report", "categories", "--json", capsys=capsys)
+    assert code == 0
+    assert json.loads(out.out) == [{"flow": "in", "category": "项目拨款", "expense_class": "", "amount": "1234.50",
+                                    "count": 1}]
+    code, out = run(ws, "report", "balances", "--json", capsys=capsys)
+    [row] = json.loads(out.out)
+    assert row["balance"] == "1234.50" and row["restricted"] == "0.00"

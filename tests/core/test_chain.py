@@ -84,3 +84,34 @@ def test_replaced_attachment_is_caught(posted, tmp_path):
     tamper(posted, "UPDATE attachment SET sha256 = '0000' || substr(sha256, 5) || 'x'")
     [p] = problems(posted)
     assert p.kind == "changed" and p.voucher == "2024-0002"
+
+
+def test_a_deleted_fund_is_named(posted):
+    conn = sqlite3.connect(posted.db_path)  # foreign keys are off in a plain connection, as in a DB browser
+    for table in ("entry_attachment", "ledger_entry", "closed_month"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("DELETE FROM fund")
+    conn.commit()
+    conn.close()
+    report = chain.verify_workspace(posted)
+    assert any(p.kind == "removed" and "整个社区基金" in p.detail and p.fund == posted.fund.name
+               for p in report.problems)
+
+
+def test_a_chain_cut_back_with_its_head_is_caught(posted):
+    conn = sqlite3.connect(posted.db_path)
+    head = conn.execute("SELECT chain_hash FROM ledger_entry WHERE voucher_seq = 2").fetchone()[0]
+    conn.execute("DELETE FROM ledger_entry WHERE voucher_seq = 3")
+    conn.execute("UPDATE fund SET chain_length = 2, chain_head = ?", (head,))
+    conn.commit()
+    conn.close()
+    report = chain.verify_workspace(posted)
+    assert [(p.kind, p.voucher) for p in report.problems] == [("removed", "2024-0003")]
+
+
+def test_an_attachment_file_replaced_on_disk_is_caught(posted):
+    [scan] = [p for p in posted.attachments_dir.rglob("*") if p.is_file()]
+    scan.write_bytes(b"a different invoice")
+    report = chain.verify_workspace(posted)
+    assert [(p.kind, p.voucher) for p in report.problems] == [("changed", "2024-0002")]
+    assert "文件内容被替换" in report.problems[0].detail

@@ -224,3 +224,14 @@ def test_dates_outside_any_plausible_year_are_refused(typed):
 
     with pytest.raises(UserError, match="年份不像真实日期"):
         parse_date(typed)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("summary", "很长" * 101, "摘要太长"), ("counterparty_name", "名" * 101, "对方名称太长"),
+    ("summary", "第一行\n第二行", "控制字符"),
+])
+def test_overlong_or_multiline_text_is_refused(workspace, field, value, message):
+    before = snapshot(workspace)
+    with pytest.raises(UserError, match=message):
+        ledger.add_draft(workspace, make_entry(workspace, **{field: value}))
+    assert snapshot(workspace) == before

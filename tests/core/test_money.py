@@ -17,6 +17,7 @@ def test_parse_amount_accepts_what_people_type(typed, expected):
 @pytest.mark.parametrize("typed, message_part", [
     ("", "请填写金额"), ("abc", "不是金额"), ("-5", "负数"), ("0", "不能为 0"), ("0.001", "精度"),
     ("10000000000.01", "超过 100 亿元"), ("1,23,4", "千位分隔符"), ("1.2.3", "不是金额"), ("2万5", "不是金额"),
+    ("٣٣", "不是金额"),
 ])
 def test_parse_amount_rejects_with_a_chinese_message(typed, message_part):
     with pytest.raises(UserError) as err:

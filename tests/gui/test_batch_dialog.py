@@ -60,7 +60,8 @@ def test_bad_amount_names_the_line(qtbot, ledger_page):
 
 def test_paste_from_excel(ledger_page):
     dialog = ledger_page.batch_entry()
-    dialog.paste_text("张国富\t1000\n杨小琴\t100\n\n50\n")
+    dialog.paste_text("张国富\t1,000.00\n杨小琴\t100\n\n50\n王秀兰，200\n")
     assert [(line.name, line.amount) for line in dialog.model.lines] == [
-        ("张国富", "1000"), ("杨小琴", "100"), ("", "50"), ("", "")]
+        ("张国富", "1,000.00"), ("杨小琴", "100"), ("", "50"), ("王秀兰", "200"), ("", "")]
+    assert "已录入 4 笔，合计 ¥1,350.00" in dialog.totals.text()
     dialog.reject()

@@ -51,11 +51,6 @@ def load_settings(ws: Workspace) -> SettingsData:
                             int(settings.get_setting(s, "old_draft_days")), ws.list_backups())
 
 
-def verify(ws: Workspace, progress) -> chain.VerifyReport:
-    with ws.reading() as s:
-        return chain.verify_chains(s, progress)
-
-
 def describe_report(report: chain.VerifyReport) -> str:
     head = f"共校验 {report.funds} 个社区基金、{report.entries} 条已记账分录。"
     if report.ok:
@@ -269,7 +264,7 @@ class SettingsPage(Page):
     def verify_chains(self) -> None:
         ws = self.ctx.ws
         self.verify_result.setPlainText("正在校验…")
-        self.ctx.runner.run(lambda progress: verify(ws, progress),
+        self.ctx.runner.run(lambda progress: chain.verify_workspace(ws, progress),
                             lambda report: self.verify_result.setPlainText(describe_report(report)),
                             lambda exc: self.verify_result.setPlainText(
                                 "已取消校验。" if isinstance(exc, Cancelled) else "校验没有完成。"),
