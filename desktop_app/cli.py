@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop_app import __version__
 from desktop_app.core.errors import NeedsOverride, UserError, WorkspaceDamaged
+from desktop_app.core.models import FUND_STATUSES, PROJECT_STATUSES
 from desktop_app.core.money import capital_yuan, fen_to_str, format_yuan, parse_amount
 from desktop_app.core.validation import parse_date, parse_month
 
@@ -69,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--goals", default="")
     s = proj.add_parser("list")
     s.add_argument("--json", action="store_true")
+    s = proj.add_parser("edit", help="修改项目（未给出的选项保持原值）")
+    s.add_argument("project", help="项目名称或编号")
+    s.add_argument("--name", help="新的项目名称")
+    s.add_argument("--start", help="开始日期 YYYY-MM-DD")
+    s.add_argument("--end", help="结束日期 YYYY-MM-DD")
+    s.add_argument("--budget", help="总预算（元）")
+    s.add_argument("--goals", help="主要内容和绩效目标")
+    s.add_argument("--completion", help="项目完成情况")
+    s.add_argument("--status", choices=PROJECT_STATUSES)
 
     fund = sub.add_parser("fund", help="社区基金").add_subparsers(dest="action", required=True,
                                                              parser_class=ChineseArgumentParser)
@@ -78,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--purpose", default="")
     s = fund.add_parser("list")
     s.add_argument("--json", action="store_true")
+    s = fund.add_parser("edit", help="修改社区基金（未给出的选项保持原值）")
+    s.add_argument("fund", help="基金名称或编号")
+    s.add_argument("--name", help="新的基金名称")
+    s.add_argument("--project", help="所属项目名称或编号；写 \"\" 表示不属于试点项目")
+    s.add_argument("--purpose", help="用途")
+    s.add_argument("--agreement-no", help="设立协议编号")
+    s.add_argument("--agreement-date", help="设立协议日期 YYYY-MM-DD；写 \"\" 表示清空")
+    s.add_argument("--status", choices=FUND_STATUSES)
     s = fund.add_parser("close-month", help="结账：之后不能再记入这个月")
     s.add_argument("--fund", required=True)
     s.add_argument("--month", required=True, help="YYYY-MM")
@@ -266,6 +284,8 @@ def cmd_project(ws, args) -> int:
                                                                  budget=budget, goals=args.goals))
         print(f"{project.id}  已添加项目“{project.name}”")
         return 0
+    if args.action == "edit":
+        return project_edit(ws, args)
     with ws.reading() as s:
         rows = projects.list_projects(s)
         data = [{"id": p.id, "name": p.name, "start": p.start_date.isoformat(), "end": p.end_date.isoformat(),
@@ -298,6 +318,8 @@ def cmd_fund(ws, args) -> int:
         if not check.ok:
             print(f"提示：{check.explanation}")
         return 0
+    if args.action == "edit":
+        return fund_edit(ws, args)
     if args.action == "close-month":
         month = parse_month(args.month)
         with ws.reading() as s:
@@ -319,6 +341,56 @@ def cmd_fund(ws, args) -> int:
                   f"（限定性 {format_yuan(f.restricted_fen)}，非限定性 {format_yuan(f.unrestricted_fen)}）")
         if not summaries:
             print("还没有社区基金。用 fund add 添加。")
+    return 0
+
+
+def project_edit(ws, args) -> int:
+    """Load the project into its input, replace only what was given, save in one operation."""
+    from desktop_app.core.services import projects
+
+    with ws.reading() as s:
+        project = projects.resolve_project(s, args.project)
+        data = projects.project_input(s, project)
+    if args.name is not None:
+        data.name = args.name
+    if args.start is not None:
+        data.start_date = parse_date(args.start, what="开始日期")
+    if args.end is not None:
+        data.end_date = parse_date(args.end, what="结束日期")
+    if args.budget is not None:
+        data.budget = parse_amount(args.budget, allow_zero=True)
+    if args.goals is not None:
+        data.goals = args.goals
+    if args.completion is not None:
+        data.completion = args.completion
+    updated = projects.update_project(ws, project.id, data, status=args.status)
+    print(f"{updated.id}  已修改项目“{updated.name}”（{updated.start_date} 至 {updated.end_date}，"
+          f"预算 {format_yuan(updated.budget_fen)}，{updated.status}）")
+    return 0
+
+
+def fund_edit(ws, args) -> int:
+    """Load the fund into its input, replace only what was given, save in one operation."""
+    from desktop_app.core.services import projects
+
+    with ws.reading() as s:
+        fund = projects.resolve_fund(s, args.fund)
+        data = projects.fund_input(s, fund)
+        if args.project is not None:
+            data.project_id = projects.resolve_project(s, args.project).id if args.project.strip() else None
+    if args.name is not None:
+        data.name = args.name
+    if args.purpose is not None:
+        data.purpose = args.purpose
+    if args.agreement_no is not None:
+        data.agreement_no = args.agreement_no
+    if args.agreement_date is not None:
+        data.agreement_date = (parse_date(args.agreement_date, what="设立协议日期")
+                               if args.agreement_date.strip() else None)
+    updated, check = projects.update_fund(ws, fund.id, data, status=args.status)
+    print(f"{updated.id}  已修改社区基金“{updated.name}”（{updated.status}）")
+    if args.name is not None and not check.ok:
+        print(f"提示：{check.explanation}")
     return 0
 
 

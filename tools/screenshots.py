@@ -72,6 +72,15 @@ def shoot(folder: Path, out: Path) -> None:
             settle(app, ctx.runner)
             save(window, out / f"{name}.png")
 
+        for page, open_dialog, name in ((window.projects, window.projects.edit_project, "project-edit-dialog"),
+                                        (window.funds, window.funds.edit_fund, "fund-edit-dialog")):
+            window.go_to(page)
+            settle(app, ctx.runner)
+            edit = open_dialog()
+            settle(app, ctx.runner)
+            save(edit, out / f"{name}.png")
+            edit.reject()
+
         dialog = window.new_entry()
         dialog.entry_type.setCurrentIndex(dialog.entry_type.findData("expense"))
         dialog.amount.setText("1234.5")

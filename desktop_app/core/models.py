@@ -185,6 +185,8 @@ class ChangeJournal(SQLModel, table=True):
     payload: str  # JSON of the record after the change
 
 
+PROJECT_STATUSES = ("进行中", "已完成", "已终止")
+FUND_STATUSES = ("筹备中", "运行中", "已终止")
 ENTRY_TYPES = {"donation": "捐赠收入", "allocation": "拨入", "expense": "支出", "reversal": "红字冲销"}
 EXPENSE_CLASSES = ("慈善活动支出", "管理费用", "筹资费用", "其他")
 COUNTERPARTY_KINDS = ("个人", "企业", "社会组织", "政府机关", "村(社区)")

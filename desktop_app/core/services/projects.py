@@ -1,14 +1,30 @@
-"""Projects (试点项目) with leaders, sites and budget lines; community funds with their committee."""
+"""Projects (试点项目) with leaders, sites and budget lines; community funds with their committee.
+
+Adding and editing share one set of checks per kind (`_check_project`, `_check_fund`) and one way of
+writing child rows (`_sync_children`): an edit updates matching rows in place and tombstones the rest.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.models import BudgetLine, CommitteeMember, Fund, Project, ProjectLeader, Site
-from desktop_app.core.money import to_fen
+from desktop_app.core.models import (
+    FUND_STATUSES,
+    PROJECT_STATUSES,
+    BudgetLine,
+    CommitteeMember,
+    Fund,
+    LedgerEntry,
+    Project,
+    ProjectLeader,
+    Record,
+    Site,
+)
+from desktop_app.core.money import from_fen, to_fen
 from desktop_app.core.validation import NameCheck, check_division_code, check_fund_name
 
 
@@ -39,32 +55,139 @@ class ProjectInput:
 
 
 def add_project(ws, data: ProjectInput) -> Project:
+    with ws.transaction() as s:
+        name = _check_project(s, data)
+        project = Project(**_project_values(name, data))
+        s.add(project)
+        s.flush()
+        _write_project_children(s, project.id, data)
+    return project
+
+
+def update_project(ws, project_id: str, data: ProjectInput, *, status: str | None = None) -> Project:
+    """Replace everything about a project in one transaction: its own fields, status, leaders, sites and
+    budget lines. Child rows that go away are tombstoned; unchanged rows are left as they are."""
+    if status is not None:
+        _check_choice(status, PROJECT_STATUSES, "项目状态")
+    with ws.transaction() as s:
+        project = _live(s, Project, project_id, "项目", "project list")
+        _check_owner(ws, s, project, f"项目“{project.name}”")
+        name = _check_project(s, data, project_id=project.id)
+        if (data.start_date, data.end_date) != (project.start_date, project.end_date):
+            span = _posted_span(s, Fund.project_id == project.id, Fund.deleted == False)  # noqa: E712
+            if span and not (data.start_date <= span[0] and span[1] <= data.end_date):
+                raise UserError(
+                    f"项目周期 {data.start_date} 至 {data.end_date} 没有包含本项目基金已记账的全部分录"
+                    f"（最早 {span[0]}，最晚 {span[1]}）。请把开始日期设在 {span[0]} 或之前、结束日期设在 "
+                    f"{span[1]} 或之后；已记账的分录不能改日期。")
+        _assign(project, _project_values(name, data) | ({"status": status} if status is not None else {}))
+        _write_project_children(s, project.id, data)
+    return project
+
+
+def _project_values(name: str, data: ProjectInput) -> dict:
+    return {"name": name, "goals": (data.goals or "").strip(), "start_date": data.start_date,
+            "end_date": data.end_date, "budget_fen": to_fen(data.budget), "completion": (data.completion or "").strip()}
+
+
+def _check_project(s: Session, data: ProjectInput, *, project_id: str | None = None) -> str:
+    """The rules every new or edited project obeys; returns the cleaned name."""
     name = (data.name or "").strip()
     if not name:
         raise UserError("请填写项目名称。")
     if data.end_date < data.start_date:
         raise UserError(f"项目结束日期 {data.end_date} 早于开始日期 {data.start_date}。请检查项目周期。")
-    for site in data.sites:
+    if data.budget < 0:
+        raise UserError("项目总预算不能是负数。请填写 0 或正数。")
+    for i, leader in enumerate(data.leaders, 1):
+        if not (leader.name or "").strip():
+            raise UserError(f"第 {i} 位负责人缺少姓名。请补上姓名，或删去这一行。")
+    for i, site in enumerate(data.sites, 1):
+        if not (site.name or "").strip():
+            raise UserError(f"第 {i} 个试点村（社区）缺少名称。请补上名称，或删去这一行。")
         if site.division_code:
             check_division_code(site.division_code)
+    for category, amount in data.budget_lines.items():
+        if not (category or "").strip():
+            raise UserError("预算明细中有一项缺少业务类别。请补上类别，或删去这一项。")
+        if amount < 0:
+            raise UserError(f"预算明细“{category}”的金额不能是负数。请改为 0 或正数。")
     lines_total = sum(data.budget_lines.values(), Decimal(0))
     if data.budget_lines and lines_total > data.budget:
         raise UserError(f"预算明细合计 {lines_total} 元超过了项目总预算 {data.budget} 元。请调整预算明细。")
-    with ws.transaction() as s:
-        if s.exec(select(Project).where(Project.name == name, Project.deleted == False)).first():  # noqa: E712
-            raise UserError(f"项目“{name}”已经存在。请换一个名称，或在“项目”页修改已有项目。")
-        project = Project(name=name, goals=data.goals, start_date=data.start_date, end_date=data.end_date,
-                          budget_fen=to_fen(data.budget), completion=data.completion)
-        s.add(project)
-        s.flush()
-        for i, leader in enumerate(data.leaders):
-            s.add(ProjectLeader(project_id=project.id, name=leader.name, role=leader.role, phone=leader.phone,
-                                position=i))
-        for i, site in enumerate(data.sites):
-            s.add(Site(project_id=project.id, name=site.name, division_code=site.division_code, position=i))
-        for category, amount in data.budget_lines.items():
-            s.add(BudgetLine(project_id=project.id, category=category, amount_fen=to_fen(amount)))
-    return project
+    same = select(Project).where(Project.name == name, Project.deleted == False)  # noqa: E712
+    if project_id:
+        same = same.where(Project.id != project_id)
+    if s.exec(same).first():
+        raise UserError(f"项目“{name}”已经存在。请换一个名称，或在“项目”页修改已有项目。")
+    return name
+
+
+def _write_project_children(s: Session, project_id: str, data: ProjectInput) -> None:
+    _sync_children(s, ProjectLeader, project_leaders(s, project_id), "name", [
+        {"project_id": project_id, "name": x.name.strip(), "role": (x.role or "").strip(),
+         "phone": (x.phone or "").strip(), "position": i} for i, x in enumerate(data.leaders)])
+    _sync_children(s, Site, project_sites(s, project_id), "name", [
+        {"project_id": project_id, "name": x.name.strip(),
+         "division_code": check_division_code(x.division_code) if x.division_code else "", "position": i}
+        for i, x in enumerate(data.sites)])
+    _sync_children(s, BudgetLine, budget_lines(s, project_id), "category", [
+        {"project_id": project_id, "category": category.strip(), "amount_fen": to_fen(amount)}
+        for category, amount in data.budget_lines.items()])
+
+
+# ------------------------------------------------------------------ shared helpers
+
+
+def _check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
+    if value not in choices:
+        raise UserError(f"{what}“{value}”不对，应为：{'、'.join(choices)}。")
+
+
+def _live(s: Session, model: type[Record], record_id: str, what: str, list_command: str):
+    record = s.get(model, record_id)
+    if record is None or record.deleted:
+        raise UserError(f"找不到要修改的{what}（编号 {record_id}），它可能已被删除。请用 {list_command} 或在程序中刷新后重试。")
+    return record
+
+
+def _check_owner(ws, s: Session, record: Record, what: str) -> None:
+    """Only the office that owns a record changes it (sync never has to merge)."""
+    local = ws.office_id_or_empty(s)
+    if record.office_id and local and record.office_id != local:
+        raise UserError(f"{what}由其他单位登记，只有登记它的单位可以修改。请联系该单位修改，改好后通过数据同步传来。")
+
+
+def _assign(record: Record, values: dict) -> None:
+    """Set only the fields that differ, so an unchanged record gets no new version or journal row."""
+    for key, value in values.items():
+        if getattr(record, key) != value:
+            setattr(record, key, value)
+
+
+def _sync_children(s: Session, model: type[Record], live: list, key: str, wanted: list[dict]) -> None:
+    """Make the live child rows equal `wanted`: a row whose `key` matches is updated in place, a new
+    one is inserted, and what is no longer wanted is tombstoned (never deleted)."""
+    pool: dict[str, list] = {}
+    for row in live:
+        pool.setdefault(getattr(row, key), []).append(row)
+    for values in wanted:
+        matches = pool.get(values[key])
+        if matches:
+            _assign(matches.pop(0), values)
+        else:
+            s.add(model(**values))
+    for rows in pool.values():
+        for row in rows:
+            row.deleted = True
+
+
+def _posted_span(s: Session, *where) -> tuple[date, date] | None:
+    """Earliest and latest date of the posted entries of the funds matching `where`."""
+    first, last = s.exec(select(func.min(LedgerEntry.entry_date), func.max(LedgerEntry.entry_date))
+                         .join(Fund, Fund.id == LedgerEntry.fund_id)
+                         .where(LedgerEntry.status == "posted", LedgerEntry.deleted == False, *where)).one()  # noqa: E712
+    return (first, last) if first is not None else None
 
 
 def list_projects(session: Session) -> list[Project]:
@@ -80,6 +203,22 @@ def project_leaders(session: Session, project_id: str) -> list[ProjectLeader]:
 def project_sites(session: Session, project_id: str) -> list[Site]:
     return list(session.exec(select(Site).where(Site.project_id == project_id, Site.deleted == False)  # noqa: E712
                              .order_by(Site.position)))
+
+
+def budget_lines(session: Session, project_id: str) -> list[BudgetLine]:
+    return list(session.exec(select(BudgetLine).where(BudgetLine.project_id == project_id,
+                                                      BudgetLine.deleted == False)  # noqa: E712
+                             .order_by(BudgetLine.created_at)))
+
+
+def project_input(session: Session, project: Project) -> ProjectInput:
+    """A project as the form and the CLI edit it (status apart: it is passed on its own)."""
+    return ProjectInput(
+        name=project.name, start_date=project.start_date, end_date=project.end_date,
+        budget=from_fen(project.budget_fen), goals=project.goals, completion=project.completion,
+        leaders=[LeaderInput(x.name, x.role, x.phone) for x in project_leaders(session, project.id)],
+        sites=[SiteInput(x.name, x.division_code) for x in project_sites(session, project.id)],
+        budget_lines={x.category: from_fen(x.amount_fen) for x in budget_lines(session, project.id)})
 
 
 def resolve_project(session: Session, key: str) -> Project:
@@ -104,24 +243,69 @@ class FundInput:
 
 def add_fund(ws, data: FundInput) -> tuple[Fund, NameCheck]:
     """Create a fund. The naming convention is checked and explained, never enforced."""
+    association = data.association_name or ws.local_office().association_name
+    with ws.transaction() as s:
+        name = _check_fund(s, data)
+        fund = Fund(**_fund_values(name, association, data))
+        s.add(fund)
+        s.flush()
+        _write_committee(s, fund.id, data)
+    return fund, check_fund_name(name, association)
+
+
+def update_fund(ws, fund_id: str, data: FundInput, *, status: str | None = None) -> tuple[Fund, NameCheck]:
+    """Replace a fund's name, project, agreement, purpose, status and committee in one transaction.
+    A fund with posted entries may be renamed (entries refer to it by id); its hash chain is untouched."""
+    if status is not None:
+        _check_choice(status, FUND_STATUSES, "基金状态")
+    with ws.transaction() as s:
+        fund = _live(s, Fund, fund_id, "社区基金", "fund list")
+        _check_owner(ws, s, fund, f"社区基金“{fund.name}”")
+        name = _check_fund(s, data, fund_id=fund.id)
+        if data.project_id and data.project_id != fund.project_id:
+            project = s.get(Project, data.project_id)
+            span = _posted_span(s, LedgerEntry.fund_id == fund.id)
+            if span and not (project.start_date <= span[0] and span[1] <= project.end_date):
+                raise UserError(
+                    f"社区基金“{fund.name}”已有记账分录在 {span[0]} 至 {span[1]} 之间，超出了项目“{project.name}”的周期"
+                    f"（{project.start_date} 至 {project.end_date}）。请先在“项目”页调整项目周期，或选择其他项目。")
+        association = data.association_name or fund.association_name
+        _assign(fund, _fund_values(name, association, data) | ({"status": status} if status is not None else {}))
+        _write_committee(s, fund.id, data)
+    return fund, check_fund_name(name, association)
+
+
+def _fund_values(name: str, association: str, data: FundInput) -> dict:
+    """The fund's own fields a user edits (never the hash-chain head)."""
+    return {"name": name, "project_id": data.project_id or None, "association_name": association,
+            "agreement_no": (data.agreement_no or "").strip(), "agreement_date": data.agreement_date,
+            "purpose": (data.purpose or "").strip()}
+
+
+def _check_fund(s: Session, data: FundInput, *, fund_id: str | None = None) -> str:
+    """The rules every new or edited fund obeys; returns the cleaned name."""
     name = (data.name or "").strip()
     if not name:
         raise UserError("请填写社区基金名称，例如“万源市慈善会八台镇尚善社区基金”。")
-    office = ws.local_office()
-    association = data.association_name or office.association_name
-    check = check_fund_name(name, association)
-    with ws.transaction() as s:
-        if s.exec(select(Fund).where(Fund.name == name, Fund.deleted == False)).first():  # noqa: E712
-            raise UserError(f"社区基金“{name}”已经存在。")
-        if data.project_id and s.get(Project, data.project_id) is None:
-            raise UserError("所选项目不存在。")
-        fund = Fund(name=name, project_id=data.project_id, association_name=association,
-                    agreement_no=data.agreement_no, agreement_date=data.agreement_date, purpose=data.purpose)
-        s.add(fund)
-        s.flush()
-        for member, role, supervisor in data.committee:
-            s.add(CommitteeMember(fund_id=fund.id, name=member, role=role, is_supervisor=supervisor))
-    return fund, check
+    for i, (member, _role, _supervisor) in enumerate(data.committee, 1):
+        if not (member or "").strip():
+            raise UserError(f"管委会第 {i} 位成员缺少姓名。请补上姓名，或删去这一行。")
+    same = select(Fund).where(Fund.name == name, Fund.deleted == False)  # noqa: E712
+    if fund_id:
+        same = same.where(Fund.id != fund_id)
+    if s.exec(same).first():
+        raise UserError(f"社区基金“{name}”已经存在。请换一个名称，或在“社区基金”页修改已有基金。")
+    if data.project_id:
+        project = s.get(Project, data.project_id)
+        if project is None or project.deleted:
+            raise UserError("所选项目不存在（可能已被删除）。请重新选择所属项目。")
+    return name
+
+
+def _write_committee(s: Session, fund_id: str, data: FundInput) -> None:
+    _sync_children(s, CommitteeMember, committee(s, fund_id), "name", [
+        {"fund_id": fund_id, "name": member.strip(), "role": (role or "").strip(), "is_supervisor": bool(supervisor)}
+        for member, role, supervisor in data.committee])
 
 
 def list_funds(session: Session) -> list[Fund]:
@@ -131,6 +315,13 @@ def list_funds(session: Session) -> list[Fund]:
 def committee(session: Session, fund_id: str) -> list[CommitteeMember]:
     return list(session.exec(select(CommitteeMember).where(CommitteeMember.fund_id == fund_id,
                                                            CommitteeMember.deleted == False)))  # noqa: E712
+
+
+def fund_input(session: Session, fund: Fund) -> FundInput:
+    """A fund as the form and the CLI edit it (status apart: it is passed on its own)."""
+    return FundInput(name=fund.name, project_id=fund.project_id, association_name=fund.association_name,
+                     agreement_no=fund.agreement_no, agreement_date=fund.agreement_date, purpose=fund.purpose,
+                     committee=[(m.name, m.role, m.is_supervisor) for m in committee(session, fund.id)])
 
 
 def resolve_fund(session: Session, key: str) -> Fund:

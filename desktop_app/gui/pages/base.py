@@ -1,7 +1,7 @@
 """What every page shares: refresh from a change notice, lazily when the page is hidden."""
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from desktop_app.core.services.changes import Changes
 from desktop_app.gui.context import AppContext
@@ -47,3 +47,12 @@ def note(text: str) -> QLabel:
     label.setObjectName("note")
     label.setWordWrap(True)
     return label
+
+
+def text_box(lines: int, placeholder: str = "") -> QPlainTextEdit:
+    """A multi-line field that shows `lines` whole lines without a scroll bar; longer text scrolls."""
+    box = QPlainTextEdit()
+    box.setPlaceholderText(placeholder)
+    margin = box.document().documentMargin() + box.frameWidth() + box.contentsMargins().top()
+    box.setFixedHeight(int(box.fontMetrics().lineSpacing() * lines + 2 * margin))
+    return box

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import reports
 from desktop_app.core.errors import UserError
-from desktop_app.core.models import Fund
+from desktop_app.core.models import FUND_STATUSES, Fund
 from desktop_app.core.money import format_yuan
 from desktop_app.core.services import ledger, projects
 from desktop_app.core.services.changes import Changes
@@ -29,8 +29,8 @@ from desktop_app.core.validation import check_fund_name
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui import prompts
 from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, pydate, qdate
-from desktop_app.gui.pages.base import Page, heading
-from desktop_app.gui.pages.projects import parse_people, table
+from desktop_app.gui.pages.base import Page, heading, text_box
+from desktop_app.gui.pages.projects import parse_people, people_text, table
 from desktop_app.gui.table_model import RowsModel
 
 
@@ -54,6 +54,12 @@ def load_project_names(ws: Workspace) -> list[tuple[str, str]]:
         return [(p.id, p.name) for p in projects.list_projects(s)]
 
 
+def load_fund_input(ws: Workspace, fund_id: str) -> tuple[projects.FundInput, str]:
+    with ws.reading() as s:
+        fund = projects.resolve_fund(s, fund_id)
+        return projects.fund_input(s, fund), fund.status
+
+
 class FundsPage(Page):
     title = "社区基金"
     watches = ("funds", "ledger", "projects")
@@ -64,12 +70,14 @@ class FundsPage(Page):
         self.model = RowsModel(["社区基金", "所属项目", "余额", "限定性", "非限定性", "草稿"], right=[2, 3, 4, 5])
         self.view = table(self.model)
         self.add_button = QPushButton("新增基金…")
+        self.edit_button = QPushButton("修改基金…")
         self.close_button = QPushButton("月末结账…")
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.committee_model = RowsModel(["管委会成员", "职务", "监督员"])
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
         buttons.addWidget(self.close_button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
@@ -81,6 +89,8 @@ class FundsPage(Page):
         layout.addWidget(table(self.committee_model, stretch=1), 1)
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_fund(current.row()))
         self.add_button.clicked.connect(self.add_fund)
+        self.edit_button.clicked.connect(self.edit_fund)
+        self.view.doubleClicked.connect(lambda _index: self.edit_fund())
         self.close_button.clicked.connect(self.close_month)
 
     def refresh(self) -> None:
@@ -104,7 +114,8 @@ class FundsPage(Page):
         self.show_fund(row if details else -1)
 
     def show_fund(self, row: int) -> None:
-        self.close_button.setEnabled(0 <= row < len(self.details))
+        for button in (self.edit_button, self.close_button):
+            button.setEnabled(0 <= row < len(self.details))
         if not 0 <= row < len(self.details):
             self.info.setText("还没有社区基金。点“新增基金…”登记慈善会设立的社区基金。")
             self.committee_model.set_rows([])
@@ -121,8 +132,22 @@ class FundsPage(Page):
         self.committee_model.set_rows([(n, r, "是" if s else "") for n, r, s in d.committee])
 
     def add_fund(self) -> "FundDialog":
+        return self._open(FundDialog(self.ctx, self.ctx.ws.local_office().association_name, self))
+
+    def edit_fund(self) -> "FundDialog | None":
+        """The add-fund dialog, filled (off the GUI thread) with the selected fund and its committee."""
+        detail = self.current()
+        if detail is None:
+            return None
+        ws, fund_id = self.ctx.ws, detail.fund.id
+        dialog = FundDialog(self.ctx, detail.fund.association_name, self, fund_id=fund_id)
+        self._open(dialog)  # the project list is queued first, so `fill` can select the fund's project
+        self.ctx.runner.query(lambda: load_fund_input(ws, fund_id), lambda loaded: dialog.fill(*loaded),
+                              dialog.load_failed)
+        return dialog
+
+    def _open(self, dialog: "FundDialog") -> "FundDialog":
         ws = self.ctx.ws
-        dialog = FundDialog(self.ctx, ws.local_office().association_name, self)
         self.ctx.runner.query(lambda: load_project_names(ws), dialog.set_projects)
         dialog.open()
         return dialog
@@ -143,10 +168,13 @@ class FundsPage(Page):
 
 
 class FundDialog(QDialog):
-    def __init__(self, ctx, association: str, parent: QWidget | None = None):
+    """New fund, or — with `fund_id` — the same form to edit one (filled by `fill`)."""
+
+    def __init__(self, ctx, association: str, parent: QWidget | None = None, *, fund_id: str | None = None):
         super().__init__(parent)
-        self.ctx, self.association = ctx, association
-        self.setWindowTitle("新增社区基金")
+        self.ctx, self.association, self.fund_id = ctx, association, fund_id
+        self.original_name = ""
+        self.setWindowTitle("修改社区基金" if fund_id else "新增社区基金")
         self.name = QLineEdit()
         self.name.setPlaceholderText(f"如“{association}八台镇尚善社区基金”")
         self.name_check = QLabel("命名规范：“慈善组织 + 乡镇(街道) + 字号 + 社区基金”或“慈善组织 + 社区 + 字号 + 基金”。")
@@ -154,17 +182,16 @@ class FundDialog(QDialog):
         self.name_check.setStyleSheet(HINT_STYLE)
         self.project = QComboBox()
         self.project.addItem("（不属于试点项目）", None)
+        self.status = QComboBox()
+        self.status.addItems(FUND_STATUSES)
         self.agreement_no = QLineEdit()
         self.has_agreement_date = QCheckBox("已签协议，日期：")
         self.agreement_date = QDateEdit(qdate(date.today()))
         self.agreement_date.setDisplayFormat("yyyy-MM-dd")
         self.agreement_date.setCalendarPopup(True)
         self.agreement_date.setEnabled(False)
-        self.purpose = QPlainTextEdit()
-        self.purpose.setMaximumHeight(70)
-        self.committee = QPlainTextEdit()
-        self.committee.setPlaceholderText("每行一位：姓名，职务；监督员请在职务里写“监督员”")
-        self.committee.setMaximumHeight(90)
+        self.purpose = text_box(2)
+        self.committee = text_box(6, "每行一位：姓名，职务；监督员请在职务里写“监督员”")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
@@ -175,6 +202,8 @@ class FundDialog(QDialog):
         form.addRow("基金名称", self.name)
         form.addRow("", self.name_check)
         form.addRow("所属项目", self.project)
+        form.addRow("基金状态", self.status)
+        form.setRowVisible(self.status, bool(fund_id))  # a new record starts in its default status
         form.addRow("设立协议编号", self.agreement_no)
         form.addRow("", dated)
         form.addRow("用途", self.purpose)
@@ -183,6 +212,8 @@ class FundDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(not fund_id)  # an edit saves only once the fund is loaded
         form.addRow(buttons)
         self.name.textChanged.connect(self._check_name)
         self.has_agreement_date.toggled.connect(self.agreement_date.setEnabled)
@@ -191,6 +222,24 @@ class FundDialog(QDialog):
     def set_projects(self, items: list[tuple[str, str]]) -> None:
         for project_id, name in items:
             self.project.addItem(name, project_id)
+
+    def fill(self, data: projects.FundInput, status: str) -> None:
+        self.original_name = data.name
+        self.name.setText(data.name)
+        self.project.setCurrentIndex(max(self.project.findData(data.project_id), 0))
+        self.status.setCurrentText(status)
+        self.agreement_no.setText(data.agreement_no)
+        self.has_agreement_date.setChecked(data.agreement_date is not None)
+        if data.agreement_date:
+            self.agreement_date.setDate(qdate(data.agreement_date))
+        self.purpose.setPlainText(data.purpose)
+        self.committee.setPlainText(people_text([
+            (name, role if not supervisor or "监督" in role else f"{role}（监督员）")
+            for name, role, supervisor in data.committee]))
+        self.save_button.setEnabled(True)
+
+    def load_failed(self, exc: BaseException) -> None:
+        self.message.setText(f"{exc}\n请关闭此窗口，刷新后重试。")
 
     def _check_name(self, text: str) -> None:
         if not text.strip():
@@ -215,11 +264,16 @@ class FundDialog(QDialog):
             return
         ws = self.ctx.ws
 
+        if self.fund_id:
+            op = partial(projects.update_fund, ws, self.fund_id, data, status=self.status.currentText())
+        else:
+            op = partial(projects.add_fund, ws, data)
+        verb = "已修改" if self.fund_id else "已新增"
+
         def done(result) -> None:
             fund, check = result
-            if not check.ok:
-                prompts.show_info(self, f"社区基金“{fund.name}”已新增。\n\n{check.explanation}", "命名提示")
+            if not check.ok and fund.name != self.original_name:
+                prompts.show_info(self, f"社区基金“{fund.name}”{verb}。\n\n{check.explanation}", "命名提示")
             self.accept()
 
-        self.ctx.runner.run(lambda: projects.add_fund(ws, data), done, lambda exc: self.message.setText(str(exc)),
-                            changes=Changes(funds=True))
+        self.ctx.runner.run(op, done, lambda exc: self.message.setText(str(exc)), changes=Changes(funds=True))

@@ -1,11 +1,14 @@
 """项目: pilot projects with period, budget, leaders and sites; budget against actual spending."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -14,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -24,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import reports
 from desktop_app.core.errors import UserError
-from desktop_app.core.models import Project
+from desktop_app.core.models import PROJECT_STATUSES, Project
 from desktop_app.core.money import format_yuan, parse_amount
 from desktop_app.core.services import projects
 from desktop_app.core.services.changes import Changes
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui.entry_dialog import ERROR_STYLE, pydate, qdate
-from desktop_app.gui.pages.base import Page, heading, note
+from desktop_app.gui.pages.base import Page, heading, note, text_box
 from desktop_app.gui.table_model import RowsModel
 
 
@@ -71,6 +73,8 @@ class ProjectsPage(Page):
         self.list_model = RowsModel(["项目", "总预算"], right=[1])
         self.list_view = table(self.list_model)
         self.add_button = QPushButton("新增项目…")
+        self.edit_button = QPushButton("修改项目…")
+        self.edit_button.setEnabled(False)
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.leaders_model = RowsModel(["负责人", "职务", "联系电话（公开）"])
@@ -81,7 +85,10 @@ class ProjectsPage(Page):
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(heading("试点项目"))
         left_layout.addWidget(self.list_view, 1)
-        left_layout.addWidget(self.add_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        left_layout.addLayout(buttons)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(heading("项目详情"))
@@ -100,6 +107,8 @@ class ProjectsPage(Page):
         layout.addWidget(splitter)
         self.list_view.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_project(current.row()))
         self.add_button.clicked.connect(self.add_project)
+        self.edit_button.clicked.connect(self.edit_project)
+        self.list_view.doubleClicked.connect(lambda _index: self.edit_project())
 
     def _over_budget(self, row: int, col: int) -> bool:
         detail = self._current()
@@ -127,6 +136,7 @@ class ProjectsPage(Page):
         self.show_project(row if details else -1)
 
     def show_project(self, row: int) -> None:
+        self.edit_button.setEnabled(0 <= row < len(self.details))
         if not 0 <= row < len(self.details):
             self.info.setText("还没有试点项目。点“新增项目…”登记项目名称、周期、预算、负责人和试点村（社区）。")
             for model in (self.leaders_model, self.sites_model, self.budget_model):
@@ -143,10 +153,28 @@ class ProjectsPage(Page):
                                      format_yuan(b.difference_fen),
                                      "—" if b.used_percent is None else f"{b.used_percent:.1f}%") for b in d.budget])
 
-    def add_project(self) -> None:
+    def add_project(self) -> "ProjectDialog":
         dialog = ProjectDialog(self.ctx, self)
         dialog.open()
         return dialog
+
+    def edit_project(self) -> "ProjectDialog | None":
+        """The add-project dialog, filled (off the GUI thread) with the selected project."""
+        detail = self._current()
+        if detail is None:
+            return None
+        ws, project_id = self.ctx.ws, detail.project.id
+        dialog = ProjectDialog(self.ctx, self, project_id=project_id)
+        self.ctx.runner.query(lambda: load_project_input(ws, project_id), lambda loaded: dialog.fill(*loaded),
+                              dialog.load_failed)
+        dialog.open()
+        return dialog
+
+
+def load_project_input(ws: Workspace, project_id: str) -> tuple[projects.ProjectInput, str]:
+    with ws.reading() as s:
+        project = projects.resolve_project(s, project_id)
+        return projects.project_input(s, project), project.status
 
 
 def parse_people(text: str, columns: int) -> list[list[str]]:
@@ -159,11 +187,51 @@ def parse_people(text: str, columns: int) -> list[list[str]]:
     return out
 
 
+def people_text(rows: list[tuple[str, ...]]) -> str:
+    """The inverse of `parse_people`: one “a，b，c” line per row, empty trailing cells left out."""
+    lines = []
+    for row in rows:
+        cells = list(row)
+        while cells and not cells[-1]:
+            cells.pop()
+        lines.append("，".join(cells))
+    return "\n".join(lines)
+
+
+_BUDGET_LINE = re.compile(r"^(.*?)[\s,，、:：]+([^\s,，、:：]\S*)$")
+
+
+def parse_budget_lines(text: str) -> dict[str, Decimal]:
+    """Lines of “业务类别，金额” (the amount may be typed as 40万 or 400,000.00)."""
+    out: dict[str, Decimal] = {}
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        m = _BUDGET_LINE.match(line)
+        if not m or not m.group(1).strip():
+            raise UserError(f"预算明细第 {n} 行“{line}”应写成“业务类别，金额”，例如“阵地建设，40万”。")
+        category = m.group(1).strip()
+        if category in out:
+            raise UserError(f"预算明细中“{category}”出现了两次。请合并为一行。")
+        try:
+            out[category] = parse_amount(m.group(2), allow_zero=True)
+        except UserError as exc:
+            raise UserError(f"预算明细第 {n} 行（{category}）：{exc}") from None
+    return out
+
+
+def budget_text(lines: dict[str, Decimal]) -> str:
+    return "\n".join(f"{category}，{amount:,.2f}" for category, amount in lines.items())
+
+
 class ProjectDialog(QDialog):
-    def __init__(self, ctx, parent: QWidget | None = None):
+    """New project, or — with `project_id` — the same form to edit one (filled by `fill`)."""
+
+    def __init__(self, ctx, parent: QWidget | None = None, *, project_id: str | None = None):
         super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle("新增试点项目")
+        self.ctx, self.project_id = ctx, project_id
+        self.setWindowTitle("修改试点项目" if project_id else "新增试点项目")
         today = date.today()
         self.name = QLineEdit()
         self.start = QDateEdit(qdate(today))
@@ -172,14 +240,13 @@ class ProjectDialog(QDialog):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setCalendarPopup(True)
         self.budget = QLineEdit()
-        self.goals = QPlainTextEdit()
-        self.goals.setMaximumHeight(80)
-        self.leaders = QPlainTextEdit()
-        self.leaders.setPlaceholderText("每行一位：姓名，职务，联系电话\n如：蒲栋，万源市慈善会秘书长，13551281592")
-        self.leaders.setMaximumHeight(80)
-        self.sites = QPlainTextEdit()
-        self.sites.setPlaceholderText("每行一个：名称，12 位区划代码（可不填）\n如：八台镇天池村，511781107201")
-        self.sites.setMaximumHeight(80)
+        self.status = QComboBox()
+        self.status.addItems(PROJECT_STATUSES)
+        self.goals = text_box(4)
+        self.completion = text_box(2, "已完成的工作和成效（资金数字由台账自动汇总）")
+        self.leaders = text_box(3, "每行一位：姓名，职务，联系电话\n如：蒲栋，万源市慈善会秘书长，13551281592")
+        self.sites = text_box(3, "每行一个：名称，12 位区划代码（可不填）\n如：八台镇天池村，511781107201")
+        self.budget_lines = text_box(6, "每行一项：业务类别，金额（可不填）\n如：阵地建设，40万")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
@@ -188,24 +255,47 @@ class ProjectDialog(QDialog):
         form.addRow("开始日期", self.start)
         form.addRow("结束日期", self.end)
         form.addRow("总预算（元）", self.budget)
+        form.addRow("项目状态", self.status)
+        form.setRowVisible(self.status, bool(project_id))  # a new record starts in its default status
         form.addRow("主要内容和绩效目标", self.goals)
+        form.addRow("完成情况", self.completion)
         form.addRow("负责人", self.leaders)
         form.addRow("试点村（社区）", self.sites)
-        form.addRow(note("预算明细可在以后的版本中按业务类别填写；实际支出按台账中的业务类别自动汇总。"))
+        form.addRow("预算明细", self.budget_lines)
+        form.addRow(note("预算明细按业务类别填写，合计不超过总预算；实际支出按台账中的业务类别自动汇总。"))
         form.addRow(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(not project_id)  # an edit saves only once the project is loaded
         form.addRow(buttons)
-        self.resize(620, 0)
+        self.resize(640, 0)
+
+    def fill(self, data: projects.ProjectInput, status: str) -> None:
+        self.name.setText(data.name)
+        self.start.setDate(qdate(data.start_date))
+        self.end.setDate(qdate(data.end_date))
+        self.budget.setText(f"{data.budget:,.2f}")
+        self.status.setCurrentText(status)
+        self.goals.setPlainText(data.goals)
+        self.completion.setPlainText(data.completion)
+        self.leaders.setPlainText(people_text([(x.name, x.role, x.phone) for x in data.leaders]))
+        self.sites.setPlainText(people_text([(x.name, x.division_code) for x in data.sites]))
+        self.budget_lines.setPlainText(budget_text(data.budget_lines))
+        self.save_button.setEnabled(True)
+
+    def load_failed(self, exc: BaseException) -> None:
+        self.message.setText(f"{exc}\n请关闭此窗口，刷新后重试。")
 
     def collect(self) -> projects.ProjectInput:
         budget = parse_amount(self.budget.text(), allow_zero=True) if self.budget.text().strip() else Decimal(0)
         return projects.ProjectInput(
             name=self.name.text().strip(), start_date=pydate(self.start.date()), end_date=pydate(self.end.date()),
-            budget=budget, goals=self.goals.toPlainText().strip(),
+            budget=budget, goals=self.goals.toPlainText().strip(), completion=self.completion.toPlainText().strip(),
             leaders=[projects.LeaderInput(*cells) for cells in parse_people(self.leaders.toPlainText(), 3)],
-            sites=[projects.SiteInput(*cells) for cells in parse_people(self.sites.toPlainText(), 2)])
+            sites=[projects.SiteInput(*cells) for cells in parse_people(self.sites.toPlainText(), 2)],
+            budget_lines=parse_budget_lines(self.budget_lines.toPlainText()))
 
     def save(self) -> None:
         try:
@@ -214,5 +304,7 @@ class ProjectDialog(QDialog):
             self.message.setText(str(exc))
             return
         ws = self.ctx.ws
-        self.ctx.runner.run(lambda: projects.add_project(ws, data), lambda _p: self.accept(),
-                            lambda exc: self.message.setText(str(exc)), changes=Changes(projects=True))
+        op = (partial(projects.update_project, ws, self.project_id, data, status=self.status.currentText())
+              if self.project_id else partial(projects.add_project, ws, data))
+        self.ctx.runner.run(op, lambda _p: self.accept(), lambda exc: self.message.setText(str(exc)),
+                            changes=Changes(projects=True))
