@@ -114,6 +114,7 @@ def _fill(ws: Workspace, root: Path) -> None:
     # 青花镇立信社区
     expense(qinghua, date(2024, 3, 28), "1200", "青花试点工作讨论会会务费", "活动开展", "万源市青花镇红星饭店")
     expense(qinghua, date(2024, 4, 22), "3800", "需求调查问卷印制及入户走访交通", "调研", "万源市青花镇文印部")
+    expense(qinghua, date(2024, 5, 16), "68000", "“Ai青花”慈善服务阵地集装箱采购", "阵地建设", "四川达州集成房屋有限公司")
     income(qinghua, date(2024, 6, 10), "donation", "20000", "捐赠用于慈善阵地建设", "企业捐赠",
            counterparty_name="万源市鑫达建材有限公司", counterparty_kind="企业", publish_consent=True,
            restriction="慈善阵地建设", receipt_code="51010124", receipt_no="0003512", payment_method="银行转账")
@@ -122,7 +123,6 @@ def _fill(ws: Workspace, root: Path) -> None:
            receipt_no="0003518", payment_method="微信")
     income(qinghua, date(2024, 6, 20), "donation", "1000", "匿名捐赠", "个人捐赠", anonymous=True,
            counterparty_kind="个人", payment_method="现金")
-    expense(qinghua, date(2024, 5, 16), "68000", "“Ai青花”慈善服务阵地集装箱采购", "阵地建设", "四川达州集成房屋有限公司")
     expense(qinghua, date(2024, 7, 12), "6500", "“三下乡”钢铁记忆图文影像资料整理", "宣传", "四川文理学院实践团队")
     income(qinghua, date(2024, 8, 20), "allocation", "56000", "试点项目第二批资金拨入", "项目拨款",
            counterparty_name="万源市慈善会", counterparty_kind="社会组织", publish_consent=True, payment_method="银行转账")
