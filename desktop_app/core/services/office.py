@@ -41,8 +41,6 @@ def init_office(ws, *, name: str, division_code: str, association: str, level: s
     office.office_id = office.id  # an office owns its own record
     with ws.transaction() as s:
         s.add(office)
-        s.flush()
-        ws._office_id = office.id
         for kind, names in (("expense", DEFAULT_EXPENSE_CATEGORIES), ("income", DEFAULT_INCOME_CATEGORIES)):
             for position, cat in enumerate(names):
                 s.add(Category(name=cat, kind=kind, position=position, office_id=office.id))
