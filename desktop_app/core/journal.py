@@ -34,7 +34,25 @@ def journal_row(table: str, payload: dict, op: str) -> dict:
 
 
 def install(session: Session, office_id: str) -> None:
-    """Journal every change made through `session`, owned by `office_id`."""
+    """Journal every change made through `session` (one transaction), owned by `office_id`.
+
+    One journal row per record per transaction, holding the state it committed: an entry added and
+    posted in one step is journalled once, as posted, at version 1 — sync never sees a state that was
+    never committed, and a version moves once per transaction."""
+    written: dict[tuple[str, str], ChangeJournal] = {}
+
+    def journal(sess: Session, obj: Record, op: str) -> None:
+        key = (obj.__tablename__, obj.id)
+        row = journal_row(obj.__tablename__, record_payload(obj), op)
+        earlier = written.get(key)
+        if earlier is None:
+            written[key] = ChangeJournal(**row)
+            sess.add(written[key])
+            return
+        if earlier.op == "insert" and op == "update":
+            row["op"] = "insert"  # still new to everyone outside this transaction
+        for name, value in row.items():
+            setattr(earlier, name, value)
 
     @event.listens_for(session, "before_flush")
     def _before_flush(sess, _ctx, _instances):
@@ -45,18 +63,18 @@ def install(session: Session, office_id: str) -> None:
             if not obj.office_id:
                 obj.office_id = office_id
             obj.created_at = obj.updated_at = now
-            sess.add(ChangeJournal(**journal_row(obj.__tablename__, record_payload(obj), "insert")))
+            journal(sess, obj, "insert")
         for obj in list(sess.dirty):
             if not isinstance(obj, Record) or not sess.is_modified(obj, include_collections=False):
                 continue
             state = inspect(obj)
             if state.attrs.version.history.has_changes():
                 continue
-            obj.version = (obj.version or 0) + 1
+            if (obj.__tablename__, obj.id) not in written:  # first change in this transaction
+                obj.version = (obj.version or 0) + 1
             obj.updated_at = now
             became_deleted = state.attrs.deleted.history.added == [True]
-            op = "delete" if became_deleted else "update"
-            sess.add(ChangeJournal(**journal_row(obj.__tablename__, record_payload(obj), op)))
+            journal(sess, obj, "delete" if became_deleted else "update")
         for obj in sess.deleted:
             if isinstance(obj, Record):
                 raise RuntimeError("records are never deleted: set deleted=True (a tombstone)")

@@ -235,3 +235,19 @@ def test_overlong_or_multiline_text_is_refused(workspace, field, value, message)
     with pytest.raises(UserError, match=message):
         ledger.add_draft(workspace, make_entry(workspace, **{field: value}))
     assert snapshot(workspace) == before
+
+
+def test_a_transaction_journals_each_record_once_in_its_committed_state(workspace):
+    import json
+
+    entry = ledger.add_entry(workspace, make_entry(workspace), post=True)
+    with workspace.reading() as s:
+        rows = s.exec(select(ChangeJournal).where(ChangeJournal.record_id == entry.id)).all()
+        stored = s.get(LedgerEntry, entry.id)
+    assert [(r.op, r.version) for r in rows] == [("insert", 1)] and stored.version == 1
+    payload = json.loads(rows[0].payload)
+    assert payload["status"] == "posted" and payload["chain_seq"] == 1 and payload["voucher_seq"] == 1
+    ledger.add_entry(workspace, make_entry(workspace), post=True)
+    with workspace.reading() as s:  # the fund moved twice (two chain links), in two transactions
+        fund_rows = s.exec(select(ChangeJournal).where(ChangeJournal.record_id == workspace.fund.id)).all()
+    assert [(r.op, r.version) for r in fund_rows] == [("insert", 1), ("update", 2), ("update", 3)]
