@@ -1,7 +1,7 @@
 """What every page shares: refresh from a change notice, lazily when the page is hidden."""
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableView, QWidget
 
 from desktop_app.core.services.changes import Changes
 from desktop_app.gui.context import AppContext
@@ -56,3 +56,13 @@ def text_box(lines: int, placeholder: str = "") -> QPlainTextEdit:
     margin = box.document().documentMargin() + box.frameWidth() + box.contentsMargins().top()
     box.setFixedHeight(int(box.fontMetrics().lineSpacing() * lines + 2 * margin))
     return box
+
+
+def reselect(view: QTableView, ids: list[str], previous_id: str | None) -> int:
+    """After a list is reloaded, select the record that was selected before (else the first); returns
+    the row, or -1 for an empty list."""
+    if not ids:
+        return -1
+    row = ids.index(previous_id) if previous_id in ids else 0
+    view.selectRow(row)
+    return row

@@ -29,7 +29,7 @@ from desktop_app.core.validation import check_fund_name
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui import prompts
 from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, pydate, qdate
-from desktop_app.gui.pages.base import Page, heading, text_box
+from desktop_app.gui.pages.base import Page, heading, reselect, text_box
 from desktop_app.gui.pages.projects import parse_people, people_text, table
 from desktop_app.gui.table_model import RowsModel
 
@@ -107,11 +107,7 @@ class FundsPage(Page):
         self.model.set_rows([(d.fund.name, d.summary.project_name or "—", format_yuan(d.summary.balance_fen),
                               format_yuan(d.summary.restricted_fen), format_yuan(d.summary.unrestricted_fen),
                               d.summary.drafts or "") for d in details])
-        ids = [d.fund.id for d in details]
-        row = ids.index(previous.fund.id) if previous and previous.fund.id in ids else 0
-        if details:
-            self.view.selectRow(row)
-        self.show_fund(row if details else -1)
+        self.show_fund(reselect(self.view, [d.fund.id for d in details], previous.fund.id if previous else None))
 
     def show_fund(self, row: int) -> None:
         for button in (self.edit_button, self.close_button):

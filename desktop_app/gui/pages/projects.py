@@ -32,7 +32,7 @@ from desktop_app.core.services import projects
 from desktop_app.core.services.changes import Changes
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui.entry_dialog import ERROR_STYLE, pydate, qdate
-from desktop_app.gui.pages.base import Page, heading, note, text_box
+from desktop_app.gui.pages.base import Page, heading, note, reselect, text_box
 from desktop_app.gui.table_model import RowsModel
 
 
@@ -129,11 +129,8 @@ class ProjectsPage(Page):
         current = self._current()
         self.details = details
         self.list_model.set_rows([(d.project.name, format_yuan(d.project.budget_fen)) for d in details])
-        ids = [d.project.id for d in details]
-        row = ids.index(current.project.id) if current and current.project.id in ids else 0
-        if details:
-            self.list_view.selectRow(row)
-        self.show_project(row if details else -1)
+        self.show_project(reselect(self.list_view, [d.project.id for d in details],
+                                   current.project.id if current else None))
 
     def show_project(self, row: int) -> None:
         self.edit_button.setEnabled(0 <= row < len(self.details))
