@@ -263,6 +263,15 @@ def restore_draft(ws, entry_id: str) -> None:
         s.add(entry)
 
 
+def load_draft(ws, entry_id: str) -> tuple[EntryInput, int]:
+    """A draft's editable fields and how many attachments it has (for the entry dialog)."""
+    with ws.reading() as s:
+        entry = _editable(s, entry_id)
+        count = s.exec(select(func.count()).select_from(EntryAttachment).where(
+            EntryAttachment.entry_id == entry_id, EntryAttachment.deleted == False)).one()  # noqa: E712
+        return input_from_entry(entry), count
+
+
 def input_from_entry(entry: LedgerEntry) -> EntryInput:
     """The editable fields of a draft (for the dialog and for undo)."""
     return EntryInput(

@@ -1,7 +1,15 @@
 """What every page shares: refresh from a change notice, lazily when the page is hidden."""
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from desktop_app.core.services.changes import Changes
 from desktop_app.gui.context import AppContext
@@ -66,3 +74,13 @@ def reselect(view: QTableView, ids: list[str], previous_id: str | None) -> int:
     row = ids.index(previous_id) if previous_id in ids else 0
     view.selectRow(row)
     return row
+
+
+def save_cancel_buttons(dialog: QDialog, save, *, enabled: bool) -> tuple[QDialogButtonBox, QPushButton]:
+    """保存/取消 for an add-or-edit dialog; an edit enables 保存 only once its record has loaded."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+    save_button.setEnabled(enabled)
+    return buttons, save_button

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,7 +28,7 @@ from desktop_app.core.validation import check_fund_name
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui import prompts
 from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, pydate, qdate
-from desktop_app.gui.pages.base import Page, heading, reselect, text_box
+from desktop_app.gui.pages.base import Page, heading, reselect, save_cancel_buttons, text_box
 from desktop_app.gui.pages.projects import parse_people, people_text, table
 from desktop_app.gui.table_model import RowsModel
 
@@ -205,11 +204,7 @@ class FundDialog(QDialog):
         form.addRow("用途", self.purpose)
         form.addRow("管委会", self.committee)
         form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setEnabled(not fund_id)  # an edit saves only once the fund is loaded
+        buttons, self.save_button = save_cancel_buttons(self, self.save, enabled=not fund_id)
         form.addRow(buttons)
         self.name.textChanged.connect(self._check_name)
         self.has_agreement_date.toggled.connect(self.agreement_date.setEnabled)

@@ -16,15 +16,12 @@ from PySide6.QtWidgets import (
     QTableView,
     QVBoxLayout,
 )
-from sqlalchemy import func
-from sqlmodel import select
 
 from desktop_app.core.errors import NeedsOverride, UserError
 from desktop_app.core.ledger_query import LedgerFilter, LedgerRow
-from desktop_app.core.models import ENTRY_TYPES, EntryAttachment, LedgerEntry
+from desktop_app.core.models import ENTRY_TYPES
 from desktop_app.core.services import ledger
 from desktop_app.core.services.changes import LEDGER, Changes
-from desktop_app.core.workspace import Workspace
 from desktop_app.gui import exports, prompts, undo
 from desktop_app.gui.batch_dialog import BatchDialog
 from desktop_app.gui.entry_dialog import EntryDialog, combo, pydate
@@ -49,18 +46,6 @@ def ask_reversal_reason(parent, row: LedgerRow) -> str | None:
 
 def ask_override_reason(parent, message: str) -> str | None:
     return prompts.ask_text(parent, "需要超额说明", f"{message}\n\n超额说明（会记录在凭证上）：")
-
-
-def load_draft(ws: Workspace, entry_id: str) -> tuple[ledger.EntryInput, int]:
-    with ws.reading() as s:
-        entry = s.get(LedgerEntry, entry_id)
-        if entry is None or entry.deleted:
-            raise UserError("找不到这条分录，它可能已被删除。")
-        if entry.status != "draft":
-            raise UserError(f"凭证 {ledger.voucher_text(entry)} 已记账，不能修改。如有错误，请用“红字冲销”。")
-        count = s.exec(select(func.count()).select_from(EntryAttachment).where(
-            EntryAttachment.entry_id == entry_id, EntryAttachment.deleted == False)).one()  # noqa: E712
-        return ledger.input_from_entry(entry), count
 
 
 class DateBound(QHBoxLayout):
@@ -315,7 +300,7 @@ class LedgerPage(Page):
             dialog.set_existing_attachments(attachments)
             self._open(dialog)
 
-        self.ctx.runner.query(lambda: load_draft(ws, row.id), show)
+        self.ctx.runner.query(lambda: ledger.load_draft(ws, row.id), show)
 
     def delete_selected(self) -> None:
         row = self.selected_row()

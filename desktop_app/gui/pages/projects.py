@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +31,7 @@ from desktop_app.core.services import projects
 from desktop_app.core.services.changes import Changes
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui.entry_dialog import ERROR_STYLE, pydate, qdate
-from desktop_app.gui.pages.base import Page, heading, note, reselect, text_box
+from desktop_app.gui.pages.base import Page, heading, note, reselect, save_cancel_buttons, text_box
 from desktop_app.gui.table_model import RowsModel
 
 
@@ -261,11 +260,7 @@ class ProjectDialog(QDialog):
         form.addRow("预算明细", self.budget_lines)
         form.addRow(note("预算明细按业务类别填写，合计不超过总预算；实际支出按台账中的业务类别自动汇总。"))
         form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setEnabled(not project_id)  # an edit saves only once the project is loaded
+        buttons, self.save_button = save_cancel_buttons(self, self.save, enabled=not project_id)
         form.addRow(buttons)
         self.resize(640, 0)
 
