@@ -8,7 +8,3 @@ _CHECKOUT = Path(__file__).resolve().parents[2] / "resources"
 _INSTALLED = Path(sys.prefix) / "share" / "charity-ledger"
 RESOURCES = _CHECKOUT if _CHECKOUT.is_dir() else _INSTALLED
 CJK_FONT = RESOURCES / "fonts" / "DroidSansFallbackFull.ttf"
-
-
-def resource_path(*parts: str) -> Path:
-    return RESOURCES.joinpath(*parts)

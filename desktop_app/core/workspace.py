@@ -20,7 +20,6 @@ from pathlib import Path
 import filelock
 from sqlmodel import Session, select
 
-from desktop_app import __version__
 from desktop_app.core import backup as backups
 from desktop_app.core import db, journal
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError, WorkspaceLocked
@@ -280,11 +279,8 @@ class Workspace:
 
     # ---------------------------------------------------------------- backups
 
-    def _backup_source(self) -> sqlite3.Connection:
-        return db.connect_raw(self.db_path)
-
     def create_backup(self, reason: str = "manual", progress=None) -> backups.BackupInfo:
-        conn = self._backup_source()
+        conn = db.connect_raw(self.db_path)
         try:
             return backups.create_backup(conn, self.backups_dir, reason, progress)
         finally:
@@ -373,5 +369,3 @@ class Workspace:
             ws._release()
         return aside
 
-    def about(self) -> dict:
-        return {"path": str(self.root), "app_version": __version__, "schema": db.LATEST_VERSION}
