@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s = cat.add_parser("add")
     s.add_argument("--name", required=True)
-    s.add_argument("--kind", choices=["expense", "income"], default="expense")
+    s.add_argument("--kind", choices=["expense", "income", "activity_type", "beneficiary_group"], default="expense")
 
     s = sub.add_parser("verify", help="校验已记账分录的哈希链")
     s.add_argument("--json", action="store_true")
@@ -467,6 +467,7 @@ def cmd_entry(ws, args) -> int:
 
 
 def cmd_category(ws, args) -> int:
+    from desktop_app.core.models import CATEGORY_KINDS
     from desktop_app.core.services import office
 
     if args.action == "add":
@@ -478,7 +479,7 @@ def cmd_category(ws, args) -> int:
     if args.json:
         _print_json([{"name": c.name, "kind": c.kind} for c in cats])
     else:
-        for kind, label in (("income", "收入类别"), ("expense", "支出类别")):
+        for kind, label in CATEGORY_KINDS.items():
             print(f"{label}：" + "、".join(c.name for c in cats if c.kind == kind))
     return 0
 

@@ -165,6 +165,150 @@ class ClosedMonth(Record, table=True):
     month: str  # YYYY-MM
 
 
+class Activity(Record, table=True):
+    """活动记录: a meeting, training, service, event or construction step of a project."""
+
+    project_id: str = Field(foreign_key="project.id", index=True)
+    site_id: str | None = Field(default=None, foreign_key="site.id")  # None: the whole project
+    space_id: str | None = Field(default=None, foreign_key="charity_space.id")
+    activity_type: str  # a Category of kind "activity_type"
+    title: str
+    start_date: date = Field(index=True)
+    end_date: date
+    place: str = ""
+    organisers: str = ""
+    partners: str = ""  # 合作单位
+    participants: int = 0
+    volunteers: int = 0
+    volunteer_minutes: int = 0  # entered and shown as hours (Decimal, 0.5 h steps welcome)
+    summary: str = ""
+    public: bool = False  # 列入公示
+    public_order: int = 0  # its place among the site's items in a notice
+
+
+class BeneficiaryCount(Record, table=True):
+    """How many people of one beneficiary group an activity reached (no names)."""
+
+    __tablename__ = "beneficiary_count"
+
+    activity_id: str = Field(foreign_key="activity.id", index=True)
+    group_name: str  # a Category of kind "beneficiary_group"
+    count: int
+
+
+class NamedBeneficiary(Record, table=True):
+    """A person helped, recorded only when the work needs it. Sensitive: never shown unmasked outside
+    the workspace, and published (masked) only with consent."""
+
+    __tablename__ = "named_beneficiary"
+
+    activity_id: str = Field(foreign_key="activity.id", index=True)
+    name: str
+    group_name: str = ""
+    sensitive_facts: str = ""  # 低保, 残疾, 疾病 … private
+    phone: str = ""  # private
+    publish_consent: bool = False
+
+
+class ActivityExpense(Record, table=True):
+    """A posted ledger expense that paid for (part of) an activity."""
+
+    __tablename__ = "activity_expense"
+
+    activity_id: str = Field(foreign_key="activity.id", index=True)
+    entry_id: str = Field(foreign_key="ledger_entry.id", index=True)
+
+
+class Photo(Record, table=True):
+    """A photo of an activity or a charity space. The original is a content-addressed attachment; a
+    display copy and a thumbnail are derived from it (see core/photos.py) and can be rebuilt."""
+
+    attachment_id: str = Field(foreign_key="attachment.id")
+    sha256: str = Field(index=True)
+    project_id: str | None = Field(default=None, foreign_key="project.id")
+    activity_id: str | None = Field(default=None, foreign_key="activity.id", index=True)
+    space_id: str | None = Field(default=None, foreign_key="charity_space.id", index=True)
+    caption: str = ""
+    position: int = 0
+    in_notice: bool = False  # 用于公示
+    width: int = 0  # after EXIF orientation
+    height: int = 0
+    taken_at: str = ""  # EXIF DateTimeOriginal as YYYY-MM-DDTHH:MM:SS, when the camera wrote it
+    original_name: str = ""
+
+
+class GoodsMovement(Record, table=True):
+    """物资台账: goods received (direction in) or handed out (out) by a fund. Stock per item and unit is
+    the sum of the movements and never goes below zero at any date."""
+
+    __tablename__ = "goods_movement"
+
+    fund_id: str = Field(foreign_key="fund.id", index=True)
+    movement_date: date
+    direction: str  # in | out
+    item: str
+    unit: str
+    quantity_milli: int  # thousandths of a unit, always positive
+    # received
+    source: str = ""  # 捐赠 | 购买 | 调拨
+    donor_name: str = ""
+    donor_kind: str = ""
+    anonymous: bool = False
+    publish_consent: bool = False
+    valuation: str = ""  # 捐赠方凭据 | 公允价值 | 未估值 (in); the same for the issued share (out)
+    value_fen: int = 0  # the value of this movement when valued
+    entry_id: str | None = Field(default=None, foreign_key="ledger_entry.id")  # the purchase expense
+    # handed out
+    activity_id: str | None = Field(default=None, foreign_key="activity.id", index=True)
+    beneficiary_group: str = ""
+    recipients: int = 0
+    note: str = ""
+
+
+class CharitySpace(Record, table=True):
+    """慈善阵地: a physical place for charity services, with its construction progress."""
+
+    __tablename__ = "charity_space"
+
+    project_id: str | None = Field(default=None, foreign_key="project.id")
+    site_id: str | None = Field(default=None, foreign_key="site.id")
+    name: str
+    kind: str = ""  # 集装箱服务站, 村(社区)活动室 …
+    address: str = ""
+    opened_on: date | None = None
+    progress: int = 0  # percent, the latest milestone's
+    note: str = ""
+
+
+class SpaceMilestone(Record, table=True):
+    __tablename__ = "space_milestone"
+
+    space_id: str = Field(foreign_key="charity_space.id", index=True)
+    milestone_date: date
+    percent: int
+    note: str = ""
+
+
+class SpaceHave(Record, table=True):
+    """One of the six "haves" (六有) of a charity space, with what shows it is met."""
+
+    __tablename__ = "space_have"
+
+    space_id: str = Field(foreign_key="charity_space.id", index=True)
+    have: str  # one of SIX_HAVES
+    met: bool = False
+    note: str = ""
+    # evidence (activities, photos, expenses) is kept in SpaceEvidence
+
+
+class SpaceEvidence(Record, table=True):
+    __tablename__ = "space_evidence"
+
+    have_id: str = Field(foreign_key="space_have.id", index=True)
+    kind: str  # activity | photo | entry
+    record_id: str
+
+
 class Setting(Record, table=True):
     key: str = Field(index=True)
     value: str  # JSON
@@ -193,3 +337,10 @@ COUNTERPARTY_KINDS = ("个人", "企业", "社会组织", "政府机关", "村(�
 PAYMENT_METHODS = ("银行转账", "现金", "微信", "支付宝", "其他")
 DEFAULT_EXPENSE_CATEGORIES = ("阵地建设", "活动开展", "培训", "慰问帮扶", "宣传", "调研", "办公", "其他")
 DEFAULT_INCOME_CATEGORIES = ("项目拨款", "慈善会拨付", "个人捐赠", "企业捐赠", "慈善一日捐", "其他收入")
+CATEGORY_KINDS = {"expense": "支出类别", "income": "收入类别", "activity_type": "活动类型",
+                  "beneficiary_group": "受益群体"}
+DEFAULT_ACTIVITY_TYPES = ("工作会议", "培训", "慈善服务", "慈善活动/募捐活动", "需求调研", "阵地建设", "宣传", "其他")
+DEFAULT_BENEFICIARY_GROUPS = ("老年人", "儿童", "困境儿童青少年", "妇女", "残疾人", "低保/困难家庭", "社区居民", "其他")
+SIX_HAVES = ("有人员", "有场所", "有资金", "有项目", "有活动", "有场景")
+GOODS_VALUATIONS = ("捐赠方凭据", "公允价值", "未估值")
+GOODS_SOURCES = ("捐赠", "购买", "调拨")

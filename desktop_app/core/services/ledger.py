@@ -82,7 +82,8 @@ def _validate(session: Session, data: EntryInput) -> None:
 def _category_names(session: Session) -> dict[str, list[str]]:
     names: dict[str, list[str]] = {"expense": [], "income": []}
     for category in list_categories(session):
-        names[category.kind].append(category.name)
+        if category.kind in names:
+            names[category.kind].append(category.name)
     return names
 
 

@@ -1,14 +1,21 @@
-"""The office this workspace belongs to (init) and the category lists."""
+"""The office this workspace belongs to (init) and the lists kept as data: income and expense
+categories, activity types and beneficiary groups."""
 
 from sqlmodel import select
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import (
+    CATEGORY_KINDS,
+    DEFAULT_ACTIVITY_TYPES,
+    DEFAULT_BENEFICIARY_GROUPS,
     DEFAULT_EXPENSE_CATEGORIES,
     DEFAULT_INCOME_CATEGORIES,
     Category,
     Office,
 )
+
+DEFAULT_LISTS = (("expense", DEFAULT_EXPENSE_CATEGORIES), ("income", DEFAULT_INCOME_CATEGORIES),
+                 ("activity_type", DEFAULT_ACTIVITY_TYPES), ("beneficiary_group", DEFAULT_BENEFICIARY_GROUPS))
 from desktop_app.core.validation import check_division_code, division_level
 
 LEVELS = ("乡镇/街道", "村/社区", "县级慈善会")
@@ -41,7 +48,7 @@ def init_office(ws, *, name: str, division_code: str, association: str, level: s
     office.office_id = office.id  # an office owns its own record
     with ws.transaction() as s:
         s.add(office)
-        for kind, names in (("expense", DEFAULT_EXPENSE_CATEGORIES), ("income", DEFAULT_INCOME_CATEGORIES)):
+        for kind, names in DEFAULT_LISTS:
             for position, cat in enumerate(names):
                 s.add(Category(name=cat, kind=kind, position=position, office_id=office.id))
     return office
@@ -73,8 +80,9 @@ def add_category(ws, name: str, kind: str = "expense") -> Category:
     name = (name or "").strip()
     if not name:
         raise UserError("请填写类别名称。")
-    if kind not in ("expense", "income"):
-        raise UserError("类别种类应为 expense（支出）或 income（收入）。")
+    if kind not in CATEGORY_KINDS:
+        choices = "、".join(f"{k}（{label}）" for k, label in CATEGORY_KINDS.items())
+        raise UserError(f"类别种类“{kind}”不对，应为：{choices}。")
     with ws.transaction() as s:
         existing = [c for c in list_categories(s, kind, include_inactive=True)]
         if any(c.name == name for c in existing):

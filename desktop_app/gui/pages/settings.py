@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core import chain
 from desktop_app.core.backup import BackupInfo
 from desktop_app.core.errors import Cancelled
-from desktop_app.core.models import Category, Office
+from desktop_app.core.models import CATEGORY_KINDS, Category, Office
 from desktop_app.core.services import office, settings
 from desktop_app.core.services.changes import Changes
 from desktop_app.core.workspace import Workspace
@@ -106,13 +106,13 @@ class SettingsPage(Page):
 
     def _categories_tab(self) -> QWidget:
         tab = QWidget()
-        self.categories_model = RowsModel(["类别", "收入/支出", "状态"])
+        self.categories_model = RowsModel(["名称", "种类", "状态"])
         self.categories_view = table(self.categories_model)
         self.new_category = QLineEdit()
         self.new_category.setPlaceholderText("新类别名称，如“助学”")
         self.new_category_kind = QComboBox()
-        self.new_category_kind.addItem("支出类别", "expense")
-        self.new_category_kind.addItem("收入类别", "income")
+        for kind, label in CATEGORY_KINDS.items():
+            self.new_category_kind.addItem(label, kind)
         add = QPushButton("添加类别")
         self.toggle_category_button = QPushButton("停用/启用所选类别")
         row = QHBoxLayout()
@@ -121,7 +121,7 @@ class SettingsPage(Page):
         row.addWidget(add)
         row.addWidget(self.toggle_category_button)
         layout = QVBoxLayout(tab)
-        layout.addWidget(note("业务类别用于统计和预算执行。已用过的类别不能删除，只能停用：停用后不再出现在录入选项中，"
+        layout.addWidget(note("收支类别用于统计和预算执行，活动类型和受益群体用于活动记录。已用过的类别不能删除，只能停用：停用后不再出现在录入选项中，"
                               "历史分录保持不变。"))
         layout.addWidget(self.categories_view, 1)
         layout.addLayout(row)
@@ -196,7 +196,7 @@ class SettingsPage(Page):
         self.code_year.setValue(o.code_year)
         self.office_level.setText(o.level)
         self.categories_model.set_rows(
-            [(c.name, "支出" if c.kind == "expense" else "收入", "启用" if c.active else "已停用") for c in data.categories],
+            [(c.name, CATEGORY_KINDS.get(c.kind, c.kind), "启用" if c.active else "已停用") for c in data.categories],
             data.categories)
         self.require_attachment.setChecked(data.require_attachment)
         self.old_draft_days.setValue(data.old_draft_days)
