@@ -26,6 +26,7 @@ class FundSummary:
     restricted_fen: int
     unrestricted_fen: int
     drafts: int
+    goods_donated_fen: int = 0  # valued goods donations (物资捐赠, at value); not part of the cash balance
 
 
 def fund_summaries(session: Session) -> list[FundSummary]:
@@ -36,9 +37,12 @@ def fund_summaries(session: Session) -> list[FundSummary]:
         drafts = session.execute(text(
             "SELECT count(*) FROM ledger_entry WHERE fund_id = :f AND status = 'draft' AND deleted = 0"),
             {"f": fund.id}).scalar()
+        goods = session.execute(text(
+            "SELECT coalesce(sum(value_fen), 0) FROM goods_movement WHERE fund_id = :f AND direction = 'in' "
+            "AND source = '捐赠' AND deleted = 0"), {"f": fund.id}).scalar()
         out.append(FundSummary(fund.id, fund.name, projects.get(fund.project_id or "", ""), balance.income_fen,
                                balance.expense_fen, balance.balance_fen, balance.restricted_total_fen,
-                               balance.unrestricted_fen, drafts))
+                               balance.unrestricted_fen, drafts, int(goods)))
     return out
 
 
@@ -143,10 +147,12 @@ class DonorRow:
     count: int
     total_fen: int
     masked: bool  # the real name is withheld (no consent or anonymous)
+    goods_fen: int = 0  # of total_fen: valued goods (物资捐赠); unvalued goods are only in the goods register
 
 
 def donor_list(session: Session, fund_id: str | None = None, *, public: bool = True) -> list[DonorRow]:
-    """Donations net of reversals, one row per donor; in public form names appear only with consent."""
+    """Donations net of reversals plus valued goods donations, one row per donor; in public form names
+    appear only with consent."""
     params: dict = {}
     sql = ("SELECT e.counterparty_name, e.counterparty_kind, e.anonymous, e.publish_consent, "
            "sum(CASE WHEN e.entry_type='reversal' THEN 0 ELSE 1 END), sum(e.amount_fen) "
@@ -154,15 +160,20 @@ def donor_list(session: Session, fund_id: str | None = None, *, public: bool = T
            f"WHERE {_POSTED} AND (e.entry_type = 'donation' OR o.entry_type = 'donation')"
            + _fund_filter(fund_id, params)
            + " GROUP BY e.counterparty_name, e.counterparty_kind, e.anonymous, e.publish_consent")
+    goods_sql = ("SELECT g.donor_name, g.donor_kind, g.anonymous, g.publish_consent, count(*), sum(g.value_fen) "
+                 "FROM goods_movement g WHERE g.deleted = 0 AND g.direction = 'in' AND g.source = '捐赠' "
+                 "AND g.value_fen > 0" + (" AND g.fund_id = :fund" if fund_id else "")
+                 + " GROUP BY g.donor_name, g.donor_kind, g.anonymous, g.publish_consent")
     merged: dict[tuple[str, str, bool], list[int]] = {}
-    for name, kind, anonymous, consent, count, total in session.execute(text(sql), params):
-        shown = public_counterparty(name, bool(anonymous), bool(consent)) if public else (name or "（未填写）")
-        masked = public and shown != name
-        key = (shown, kind or "", masked)
-        acc = merged.setdefault(key, [0, 0])
-        acc[0] += int(count)
-        acc[1] += int(total)
-    rows = [DonorRow(k[0], k[1], v[0], v[1], k[2]) for k, v in merged.items() if v[1]]
+    for rows, in_goods in ((session.execute(text(sql), params), False), (session.execute(text(goods_sql), params), True)):
+        for name, kind, anonymous, consent, count, total in rows:
+            shown = public_counterparty(name, bool(anonymous), bool(consent)) if public else (name or "（未填写）")
+            masked = public and shown != name
+            acc = merged.setdefault((shown, kind or "", masked), [0, 0, 0])
+            acc[0] += int(count)
+            acc[1] += int(total)
+            acc[2] += int(total) if in_goods else 0
+    rows = [DonorRow(k[0], k[1], v[0], v[1], k[2], v[2]) for k, v in merged.items() if v[1]]
     return sorted(rows, key=lambda r: -r.total_fen)
 
 

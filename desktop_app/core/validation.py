@@ -77,3 +77,37 @@ def check_fund_name(name: str, association: str = "") -> NameCheck:
             + "。规范写法如“万源市慈善会八台镇尚善社区基金”。可以继续使用，但建议与慈善会确认。",
         )
     return NameCheck(True, "名称符合“组织 + 乡镇(街道)/社区 + 字号 + 基金”的命名规范。")
+
+
+def check_text(label: str, text: str | None, limit: int, *, multiline: bool = False) -> str:
+    """Trimmed text within `limit` characters and free of control characters (newlines only where
+    `multiline`): what every free-text field of a record obeys."""
+    value = (text or "").strip()
+    if len(value) > limit:
+        raise UserError(f"{label}太长（{len(value)} 字）。请精简到 {limit} 字以内，详细说明可放在附件里。")
+    allowed = "\n\r\t" if multiline else ""
+    if any(ord(c) < 32 and c not in allowed for c in text or ""):
+        raise UserError(f"{label}里有换行或不可见的控制字符。请写成一行普通文字。" if not multiline
+                        else f"{label}里有不可见的控制字符。请删去后重新粘贴。")
+    return value
+
+
+def parse_count(value, what: str, *, maximum: int = 1_000_000) -> int:
+    """A head count as people type it ("150", "１５０", 150): a whole number from 0 to `maximum`."""
+    if isinstance(value, bool):
+        raise UserError(f"{what}应填写整数。")
+    if isinstance(value, int):
+        number = value
+    else:
+        raw = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip().replace(",", "")
+        raw = raw.removesuffix("人").removesuffix("名").strip()
+        if raw == "":
+            return 0
+        if not re.fullmatch(r"[+-]?\d+", raw):
+            raise UserError(f"{what}“{value}”不是整数。请填写 0 或正整数，例如 150。")
+        number = int(raw)
+    if number < 0:
+        raise UserError(f"{what}不能是负数（填了 {number}）。请填写 0 或正整数。")
+    if number > maximum:
+        raise UserError(f"{what} {number} 太大了，不像真实数字（上限 {maximum}）。请检查是否多打了零。")
+    return number

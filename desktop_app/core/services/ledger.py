@@ -38,6 +38,7 @@ from desktop_app.core.models import (
 from desktop_app.core.money import format_yuan, from_fen, to_fen
 from desktop_app.core.services.office import list_categories
 from desktop_app.core.services.settings import get_setting
+from desktop_app.core.validation import check_text
 
 INCOME_TYPES = ("donation", "allocation")
 SUMMARY_MAX, NAME_MAX = 200, 100  # a ledger line and a name, as printed in a notice table
@@ -97,10 +98,7 @@ def _check_input(data: EntryInput, fund_ids: set[str], categories: dict[str, lis
         raise UserError("请填写摘要，说明这笔钱的来龙去脉，例如“购置慈善阵地桌椅”。")
     for label, text, limit in (("摘要", data.summary, SUMMARY_MAX), ("对方名称", data.counterparty_name, NAME_MAX),
                                ("限定用途", data.restriction, NAME_MAX)):
-        if len(text or "") > limit:
-            raise UserError(f"{label}太长（{len(text)} 字）。请精简到 {limit} 字以内，详细说明可放在附件里。")
-        if any(ord(c) < 32 for c in text or ""):
-            raise UserError(f"{label}里有换行或不可见的控制字符。请写成一行普通文字。")
+        check_text(label, text, limit)
     if data.fund_id not in fund_ids:
         raise UserError("请选择社区基金。")
     kind = "expense" if data.entry_type == "expense" else "income"

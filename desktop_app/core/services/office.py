@@ -13,12 +13,11 @@ from desktop_app.core.models import (
     Category,
     Office,
 )
-
-DEFAULT_LISTS = (("expense", DEFAULT_EXPENSE_CATEGORIES), ("income", DEFAULT_INCOME_CATEGORIES),
-                 ("activity_type", DEFAULT_ACTIVITY_TYPES), ("beneficiary_group", DEFAULT_BENEFICIARY_GROUPS))
 from desktop_app.core.validation import check_division_code, division_level
 
 LEVELS = ("乡镇/街道", "村/社区", "县级慈善会")
+DEFAULT_LISTS = (("expense", DEFAULT_EXPENSE_CATEGORIES), ("income", DEFAULT_INCOME_CATEGORIES),
+                 ("activity_type", DEFAULT_ACTIVITY_TYPES), ("beneficiary_group", DEFAULT_BENEFICIARY_GROUPS))
 
 
 def check_office_input(name: str, division_code: str, association: str, level: str | None = None,

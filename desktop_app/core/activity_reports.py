@@ -1,0 +1,161 @@
+"""The activity register and its statistics: filtered lists, and totals by type, month, site,
+beneficiary group and spending. Plain values out, for the 活动记录 page, the CLI and Excel.
+
+A township keeps thousands of activities, not millions: one aggregated query returns a whole filtered
+list in milliseconds, so the page shows it in a plain rows model.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+_LIVE = "a.deleted = 0"
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    project_id: str | None = None
+    site_id: str | None = None  # "" = activities of the whole project (no site)
+    activity_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+    public_only: bool = False
+
+    def where(self) -> tuple[str, dict]:
+        parts, params = [_LIVE], {}
+        if self.project_id:
+            parts.append("a.project_id = :project")
+            params["project"] = self.project_id
+        if self.site_id is not None:
+            parts.append("coalesce(a.site_id, '') = :site")
+            params["site"] = self.site_id
+        if self.activity_type:
+            parts.append("a.activity_type = :type")
+            params["type"] = self.activity_type
+        if self.date_from:  # an activity counts when any of its days falls in the range
+            parts.append("a.end_date >= :date_from")
+            params["date_from"] = self.date_from.isoformat()
+        if self.date_to:
+            parts.append("a.start_date <= :date_to")
+            params["date_to"] = self.date_to.isoformat()
+        if self.text.strip():
+            parts.append("(instr(a.title, :text) OR instr(a.summary, :text) OR instr(a.place, :text) "
+                         "OR instr(a.organisers, :text) OR instr(a.partners, :text))")
+            params["text"] = self.text.strip()
+        if self.public_only:
+            parts.append("a.public = 1")
+        return " AND ".join(parts), params
+
+
+ALL_ACTIVITIES = ActivityFilter()
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: str
+    project_id: str
+    project_name: str
+    site_id: str | None
+    site_name: str
+    activity_type: str
+    title: str
+    start_date: date
+    end_date: date
+    place: str
+    organisers: str
+    partners: str
+    participants: int
+    volunteers: int
+    volunteer_minutes: int
+    beneficiaries: int
+    photos: int
+    cost_fen: int
+    public: bool
+    public_order: int
+    summary: str
+
+    @property
+    def volunteer_hours(self) -> Decimal:
+        return (Decimal(self.volunteer_minutes) / 60).quantize(Decimal("0.01")).normalize()
+
+    @property
+    def dates(self) -> str:
+        if self.end_date == self.start_date:
+            return self.start_date.isoformat()
+        return f"{self.start_date.isoformat()} 至 {self.end_date.isoformat()}"
+
+
+_ROW_SQL = """
+SELECT a.id, a.project_id, p.name, a.site_id, coalesce(s.name, ''), a.activity_type, a.title, a.start_date,
+       a.end_date, a.place, a.organisers, a.partners, a.participants, a.volunteers, a.volunteer_minutes,
+       (SELECT coalesce(sum(b.count), 0) FROM beneficiary_count b WHERE b.activity_id = a.id AND b.deleted = 0),
+       (SELECT count(*) FROM photo ph WHERE ph.activity_id = a.id AND ph.deleted = 0),
+       (SELECT coalesce(sum(e.amount_fen), 0) FROM activity_expense x
+          JOIN ledger_entry e ON e.id = x.entry_id WHERE x.activity_id = a.id AND x.deleted = 0),
+       a.public, a.public_order, a.summary
+FROM activity a JOIN project p ON p.id = a.project_id LEFT JOIN site s ON s.id = a.site_id
+"""
+
+
+def list_activities(session: Session, f: ActivityFilter = ALL_ACTIVITIES, *, order: str = "date") -> list[ActivityRow]:
+    """Activities matching `f`, by date (newest first) or, with order="notice", in notice order per site."""
+    where, params = f.where()
+    order_by = ("coalesce(s.position, -1), a.public_order, a.start_date" if order == "notice"
+                else "a.start_date DESC, a.created_at DESC")
+    rows = session.execute(text(f"{_ROW_SQL} WHERE {where} ORDER BY {order_by}"), params).all()
+    return [ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromisoformat(r[7]), date.fromisoformat(r[8]),
+                        r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], bool(r[18]), r[19], r[20])
+            for r in rows]
+
+
+@dataclass
+class ActivityStats:
+    activities: int = 0
+    participants: int = 0
+    volunteers: int = 0
+    volunteer_minutes: int = 0
+    cost_fen: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)  # activities per type
+    by_month: dict[str, int] = field(default_factory=dict)  # YYYY-MM → activities
+    participants_by_month: dict[str, int] = field(default_factory=dict)
+    by_site: dict[str, int] = field(default_factory=dict)
+    beneficiaries: dict[str, int] = field(default_factory=dict)  # group → people reached
+    cost_by_type: dict[str, int] = field(default_factory=dict)  # type → fen of linked expenses
+    hours_by_type: dict[str, int] = field(default_factory=dict)  # type → volunteer minutes
+
+    @property
+    def volunteer_hours(self) -> Decimal:
+        return (Decimal(self.volunteer_minutes) / 60).quantize(Decimal("0.01")).normalize()
+
+
+def activity_stats(session: Session, f: ActivityFilter = ALL_ACTIVITIES) -> ActivityStats:
+    """Totals for the statistics tab and sheet; one pass over the filtered list plus one query for the
+    beneficiary groups. Month is the start month."""
+    stats = ActivityStats()
+    for row in sorted(list_activities(session, f), key=lambda r: r.start_date):
+        stats.activities += 1
+        stats.participants += row.participants
+        stats.volunteers += row.volunteers
+        stats.volunteer_minutes += row.volunteer_minutes
+        stats.cost_fen += row.cost_fen
+        month = row.start_date.strftime("%Y-%m")
+        _add(stats.by_type, row.activity_type, 1)
+        _add(stats.by_month, month, 1)
+        _add(stats.participants_by_month, month, row.participants)
+        _add(stats.by_site, row.site_name or "项目整体", 1)
+        _add(stats.cost_by_type, row.activity_type, row.cost_fen)
+        _add(stats.hours_by_type, row.activity_type, row.volunteer_minutes)
+    where, params = f.where()
+    for group, count in session.execute(text(
+            f"SELECT b.group_name, sum(b.count) FROM beneficiary_count b JOIN activity a ON a.id = b.activity_id "
+            f"WHERE b.deleted = 0 AND {where} GROUP BY b.group_name ORDER BY sum(b.count) DESC"), params).all():
+        stats.beneficiaries[group] = int(count)
+    return stats
+
+
+def _add(bucket: dict, key: str, value: int) -> None:
+    bucket[key] = bucket.get(key, 0) + value

@@ -1,0 +1,294 @@
+"""活动记录: a project's meetings, trainings, services and events, with the people they reached, the
+volunteers, the named beneficiaries (sensitive, optional) and the posted expenses that paid for them.
+
+Adding and editing share one set of checks (`_check_activity`) and write the child rows the way
+projects do (`_sync_children`): an edit updates matching rows and tombstones the rest.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlmodel import Session, func, select
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import (
+    Activity,
+    ActivityExpense,
+    BeneficiaryCount,
+    CharitySpace,
+    Fund,
+    LedgerEntry,
+    NamedBeneficiary,
+    Project,
+    Site,
+)
+from desktop_app.core.money import format_yuan
+from desktop_app.core.services.office import list_categories
+from desktop_app.core.services.projects import _assign, _check_owner, _live, _sync_children
+from desktop_app.core.validation import check_text, parse_count
+
+TITLE_MAX, LINE_MAX, SUMMARY_MAX = 100, 200, 5000
+MAX_HOURS = Decimal(100_000)
+
+
+@dataclass
+class NamedInput:
+    name: str
+    group_name: str = ""
+    sensitive_facts: str = ""
+    phone: str = ""
+    publish_consent: bool = False
+
+
+@dataclass
+class ActivityInput:
+    project_id: str
+    activity_type: str
+    title: str
+    start_date: date
+    end_date: date | None = None  # None: a one-day activity
+    site_id: str | None = None
+    space_id: str | None = None
+    place: str = ""
+    organisers: str = ""
+    partners: str = ""
+    participants: int | str = 0
+    volunteers: int | str = 0
+    volunteer_hours: Decimal | str = Decimal(0)
+    summary: str = ""
+    public: bool = False
+    public_order: int | None = None  # None: after the project's other public activities
+    beneficiaries: dict[str, int | str] = field(default_factory=dict)  # group → count
+    named: list[NamedInput] = field(default_factory=list)
+    expense_ids: list[str] = field(default_factory=list)
+
+
+def parse_hours(value) -> Decimal:
+    """Volunteer hours as typed ("120", "7.5", "７.５小时"): at most two decimals, whole minutes."""
+    if isinstance(value, Decimal):
+        hours = value
+    else:
+        import unicodedata
+
+        raw = unicodedata.normalize("NFKC", str(value or "")).strip().removesuffix("小时").strip()
+        if not raw:
+            return Decimal(0)
+        try:
+            hours = Decimal(raw)
+        except InvalidOperation:
+            raise UserError(f"志愿服务时长“{value}”不是数字。请填写小时数，例如 7.5。") from None
+    if not hours.is_finite() or hours < 0:
+        raise UserError("志愿服务时长不能是负数。请填写 0 或正数的小时数。")
+    if hours > MAX_HOURS:
+        raise UserError(f"志愿服务时长 {hours} 小时太大了，不像真实数字。请检查是否多打了零。")
+    if (hours * 60) != (hours * 60).to_integral_value():
+        raise UserError(f"志愿服务时长“{value}”太细了。请按整分钟填写，例如 7.5 或 1.25 小时。")
+    return hours
+
+
+def hours_of(activity: Activity) -> Decimal:
+    return (Decimal(activity.volunteer_minutes) / 60).quantize(Decimal("0.01")).normalize()
+
+
+def add_activity(ws, data: ActivityInput) -> Activity:
+    with ws.transaction() as s:
+        values = _check_activity(s, data)
+        activity = Activity(**values)
+        s.add(activity)
+        s.flush()
+        _write_children(s, activity.id, data)
+    return activity
+
+
+def update_activity(ws, activity_id: str, data: ActivityInput) -> Activity:
+    """Replace everything about an activity in one transaction (its photos apart: see services.photos)."""
+    with ws.transaction() as s:
+        activity = _live(s, Activity, activity_id, "活动", "activity list")
+        _check_owner(ws, s, activity, f"活动“{activity.title}”")
+        values = _check_activity(s, data, activity=activity)
+        _assign(activity, values)
+        _write_children(s, activity.id, data)
+    return activity
+
+
+def delete_activity(ws, activity_id: str) -> None:
+    """Tombstone an activity. Its counts, names and expense links stay with it (every query reads
+    them through a live activity), so `restore_activity` brings it back whole. Its photos stay in the
+    project gallery; goods handed out at it keep their record."""
+    _set_deleted(ws, activity_id, True)
+
+
+def restore_activity(ws, activity_id: str) -> None:
+    """Undo of a delete."""
+    _set_deleted(ws, activity_id, False)
+
+
+def _set_deleted(ws, activity_id: str, deleted: bool) -> None:
+    with ws.transaction() as s:
+        activity = s.get(Activity, activity_id)
+        if activity is None:
+            raise UserError("找不到这个活动。请刷新列表后重试。")
+        _check_owner(ws, s, activity, f"活动“{activity.title}”")
+        activity.deleted = deleted
+
+
+def _check_activity(s: Session, data: ActivityInput, *, activity: Activity | None = None) -> dict:
+    """Every rule a new or edited activity obeys; returns the stored values."""
+    project = s.get(Project, data.project_id or "")
+    if project is None or project.deleted:
+        raise UserError("请选择活动所属的项目。")
+    if data.site_id:
+        site = s.get(Site, data.site_id)
+        if site is None or site.deleted or site.project_id != project.id:
+            raise UserError(f"所选试点村（社区）不属于项目“{project.name}”。请重新选择，或先在“项目”页添加这个试点。")
+    if data.space_id:
+        space = s.get(CharitySpace, data.space_id)
+        if space is None or space.deleted:
+            raise UserError("所选慈善阵地不存在（可能已被删除）。请重新选择。")
+    types = [c.name for c in list_categories(s, "activity_type", include_inactive=True)]
+    if data.activity_type not in types:
+        active = [c.name for c in list_categories(s, "activity_type")]
+        raise UserError(f"活动类型“{data.activity_type}”不在类型表里。可选：{'、'.join(active)}。"
+                        f"如需新类型，请到“设置 › 业务类别”添加“活动类型”。")
+    title = check_text("活动名称", data.title, TITLE_MAX)
+    if not title:
+        raise UserError("请填写活动名称，例如“八台慈善音乐会”。")
+    end = data.end_date or data.start_date
+    if end < data.start_date:
+        raise UserError(f"活动结束日期 {end} 早于开始日期 {data.start_date}。请检查日期；一天的活动只填开始日期即可。")
+    groups = [c.name for c in list_categories(s, "beneficiary_group", include_inactive=True)]
+    for group, count in data.beneficiaries.items():
+        if group not in groups:
+            active = [c.name for c in list_categories(s, "beneficiary_group")]
+            raise UserError(f"受益群体“{group}”不在群体表里。可选：{'、'.join(active)}。如需新群体，请到“设置 › 业务类别”添加。")
+        parse_count(count, f"受益群体“{group}”的人数")
+    for i, person in enumerate(data.named, 1):
+        if not check_text(f"第 {i} 位受益人的姓名", person.name, 50):
+            raise UserError(f"第 {i} 位受益人缺少姓名。请补上姓名，或删去这一行。")
+        check_text(f"受益人“{person.name}”的情况说明", person.sensitive_facts, LINE_MAX)
+        check_text(f"受益人“{person.name}”的电话", person.phone, 30)
+    _check_expenses(s, project, data.expense_ids)
+    public_order = data.public_order
+    if data.public and public_order is None:
+        public_order = (activity.public_order if activity is not None and activity.public else
+                        _next_public_order(s, project.id))
+    return {
+        "project_id": project.id, "site_id": data.site_id or None, "space_id": data.space_id or None,
+        "activity_type": data.activity_type, "title": title, "start_date": data.start_date, "end_date": end,
+        "place": check_text("活动地点", data.place, LINE_MAX),
+        "organisers": check_text("组织单位", data.organisers, LINE_MAX),
+        "partners": check_text("合作单位", data.partners, LINE_MAX),
+        "participants": parse_count(data.participants, "参与人数"),
+        "volunteers": parse_count(data.volunteers, "志愿者人数"),
+        "volunteer_minutes": int(parse_hours(data.volunteer_hours) * 60),
+        "summary": check_text("活动简介", data.summary, SUMMARY_MAX, multiline=True),
+        "public": bool(data.public), "public_order": int(public_order or 0) if data.public else 0,
+    }
+
+
+def _check_expenses(s: Session, project: Project, expense_ids: list[str]) -> None:
+    for entry_id in expense_ids:
+        entry = s.get(LedgerEntry, entry_id)
+        if entry is None or entry.deleted:
+            raise UserError("要关联的支出分录不存在（可能已被删除）。请在台账中重新选择。")
+        label = f"“{entry.summary}”（{entry.entry_date}，{format_yuan(entry.amount_fen)}）"
+        if entry.entry_type != "expense" or entry.status != "posted":
+            raise UserError(f"分录{label}不是已记账的支出，不能作为活动费用。请选择已记账的支出分录。")
+        fund = s.get(Fund, entry.fund_id)
+        if fund is None or fund.project_id != project.id:
+            raise UserError(f"支出{label}属于其他项目的基金，不能计入项目“{project.name}”的活动。"
+                            f"请选择本项目基金的支出。")
+    if len(set(expense_ids)) != len(expense_ids):
+        raise UserError("同一笔支出被关联了两次。请删去重复的一行。")
+
+
+def _next_public_order(s: Session, project_id: str) -> int:
+    top = s.exec(select(func.max(Activity.public_order)).where(
+        Activity.project_id == project_id, Activity.public == True, Activity.deleted == False)).one()  # noqa: E712
+    return int(top or 0) + 1
+
+
+def _write_children(s: Session, activity_id: str, data: ActivityInput) -> None:
+    _sync_children(s, BeneficiaryCount, _live_children(s, BeneficiaryCount, activity_id), "group_name", [
+        {"activity_id": activity_id, "group_name": group, "count": parse_count(count, group)}
+        for group, count in data.beneficiaries.items() if parse_count(count, group) > 0])
+    _sync_children(s, NamedBeneficiary, _live_children(s, NamedBeneficiary, activity_id), "name", [
+        {"activity_id": activity_id, "name": p.name.strip(), "group_name": (p.group_name or "").strip(),
+         "sensitive_facts": (p.sensitive_facts or "").strip(), "phone": (p.phone or "").strip(),
+         "publish_consent": bool(p.publish_consent)} for p in data.named])
+    _sync_children(s, ActivityExpense, _live_children(s, ActivityExpense, activity_id), "entry_id", [
+        {"activity_id": activity_id, "entry_id": entry_id} for entry_id in data.expense_ids])
+
+
+def _live_children(s: Session, model, activity_id: str) -> list:
+    return list(s.exec(select(model).where(model.activity_id == activity_id, model.deleted == False)  # noqa: E712
+                       .order_by(model.created_at)))
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class ActivityDetail:
+    activity: Activity
+    beneficiaries: dict[str, int]
+    named: list[NamedBeneficiary]
+    expenses: list[LedgerEntry]
+
+    @property
+    def cost_fen(self) -> int:
+        return sum(e.amount_fen for e in self.expenses)
+
+
+def activity_detail(s: Session, activity_id: str) -> ActivityDetail:
+    activity = s.get(Activity, activity_id)
+    if activity is None or activity.deleted:
+        raise UserError("找不到这个活动，它可能已被删除。请刷新列表后重试。")
+    counts = {c.group_name: c.count for c in _live_children(s, BeneficiaryCount, activity_id)}
+    named = _live_children(s, NamedBeneficiary, activity_id)
+    links = _live_children(s, ActivityExpense, activity_id)
+    expenses = [s.get(LedgerEntry, link.entry_id) for link in links]
+    return ActivityDetail(activity, counts, named, [e for e in expenses if e is not None])
+
+
+def activity_input(s: Session, activity_id: str) -> ActivityInput:
+    """An activity as the editor and the CLI edit it."""
+    d = activity_detail(s, activity_id)
+    a = d.activity
+    return ActivityInput(
+        project_id=a.project_id, activity_type=a.activity_type, title=a.title, start_date=a.start_date,
+        end_date=a.end_date, site_id=a.site_id, space_id=a.space_id, place=a.place, organisers=a.organisers,
+        partners=a.partners, participants=a.participants, volunteers=a.volunteers, volunteer_hours=hours_of(a),
+        summary=a.summary, public=a.public, public_order=a.public_order if a.public else None,
+        beneficiaries=dict(d.beneficiaries),
+        named=[NamedInput(p.name, p.group_name, p.sensitive_facts, p.phone, p.publish_consent) for p in d.named],
+        expense_ids=[e.id for e in d.expenses])
+
+
+def project_expenses(s: Session, project_id: str) -> list[LedgerEntry]:
+    """The posted expenses an activity of this project may link to (newest first)."""
+    return list(s.exec(select(LedgerEntry).join(Fund, Fund.id == LedgerEntry.fund_id).where(
+        Fund.project_id == project_id, LedgerEntry.entry_type == "expense", LedgerEntry.status == "posted",
+        LedgerEntry.deleted == False).order_by(LedgerEntry.entry_date.desc())))  # noqa: E712
+
+
+def resolve_activity(s: Session, key: str) -> Activity:
+    """An activity by id or exact title (the newest of that title)."""
+    activity = s.get(Activity, key)
+    if activity is None:
+        activity = s.exec(select(Activity).where(Activity.title == (key or "").strip(), Activity.deleted == False)  # noqa: E712
+                          .order_by(Activity.start_date.desc())).first()
+    if activity is None or activity.deleted:
+        raise UserError(f"找不到活动“{key}”。请用 activity list 查看活动名称或编号。")
+    return activity
+
+
+def resolve_site(s: Session, project: Project, key: str | None) -> Site | None:
+    if not key:
+        return None
+    for site in s.exec(select(Site).where(Site.project_id == project.id, Site.deleted == False)):  # noqa: E712
+        if key in (site.id, site.name):
+            return site
+    names = "、".join(x.name for x in s.exec(select(Site).where(Site.project_id == project.id, Site.deleted == False)))  # noqa: E712
+    raise UserError(f"项目“{project.name}”没有试点村（社区）“{key}”。可选：{names or '（还没有，请先在“项目”页添加）'}。")
