@@ -10,6 +10,8 @@ class Changes:
     projects: bool = False
     settings: bool = False
     backups: bool = False
+    activities: bool = False  # activities, their photos and the charity spaces
+    goods: bool = False  # the goods register
     everything: bool = False  # a restore replaced the data
 
     def touches(self, *names: str) -> bool:
@@ -17,3 +19,5 @@ class Changes:
 
 
 LEDGER = Changes(ledger=True, funds=True)
+ACTIVITIES = Changes(activities=True)
+GOODS = Changes(goods=True, funds=True)  # fund summaries show valued goods donations
