@@ -3,6 +3,8 @@ in the same run on the same machine (figures are ratios, so a slower machine doe
 
     python dev.py bench                 # full run: 1,000,000 entries (first run builds them, ~2 min)
     python dev.py bench --entries 200000 --quick
+    python dev.py bench --photos            # photo import only: 200 phone-size JPEGs (--photo-count N)
+    python dev.py bench --gallery           # photo gallery only: 50,000 photos (built once, ~5 s)
 
 The generated workspace is cached in bench/out/ (git-ignored). Results are printed and written to
 bench/out/results.json.
@@ -189,11 +191,359 @@ def run_probe_median(mode: str, *args: str, key: str, runs: int = 5) -> dict:
     return median
 
 
+# ---------------------------------------------------------------- photo gallery (--gallery)
+
+GALLERY_CAPTIONS = ["慈善音乐会开场合影", "志愿者为老人测量血压", "", "儿童关爱活动手工课", "物资发放登记现场",
+                    "慈善阵地揭牌仪式", "社区环境卫生整治", ""]
+
+
+def build_gallery_workspace(folder: Path, count: int) -> str:
+    """`count` photos of one project (100 to an activity) and a thumbnail file for each: 20 distinct
+    small JPEGs hard-linked (or copied) under every photo's name. Returns the project id."""
+    from PIL import Image, ImageDraw
+
+    from desktop_app.core import photos
+    from desktop_app.gui.photo_gallery import IMAGE_BOX
+
+    ws = new_workspace(folder)
+    project = projects.add_project(ws, projects.ProjectInput(name="四川省慈善事业高质量发展试点工作",
+                                                             start_date=date(2024, 2, 1), end_date=date(2025, 2, 28),
+                                                             budget=Decimal(900000)))
+    office_id = ws.local_office().id
+    ws.close(backup=False)
+    sources = []
+    for i in range(20):
+        size = (photos.THUMB_EDGE, photos.THUMB_EDGE * 3 // 4) if i % 4 else (IMAGE_BOX.height(), photos.THUMB_EDGE)
+        picture = Image.new("RGB", size, f"hsl({i * 18}, 55%, 50%)")
+        ImageDraw.Draw(picture).ellipse((30, 30, size[0] - 30, size[1] - 30), fill="#ecf0f1")
+        sources.append(folder / "bench-sources" / f"{i}.jpg")
+        sources[-1].parent.mkdir(exist_ok=True)
+        picture.save(sources[-1], "JPEG", quality=80)
+    now = "2025-01-01T00:00:00.000000Z"
+    activities, attachments, rows = [], [], []
+    for a in range(-(-count // 100)):
+        day = (date(2024, 2, 1) + timedelta(days=a % 360)).isoformat()
+        activities.append((new_id(), office_id, now, now, project.id, "慈善活动/募捐活动", f"第{a + 1}次慈善活动", day, day))
+    rnd = random.Random(5)
+    for i in range(count):
+        sha = f"{rnd.getrandbits(256):064x}"
+        attachment_id = new_id()
+        created = f"2025-01-01T00:00:{i // 1_000_000:02d}.{i % 1_000_000:06d}Z"
+        attachments.append((attachment_id, office_id, now, now, sha, f"IMG_{i}.jpg", 2_000_000))
+        rows.append((new_id(), office_id, created, created, attachment_id, sha, project.id, activities[i // 100][0],
+                     GALLERY_CAPTIONS[i % len(GALLERY_CAPTIONS)], i % 100, int(i % 9 == 0), f"IMG_{i}.jpg"))
+        target = photos.thumb_path(folder, sha)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(sources[i % len(sources)], target)
+        except OSError:
+            target.write_bytes(sources[i % len(sources)].read_bytes())
+    conn = sqlite3.connect(folder / "ledger.db")
+    conn.execute("PRAGMA synchronous=OFF")  # generation only; the app itself always runs with FULL
+    with conn:
+        conn.executemany("INSERT INTO activity (id, office_id, created_at, updated_at, version, deleted, project_id, "
+                         "activity_type, title, start_date, end_date, place, organisers, partners, participants, "
+                         "volunteers, volunteer_minutes, summary, public, public_order) "
+                         "VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?, '', '', '', 0, 0, 0, '', 0, 0)", activities)
+        conn.executemany("INSERT INTO attachment (id, office_id, created_at, updated_at, version, deleted, sha256, "
+                         "original_name, size) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?)", attachments)
+        conn.executemany("INSERT INTO photo (id, office_id, created_at, updated_at, version, deleted, attachment_id, "
+                         "sha256, project_id, activity_id, space_id, caption, position, in_notice, width, height, "
+                         "taken_at, original_name) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?, NULL, ?, ?, ?, 4000, 3000, "
+                         "'', ?)", rows)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return project.id
+
+
+def bench_gallery(n: int = 50_000) -> dict:
+    """The project gallery over `n` photos in a 1000×700 view: (a) from setting the model to the first
+    screenful of thumbnails painted, beside (b) listing the thumbnail folders (os.scandir over all of
+    them); (c) the longest GUI-thread stall (a 5 ms timer's longest gap) while the thumbnails load and
+    while scrolling to the middle and to the end."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import shutil
+
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    from desktop_app.gui.application import make_application
+    from desktop_app.gui.photo_gallery import READY, PhotoGalleryModel, PhotoGalleryView
+
+    folder = OUT / f"gallery-{n}"
+    marker = folder / "gallery.json"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"Building a workspace of {n:,} photos in {folder} …")
+        project_id = build_gallery_workspace(folder, n)
+        marker.write_text(json.dumps({"project_id": project_id, "photos": n}), encoding="utf-8")
+    project_id = json.loads(marker.read_text(encoding="utf-8"))["project_id"]
+
+    thumbs = folder / "derived" / "thumbs"
+
+    def list_thumbnails() -> int:
+        return sum(1 for sub in os.scandir(thumbs) for _entry in os.scandir(sub.path))
+
+    assert list_thumbnails() == n  # also warms the file cache, as the gallery's reads find it warm
+    scandir_s = timed(list_thumbnails, repeat=3)
+
+    app = make_application([])
+    ws = Workspace.open(folder, auto_backup=False)
+    stall = {"on": False, "max": 0.0, "last": time.perf_counter()}
+
+    def tick() -> None:
+        now = time.perf_counter()
+        if stall["on"]:
+            stall["max"] = max(stall["max"], now - stall["last"])
+        stall["last"] = now
+
+    ticker = QTimer()
+    ticker.setTimerType(Qt.TimerType.PreciseTimer)
+    ticker.timeout.connect(tick)
+    ticker.start(5)
+
+    def record() -> None:
+        stall.update(on=True, max=0.0, last=time.perf_counter())
+
+    def wait_until(done, timeout: float = 30.0) -> None:
+        deadline = time.perf_counter() + timeout
+        while not done():
+            if time.perf_counter() > deadline:
+                raise RuntimeError("gallery benchmark: timed out")
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
+    def pump(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def screen_ready(view, model) -> bool:
+        rows = view.visible_rows()
+        return len(rows) > 0 and all(model.thumb_state(r) == READY for r in rows)
+
+    runs = []
+    for _ in range(3):
+        view = PhotoGalleryView()
+        view.resize(1000, 700)
+        view.show()
+        pump(50)
+        record()
+        start = time.perf_counter()
+        model = PhotoGalleryModel(ws)
+        model.set_scope(project_id=project_id)
+        view.setModel(model)
+        wait_until(lambda view=view, model=model: screen_ready(view, model) and not model.updates_pending)
+        app.processEvents()  # the repaint the model asked for
+        view.viewport().repaint()
+        first = time.perf_counter() - start
+        bar = view.verticalScrollBar()
+        columns = max(1, view.viewport().width() // view.gridSize().width())
+        full = (-(-n // columns) - 1) * view.gridSize().height() - view.viewport().height()
+        wait_until(lambda bar=bar, full=full: bar.maximum() >= full)
+        laid_out = time.perf_counter() - start
+        loading_stall = stall["max"]
+        runs.append({"first_screen_ms": first * 1000, "layout_done_ms": laid_out * 1000,
+                     "stall_loading_ms": loading_stall * 1000, "screen": len(view.visible_rows())})
+        if len(runs) < 3:
+            model.close()
+            view.close()
+            view.deleteLater()
+            pump(20)
+    result = sorted(runs, key=lambda r: r["first_screen_ms"])[1]  # the median run
+    result["first_screen_runs"] = [round(r["first_screen_ms"], 1) for r in runs]
+
+    # scrolling: drag the scroll bar to the middle in steps (a frame apart), then jump to the end
+    record()
+    for step in range(1, 31):
+        bar.setValue(bar.maximum() // 2 * step // 30)
+        pump(16)
+    start = time.perf_counter()  # the drag stopped: how long until that screen is complete
+    wait_until(lambda: screen_ready(view, model))
+    result["middle_screen_ms"] = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    bar.setValue(bar.maximum())
+    wait_until(lambda: screen_ready(view, model))
+    result["end_screen_ms"] = (time.perf_counter() - start) * 1000
+    assert n - 1 in view.visible_rows()
+    pump(200)
+    result["stall_scrolling_ms"] = stall["max"] * 1000
+    ticker.stop()
+    model.close()
+    view.close()
+    ws.close(backup=False)
+    result.update(photos=n, scandir_all_thumbs_ms=scandir_s * 1000,
+                  first_screen_ratio_vs_scandir=result["first_screen_ms"] / (scandir_s * 1000),
+                  threads=model.loader.threads, goal_first_screen_ms=300, goal_stall_ms=100)
+    return result
+
+
+def run_gallery_only(n: int = 50_000) -> None:
+    """`--gallery`: the gallery section alone, merged into results.json."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    print(f"photo gallery over {n:,} photos …")
+    gallery = bench_gallery(n)
+    path = OUT / "results.json"
+    results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    results["gallery"] = gallery
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps({"gallery": gallery}, ensure_ascii=False, indent=2))
+
+
+# ------------------------------------------------------------------ photos
+
+
+PHONE_SIZE = (4000, 3000)  # a 12-megapixel phone photo
+
+
+def phone_jpegs(count: int) -> list[Path]:
+    """`count` distinct 4000×3000 JPEGs of ~3 MB (noise over gradients: phone-like size and decode work),
+    every fourth one stored sideways with EXIF Orientation 6 as phones do. Cached in bench/out/phone-jpegs/."""
+    from PIL import Image, ImageDraw
+
+    folder = OUT / "phone-jpegs"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"IMG_{i:04d}.jpg" for i in range(1, count + 1)]
+    missing = [p for p in paths if not p.exists()]
+    if not missing:
+        return paths
+    print(f"writing {len(missing)} phone-size JPEGs to {folder} …")
+    width, height = PHONE_SIZE
+    scenes = []
+    for _ in range(4):
+        noise = Image.effect_noise((width // 4, height // 4), 40).resize(PHONE_SIZE, Image.Resampling.BICUBIC)
+        fine = Image.effect_noise(PHONE_SIZE, 12)
+        channels = (Image.linear_gradient("L").resize(PHONE_SIZE), Image.radial_gradient("L").resize(PHONE_SIZE), noise)
+        scenes.append(Image.merge("RGB", [Image.blend(Image.blend(c, noise, 0.4), fine, 0.15) for c in channels]))
+    for path in missing:
+        i = int(path.stem.split("_")[1])
+        picture = scenes[i % len(scenes)].copy()
+        ImageDraw.Draw(picture).rectangle((100 + 13 * (i % 200), 100, 900 + 13 * (i % 200), 500),
+                                          fill=(200, 30 + i % 200, 30))
+        exif = Image.Exif()
+        exif.get_ifd(0x8769)[0x9003] = f"2024:{1 + i % 12:02d}:{1 + i % 28:02d} 10:{i % 60:02d}:00"
+        if i % 4 == 0:
+            exif[0x0112] = 6
+        partial = path.with_suffix(".partial")
+        picture.save(partial, "JPEG", quality=90, exif=exif.tobytes())
+        os.replace(partial, path)
+    return paths
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS. On Linux VmHWM, which starts afresh at exec: ru_maxrss is carried over
+    from the parent through fork and exec, so a child would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def photo_import_child(count: int) -> None:
+    """Runs in its own interpreter (see bench_photo_import): import `count` phone photos into a fresh
+    workspace and time a few gallery pages over 50,000 photos; prints one JSON line."""
+    from desktop_app.core.models import Activity
+    from desktop_app.core.services import photos as photo_service
+
+    files = phone_jpegs(count)
+    rss_before = peak_rss_mb()
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = new_workspace(Path(tmp) / "photos")
+        project = projects.add_project(ws, projects.ProjectInput(
+            name="八台镇慈善试点", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), budget=Decimal(0)))
+        with ws.transaction() as s:
+            activity = Activity(project_id=project.id, activity_type="慈善服务", title="八台慈善音乐会",
+                                start_date=date(2024, 9, 1), end_date=date(2024, 9, 1))
+            s.add(activity)
+        start = time.perf_counter()
+        result = photo_service.add_photos(ws, files, activity_id=activity.id, strict=True)
+        elapsed = time.perf_counter() - start
+        peak = peak_rss_mb()
+        derived_mb = sum(f.stat().st_size for f in (ws.root / "derived").rglob("*.jpg")) / 1e6
+        gallery = bench_gallery_pages(ws, project.id, result.added[0].attachment_id)
+        ws.close(backup=False)
+    print(json.dumps({
+        "photos": len(result.added), "total_s": elapsed, "per_photo_ms": elapsed / max(1, len(result.added)) * 1000,
+        "source_mb": sum(f.stat().st_size for f in files) / 1e6, "derived_mb": derived_mb,
+        "rss_before_import_mb": rss_before, "peak_rss_mb": peak, **gallery}))
+
+
+def bench_gallery_pages(ws: Workspace, project_id: str, attachment_id: str, total: int = 50_000) -> dict:
+    """Fill the project up to `total` photos (raw rows) and time a page at the start, middle and end."""
+    from desktop_app.core.services import photos as photo_service
+
+    office_id = ws.local_office().id
+    conn = sqlite3.connect(ws.db_path)
+    have = conn.execute("SELECT count(*), max(position) FROM photo").fetchone()
+    rows = [(new_id(), office_id, f"2025-01-01T00:00:00.{i:06d}Z", "2025-01-01T00:00:00Z", 1, 0, attachment_id,
+             f"{i:064x}", project_id, None, None, f"照片{i}", have[1] + 1 + i, 0, 4000, 3000, "", f"IMG_{i}.jpg")
+            for i in range(total - have[0])]
+    with conn:
+        conn.executemany("INSERT INTO photo (id, office_id, created_at, updated_at, version, deleted, attachment_id, "
+                         "sha256, project_id, activity_id, space_id, caption, position, in_notice, width, height, "
+                         f"taken_at, original_name) VALUES ({','.join('?' * 18)})", rows)
+    conn.close()
+    timings = {}
+    with ws.reading() as s:
+        photo_service.count_photos(s, project_id=project_id)  # warm the connection
+        timings["gallery_count_ms"] = timed(lambda: photo_service.count_photos(s, project_id=project_id), 3) * 1000
+        for name, offset in (("first", 0), ("middle", total // 2), ("last", total - 200)):
+            timings[f"gallery_page_{name}_ms"] = timed(
+                lambda o=offset: photo_service.photo_page(s, project_id=project_id, offset=o, limit=200), 3) * 1000
+    timings["gallery_photos"] = total
+    return timings
+
+
+def run_photo_import_only(count: int) -> None:
+    """`--photos`: the photo import alone, merged into an existing results.json."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    print(f"photo import {count} …")
+    data = bench_photo_import(count)
+    results_file = OUT / "results.json"
+    results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
+    results["photo_import"] = data
+    results_file.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_photo_results(data)
+
+
+def bench_photo_import(n: int = 200) -> dict:
+    """Import `n` phone-size JPEGs with add_photos (check, EXIF orientation, display copy, thumbnail,
+    attachment store, one transaction), in a fresh interpreter so that its peak RSS is its own."""
+    phone_jpegs(n)  # generated here, so the child's memory figure is the import's alone
+    result = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--photo-import-child", str(n)],
+                            capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def print_photo_results(data: dict) -> None:
+    print(f"photo import: {data['photos']} photos of {PHONE_SIZE[0]}×{PHONE_SIZE[1]} ({data['source_mb']:.0f} MB) in "
+          f"{data['total_s']:.1f} s = {data['per_photo_ms']:.0f} ms per photo; peak RSS {data['peak_rss_mb']:.0f} MB "
+          f"(before import {data['rss_before_import_mb']:.0f} MB); gallery of {data['gallery_photos']:,}: page "
+          f"{data['gallery_page_first_ms']:.1f} / {data['gallery_page_middle_ms']:.1f} / "
+          f"{data['gallery_page_last_ms']:.1f} ms, count {data['gallery_count_ms']:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-row bulk insert and export")
+    parser.add_argument("--gallery", action="store_true", help="only the photo gallery over 50,000 photos")
+    parser.add_argument("--photos", action="store_true", help="only the photo import (phone-size JPEGs)")
+    parser.add_argument("--photo-count", type=int, default=200)
+    parser.add_argument("--photo-import-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.gallery:
+        return run_gallery_only()
+    if args.photo_import_child is not None:
+        return photo_import_child(args.photo_import_child)
+    if args.photos:
+        return run_photo_import_only(args.photo_count)
     OUT.mkdir(parents=True, exist_ok=True)
     folder = OUT / f"ws-{args.entries}"
     if not (folder / "ledger.db").exists():
@@ -224,6 +574,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             print("bulk insert 100,000 …")
             results["bulk_insert"] = bench_bulk_insert(Path(tmp))
+        print(f"photo import {args.photo_count} …")
+        results["photo_import"] = bench_photo_import(args.photo_count)
     (OUT / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2))
 

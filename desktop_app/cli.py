@@ -7,6 +7,7 @@ prints a Chinese message on stderr, exits non-zero and changes nothing.
 import argparse
 import json
 import sys
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from desktop_app import __version__
 from desktop_app.core.errors import NeedsOverride, UserError, WorkspaceDamaged
 from desktop_app.core.models import FUND_STATUSES, PROJECT_STATUSES
 from desktop_app.core.money import capital_yuan, fen_to_str, format_yuan, parse_amount
-from desktop_app.core.validation import parse_date, parse_month
+from desktop_app.core.validation import parse_count, parse_date, parse_month
 
 _ARGPARSE_ZH = [
     ("the following arguments are required", "缺少必填参数"),
@@ -148,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--name", required=True)
     s.add_argument("--kind", choices=["expense", "income", "activity_type", "beneficiary_group"], default="expense")
 
+    _activity_parsers(sub)
+    _goods_parsers(sub)
+
     s = sub.add_parser("verify", help="校验已记账分录的哈希链")
     s.add_argument("--json", action="store_true")
 
@@ -158,9 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("export", help="导出 Excel")
-    s.add_argument("kind", choices=["ledger", "balances", "categories", "months", "budget", "donors"])
-    s.add_argument("--fund")
-    s.add_argument("--project")
+    s.add_argument("kind", choices=["ledger", "balances", "categories", "months", "budget", "donors", *_ACTIVITY_EXPORTS])
+    s.add_argument("--fund", help="只导出这个基金（物资台账、收支台账和报表）")
+    s.add_argument("--project", help="只导出这个项目（活动登记表、活动统计和报表）")
     s.add_argument("--from", dest="date_from")
     s.add_argument("--to", dest="date_to")
     s.add_argument("--out", required=True, type=Path)
@@ -170,6 +174,99 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", nargs="?")
     s.add_argument("--json", action="store_true")
     return p
+
+
+class _PhotoAction(argparse.Action):
+    """--photo FILE [--caption TEXT] …: each caption belongs to the photo given just before it."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        photos = list(getattr(namespace, self.dest, None) or [])
+        if option_string == "--photo":
+            photos.append((Path(value), None))
+        elif not photos or photos[-1][1] is not None:
+            raise argparse.ArgumentError(self, "--caption 要紧跟在它所说明的 --photo 之后，每张照片最多一条说明")
+        else:
+            photos[-1] = (photos[-1][0], value)
+        setattr(namespace, self.dest, photos)
+
+
+def _activity_parsers(sub) -> None:
+    act = sub.add_parser("activity", help="活动记录").add_subparsers(dest="action", required=True,
+                                                                 parser_class=ChineseArgumentParser)
+    s = act.add_parser("add", help="登记一项活动（可附照片）")
+    s.add_argument("--project", required=True, help="所属项目名称或编号")
+    s.add_argument("--site", help="试点村（社区）；不填表示整个项目的活动")
+    s.add_argument("--type", required=True, help="活动类型，例如 培训、慈善服务（见 category list）")
+    s.add_argument("--title", required=True, help="活动名称")
+    s.add_argument("--date", required=True, help="活动日期（多日活动为开始日期）YYYY-MM-DD")
+    s.add_argument("--end-date", help="多日活动的结束日期 YYYY-MM-DD")
+    s.add_argument("--place", default="", help="活动地点")
+    s.add_argument("--organisers", default="", help="组织单位")
+    s.add_argument("--partners", default="", help="合作单位")
+    s.add_argument("--participants", default="0", help="参与人数")
+    s.add_argument("--volunteers", default="0", help="志愿者人数")
+    s.add_argument("--volunteer-hours", default="0", help="志愿服务时长（小时），例如 7.5")
+    s.add_argument("--beneficiaries", nargs="+", action="extend", default=[], metavar="群体=人数",
+                   help="受益群体及人次，例如 老年人=40 儿童=60")
+    s.add_argument("--expense", nargs="+", action="extend", default=[], metavar="分录编号",
+                   help="这次活动的已记账支出（本项目基金的支出分录编号）")
+    s.add_argument("--summary", default="", help="活动简介")
+    s.add_argument("--photo", dest="photos", action=_PhotoAction, default=[], metavar="照片文件",
+                   help="活动照片，可重复")
+    s.add_argument("--caption", dest="photos", action=_PhotoAction, metavar="说明", help="前一张照片的说明")
+    s.add_argument("--public", action="store_true", help="列入公示")
+    s.add_argument("--order", help="在公示中的顺序（与 --public 一起用；不填排在最后）")
+    s.add_argument("--json", action="store_true")
+    s = act.add_parser("list", help="查看活动")
+    s.add_argument("--project", help="项目名称或编号")
+    s.add_argument("--site", help="试点村（社区）；写“项目整体”只看不属于某个试点的活动")
+    s.add_argument("--type", help="活动类型")
+    s.add_argument("--from", dest="date_from", help="起始日期 YYYY-MM-DD")
+    s.add_argument("--to", dest="date_to", help="截止日期 YYYY-MM-DD")
+    s.add_argument("--text", default="", help="名称、简介、地点或单位中含有的文字")
+    s.add_argument("--public", action="store_true", help="只看列入公示的活动")
+    s.add_argument("--json", action="store_true")
+    s = act.add_parser("show", help="查看一项活动的详情、照片和费用")
+    s.add_argument("activity", help="活动名称或编号")
+    s.add_argument("--json", action="store_true")
+
+
+def _goods_parsers(sub) -> None:
+    from desktop_app.core.models import COUNTERPARTY_KINDS, GOODS_SOURCES, GOODS_VALUATIONS
+
+    goods = sub.add_parser("goods", help="物资台账").add_subparsers(dest="action", required=True,
+                                                               parser_class=ChineseArgumentParser)
+    s = _movement_parser(goods, "receive", "收到")
+    s.add_argument("--source", choices=GOODS_SOURCES, default="捐赠")
+    s.add_argument("--donor", default="", help="捐赠方名称")
+    s.add_argument("--donor-kind", choices=COUNTERPARTY_KINDS)
+    s.add_argument("--anonymous", action="store_true", help="捐赠方要求匿名")
+    s.add_argument("--consent", action="store_true", help="捐赠方同意公开名称")
+    s.add_argument("--valuation", choices=GOODS_VALUATIONS, help="估值依据（默认 未估值）")
+    s.add_argument("--value", help="物资总价值（元），估值时必填")
+    s.add_argument("--entry", help="购买这批物资的已记账支出分录编号（来源为 购买 时）")
+    s.add_argument("--note", default="")
+    s.add_argument("--json", action="store_true")
+    s = _movement_parser(goods, "issue", "发出")
+    s.add_argument("--activity", help="发放物资的活动（名称或编号）")
+    s.add_argument("--group", default="", help="受益群体")
+    s.add_argument("--recipients", default="0", help="受益人数")
+    s.add_argument("--note", default="")
+    s.add_argument("--json", action="store_true")
+    for action, text in (("stock", "查看库存"), ("list", "查看收发记录")):
+        s = goods.add_parser(action, help=text)
+        s.add_argument("--fund", help="社区基金名称或编号")
+        s.add_argument("--json", action="store_true")
+
+
+def _movement_parser(goods, action: str, verb: str):
+    s = goods.add_parser(action, help=f"登记{verb}的物资")
+    s.add_argument("--fund", required=True, help="社区基金名称或编号")
+    s.add_argument("--date", required=True, help=f"{verb}日期 YYYY-MM-DD")
+    s.add_argument("--item", required=True, help="物资名称")
+    s.add_argument("--unit", required=True, help="计量单位，例如 份、箱、千克")
+    s.add_argument("--quantity", required=True, help="数量")
+    return s
 
 
 def _workspace_dir(args) -> Path:
@@ -484,6 +581,396 @@ def cmd_category(ws, args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------- tables
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    """One line of at most `width` display columns, “…” where cut."""
+    text = " ".join((text or "").split())
+    if _display_width(text) <= width:
+        return text
+    while _display_width(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def _print_table(headers: list[str], rows: list[list], *, right: set[int] = frozenset()) -> None:
+    """An aligned plain-text table (Chinese characters count two columns); `right` lists right-aligned columns."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max(_display_width(v) for v in column) for column in zip(headers, *cells, strict=True)]
+    for row in [headers, *cells]:
+        padded = []
+        for i, (value, width) in enumerate(zip(row, widths, strict=True)):
+            room = " " * (width - _display_width(value))
+            padded.append(room + value if i in right else value + room)
+        print("  ".join(padded).rstrip())
+
+
+# ---------------------------------------------------------------------------- activities
+
+
+def _activity_json(row) -> dict:
+    return {"id": row.id, "project": row.project_name, "site": row.site_name or None, "type": row.activity_type,
+            "title": row.title, "start_date": row.start_date.isoformat(), "end_date": row.end_date.isoformat(),
+            "place": row.place, "organisers": row.organisers, "partners": row.partners,
+            "participants": row.participants, "volunteers": row.volunteers,
+            "volunteer_hours": _hours_text(row.volunteer_minutes), "beneficiaries_total": row.beneficiaries,
+            "photos": row.photos, "cost": fen_to_str(row.cost_fen), "public": row.public,
+            "public_order": row.public_order if row.public else None, "summary": row.summary}
+
+
+def _hours_text(minutes: int) -> str:
+    """Hours as a string like the amounts: "7.5", "120", "0.33"."""
+    from decimal import Decimal
+
+    return f"{(Decimal(minutes) / 60).quantize(Decimal('0.01')).normalize():f}"
+
+
+def _parse_groups(pairs: list[str]) -> dict[str, str]:
+    """["老年人=40", "儿童=60"] → {"老年人": "40", "儿童": "60"}; the counts are checked by the core."""
+    groups: dict[str, str] = {}
+    for pair in pairs:
+        group, sep, count = unicodedata.normalize("NFKC", pair).partition("=")
+        group = group.strip()
+        if not sep or not group:
+            raise UserError(f"受益群体“{pair}”的写法不对。请写成 群体=人数，例如 --beneficiaries 老年人=40 儿童=60。")
+        if group in groups:
+            raise UserError(f"受益群体“{group}”写了两次。请把人数合在一起写一次。")
+        groups[group] = count
+    return groups
+
+
+def _resolve_site_filter(s, project, key: str | None) -> str | None:
+    """--site for a list: a site of the project (or of any project when it is unique), or 项目整体 ("")."""
+    from sqlmodel import select
+
+    from desktop_app.core.models import Site
+    from desktop_app.core.services import activities
+
+    if key is None:
+        return None
+    if key.strip() == "项目整体":
+        return ""
+    if project is not None:
+        return activities.resolve_site(s, project, key).id
+    found = [site for site in s.exec(select(Site).where(Site.deleted == False))  # noqa: E712
+             if key in (site.id, site.name)]
+    if not found:
+        raise UserError(f"找不到试点村（社区）“{key}”。请用 project list 查看各项目的试点。")
+    if len(found) > 1:
+        raise UserError(f"有 {len(found)} 个项目都有试点“{key}”。请加上 --project 指明是哪个项目的。")
+    return found[0].id
+
+
+def _activity_filter(s, args):
+    from desktop_app.core.activity_reports import ActivityFilter
+    from desktop_app.core.services import projects
+
+    project = projects.resolve_project(s, args.project) if args.project else None
+    return ActivityFilter(
+        project_id=project.id if project else None, site_id=_resolve_site_filter(s, project, getattr(args, "site", None)),
+        activity_type=getattr(args, "type", None) or None,
+        date_from=parse_date(args.date_from, what="起始日期") if args.date_from else None,
+        date_to=parse_date(args.date_to, what="截止日期") if args.date_to else None,
+        text=getattr(args, "text", "") or "", public_only=getattr(args, "public", False))
+
+
+def cmd_activity(ws, args) -> int:
+    if args.action == "add":
+        return activity_add(ws, args)
+    if args.action == "show":
+        return activity_show(ws, args)
+    from desktop_app.core.activity_reports import list_activities
+
+    with ws.reading() as s:
+        rows = list_activities(s, _activity_filter(s, args))
+    if args.json:
+        _print_json([_activity_json(r) for r in rows])
+        return 0
+    if not rows:
+        print("没有符合条件的活动。用 activity add 登记活动。")
+        return 0
+    _print_table(["日期", "类型", "活动名称", "试点村(社区)", "参与人数", "受益人次", "志愿时长", "照片", "费用", "公示", "编号"],
+                 [[r.dates, r.activity_type, _clip(r.title, 30), _clip(r.site_name or "项目整体", 16), r.participants,
+                   r.beneficiaries, _hours_text(r.volunteer_minutes), r.photos, format_yuan(r.cost_fen),
+                   "是" if r.public else "", r.id] for r in rows], right={4, 5, 6, 7, 8})
+    print(f"共 {len(rows)} 项活动，参与 {sum(r.participants for r in rows)} 人次，"
+          f"志愿服务 {_hours_text(sum(r.volunteer_minutes for r in rows))} 小时，"
+          f"活动费用 {format_yuan(sum(r.cost_fen for r in rows))}")
+    return 0
+
+
+def activity_add(ws, args) -> int:
+    """Check everything (dates, counts, photos) before writing; then the activity and its photos."""
+    from desktop_app.core.services import activities, projects
+
+    start = parse_date(args.date, what="活动日期")
+    end = parse_date(args.end_date, what="结束日期") if args.end_date else None
+    if args.order is not None and not args.public:
+        raise UserError("--order 是活动在公示中的顺序，只能和 --public 一起使用。")
+    order = parse_count(args.order, "公示顺序") if args.order is not None else None
+    groups = _parse_groups(args.beneficiaries)
+    photos = _checked_photos(args.photos)
+    with ws.reading() as s:
+        project = projects.resolve_project(s, args.project)
+        site = activities.resolve_site(s, project, args.site)
+    data = activities.ActivityInput(
+        project_id=project.id, activity_type=args.type, title=args.title, start_date=start, end_date=end,
+        site_id=site.id if site else None, place=args.place, organisers=args.organisers, partners=args.partners,
+        participants=args.participants, volunteers=args.volunteers, volunteer_hours=args.volunteer_hours,
+        summary=args.summary, public=args.public, public_order=order, beneficiaries=groups,
+        expense_ids=list(args.expense))
+    activity = activities.add_activity(ws, data)
+    added = _add_activity_photos(ws, activity, photos)
+    with ws.reading() as s:
+        detail = activities.activity_detail(s, activity.id)
+    if args.json:
+        _print_json({"id": activity.id, "title": activity.title, "project": project.name,
+                     "site": site.name if site else None, "start_date": activity.start_date.isoformat(),
+                     "end_date": activity.end_date.isoformat(), "participants": activity.participants,
+                     "volunteer_hours": _hours_text(activity.volunteer_minutes), "beneficiaries": detail.beneficiaries,
+                     "cost": fen_to_str(detail.cost_fen), "public": activity.public,
+                     "public_order": activity.public_order if activity.public else None, "photos": added})
+        return 0
+    where = site.name if site else "项目整体"
+    dates = activity.start_date.isoformat() + (f" 至 {activity.end_date}" if activity.end_date != activity.start_date else "")
+    print(f"{activity.id}  已登记活动“{activity.title}”（{dates}，{where}，{activity.activity_type}）")
+    extras = [f"照片 {len(added)} 张" if added else "", f"费用 {format_yuan(detail.cost_fen)}" if detail.expenses else "",
+              f"列入公示，第 {activity.public_order} 项" if activity.public else ""]
+    if any(extras):
+        print("，".join(x for x in extras if x))
+    return 0
+
+
+def activity_show(ws, args) -> int:
+    from desktop_app.core import privacy
+    from desktop_app.core.services import activities, goods, ledger
+    from desktop_app.core.services.projects import resolve_project
+
+    with ws.reading() as s:
+        activity = activities.resolve_activity(s, args.activity)
+        detail = activities.activity_detail(s, activity.id)
+        project = resolve_project(s, activity.project_id)
+        site = activities.resolve_site(s, project, activity.site_id)
+        photos = _activity_photos(s, activity.id)
+        handed = goods.list_movements(s, direction="out", activity_id=activity.id)
+    a = detail.activity
+    # names stay masked even here: a terminal's output is easily pasted or redirected out of the office
+    named = [{"name": privacy.mask_name(p.name), "group": p.group_name, "consent": p.publish_consent}
+             for p in detail.named]
+    expenses = [{"id": e.id, "voucher": ledger.voucher_text(e) or None, "date": e.entry_date.isoformat(),
+                 "amount": fen_to_str(e.amount_fen), "summary": e.summary} for e in detail.expenses]
+    goods_out = [{"date": m.movement_date.isoformat(), "item": m.item, "quantity": str(goods.quantity_of(m.quantity_milli)),
+                  "unit": m.unit, "group": m.beneficiary_group, "recipients": m.recipients} for m in handed]
+    if args.json:
+        _print_json({"id": a.id, "project": project.name, "site": site.name if site else None, "type": a.activity_type,
+                     "title": a.title, "start_date": a.start_date.isoformat(), "end_date": a.end_date.isoformat(),
+                     "place": a.place, "organisers": a.organisers, "partners": a.partners,
+                     "participants": a.participants, "volunteers": a.volunteers,
+                     "volunteer_hours": _hours_text(a.volunteer_minutes), "beneficiaries": detail.beneficiaries,
+                     "named_beneficiaries": named, "expenses": expenses, "cost": fen_to_str(detail.cost_fen),
+                     "goods": goods_out, "photos": photos, "public": a.public,
+                     "public_order": a.public_order if a.public else None, "summary": a.summary})
+        return 0
+    dates = a.start_date.isoformat() + (f" 至 {a.end_date}" if a.end_date != a.start_date else "")
+    lines = [("编号", a.id), ("活动名称", a.title), ("项目", project.name), ("试点村(社区)", site.name if site else "项目整体"),
+             ("类型", a.activity_type), ("日期", dates), ("地点", a.place), ("组织单位", a.organisers),
+             ("合作单位", a.partners), ("参与人数", a.participants), ("志愿者", f"{a.volunteers} 人，{_hours_text(a.volunteer_minutes)} 小时"),
+             ("受益群体", "、".join(f"{g}{n}" for g, n in detail.beneficiaries.items())),
+             ("登记的受益人", f"{len(named)} 人（姓名已遮蔽）：" + "、".join(p["name"] for p in named) if named else ""),
+             ("公示", f"列入公示，第 {a.public_order} 项" if a.public else "不列入公示"),
+             ("活动费用", format_yuan(detail.cost_fen))]
+    for label, value in lines:
+        if value not in ("", None):
+            print(f"{label}：{value}")
+    for e in detail.expenses:
+        print(f"  支出 {ledger.voucher_text(e)}  {e.entry_date}  {format_yuan(e.amount_fen):>12}  {e.summary}")
+    for m in goods_out:
+        print(f"  发放物资 {m['date']}  {m['item']} {m['quantity']}{m['unit']}  {m['group']} {m['recipients'] or ''}".rstrip())
+    print(f"照片：{len(photos)} 张")
+    for photo in photos:
+        print(f"  {photo['file']}" + (f"  {photo['caption']}" if photo["caption"] else ""))
+    if a.summary:
+        print(f"活动简介：\n{a.summary}")
+    return 0
+
+
+def _checked_photos(photos: list[tuple[Path, str | None]]) -> list[tuple[Path, str]]:
+    """Every photo must be a usable image before anything is written (add_photos, run after the activity is
+    added, would otherwise find a bad file only then)."""
+    from desktop_app.core.photos import check_image
+
+    for path, _caption in photos:
+        if not path.is_file():
+            raise UserError(f"找不到照片“{path}”。请检查文件是否存在、路径是否写对。活动没有登记。")
+        try:
+            check_image(path)
+        except UserError as exc:
+            raise UserError(f"{exc}\n活动没有登记。请换掉这张照片后重新运行。") from exc
+    return [(path, caption or "") for path, caption in photos]
+
+
+def _add_activity_photos(ws, activity, photos: list[tuple[Path, str]]) -> list[dict]:
+    """Attach the checked photos; should that still fail (a file changed or vanished meanwhile), the new
+    activity is taken back (tombstoned, like a delete) so no activity without its photos is left behind."""
+    from desktop_app.core.services import activities
+    from desktop_app.core.services.photos import add_photos
+
+    if not photos:
+        return []
+    try:
+        result = add_photos(ws, [path for path, _ in photos], activity_id=activity.id, strict=True,
+                            captions={str(path): caption for path, caption in photos if caption})
+    except (UserError, OSError) as exc:
+        activities.delete_activity(ws, activity.id)
+        why = exc if isinstance(exc, UserError) else f"文件操作失败（{os_error_text(exc)}）"
+        raise UserError(f"{why}\n活动“{activity.title}”因此没有登记（已撤回）。请处理好照片后重新登记。") from exc
+    for name, where in result.duplicates:
+        print(f"提示：照片“{name}”{where}。", file=sys.stderr)
+    return [_photo_json(p) for p in result.added]
+
+
+def _photo_json(photo) -> dict:
+    return {"id": photo.id, "file": photo.original_name, "caption": photo.caption, "in_notice": photo.in_notice,
+            "width": photo.width, "height": photo.height, "taken_at": photo.taken_at or None}
+
+
+def _activity_photos(s, activity_id: str) -> list[dict]:
+    from desktop_app.core.services.photos import owner_photos
+
+    return [_photo_json(p) for p in owner_photos(s, activity_id=activity_id)]
+
+
+# ---------------------------------------------------------------------------- goods
+
+
+def cmd_goods(ws, args) -> int:
+    from desktop_app.core.services import goods, projects
+
+    with ws.reading() as s:
+        fund = projects.resolve_fund(s, args.fund) if args.fund else None
+    if args.action == "receive":
+        return goods_receive(ws, args, fund)
+    if args.action == "issue":
+        return goods_issue(ws, args, fund)
+    with ws.reading() as s:
+        if args.action == "stock":
+            rows = goods.stock(s, fund.id if fund else None)
+        else:
+            movements = goods.list_movements(s, fund.id if fund else None)
+            titles = _activity_titles(s, {m.activity_id for m in movements if m.activity_id})
+            funds = {f.id: f.name for f in projects.list_funds(s)}
+    if args.action == "stock":
+        if args.json:
+            _print_json([{"fund": r.fund_name, "fund_id": r.fund_id, "item": r.item, "unit": r.unit,
+                          "received": str(goods.quantity_of(r.received_milli)),
+                          "issued": str(goods.quantity_of(r.issued_milli)), "stock": str(goods.quantity_of(r.stock_milli)),
+                          "valued": r.valued, "value": fen_to_str(r.value_fen) if r.valued else None} for r in rows])
+        elif rows:
+            _print_table(["基金", "物资", "单位", "收入", "发出", "结存", "估值"],
+                         [[_clip(r.fund_name, 30), r.item, r.unit, goods.quantity_of(r.received_milli),
+                           goods.quantity_of(r.issued_milli), goods.quantity_of(r.stock_milli),
+                           format_yuan(r.value_fen) if r.valued else "未估值"] for r in rows], right={3, 4, 5, 6})
+        else:
+            print("还没有物资。用 goods receive 登记收到的物资。")
+        return 0
+    if args.json:
+        _print_json([_movement_json(m, funds, titles) for m in movements])
+    elif movements:
+        _print_table(["日期", "收/发", "基金", "物资", "数量", "来源或发放活动", "捐赠方或受益群体", "价值", "编号"],
+                     [[m.movement_date, "收" if m.direction == "in" else "发", _clip(funds.get(m.fund_id, ""), 20), m.item,
+                       f"{goods.quantity_of(m.quantity_milli)}{m.unit}",
+                       m.source if m.direction == "in" else _clip(titles.get(m.activity_id or "", ""), 20),
+                       _donor_label(m) if m.direction == "in" else f"{m.beneficiary_group} {m.recipients or ''}".strip(),
+                       format_yuan(m.value_fen) if m.valuation not in ("", "未估值") else "未估值", m.id]
+                      for m in movements], right={7})
+        print(f"共 {len(movements)} 条")
+    else:
+        print("还没有物资收发记录。用 goods receive / goods issue 登记。")
+    return 0
+
+
+def _activity_titles(s, ids: set[str]) -> dict[str, str]:
+    from sqlmodel import select
+
+    from desktop_app.core.models import Activity
+
+    return {a.id: a.title for a in s.exec(select(Activity).where(Activity.id.in_(ids)))} if ids else {}
+
+
+def _donor_label(m) -> str:
+    """Internal listing: the donor's name, marked when the donor asked to stay anonymous."""
+    name = m.donor_name or ""
+    return f"{name}（匿名）" if m.anonymous else name
+
+
+def _movement_json(m, funds: dict[str, str], titles: dict[str, str]) -> dict:
+    from desktop_app.core.services.goods import quantity_of
+
+    received = m.direction == "in"
+    return {"id": m.id, "fund": funds.get(m.fund_id, ""), "date": m.movement_date.isoformat(), "direction": m.direction,
+            "item": m.item, "unit": m.unit, "quantity": str(quantity_of(m.quantity_milli)),
+            "source": m.source if received else None, "donor": m.donor_name if received else None,
+            "donor_kind": m.donor_kind if received else None, "anonymous": m.anonymous if received else None,
+            "consent": m.publish_consent if received else None, "valuation": m.valuation,
+            "value": fen_to_str(m.value_fen) if m.valuation not in ("", "未估值") else None,
+            "activity_id": m.activity_id, "activity": titles.get(m.activity_id or "") if m.activity_id else None,
+            "group": m.beneficiary_group if not received else None, "recipients": m.recipients if not received else None,
+            "note": m.note}
+
+
+def goods_receive(ws, args, fund) -> int:
+    from desktop_app.core.services import goods
+
+    if args.value is not None and args.valuation in (None, goods.UNVALUED):
+        raise UserError("填写了 --value 却没有估值依据。请加上 --valuation 捐赠方凭据 或 --valuation 公允价值；"
+                        "无法估值时不要填 --value。")
+    data = goods.GoodsReceiptInput(
+        fund_id=fund.id, movement_date=parse_date(args.date, what="收到日期"), item=args.item, unit=args.unit,
+        quantity=args.quantity, source=args.source, donor_name=args.donor, donor_kind=args.donor_kind or "",
+        anonymous=args.anonymous, publish_consent=args.consent, valuation=args.valuation or goods.UNVALUED,
+        value=args.value or "0", entry_id=args.entry or None, note=args.note)
+    m = goods.receive_goods(ws, data)
+    return _print_movement(ws, args, m, fund, f"已登记收到“{m.item}”")
+
+
+def goods_issue(ws, args, fund) -> int:
+    from desktop_app.core.services import activities, goods
+
+    day = parse_date(args.date, what="发放日期")
+    activity = None
+    if args.activity:
+        with ws.reading() as s:
+            activity = activities.resolve_activity(s, args.activity)
+    data = goods.GoodsIssueInput(fund_id=fund.id, movement_date=day, item=args.item, unit=args.unit,
+                                 quantity=args.quantity, activity_id=activity.id if activity else None,
+                                 beneficiary_group=args.group, recipients=args.recipients, note=args.note)
+    m = goods.issue_goods(ws, data)
+    where = f"；发放活动：{activity.title}" if activity else ""
+    return _print_movement(ws, args, m, fund, f"已登记发出“{m.item}”", where)
+
+
+def _print_movement(ws, args, m, fund, done: str, after: str = "") -> int:
+    from desktop_app.core.services import goods
+
+    with ws.reading() as s:
+        row = next(r for r in goods.stock(s, fund.id) if (r.item, r.unit) == (m.item, m.unit))
+    left = f"{goods.quantity_of(row.stock_milli)}{m.unit}"
+    if args.json:
+        _print_json({"id": m.id, "fund": fund.name, "direction": m.direction, "item": m.item, "unit": m.unit,
+                     "quantity": str(goods.quantity_of(m.quantity_milli)), "valuation": m.valuation,
+                     "value": fen_to_str(m.value_fen) if m.valuation != goods.UNVALUED else None,
+                     "stock": str(goods.quantity_of(row.stock_milli))})
+        return 0
+    value = f"，价值 {format_yuan(m.value_fen)}（{m.valuation}）" if m.valuation != goods.UNVALUED else "，未估值"
+    print(f"{m.id}  {done} {goods.quantity_of(m.quantity_milli)}{m.unit}{value}；现有库存 {left}{after}")
+    return 0
+
+
 def cmd_verify(ws, args) -> int:
     from desktop_app.core import chain
 
@@ -510,8 +997,9 @@ def _report_rows(ws, args) -> tuple[list[str], list[list]]:
         fund_id = projects.resolve_fund(s, args.fund).id if args.fund else None
         if args.kind == "balances":
             rows = reports.fund_summaries(s)
-            return ["基金", "收入", "支出", "余额", "限定性", "非限定性"], [
-                [r.name, r.income_fen, r.expense_fen, r.balance_fen, r.restricted_fen, r.unrestricted_fen] for r in rows]
+            return ["基金", "收入", "支出", "余额", "限定性", "非限定性", "物资捐赠(估值)"], [
+                [r.name, r.income_fen, r.expense_fen, r.balance_fen, r.restricted_fen, r.unrestricted_fen,
+                 r.goods_donated_fen] for r in rows]
         if args.kind == "categories":
             return ["收/支", "类别", "支出性质", "金额", "笔数"], [
                 ["收入" if r.flow == "in" else "支出", r.category, r.expense_class, r.amount_fen, r.count]
@@ -525,15 +1013,17 @@ def _report_rows(ws, args) -> tuple[list[str], list[list]]:
             return ["类别", "预算", "实际", "差额", "使用率%"], [
                 [r.category, r.budget_fen, r.actual_fen, r.difference_fen, r.used_percent]
                 for r in reports.budget_vs_actual(s, project.id)]
-        return ["捐赠人", "类型", "笔数", "金额"], [[r.name, r.kind, r.count, r.total_fen]
-                                                for r in reports.donor_list(s, fund_id, public=True)]
+        return ["捐赠人", "类型", "笔数", "金额", "其中物资捐赠(估值)"], [
+            [r.name, r.kind, r.count, r.total_fen, r.goods_fen] for r in reports.donor_list(s, fund_id, public=True)]
 
 
-_MONEY_COLUMNS = {"收入", "支出", "余额", "限定性", "非限定性", "金额", "预算", "实际", "差额"}
+_MONEY_COLUMNS = {"收入", "支出", "余额", "限定性", "非限定性", "金额", "预算", "实际", "差额", "物资捐赠(估值)",
+                  "其中物资捐赠(估值)"}
 _JSON_KEYS = {"基金": "fund", "收入": "income", "支出": "expense", "余额": "balance", "限定性": "restricted",
               "非限定性": "unrestricted", "收/支": "flow", "类别": "category", "支出性质": "expense_class",
               "金额": "amount", "笔数": "count", "月份": "month", "预算": "budget", "实际": "actual",
-              "差额": "difference", "使用率%": "used_percent", "捐赠人": "donor", "类型": "kind"}
+              "差额": "difference", "使用率%": "used_percent", "捐赠人": "donor", "类型": "kind",
+              "物资捐赠(估值)": "goods_donated", "其中物资捐赠(估值)": "goods"}
 
 
 def _json_value(header: str, value):
@@ -569,6 +1059,8 @@ def cmd_export(ws, args) -> int:
     with ws.reading() as s:
         fund_id = projects.resolve_fund(s, args.fund).id if args.fund else None
         project_id = projects.resolve_project(s, args.project).id if args.project else None
+    if args.kind in _ACTIVITY_EXPORTS:
+        return _export_activities(ws, args, fund_id)
     if args.kind == "ledger":
         filt = ledger_query.LedgerFilter(
             fund_id=fund_id,
@@ -578,6 +1070,31 @@ def cmd_export(ws, args) -> int:
     else:
         count = xlsx_export.export_report(ws, args.kind, args.out, fund_id=fund_id, project_id=project_id)
     print(f"已导出 {count} 行到 {args.out}")
+    return 0
+
+
+_ACTIVITY_EXPORTS = {"activities": "活动登记表", "goods": "物资台账", "activity-stats": "活动统计"}
+
+
+def _export_activities(ws, args, fund_id: str | None) -> int:
+    from desktop_app.core import xlsx_export
+
+    what = _ACTIVITY_EXPORTS[args.kind]
+    if args.kind == "goods":
+        if args.project or args.date_from or args.date_to:
+            raise UserError("物资台账按基金导出：请只用 --fund 基金名称（不填则导出全部基金），不要加 --project、--from 或 --to。")
+        count = xlsx_export.export_goods(ws, args.out, fund_id)
+        print(f"已导出{what}（{count} 条收发记录）到 {args.out}")
+        return 0
+    if args.fund:
+        raise UserError(f"{what}按项目导出：请用 --project 项目名称（可加 --from、--to），不要加 --fund。")
+    with ws.reading() as s:
+        filt = _activity_filter(s, args)
+    if args.kind == "activities":
+        count = xlsx_export.export_activities(ws, args.out, filt)
+    else:
+        count = xlsx_export.export_activity_stats(ws, args.out, filt)
+    print(f"已导出{what}（{count} 项活动）到 {args.out}")
     return 0
 
 
@@ -622,4 +1139,4 @@ def cmd_backup_damaged(folder: Path, args) -> int:
 
 
 COMMANDS = {"project": cmd_project, "fund": cmd_fund, "entry": cmd_entry, "category": cmd_category,
-            "verify": cmd_verify, "report": cmd_report, "export": cmd_export, "backup": cmd_backup}
+            "activity": cmd_activity, "goods": cmd_goods, "verify": cmd_verify, "report": cmd_report, "export": cmd_export, "backup": cmd_backup}

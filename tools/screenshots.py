@@ -102,13 +102,113 @@ def shoot(folder: Path, out: Path) -> None:
         save(batch, out / "batch.png")
         batch.reject()
 
+        shoot_activities(app, ctx, window, out)
+
         window.go_to(window.settings)
         window.settings.tabs.setCurrentIndex(3)
         settle(app, ctx.runner)
         save(window, out / "settings.png")
+
+        shoot_goods_and_spaces(app, window, out)
     finally:
         window.close()
         ws.close(backup=False)
+
+
+def shoot_goods_and_spaces(app: QApplication, window: MainWindow, out: Path) -> None:
+    """物资台账 and 慈善阵地 with their forms (a page the main window does not show yet is shot alone)."""
+    from desktop_app.gui.pages.goods import GoodsPage
+    from desktop_app.gui.pages.spaces import SpacesPage
+
+    ctx = window.ctx
+    pages = {}
+    for kind, name in ((GoodsPage, "goods"), (SpacesPage, "spaces")):
+        page = next((w for w in vars(window).values() if isinstance(w, kind)), None)
+        target = window
+        if page is None:
+            page = target = kind(ctx)
+            target.resize(*SIZE)
+            target.show()
+        else:
+            window.go_to(page)
+        settle(app, ctx.runner)
+        save(target, out / f"{name}.png")
+        pages[name] = page
+
+    receipt = pages["goods"].receive()
+    settle(app, ctx.runner)
+    receipt.item.setEditText("新春礼品")
+    receipt.unit.setText("份")
+    receipt.quantity.setText("100")
+    receipt.donor.setText("万源市鑫达建材有限公司")
+    receipt.donor_kind.setCurrentText("企业")
+    receipt.valuation.setCurrentText("捐赠方凭据")
+    receipt.value.setText("3,000")
+    settle(app, ctx.runner)
+    save(receipt, out / "goods-receive-dialog.png")
+    receipt.reject()
+    issue = pages["goods"].issue()
+    settle(app, ctx.runner)
+    issue.quantity.setText("100000")
+    issue.save()  # more than in stock: the form shows why and keeps what was typed
+    settle(app, ctx.runner)
+    save(issue, out / "goods-issue-dialog.png")
+    issue.reject()
+
+    spaces_page = pages["spaces"]
+    spaces_page.view.selectRow(max(spaces_page.model.rowCount() - 1, 0))
+    settle(app, ctx.runner)
+    edit = spaces_page.edit_space()
+    if edit is not None:
+        settle(app, ctx.runner)
+        save(edit, out / "space-edit-dialog.png")
+        edit.reject()
+    if spaces_page.window() is spaces_page:
+        spaces_page.shutdown()
+        spaces_page.close()
+
+
+def wait_thumbnails(app: QApplication, runner: OpRunner, loader, seconds: float = 10) -> None:
+    """Let the thumbnails being read arrive and paint."""
+    deadline = time.monotonic() + seconds
+    while not loader.idle and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    settle(app, runner, 0.2)
+
+
+def shoot_activities(app: QApplication, ctx, window: MainWindow, out: Path) -> None:
+    """活动记录: the list, the timeline, the statistics and the editor of an activity with photos."""
+    from desktop_app.gui.pages.activities import ActivitiesPage
+
+    page = getattr(window, "activities", None)
+    if page is not None:
+        window.go_to(page)
+        shown: QWidget = window
+    else:  # the page is not in the main window yet: shoot it alone, at the size of the page area
+        page = ActivitiesPage(ctx)
+        page.resize(window.stack.size())
+        page.show()
+        shown = page
+    for tab, name in ((0, "activities"), (1, "activity-timeline"), (2, "activity-photos"), (3, "activity-stats")):
+        page.tabs.setCurrentIndex(tab)
+        settle(app, ctx.runner)
+        wait_thumbnails(app, ctx.runner, page.gallery_model.loader)
+        save(shown, out / f"{name}.png")
+    page.tabs.setCurrentIndex(0)
+    with_photos = max(page.rows, key=lambda row: row.photos, default=None)
+    if with_photos is not None:
+        page.select_activity(with_photos.id)
+        dialog = page.edit_activity()
+        settle(app, ctx.runner)
+        dialog.photos.strip.setCurrentIndex(dialog.photos.photo_model.index(0))
+        settle(app, ctx.runner)
+        wait_thumbnails(app, ctx.runner, dialog.photos.photo_model.loader)
+        save(dialog, out / "activity-dialog.png")
+        dialog.reject()
+    if shown is page:
+        page.shutdown()
+        page.close()
 
 
 def main() -> int:

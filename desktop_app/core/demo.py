@@ -3,7 +3,8 @@
 Everything goes through the same operations a user runs, so the demo obeys every ledger rule:
 allocations of ¥316,000.00 to two community funds, donations (one restricted, one anonymous, one
 with consent to publish), expenses with voucher scans on the charity spaces and the activities the
-seed describes, a paper list of 慈善一日捐, a red-ink reversal, closed months and two open drafts.
+seed describes, a paper list of 慈善一日捐, a red-ink reversal, closed months and two open drafts;
+then the activities with drawn photos, the goods register and the two charity spaces (demo_activities.py).
 The content is the same on every run (only ids and timestamps differ).
 
 Division codes below are illustrative (万源市 is 511781; the township and village parts are made up).
@@ -13,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from desktop_app.core.demo_activities import add_demo_activities
 from desktop_app.core.resources import CJK_FONT
 from desktop_app.core.services import ledger, office, projects
 from desktop_app.core.services.ledger import EntryInput
@@ -97,13 +99,16 @@ def _fill(ws: Workspace, root: Path) -> None:
         return ledger.add_entry(ws, EntryInput(fund_id=fund.id, entry_date=day, entry_type=kind, amount=D(amount),
                                                summary=summary, category=category, **extra), post=True)
 
+    spent: dict = {}  # summary → entry, for the activities that link their costs
+
     def expense(fund, day, amount, summary, category, payee, *, cls="慈善活动支出", restriction="", post=True):
         scan = _voucher_scan(scans, f"{day:%Y%m%d}-{summary[:6]}", [summary, f"金额：¥{D(amount):,.2f}", f"收款方：{payee}",
                                                                   f"日期：{day:%Y年%m月%d日}"])
-        return ledger.add_entry(ws, EntryInput(
+        spent[summary] = ledger.add_entry(ws, EntryInput(
             fund_id=fund.id, entry_date=day, entry_type="expense", amount=D(amount), summary=summary,
             category=category, expense_class=cls, restriction=restriction, counterparty_name=payee,
             counterparty_kind="企业", payment_method="银行转账", attachments=[scan]), post=post)
+        return spent[summary]
 
     # Allocations: ¥316,000.00 in all (seed 004: 现拨付资金共31.6万元)
     income(qinghua, date(2024, 3, 15), "allocation", "100000", "试点项目第一批资金拨入", "项目拨款",
@@ -167,3 +172,7 @@ def _fill(ws: Workspace, root: Path) -> None:
     # Still open: the new-year fair (January), typed in but not yet checked and posted
     expense(batai, date(2025, 1, 18), "9600", "新春趣味游园会礼品（200余份）", "慰问帮扶", "万源市八台镇百货超市", post=False)
     expense(batai, date(2025, 1, 18), "1500", "游园会儿童小玩具（100余份）", "慰问帮扶", "万源市八台镇百货超市", post=False)
+
+    with ws.reading() as s:
+        sites = {site.name: site for site in projects.project_sites(s, project.id)}
+    add_demo_activities(ws, root, project, sites, {"qinghua": qinghua, "batai": batai}, spent)

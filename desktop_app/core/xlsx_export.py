@@ -27,13 +27,25 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlmodel import Session
+from sqlalchemy import text
+from sqlmodel import Session, select
 
 from desktop_app.core import ledger_query, reports
+from desktop_app.core.activity_reports import (
+    ALL_ACTIVITIES,
+    ActivityFilter,
+    ActivityRow,
+    activity_stats,
+    list_activities,
+)
 from desktop_app.core.errors import UserError
 from desktop_app.core.ledger_query import LedgerFilter, LedgerRow
-from desktop_app.core.models import ENTRY_TYPES, EXPENSE_CLASSES, Fund, Project
+from desktop_app.core.models import ENTRY_TYPES, EXPENSE_CLASSES, Activity, Fund, GoodsMovement, Project, Site
 from desktop_app.core.money import capital_yuan, from_fen
+from desktop_app.core.privacy import mask_name, public_counterparty
+from desktop_app.core.services import goods as goods_service
+from desktop_app.core.services.goods import UNVALUED, quantity_of
+from desktop_app.core.services.office import list_categories
 from desktop_app.core.services.projects import list_funds
 
 Progress = Callable[[int, int], None]
@@ -66,7 +78,7 @@ _RED = "FFC00000"
 @dataclass(frozen=True)
 class _Col:
     title: str
-    kind: str = "text"  # text | money | date | count | percent
+    kind: str = "text"  # text | money | date | count | percent | number (hours, quantities: as typed)
     max_width: int = 30
 
 
@@ -83,7 +95,7 @@ def _shown(value, kind: str) -> str:
     if kind == "money" and isinstance(value, Decimal | int):
         return f"{value:,.2f}"
     if kind == "date":
-        return "2024-01-01"
+        return value if isinstance(value, str) else "2024-01-01"  # a range is written as text
     if kind == "percent":
         return "100.0%"
     return str(value)
@@ -135,7 +147,7 @@ class _Sheet:
             for i, (col, value) in enumerate(zip(self.columns, values, strict=False)):
                 widths[i] = max(widths[i], text_width(_shown(value, col.kind)))
         # money: room for totals up to 999,999,999.99 in bold, which are not in the sample (else "####")
-        minimum = {"money": 15, "date": 11, "percent": 8, "count": 6}
+        minimum = {"money": 15, "date": 11, "percent": 8, "count": 6, "number": 8}
         return [float(min(max(w + 2, minimum.get(col.kind, 6)), col.max_width))
                 for w, col in zip(widths, self.columns, strict=True)]
 
@@ -160,7 +172,8 @@ class _Sheet:
         if key not in self._styles:
             cell = WriteOnlyCell(self.ws)
             cell.border = _TOTAL_BORDER if variant == "total" else _BORDER
-            horizontal = {"money": "right", "percent": "right", "date": "center", "count": "center"}.get(kind)
+            horizontal = {"money": "right", "percent": "right", "number": "right", "date": "center",
+                          "count": "center"}.get(kind)
             cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=kind == "text")
             if kind == "header":
                 cell.font = Font(bold=True)
@@ -384,12 +397,7 @@ def _describe_filter(conn, f: LedgerFilter) -> str:
         if found is None:
             raise UserError("找不到所选的社区基金，它可能已被删除。请重新选择基金后再导出。")
         parts.append(found[0])
-    if f.date_from and f.date_to:
-        parts.append(f"{f.date_from:%Y-%m-%d} 至 {f.date_to:%Y-%m-%d}")
-    elif f.date_from:
-        parts.append(f"{f.date_from:%Y-%m-%d} 起")
-    elif f.date_to:
-        parts.append(f"截至 {f.date_to:%Y-%m-%d}")
+    parts.append(_period(f.date_from, f.date_to))
     if f.entry_type:
         parts.append("只含" + ENTRY_TYPES.get(f.entry_type, f.entry_type))
     if f.category:
@@ -398,7 +406,22 @@ def _describe_filter(conn, f: LedgerFilter) -> str:
         parts.append("只含" + STATUS_LABELS.get(f.status, f.status))
     if (f.text or "").strip():
         parts.append(f"含“{f.text.strip()}”")
-    return "（" + "，".join(parts) + "）" if parts else ""
+    return _in_brackets(parts)
+
+
+def _period(date_from: date | None, date_to: date | None) -> str:
+    if date_from and date_to:
+        return f"{date_from:%Y-%m-%d} 至 {date_to:%Y-%m-%d}"
+    if date_from:
+        return f"{date_from:%Y-%m-%d} 起"
+    if date_to:
+        return f"截至 {date_to:%Y-%m-%d}"
+    return ""
+
+
+def _in_brackets(parts: Iterable[str]) -> str:
+    words = "，".join(p for p in parts if p)
+    return f"（{words}）" if words else ""
 
 
 def export_ledger(ws, out_path, ledger_filter: LedgerFilter = ALL_ENTRIES, progress: Progress | None = None,
@@ -482,8 +505,7 @@ def _scope(session: Session, fund_id: str | None, project_id: str | None) -> tup
 
 
 def _title(office_name: str, kind: str, scope: str, extra: str = "") -> str:
-    words = "，".join(w for w in (scope, extra) if w)
-    return f"{office_name} {REPORT_KINDS[kind]}" + (f"（{words}）" if words else "")
+    return f"{office_name} {REPORT_KINDS[kind]}" + _in_brackets((scope, extra))
 
 
 def _balances(wb: Workbook, session: Session, title: str, fund_ids: list[str | None]) -> int:
@@ -492,20 +514,22 @@ def _balances(wb: Workbook, session: Session, title: str, fund_ids: list[str | N
         rows = [r for r in rows if r.fund_id in fund_ids]
     cols = (_Col("基金", max_width=36), _Col("所属项目", max_width=30), _Col("收入", "money", 18),
             _Col("支出", "money", 18), _Col("余额", "money", 18), _Col("其中限定性", "money", 18),
-            _Col("非限定性", "money", 18))
+            _Col("非限定性", "money", 18), _Col("物资捐赠(估值)", "money", 18))
     values = [[r.name, r.project_name, _money(r.income_fen), _money(r.expense_fen), _money(r.balance_fen),
-               _money(r.restricted_fen), _money(r.unrestricted_fen)] for r in rows]
+               _money(r.restricted_fen), _money(r.unrestricted_fen), _money(r.goods_donated_fen)] for r in rows]
     sheet = _Sheet(wb, "基金余额", cols, title, _subtitle("只统计已记账分录"), values)
     for r, v in zip(rows, values, strict=True):
         sheet.row(v, red=[i for i, fen in ((4, r.balance_fen), (5, r.restricted_fen), (6, r.unrestricted_fen))
                           if fen < 0])
     sums = [sum(getattr(r, name) for r in rows) for name in
-            ("income_fen", "expense_fen", "balance_fen", "restricted_fen", "unrestricted_fen")]
+            ("income_fen", "expense_fen", "balance_fen", "restricted_fen", "unrestricted_fen", "goods_donated_fen")]
     sheet.total_row(["合计", None, *[_money(s) for s in sums]])
     sheet.capital_row([("余额合计", sums[2])])
     drafts = sum(r.drafts for r in rows)
     if drafts:
         sheet.note_row(f"注：另有 {drafts} 条草稿尚未记账，未计入本表。")
+    if sums[5]:
+        sheet.note_row("注：物资捐赠按估值列示，不计入收入和余额；未估值的物资只记在物资台账中。")
     sheet.finish()
     return len(rows)
 
@@ -606,18 +630,19 @@ def _donors(wb: Workbook, session: Session, title: str, fund_ids: list[str | Non
     merged: dict[tuple[str, str, bool], list[int]] = {}
     for fund_id in fund_ids:
         for r in reports.donor_list(session, fund_id, public=public):
-            acc = merged.setdefault((r.name, r.kind, r.masked), [0, 0])
+            acc = merged.setdefault((r.name, r.kind, r.masked), [0, 0, 0])
             acc[0] += r.count
             acc[1] += r.total_fen
+            acc[2] += r.goods_fen
     rows = sorted(((k, v) for k, v in merged.items() if v[1]), key=lambda item: -item[1][1])
     cols = (_Col("捐赠人", max_width=30), _Col("类型", max_width=12), _Col("笔数", "count", 8),
-            _Col("金额", "money", 18))
-    values = [[name, kind, count, _money(total)] for (name, kind, _), (count, total) in rows]
-    sheet = _Sheet(wb, "捐赠人名单", cols, title, _subtitle("只统计已记账的捐赠（已扣除冲销）"), values)
+            _Col("金额", "money", 18), _Col("其中物资捐赠(估值)", "money", 18))
+    values = [[name, kind, count, _money(total), _money(goods)] for (name, kind, _), (count, total, goods) in rows]
+    sheet = _Sheet(wb, "捐赠人名单", cols, title, _subtitle("已记账的捐赠（已扣除冲销）及已估值的物资捐赠"), values)
     for v in values:
         sheet.row(v)
     total = sum(v[1] for _, v in rows)
-    sheet.total_row(["合计", None, sum(v[0] for _, v in rows), _money(total)])
+    sheet.total_row(["合计", None, sum(v[0] for _, v in rows), _money(total), _money(sum(v[2] for _, v in rows))])
     sheet.capital_row([("捐赠合计", total)])
     if public:
         sheet.note_row("注：公示版。匿名或未同意公开姓名的捐赠人显示为“爱心人士”，联系方式不公开。")
@@ -653,3 +678,289 @@ def export_report(ws, kind: str, out_path, *, fund_id: str | None = None, projec
                 wb, session, title, fund_ids)
 
         return _write_atomically(out_path, build)
+
+
+# ---------------------------------------------------------------------------------------------- activities
+
+ACTIVITY_COLUMNS = (
+    _Col("序号", "count", 6), _Col("日期", "date", 24), _Col("类型", max_width=16), _Col("活动名称", max_width=30),
+    _Col("试点村(社区)", max_width=20), _Col("地点", max_width=24), _Col("组织单位", max_width=24),
+    _Col("合作单位", max_width=24), _Col("参与人数", "count", 10), _Col("受益群体(人次)", max_width=30),
+    _Col("志愿者人数", "count", 10), _Col("志愿服务时长(小时)", "number", 12), _Col("照片数", "count", 8),
+    _Col("活动费用(元)", "money", 18), _Col("列入公示", max_width=10), _Col("活动简介", max_width=50),
+)
+NAMED_COLUMNS = (
+    _Col("序号", "count", 6), _Col("日期", "date", 24), _Col("活动名称", max_width=30), _Col("受益群体", max_width=16),
+    _Col("人数", "count", 8), _Col("同意公开者（姓名已遮蔽）", max_width=40),
+)
+NAMED_NOTE = ("注：为保护个人信息，本表不含任何受益人的真实姓名、电话和困难情况：只按活动和群体统计登记的人数，"
+              "并只列出同意公开者的遮蔽姓名（如“张*明”）。完整名单只保存在本单位的台账中。")
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
+
+def _activity_date(row: ActivityRow):
+    """A one-day activity as a date cell; a longer one as the text “2024-12-27 至 2024-12-28”."""
+    return row.start_date if row.start_date == row.end_date else row.dates
+
+
+def _describe_activities(session: Session, f: ActivityFilter) -> str:
+    parts = []
+    if f.project_id:
+        project = session.get(Project, f.project_id)
+        if project is None or project.deleted:
+            raise UserError("找不到所选的项目，它可能已被删除。请重新选择项目后再导出。")
+        parts.append(project.name)
+    if f.site_id:
+        site = session.get(Site, f.site_id)
+        if site is None or site.deleted:
+            raise UserError("找不到所选的试点村（社区），它可能已被删除。请重新选择后再导出。")
+        parts.append(site.name)
+    elif f.site_id == "":
+        parts.append("项目整体")
+    if f.activity_type:
+        parts.append(f.activity_type)
+    parts.append(_period(f.date_from, f.date_to))
+    if f.text.strip():
+        parts.append(f"含“{f.text.strip()}”")
+    if f.public_only:
+        parts.append("只含列入公示的活动")
+    return _in_brackets(parts)
+
+
+def _category_order(session: Session, kind: str, names: Iterable[str]) -> list[str]:
+    """`names` in the order of the category list (设置 › 业务类别), unknown names last."""
+    known = [c.name for c in list_categories(session, kind, include_inactive=True)]
+    return sorted(set(names), key=lambda n: (known.index(n) if n in known else len(known), n))
+
+
+def _group_text(counts: dict[str, int]) -> str:
+    return "、".join(f"{group}{count}" for group, count in counts.items())
+
+
+def _beneficiary_counts(session: Session, f: ActivityFilter) -> dict[str, dict[str, int]]:
+    """activity id → {group: people}, the groups in category order."""
+    where, params = f.where()
+    found: dict[str, dict[str, int]] = {}
+    for activity_id, group, count in session.execute(text(
+            "SELECT b.activity_id, b.group_name, b.count FROM beneficiary_count b JOIN activity a ON a.id = b.activity_id "
+            f"WHERE b.deleted = 0 AND {where}"), params):
+        found.setdefault(activity_id, {})[group] = int(count)
+    order = _category_order(session, "beneficiary_group", {g for counts in found.values() for g in counts})
+    return {a: {g: counts[g] for g in order if g in counts} for a, counts in found.items()}
+
+
+def _named_groups(session: Session, f: ActivityFilter) -> list[list]:
+    """Rows for the named-beneficiary sheet: per activity and group, how many people were recorded and the
+    masked names of those who agreed to publication. Only name, group and consent are read: phones and
+    sensitive facts never leave the database."""
+    where, params = f.where()
+    groups: dict[tuple, list] = {}
+    for activity_id, start, end, title, group, name, consent in session.execute(text(
+            "SELECT a.id, a.start_date, a.end_date, a.title, n.group_name, n.name, n.publish_consent "
+            "FROM named_beneficiary n JOIN activity a ON a.id = n.activity_id "
+            f"WHERE n.deleted = 0 AND {where} ORDER BY a.start_date, a.created_at, n.created_at"), params):
+        day = date.fromisoformat(start) if start == end else f"{start} 至 {end}"
+        acc = groups.setdefault((activity_id, group or "（未分组）"), [day, title, 0, []])
+        acc[2] += 1
+        if consent:
+            acc[3].append(mask_name(name))
+    return [[i, day, title, group, count, "、".join(names)]
+            for i, ((_, group), (day, title, count, names)) in enumerate(groups.items(), 1)]
+
+
+def export_activities(ws, out_path, f: ActivityFilter = ALL_ACTIVITIES, progress: Progress | None = None) -> int:
+    """活动登记表: the activities matching `f`, oldest first, with a totals row; a second sheet counts the
+    named beneficiaries per activity and group, names always masked (see NAMED_NOTE). Returns the number
+    of activities written. `progress(done, total)` as for `export_ledger`; raising from it leaves no file."""
+    office = ws.local_office()
+    with ws.reading() as session:
+        title = f"{office.name} 活动登记表{_describe_activities(session, f)}"
+        rows = list(reversed(list_activities(session, f)))
+        counts = _beneficiary_counts(session, f)
+        named = _named_groups(session, f)
+        groups = {g: sum(c.get(g, 0) for c in counts.values())
+                  for g in _category_order(session, "beneficiary_group", {g for c in counts.values() for g in c})}
+
+        def build(wb: Workbook) -> int:
+            values = [[i, _activity_date(r), r.activity_type, r.title, r.site_name or "项目整体", r.place, r.organisers,
+                       r.partners, r.participants, _group_text(counts.get(r.id, {})), r.volunteers,
+                       _hours(r.volunteer_minutes), r.photos, _money(r.cost_fen), "是" if r.public else "", r.summary]
+                      for i, r in enumerate(rows, 1)]
+            public = sum(r.public for r in rows)
+            cost = sum(r.cost_fen for r in rows)
+            totals = ["合计", f"{len(rows)} 项活动", None, None, None, None, None, None,
+                      sum(r.participants for r in rows), _group_text(groups), sum(r.volunteers for r in rows),
+                      _hours(sum(r.volunteer_minutes for r in rows)), sum(r.photos for r in rows), _money(cost),
+                      f"{public} 项" if public else None, None]
+            sheet = _Sheet(wb, "活动登记表", ACTIVITY_COLUMNS, title, _subtitle(f"共 {len(rows)} 项活动"),
+                           values[:_WIDTH_SAMPLE] + [totals], landscape=True)
+            if progress:
+                progress(0, len(rows))
+            for done, v in enumerate(values, 1):
+                sheet.row(v)
+                if progress and done % PROGRESS_EVERY == 0:
+                    progress(done, len(rows))
+            sheet.total_row(totals)
+            sheet.capital_row([("活动费用合计", cost)])
+            sheet.note_row("注：活动费用为活动所关联的已记账支出之和；受益群体按人次统计。")
+            sheet.finish()
+
+            names = _Sheet(wb, "受益人（已遮蔽）", NAMED_COLUMNS, f"{title} 受益人登记情况",
+                           _subtitle("姓名已遮蔽"), named)
+            for v in named:
+                names.row(v)
+            if not named:
+                names.note_row("本次导出的活动没有登记受益人姓名。")
+            names.total_row(["合计", None, None, None, sum(v[4] for v in named), None])
+            names.note_row(NAMED_NOTE)
+            names.finish()
+            if progress:
+                progress(len(rows), len(rows))
+            return len(rows)
+
+        return _write_atomically(out_path, build)
+
+
+# ---------------------------------------------------------------------------------------------- goods
+
+STOCK_COLUMNS = (
+    _Col("基金", max_width=30), _Col("物资", max_width=24), _Col("单位", max_width=8), _Col("收入数量", "number", 14),
+    _Col("发出数量", "number", 14), _Col("结存", "number", 14), _Col("估值", "money", 18),
+)
+MOVEMENT_COLUMNS = (
+    _Col("日期", "date"), _Col("收/发", max_width=6), _Col("物资", max_width=24), _Col("数量", "number", 14),
+    _Col("单位", max_width=8), _Col("来源", max_width=8), _Col("捐赠方", max_width=30), _Col("估值依据", max_width=14),
+    _Col("价值(元)", "money", 18), _Col("发放活动", max_width=30), _Col("受益群体", max_width=16),
+    _Col("受益人数", "count", 10), _Col("备注", max_width=30),
+)
+
+
+def _movement_values(m: GoodsMovement, activity_titles: dict[str, str]) -> list:
+    received = m.direction == "in"
+    donor = public_counterparty(m.donor_name, m.anonymous, m.publish_consent) if received and m.source == "捐赠" else (
+        m.donor_name if received else "")
+    return [m.movement_date, "收" if received else "发", m.item, quantity_of(m.quantity_milli), m.unit,
+            m.source if received else "", donor, m.valuation,
+            _money(m.value_fen) if m.valuation != UNVALUED else None,
+            activity_titles.get(m.activity_id or "", ""), m.beneficiary_group, None if received else m.recipients,
+            m.note]
+
+
+def export_goods(ws, out_path, fund_id: str | None = None) -> int:
+    """物资台账: a stock sheet (per fund, item and unit) and every receipt and issue, oldest first. Donors
+    appear by name only with their consent, else as 爱心人士 (the file leaves the office). Returns the
+    number of movements written."""
+    office = ws.local_office()
+    with ws.reading() as session:
+        fund_ids, scope = _scope(session, fund_id, None)
+        stock_rows = goods_service.stock(session, fund_id)
+        movements = goods_service.list_movements(session, fund_id)
+        activity_titles = {a.id: a.title for a in session.exec(select(Activity).where(
+            Activity.id.in_({m.activity_id for m in movements if m.activity_id})))}
+        fund_names = {f.id: f.name for f in list_funds(session)}
+
+        def build(wb: Workbook) -> int:
+            stock_values = [[r.fund_name, r.item, r.unit, quantity_of(r.received_milli), quantity_of(r.issued_milli),
+                             quantity_of(r.stock_milli), _money(r.value_fen) if r.valued else UNVALUED]
+                            for r in stock_rows]
+            title = f"{office.name} 物资台账" + _in_brackets([scope])
+            sheet = _Sheet(wb, "库存", STOCK_COLUMNS, title, _subtitle(f"共 {len(stock_rows)} 种物资", "估值：结存物资的价值"),
+                           stock_values)
+            for v in stock_values:
+                sheet.row(v)
+            valued = sum(r.value_fen for r in stock_rows if r.valued)
+            sheet.total_row(["合计", f"{len(stock_rows)} 种", None, None, None, None, _money(valued)])
+            sheet.note_row("注：各物资计量单位不同，数量不作合计；估值合计只含已估值的物资，“未估值”的物资不计入。")
+            sheet.finish()
+
+            columns = MOVEMENT_COLUMNS if fund_ids != [None] else (
+                MOVEMENT_COLUMNS[:1] + (_Col("基金", max_width=30),) + MOVEMENT_COLUMNS[1:])
+            values = [_movement_values(m, activity_titles) for m in movements]
+            if fund_ids == [None]:
+                values = [[v[0], fund_names.get(m.fund_id, ""), *v[1:]] for v, m in zip(values, movements, strict=True)]
+            blank = [None] * (len(columns) - 7)
+            totals = []
+            for label, direction in (("收入价值合计", "in"), ("发出价值合计", "out")):
+                part = [m for m in movements if m.direction == direction]
+                recipients = sum(m.recipients for m in part) if direction == "out" else None
+                totals.append([label, f"{len(part)} 条", *blank, _money(sum(m.value_fen for m in part)), None, None,
+                               recipients, None])
+            moves = _Sheet(wb, "收发明细", columns, f"{title} 收发明细", _subtitle(f"共 {len(movements)} 条收发记录"),
+                           values[:_WIDTH_SAMPLE] + totals, landscape=True)
+            for v in values:
+                moves.row(v)
+            for v in totals:
+                moves.total_row(v, variant="subtotal")
+            moves.note_row("注：捐赠方只在其同意公开时显示名称，匿名或未同意公开的显示为“爱心人士”；"
+                           "发出物资的价值按收入的平均价计算，收入中有未估值物资时不估值。")
+            moves.finish()
+            return len(movements)
+
+        return _write_atomically(out_path, build)
+
+
+# ---------------------------------------------------------------------------------------------- activity statistics
+
+
+def export_activity_stats(ws, out_path, f: ActivityFilter = ALL_ACTIVITIES) -> int:
+    """活动统计: one sheet each by activity type (activities, volunteer hours, spending), by month
+    (activities, participants), by site and by beneficiary group, each with totals. Returns the number of
+    activities counted."""
+    office = ws.local_office()
+    with ws.reading() as session:
+        scope = _describe_activities(session, f)
+        stats = activity_stats(session, f)
+        types = _category_order(session, "activity_type", [
+            c.name for c in list_categories(session, "activity_type")] + list(stats.by_type))
+        groups = _category_order(session, "beneficiary_group", stats.beneficiaries)
+
+    def build(wb: Workbook) -> int:
+        summary = _subtitle(f"共 {stats.activities} 项活动，参与 {stats.participants} 人次，志愿者 {stats.volunteers} 人次，"
+                            f"志愿服务 {_hours(stats.volunteer_minutes).normalize():f} 小时")
+
+        def title(what: str) -> str:
+            return f"{office.name} 活动统计（{what}）" + scope
+
+        cols = (_Col("活动类型", max_width=20), _Col("活动次数", "count", 10), _Col("占比", "percent", 10),
+                _Col("志愿服务时长(小时)", "number", 12), _Col("活动费用(元)", "money", 18),
+                _Col("费用占比", "percent", 10))
+        values = [[t, stats.by_type.get(t, 0), _ratio(stats.by_type.get(t, 0), stats.activities),
+                   _hours(stats.hours_by_type.get(t, 0)), _money(stats.cost_by_type.get(t, 0)),
+                   _ratio(stats.cost_by_type.get(t, 0), stats.cost_fen)] for t in types]
+        _stats_sheet(wb, "按类型", cols, title("按活动类型"), summary, values,
+                     ["合计", stats.activities, _ratio(stats.activities, stats.activities),
+                      _hours(stats.volunteer_minutes), _money(stats.cost_fen), _ratio(stats.cost_fen, stats.cost_fen)])
+
+        cols = (_Col("月份", max_width=10), _Col("活动次数", "count", 10), _Col("参与人次", "count", 10))
+        values = [[month, count, stats.participants_by_month.get(month, 0)] for month, count in sorted(stats.by_month.items())]
+        _stats_sheet(wb, "按月份", cols, title("按月份"), summary, values,
+                     ["合计", stats.activities, stats.participants], note="注：跨月的活动计入开始的月份。")
+
+        cols = (_Col("试点村(社区)", max_width=30), _Col("活动次数", "count", 10), _Col("占比", "percent", 10))
+        values = [[site, count, _ratio(count, stats.activities)]
+                  for site, count in sorted(stats.by_site.items(), key=lambda item: (-item[1], item[0]))]
+        _stats_sheet(wb, "按试点", cols, title("按试点村(社区)"), summary, values,
+                     ["合计", stats.activities, _ratio(stats.activities, stats.activities)])
+
+        people = sum(stats.beneficiaries.values())
+        cols = (_Col("受益群体", max_width=20), _Col("受益人次", "count", 10), _Col("占比", "percent", 10))
+        values = [[g, stats.beneficiaries[g], _ratio(stats.beneficiaries[g], people)] for g in groups]
+        _stats_sheet(wb, "按受益群体", cols, title("按受益群体"), summary, values,
+                     ["合计", people, _ratio(people, people)], note="注：按人次统计，同一人参加多次活动计多次。")
+        return stats.activities
+
+    return _write_atomically(out_path, build)
+
+
+def _stats_sheet(wb: Workbook, name: str, cols: Sequence[_Col], title: str, subtitle: str, values: list[list],
+                 totals: list, *, note: str = "") -> None:
+    sheet = _Sheet(wb, name, cols, title, subtitle, values + [totals])
+    for v in values:
+        sheet.row(v)
+    sheet.total_row(totals)
+    if note:
+        sheet.note_row(note)
+    sheet.finish()

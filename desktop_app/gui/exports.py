@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core import xlsx_export
+from desktop_app.core.activity_reports import ActivityFilter
 from desktop_app.core.ledger_query import LedgerFilter
 from desktop_app.core.services.projects import list_projects
 from desktop_app.core.workspace import Workspace
@@ -39,20 +40,46 @@ def ask_path(ctx: AppContext, parent: QWidget, title: str, name: str) -> Path | 
     return out
 
 
-def exported(parent: QWidget, out: Path, rows: int) -> None:
-    if prompts.offer_open_folder(parent, f"已导出 {rows:,} 行到 {out}。"):
+def exported(parent: QWidget, out: Path, rows: int, what: str = "") -> None:
+    """Say what was written (“已导出 120 行到 …”, or “已导出” + `what`) and offer to open the folder."""
+    if prompts.offer_open_folder(parent, f"已导出{what or f' {rows:,} 行'}到 {out}。"):
         prompts.open_folder(out.parent)
+
+
+def run_export(ctx: AppContext, parent: QWidget, label: str, name: str, write, *, cancellable: bool = False,
+               what=None) -> None:
+    """Ask where to save `label`, then `write(out, progress) -> rows` in the worker with a progress dialog
+    (取消 when `cancellable`: the core export then leaves no file); `what(rows)` words the result."""
+    out = ask_path(ctx, parent, f"导出{label}", name)
+    if out is None:
+        return
+    ctx.runner.run(lambda progress: write(out, progress),
+                   lambda rows: exported(parent, out, rows, what(rows) if what else ""),
+                   progress_title=f"正在导出{label}到 {out.name}…", cancellable=cancellable, parent=parent)
 
 
 def export_ledger(ctx: AppContext, parent: QWidget, ledger_filter: LedgerFilter) -> None:
     """收支台账 › 导出 Excel…: the entries the page shows (its current filter), oldest first."""
-    out = ask_path(ctx, parent, "导出收支台账", file_name("收支台账"))
-    if out is None:
-        return
     ws = ctx.ws
-    ctx.runner.run(lambda progress: xlsx_export.export_ledger(ws, out, ledger_filter, progress),
-                   lambda rows: exported(parent, out, rows), progress_title=f"正在导出收支台账到 {out.name}…",
-                   cancellable=True, parent=parent)
+    run_export(ctx, parent, "收支台账", file_name("收支台账"),
+               lambda out, progress: xlsx_export.export_ledger(ws, out, ledger_filter, progress), cancellable=True)
+
+
+def export_activities(ctx: AppContext, parent: QWidget, activity_filter: ActivityFilter) -> None:
+    """活动记录 › 导出活动登记表…: the activities the page shows (its filters); names masked."""
+    ws = ctx.ws
+    run_export(ctx, parent, "活动登记表", file_name("活动登记表"),
+               lambda out, progress: xlsx_export.export_activities(ws, out, activity_filter, progress),
+               cancellable=True)
+
+
+def export_activity_stats(ctx: AppContext, parent: QWidget, activity_filter: ActivityFilter) -> None:
+    """活动记录 › 导出活动统计…: the statistics of the page's filters (by type, month, site, group)."""
+    ws = ctx.ws
+    # export_activity_stats takes no progress callback (one pass over the list): busy dialog only
+    run_export(ctx, parent, "活动统计", file_name("活动统计"),
+               lambda out, _progress: xlsx_export.export_activity_stats(ws, out, activity_filter),
+               what=lambda count: f"活动统计（共 {count:,} 个活动）")
 
 
 def export_report(ctx: AppContext, parent: QWidget, kind: str, *, project_id: str | None = None,
@@ -89,3 +116,15 @@ def _budget_for(ctx: AppContext, parent: QWidget, found: list[tuple[str, str]]) 
     index = 0 if len(found) == 1 else prompts.choose(parent, "导出预算执行表", "选择项目：", [n for _i, n in found])
     if index is not None:
         export_report(ctx, parent, "budget", project_id=found[index][0], project_name=found[index][1])
+
+
+def export_goods(ctx: AppContext, parent: QWidget, fund_id: str | None = None, fund_name: str = "") -> None:
+    """物资台账 › 导出物资台账…: stock and every receipt and issue, of one fund or of all."""
+    name = file_name("物资台账", fund_name) if fund_id else file_name("物资台账")
+    out = ask_path(ctx, parent, "导出物资台账", name)
+    if out is None:
+        return
+    ws = ctx.ws
+    ctx.runner.run(lambda _progress: xlsx_export.export_goods(ws, out, fund_id=fund_id),
+                   lambda rows: exported(parent, out, rows), progress_title=f"正在导出物资台账到 {out.name}…",
+                   parent=parent)

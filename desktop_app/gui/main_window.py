@@ -16,12 +16,15 @@ from desktop_app.core.errors import UserError, WorkspaceDamaged
 from desktop_app.core.services.changes import Changes
 from desktop_app.gui import exports, prompts
 from desktop_app.gui.context import AppContext
+from desktop_app.gui.pages.activities import ActivitiesPage
 from desktop_app.gui.pages.funds import FundsPage
+from desktop_app.gui.pages.goods import GoodsPage
 from desktop_app.gui.pages.ledger import LedgerPage
 from desktop_app.gui.pages.overview import OverviewPage
 from desktop_app.gui.pages.placeholder import PlaceholderPage
 from desktop_app.gui.pages.projects import ProjectsPage
 from desktop_app.gui.pages.settings import SettingsPage
+from desktop_app.gui.pages.spaces import SpacesPage
 from desktop_app.gui.startup import NAV_WIDTH
 
 
@@ -35,10 +38,13 @@ class MainWindow(QMainWindow):
         self.projects = ProjectsPage(ctx)
         self.funds = FundsPage(ctx)
         self.ledger = LedgerPage(ctx)
+        self.activities = ActivitiesPage(ctx)
+        self.goods = GoodsPage(ctx)
+        self.spaces = SpacesPage(ctx)
         self.settings = SettingsPage(ctx)
         self.pages: list[QWidget] = [
-            self.overview, self.projects, self.funds, self.ledger,
-            PlaceholderPage("活动记录"), PlaceholderPage("需求调查"), PlaceholderPage("信息公示"), PlaceholderPage("数据同步"),
+            self.overview, self.projects, self.funds, self.ledger, self.activities, self.goods, self.spaces,
+            PlaceholderPage("需求调查"), PlaceholderPage("信息公示"), PlaceholderPage("数据同步"),
             self.settings,
         ]
         self.nav = QListWidget()
@@ -97,7 +103,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("查找分录", self.focus_search, QKeySequence("Ctrl+F")))
         go_menu = self.menuBar().addMenu("转到(&G)")
         for index, page in enumerate(self.pages):
-            go_menu.addAction(self._action(page.title, lambda i=index: self.go_to(i), QKeySequence(f"Ctrl+{index + 1}")))
+            key = QKeySequence(f"Ctrl+{index + 1}") if index < 9 else None  # Ctrl+1 … Ctrl+9
+            go_menu.addAction(self._action(page.title, lambda i=index: self.go_to(i), key))
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(self._action("关于社区慈善台账", self._about))
 
@@ -182,7 +189,8 @@ class MainWindow(QMainWindow):
         self.go_to(next(p for p in self.pages if p.title == title))
 
     def shutdown(self) -> None:
-        self.ledger.shutdown()
+        for page in (self.ledger, self.activities, self.spaces):
+            page.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.runner.shutdown()

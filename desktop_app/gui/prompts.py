@@ -6,12 +6,15 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
+    QListWidget,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -67,6 +70,19 @@ def open_files(parent: QWidget | None, title: str = "选择附件") -> list[Path
     return [Path(n) for n in names]
 
 
+def open_photos(parent: QWidget | None, title: str = "选择照片") -> list[Path]:
+    """Photo files to add (several at once), or [] when cancelled."""
+    names, _ = QFileDialog.getOpenFileNames(parent, title, "", "照片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff "
+                                            "*.JPG *.JPEG *.PNG);;所有文件 (*)")
+    return [Path(n) for n in names]
+
+
+def choose_folder(parent: QWidget | None, title: str = "选择照片所在的文件夹") -> Path | None:
+    """A folder (all its photos are added), or None when cancelled."""
+    name = QFileDialog.getExistingDirectory(parent, title, "")
+    return Path(name) if name.strip() else None
+
+
 EXCEL_FILTER = "Excel 工作簿 (*.xlsx)"
 
 
@@ -93,6 +109,39 @@ def choose(parent: QWidget | None, title: str, label: str, items: list[str]) -> 
     """The index of the item the user picked from a list, or None when cancelled."""
     value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return items.index(value) if ok and value in items else None
+
+
+def choose_many(parent: QWidget | None, title: str, label: str, items: list[str]) -> list[int]:
+    """The indexes of the items the user picked (several allowed; a search box filters long lists),
+    or [] when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    text = QLabel(label)
+    text.setWordWrap(True)
+    layout.addWidget(text)
+    search = QLineEdit()
+    search.setPlaceholderText("输入文字筛选")
+    layout.addWidget(search)
+    choices = QListWidget()
+    choices.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    choices.addItems(items)
+    layout.addWidget(choices)
+
+    def only(typed: str) -> None:
+        for i, item in enumerate(items):
+            choices.item(i).setHidden(typed.strip() not in item)
+
+    search.textChanged.connect(only)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    choices.itemDoubleClicked.connect(lambda _item: dialog.accept())
+    layout.addWidget(buttons)
+    dialog.resize(520, 420)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return []
+    return sorted(choices.row(item) for item in choices.selectedItems() if not item.isHidden())
 
 
 def offer_open_folder(parent: QWidget | None, message: str, title: str = "导出完成") -> bool:

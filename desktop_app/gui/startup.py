@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QVB
 
 from desktop_app.gui.application import make_application
 
-NAV_TITLES = ("概览", "项目", "社区基金", "收支台账", "活动记录", "需求调查", "信息公示", "数据同步", "设置")
+NAV_TITLES = ("概览", "项目", "社区基金", "收支台账", "活动记录", "物资台账", "慈善阵地", "需求调查", "信息公示", "数据同步",
+              "设置")
 NAV_WIDTH = 132
 
 

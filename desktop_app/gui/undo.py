@@ -1,4 +1,4 @@
-"""Undo steps for drafts. Each step is one core operation in the worker (one transaction).
+"""Undo steps for drafts and activities. Each step is one core operation in the worker (one transaction).
 
 The operation has already run when the step is pushed, so the first `redo()` does nothing. Posting
 and reversing are never undoable: a posted entry is corrected only by a red-ink reversal.
@@ -9,8 +9,9 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.services import ledger
-from desktop_app.core.services.changes import LEDGER
+from desktop_app.core.services import activities, ledger
+from desktop_app.core.services.activities import ActivityInput
+from desktop_app.core.services.changes import ACTIVITIES, LEDGER, Changes
 from desktop_app.core.services.ledger import EntryInput
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui import prompts
@@ -20,9 +21,9 @@ Action = Callable[[Workspace], object]
 
 
 class DraftStep(QUndoCommand):
-    def __init__(self, ctx: AppContext, text: str, do: Action, undo: Action):
+    def __init__(self, ctx: AppContext, text: str, do: Action, undo: Action, changes: Changes = LEDGER):
         super().__init__(text)
-        self._ctx, self._do, self._undo = ctx, do, undo
+        self._ctx, self._do, self._undo, self._changes = ctx, do, undo, changes
         self._applied = True
 
     def redo(self) -> None:
@@ -43,7 +44,7 @@ class DraftStep(QUndoCommand):
                                    f"无法{verb}“{self.text()}”：{exc}\n撤销记录已清空。")
             stack.clear()
 
-        self._ctx.runner.run(lambda: action(ws), on_error=failed, changes=LEDGER)
+        self._ctx.runner.run(lambda: action(ws), on_error=failed, changes=self._changes)
 
 
 def added(ctx: AppContext, entry_id: str, summary: str) -> DraftStep:
@@ -63,3 +64,19 @@ def edited(ctx: AppContext, entry_id: str, before: EntryInput, after: EntryInput
 def deleted(ctx: AppContext, entry_id: str, summary: str) -> DraftStep:
     return DraftStep(ctx, f"删除草稿“{summary}”",
                      lambda ws: ledger.delete_draft(ws, entry_id), lambda ws: ledger.restore_draft(ws, entry_id))
+
+
+def activity_added(ctx: AppContext, activity_id: str, title: str) -> DraftStep:
+    return DraftStep(ctx, f"新增活动“{title}”", lambda ws: activities.restore_activity(ws, activity_id),
+                     lambda ws: activities.delete_activity(ws, activity_id), ACTIVITIES)
+
+
+def activity_edited(ctx: AppContext, activity_id: str, before: ActivityInput, after: ActivityInput) -> DraftStep:
+    # photos are not part of the form: they stay as they are
+    return DraftStep(ctx, f"修改活动“{after.title}”", lambda ws: activities.update_activity(ws, activity_id, after),
+                     lambda ws: activities.update_activity(ws, activity_id, before), ACTIVITIES)
+
+
+def activity_deleted(ctx: AppContext, activity_id: str, title: str) -> DraftStep:
+    return DraftStep(ctx, f"删除活动“{title}”", lambda ws: activities.delete_activity(ws, activity_id),
+                     lambda ws: activities.restore_activity(ws, activity_id), ACTIVITIES)

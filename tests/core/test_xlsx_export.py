@@ -165,7 +165,7 @@ def test_donor_list_masks_names_without_consent(ws, tmp_path):
     out = tmp_path / "捐赠人.xlsx"
     assert xlsx_export.export_report(ws, "donors", out) == 2
     wb, sheet = _rows(out)
-    assert [c.value for c in sheet[3]] == ["捐赠人", "类型", "笔数", "金额"]
+    assert [c.value for c in sheet[3]] == ["捐赠人", "类型", "笔数", "金额", "其中物资捐赠(估值)"]
     names = {row[0].value: row for row in sheet.iter_rows(min_row=4, max_row=5)}
     assert set(names) == {"爱心人士", "万源市某某商贸有限公司"}
     assert "张三" not in {str(c.value) for row in sheet.iter_rows() for c in row}
@@ -186,7 +186,8 @@ def test_balances_categories_and_months(ws, tmp_path):
     out = tmp_path / "余额.xlsx"
     assert xlsx_export.export_report(ws, "balances", out) == 1
     wb, sheet = _rows(out)
-    assert [c.value for c in sheet[3]] == ["基金", "所属项目", "收入", "支出", "余额", "其中限定性", "非限定性"]
+    assert [c.value for c in sheet[3]] == ["基金", "所属项目", "收入", "支出", "余额", "其中限定性", "非限定性",
+                                          "物资捐赠(估值)"]
     assert sheet.freeze_panes == "A4" and int(sheet.page_setup.paperSize) == 9
     row = list(sheet[4])
     assert row[0].value == FUND and row[1].value == "尚善社区慈善试点"

@@ -35,14 +35,14 @@ def messages(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(prompts, "show_error", show_error)
     monkeypatch.setattr(prompts, "show_info", lambda _parent, message, _title="": shown.append(message))
-    for name in ("confirm", "ask_text", "ask_month", "open_files", "save_excel", "choose", "offer_open_folder",
-                 "open_folder"):
+    for name in ("confirm", "ask_text", "ask_month", "open_files", "save_excel", "choose", "choose_many", "open_photos",
+                 "choose_folder", "offer_open_folder", "open_folder"):
         monkeypatch.setattr(prompts, name, _unexpected)
     for name in ("warning", "information", "critical", "question"):
         monkeypatch.setattr(QMessageBox, name, _unexpected)
     for name in ("getText", "getItem"):
         monkeypatch.setattr(QInputDialog, name, _unexpected)
-    for name in ("getOpenFileNames", "getSaveFileName"):
+    for name in ("getOpenFileNames", "getSaveFileName", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, _unexpected)
     return shown
 

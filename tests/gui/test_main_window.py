@@ -4,16 +4,19 @@ from PySide6.QtCore import Qt
 
 from desktop_app.core.services import ledger
 from desktop_app.gui.pages.placeholder import PlaceholderPage
+from desktop_app.gui.startup import NAV_TITLES
 from tests.gui.conftest import wait_idle
 from tests.helpers import FUND_NAME, make_entry
 
 
-def test_navigation_has_the_nine_pages_and_placeholders_say_what_comes(window):
+def test_navigation_has_every_page_and_placeholders_say_what_comes(window):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["概览", "项目", "社区基金", "收支台账", "活动记录", "需求调查", "信息公示", "数据同步", "设置"]
-    window.nav.setCurrentRow(4)
+    assert titles == ["概览", "项目", "社区基金", "收支台账", "活动记录", "物资台账", "慈善阵地", "需求调查", "信息公示",
+                      "数据同步", "设置"]
+    assert tuple(titles) == NAV_TITLES  # the start-up frame shows the same navigation
+    window.nav.setCurrentRow(7)
     page = window.stack.currentWidget()
-    assert isinstance(page, PlaceholderPage) and "活动记录、照片、物资台账与慈善阵地将在下一版本提供" in page.message.text()
+    assert isinstance(page, PlaceholderPage) and "需求调查将在下一版本提供" in page.message.text()
     assert "八台镇社工站" in window.windowTitle() and str(window.ctx.ws.root) in window.windowTitle()
 
 

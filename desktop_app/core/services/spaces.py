@@ -190,3 +190,21 @@ def describe_evidence(s: Session, kind: str, record_id: str) -> str:
     if kind == "photo":
         return f"照片：{record.caption or record.original_name}"
     return f"支出：{record.entry_date} {record.summary}"
+
+
+def evidence_options(s: Session, project_id: str, space_id: str | None) -> list[tuple[str, str, str]]:
+    """What may prove a "have", as (kind, id, label): the project's activities and posted expenses, and
+    the photos of this space and of the activities held at it (not the whole project's gallery, which
+    may hold tens of thousands)."""
+    from desktop_app.core.activity_reports import ActivityFilter, list_activities
+    from desktop_app.core.services.activities import project_expenses
+
+    options = [("activity", a.id, f"活动：{a.start_date} {a.title}")
+               for a in list_activities(s, ActivityFilter(project_id=project_id))]
+    options += [("entry", e.id, describe_evidence(s, "entry", e.id)) for e in project_expenses(s, project_id)]
+    if space_id:
+        at_space = select(Activity.id).where(Activity.space_id == space_id, Activity.deleted == False)  # noqa: E712
+        photos = s.exec(select(Photo).where((Photo.space_id == space_id) | Photo.activity_id.in_(at_space),
+                                            Photo.deleted == False).order_by(Photo.position))  # noqa: E712
+        options += [("photo", p.id, describe_evidence(s, "photo", p.id)) for p in photos]
+    return options
