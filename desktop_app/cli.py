@@ -614,20 +614,15 @@ def _print_table(headers: list[str], rows: list[list], *, right: set[int] = froz
 
 
 def _activity_json(row) -> dict:
+    from desktop_app.core.services.activities import hours_text
+
     return {"id": row.id, "project": row.project_name, "site": row.site_name or None, "type": row.activity_type,
             "title": row.title, "start_date": row.start_date.isoformat(), "end_date": row.end_date.isoformat(),
             "place": row.place, "organisers": row.organisers, "partners": row.partners,
             "participants": row.participants, "volunteers": row.volunteers,
-            "volunteer_hours": _hours_text(row.volunteer_minutes), "beneficiaries_total": row.beneficiaries,
+            "volunteer_hours": hours_text(row.volunteer_minutes), "beneficiaries_total": row.beneficiaries,
             "photos": row.photos, "cost": fen_to_str(row.cost_fen), "public": row.public,
             "public_order": row.public_order if row.public else None, "summary": row.summary}
-
-
-def _hours_text(minutes: int) -> str:
-    """Hours as a string like the amounts: "7.5", "120", "0.33"."""
-    from decimal import Decimal
-
-    return f"{(Decimal(minutes) / 60).quantize(Decimal('0.01')).normalize():f}"
 
 
 def _parse_groups(pairs: list[str]) -> dict[str, str]:
@@ -680,6 +675,8 @@ def _activity_filter(s, args):
 
 
 def cmd_activity(ws, args) -> int:
+    from desktop_app.core.services.activities import hours_text
+
     if args.action == "add":
         return activity_add(ws, args)
     if args.action == "show":
@@ -696,10 +693,10 @@ def cmd_activity(ws, args) -> int:
         return 0
     _print_table(["日期", "类型", "活动名称", "试点村(社区)", "参与人数", "受益人次", "志愿时长", "照片", "费用", "公示", "编号"],
                  [[r.dates, r.activity_type, _clip(r.title, 30), _clip(r.site_name or "项目整体", 16), r.participants,
-                   r.beneficiaries, _hours_text(r.volunteer_minutes), r.photos, format_yuan(r.cost_fen),
+                   r.beneficiaries, hours_text(r.volunteer_minutes), r.photos, format_yuan(r.cost_fen),
                    "是" if r.public else "", r.id] for r in rows], right={4, 5, 6, 7, 8})
     print(f"共 {len(rows)} 项活动，参与 {sum(r.participants for r in rows)} 人次，"
-          f"志愿服务 {_hours_text(sum(r.volunteer_minutes for r in rows))} 小时，"
+          f"志愿服务 {hours_text(sum(r.volunteer_minutes for r in rows))} 小时，"
           f"活动费用 {format_yuan(sum(r.cost_fen for r in rows))}")
     return 0
 
@@ -707,6 +704,7 @@ def cmd_activity(ws, args) -> int:
 def activity_add(ws, args) -> int:
     """Check everything (dates, counts, photos) before writing; then the activity and its photos."""
     from desktop_app.core.services import activities, projects
+    from desktop_app.core.services.activities import hours_text
 
     start = parse_date(args.date, what="活动日期")
     end = parse_date(args.end_date, what="结束日期") if args.end_date else None
@@ -732,7 +730,7 @@ def activity_add(ws, args) -> int:
         _print_json({"id": activity.id, "title": activity.title, "project": project.name,
                      "site": site.name if site else None, "start_date": activity.start_date.isoformat(),
                      "end_date": activity.end_date.isoformat(), "participants": activity.participants,
-                     "volunteer_hours": _hours_text(activity.volunteer_minutes), "beneficiaries": detail.beneficiaries,
+                     "volunteer_hours": hours_text(activity.volunteer_minutes), "beneficiaries": detail.beneficiaries,
                      "cost": fen_to_str(detail.cost_fen), "public": activity.public,
                      "public_order": activity.public_order if activity.public else None, "photos": added})
         return 0
@@ -749,6 +747,7 @@ def activity_add(ws, args) -> int:
 def activity_show(ws, args) -> int:
     from desktop_app.core import privacy
     from desktop_app.core.services import activities, goods, ledger
+    from desktop_app.core.services.activities import hours_text
     from desktop_app.core.services.projects import resolve_project
 
     with ws.reading() as s:
@@ -771,7 +770,7 @@ def activity_show(ws, args) -> int:
                      "title": a.title, "start_date": a.start_date.isoformat(), "end_date": a.end_date.isoformat(),
                      "place": a.place, "organisers": a.organisers, "partners": a.partners,
                      "participants": a.participants, "volunteers": a.volunteers,
-                     "volunteer_hours": _hours_text(a.volunteer_minutes), "beneficiaries": detail.beneficiaries,
+                     "volunteer_hours": hours_text(a.volunteer_minutes), "beneficiaries": detail.beneficiaries,
                      "named_beneficiaries": named, "expenses": expenses, "cost": fen_to_str(detail.cost_fen),
                      "goods": goods_out, "photos": photos, "public": a.public,
                      "public_order": a.public_order if a.public else None, "summary": a.summary})
@@ -779,7 +778,7 @@ def activity_show(ws, args) -> int:
     dates = a.start_date.isoformat() + (f" 至 {a.end_date}" if a.end_date != a.start_date else "")
     lines = [("编号", a.id), ("活动名称", a.title), ("项目", project.name), ("试点村(社区)", site.name if site else "项目整体"),
              ("类型", a.activity_type), ("日期", dates), ("地点", a.place), ("组织单位", a.organisers),
-             ("合作单位", a.partners), ("参与人数", a.participants), ("志愿者", f"{a.volunteers} 人，{_hours_text(a.volunteer_minutes)} 小时"),
+             ("合作单位", a.partners), ("参与人数", a.participants), ("志愿者", f"{a.volunteers} 人，{hours_text(a.volunteer_minutes)} 小时"),
              ("受益群体", "、".join(f"{g}{n}" for g, n in detail.beneficiaries.items())),
              ("登记的受益人", f"{len(named)} 人（姓名已遮蔽）：" + "、".join(p["name"] for p in named) if named else ""),
              ("公示", f"列入公示，第 {a.public_order} 项" if a.public else "不列入公示"),

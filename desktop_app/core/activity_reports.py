@@ -12,6 +12,8 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import Session
 
+from desktop_app.core.services.activities import hours_from_minutes
+
 _LIVE = "a.deleted = 0"
 
 
@@ -80,7 +82,7 @@ class ActivityRow:
 
     @property
     def volunteer_hours(self) -> Decimal:
-        return (Decimal(self.volunteer_minutes) / 60).quantize(Decimal("0.01")).normalize()
+        return hours_from_minutes(self.volunteer_minutes)
 
     @property
     def dates(self) -> str:
@@ -129,7 +131,7 @@ class ActivityStats:
 
     @property
     def volunteer_hours(self) -> Decimal:
-        return (Decimal(self.volunteer_minutes) / 60).quantize(Decimal("0.01")).normalize()
+        return hours_from_minutes(self.volunteer_minutes)
 
 
 def activity_stats(session: Session, f: ActivityFilter = ALL_ACTIVITIES) -> ActivityStats:

@@ -94,8 +94,7 @@ def add_demo_activities(ws, root: Path, project, sites: dict, funds: dict, expen
             captions[path.name] = caption
         if files:
             result = photo_service.add_photos(ws, files, activity_id=activity.id, captions=captions, strict=True)
-            for photo in result.added:
-                photo_service.update_photo(ws, photo.id, in_notice=True)
+            photo_service.update_photo(ws, result.added[0].id, in_notice=True)  # the seed's captioned photo
         return activity
 
     ai_qinghua = spaces.add_space(ws, SpaceInput(
@@ -116,13 +115,13 @@ def add_demo_activities(ws, root: Path, project, sites: dict, funds: dict, expen
     meetings = add(qinghua, "工作会议", "青花试点工作讨论会（试点专题工作会议5次）", date(2024, 3, 28), date(2024, 10, 15),
                    public=True, place="青花镇人民政府会议室", organisers="青花镇人民政府、立信社区党委",
                    participants=86, expense_ids=costs("青花试点工作讨论会会务费"),
-                   photos=[("青花试点工作讨论会", "meeting")],
+                   photos=[("青花试点工作讨论会", "meeting"), ("试点工作组专题会议", "meeting")],
                    summary="成立由政府主要领导为组长、分管领导为副组长，政府工作人员、社工岗人员、社区工作人员为成员的"
                            "慈善社区创建试点工作组，组织召开试点专题工作会议5次，探索梳理青花镇慈善发展方向。")
     survey = add(qinghua, "需求调研", "青花前期调研：居民需求问卷", date(2024, 4, 22), date(2024, 5, 10), public=True,
                  place="立信社区入户走访、网络征集", organisers="万源市慈善会、青花镇民政办、立信社工站", participants=250,
                  volunteers=12, volunteer_hours="96", beneficiaries={"社区居民": 250},
-                 expense_ids=costs("需求调查问卷印制及入户走访交通"), photos=[("青花前期调研", "outdoor")],
+                 expense_ids=costs("需求调查问卷印制及入户走访交通"), photos=[("青花前期调研", "outdoor"), ("入户走访发放问卷", "outdoor")],
                  summary="通过入户走访、网络征集，共收集250份有效调查问卷，明确了以“亲子教育、养老服务、就业、环境卫生”"
                          "等四个方面作为今后社区基层治理、居民服务的发展方向。")
     add(qinghua, "宣传", "“钢铁记忆”图文影像整理与复刊青花钢铁报", date(2024, 7, 12), date(2024, 8, 26), public=True,
@@ -134,7 +133,7 @@ def add_demo_activities(ws, root: Path, project, sites: dict, funds: dict, expen
     building = add(qinghua, "阵地建设", "“Ai青花”慈善服务阵地建设", date(2024, 5, 16), date(2024, 10, 9), public=True,
                    space=ai_qinghua, place="青花镇立信社区", organisers="立信社区、立信社工站",
                    expense_ids=costs("“Ai青花”慈善服务阵地集装箱采购", "集装箱阵地改造装修", "阵地桌椅及服务设备购置"),
-                   photos=[("青花慈善阵地", "space")],
+                   photos=[("青花慈善阵地", "space"), ("“Ai青花”阵地建成", "space")],
                    summary="利用闲置场地空间，运用社会工作专业方法，整合辖区内外慈善资源，引导居民共商共建全市首个以"
                            "“集装箱”为载体的慈善服务示范点。")
     series = add(qinghua, "慈善服务", "青花系列慈善活动", date(2024, 11, 16), place="“Ai青花”慈善服务阵地",
@@ -162,7 +161,7 @@ def add_demo_activities(ws, root: Path, project, sites: dict, funds: dict, expen
                   partners="四川省民政厅、四川省交通厅、四川省工行等6支省直单位定点帮扶万源工作队，部分爱心单位，八台镇党委政府",
                   participants=150, volunteers=25, volunteer_hours="125", beneficiaries={"社区居民": 150},
                   expense_ids=costs("“尚善红城·爱聚万源”迎新慈善音乐会舞台音响租赁", "迎新慈善音乐会演出服务及物料"),
-                  photos=[("八台慈善音乐会", "stage")],
+                  photos=[("八台慈善音乐会", "stage"), ("音乐会现场", "stage")],
                   summary="以“尚善红城·爱聚万源”为主题的迎新慈善音乐会，共话党建引领帮扶工作共同体初心，共谋慈善事业助力"
                           "乡村振兴发展路径，吸引150余名帮扶工作队、爱心单位、村党委支部及村民代表参与。")
     add(batai, "工作会议", "设立社区基金（八台镇尚善社区基金）", date(2024, 4, 2), public=True, organisers="万源市慈善会",
@@ -175,7 +174,8 @@ def add_demo_activities(ws, root: Path, project, sites: dict, funds: dict, expen
     fair = add(batai, "慈善服务", "新春趣味游园会和便民爱心市集", date(2025, 1, 18), public=True, space=tianchi,
                place="天池村现有服务阵地", organisers="八台社区社会组织联合会", participants=320, volunteers=20,
                volunteer_hours="80", beneficiaries={"老年人": 120, "儿童": 100, "困境儿童青少年": 12, "妇女": 60, "残疾人": 8},
-               photos=[("八台系列慈善活动", "outdoor")],
+               photos=[("八台系列慈善活动", "outdoor"), ("便民爱心市集义诊", "outdoor"),
+                       ("游园会发放新春礼品", "outdoor")],
                summary="针对困境儿童青少年、妇女、老人、残疾人等开展专场慈善服务，市集提供义诊、写春联等便民服务；"
                        "当天共计发放礼品200余份，随机派发儿童小玩具100多份。")
 

@@ -44,6 +44,7 @@ from desktop_app.core.models import ENTRY_TYPES, EXPENSE_CLASSES, Activity, Fund
 from desktop_app.core.money import capital_yuan, from_fen
 from desktop_app.core.privacy import mask_name, public_counterparty
 from desktop_app.core.services import goods as goods_service
+from desktop_app.core.services.activities import hours_text
 from desktop_app.core.services.goods import UNVALUED, quantity_of
 from desktop_app.core.services.office import list_categories
 from desktop_app.core.services.projects import list_funds
@@ -919,7 +920,7 @@ def export_activity_stats(ws, out_path, f: ActivityFilter = ALL_ACTIVITIES) -> i
 
     def build(wb: Workbook) -> int:
         summary = _subtitle(f"共 {stats.activities} 项活动，参与 {stats.participants} 人次，志愿者 {stats.volunteers} 人次，"
-                            f"志愿服务 {_hours(stats.volunteer_minutes).normalize():f} 小时")
+                            f"志愿服务 {hours_text(stats.volunteer_minutes)} 小时")
 
         def title(what: str) -> str:
             return f"{office.name} 活动统计（{what}）" + scope

@@ -28,17 +28,12 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.activity_reports import ActivityStats
 from desktop_app.core.money import format_yuan
+from desktop_app.core.services.activities import hours_text
 
 BAR_COLOR = QColor("#2e86c1")
 LINE_COLOR = QColor("#e67e22")
 LABEL_COLOR = QColor("#2c3e50")
 MAX_CATEGORY_CHARS = 10  # longer names are shortened on the axis (the totals table shows them whole)
-
-
-def hours_text(minutes: int) -> str:
-    """Volunteer minutes as hours the way people write them: "7.5", "10" (never "1E+1")."""
-    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
-    return f"{hours.normalize():f}"
 
 
 def chart_font(point_size: float | None = None, *, bold: bool = False) -> QFont:

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import photos
 from desktop_app.core.errors import Cancelled, UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.services import activities, projects, spaces
@@ -116,21 +115,6 @@ def load_activity(ws: Workspace, activity_id: str) -> LoadedActivity:
     with ws.reading() as s:
         detail = activities.activity_detail(s, activity_id)
         return LoadedActivity(activities.activity_input(s, activity_id), [_choice(e) for e in detail.expenses])
-
-
-def import_photo_paths(ws: Workspace, activity_id: str, paths: list, progress) -> PhotoImport:
-    """Add files and the photos of whole folders (the strip passes dropped folders as they are)."""
-    files = []
-    for path in paths:
-        if path.is_dir():
-            found = photos.images_in_folder(path)
-            if not found and len(paths) == 1:
-                raise UserError(f"文件夹“{path.name}”里没有照片（支持 {photos.SUPPORTED_TEXT}；子文件夹里的照片不会一起添加）。"
-                                "请选择存放照片的文件夹。")
-            files += found
-        else:
-            files.append(path)
-    return photo_service.add_photos(ws, files, activity_id=activity_id, progress=progress)
 
 
 def import_report(result: PhotoImport, limit: int = REPORT_LIMIT) -> str:
@@ -397,7 +381,7 @@ class ActivityPhotos(QWidget):
                 self._say(str(exc), error=True)
 
         count = "文件夹里的" if any(p.is_dir() for p in paths) else f" {len(paths)} 张"
-        self.ctx.runner.run(lambda progress: import_photo_paths(ws, activity_id, paths, progress),
+        self.ctx.runner.run(lambda progress: photo_service.add_photos(ws, paths, activity_id=activity_id, progress=progress),
                             self._photos_imported, failed, changes=ACTIVITIES,
                             progress_title=f"正在添加{count}照片…", cancellable=True, parent=self.window())
 

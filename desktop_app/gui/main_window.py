@@ -66,7 +66,8 @@ class MainWindow(QMainWindow):
         self.path_label = QLabel(str(ctx.ws.root))
         self.path_label.setObjectName("note")
         self.statusBar().addPermanentWidget(self.path_label)
-        self.ledger.status.connect(self.show_status)
+        for page in (self.ledger, self.activities):
+            page.status.connect(self.show_status)
         ctx.runner.message.connect(self.show_status)
         ctx.runner.changed.connect(self._on_changed)
         self._build_menus()
@@ -77,7 +78,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         undo = self.ctx.undo.createUndoAction(self, "撤销")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.setToolTip("撤销草稿的新增、修改、删除。记账不能撤销，已记账的错误请用红字冲销。")
+        undo.setToolTip("撤销草稿、活动和照片的新增、修改、删除。记账不能撤销，已记账的错误请用红字冲销。")
         redo = self.ctx.undo.createRedoAction(self, "重做")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
 

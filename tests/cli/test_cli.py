@@ -308,3 +308,19 @@ def test_report_json_uses_english_keys_and_string_amounts(ws, capsys):
     code, out = run(ws, "report", "balances", "--json", capsys=capsys)
     [row] = json.loads(out.out)
     assert row["balance"] == "1234.50" and row["restricted"] == "0.00"
+
+
+def test_demo_has_the_seed_004_activities_photos_goods_and_spaces(tmp_path, capsys):
+    folder = tmp_path / "demo"
+    assert run(folder, "demo", capsys=capsys)[0] == 0
+    code, out = run(folder, "activity", "list", "--public", "--json", capsys=capsys)
+    public = json.loads(out.out)
+    titles = " ".join(a["title"] for a in public)
+    for phrase in ("青花试点工作讨论会", "青花前期调研", "钢铁报", "“Ai青花”慈善服务阵地", "启动仪式", "新建慈善阵地", "八台慈善音乐会",
+                   "设立社区基金", "社区赋能培训", "新春趣味游园会"):
+        assert phrase in titles
+    concert = next(a for a in public if a["title"].startswith("八台慈善音乐会"))
+    assert concert["start_date"] == "2024-12-27" and concert["participants"] == 150 and concert["photos"] == 2
+    code, out = run(folder, "goods", "stock", "--json", capsys=capsys)
+    stock = {row["item"]: row for row in json.loads(out.out)}
+    assert stock["新春礼品"]["issued"] == "200" and stock["儿童小玩具"]["issued"] == "100"

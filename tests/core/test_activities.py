@@ -148,3 +148,28 @@ def test_activity_types_are_data(pilot):
     office.add_category(ws, "助学", "activity_type")
     activity = activities.add_activity(ws, concert(project, sites[0], activity_type="助学"))
     assert activity.activity_type == "助学"
+
+
+@pytest.mark.parametrize(("minutes", "text"), [(450, "7.5"), (600, "10"), (6000, "100"), (20, "0.33"), (0, "0")])
+def test_hours_are_written_the_way_people_write_them(minutes, text):
+    assert activities.hours_text(minutes) == text
+
+
+def test_an_activity_moved_to_another_project_takes_its_photos_along(pilot, tmp_path):
+    from PIL import Image
+
+    from desktop_app.core.services import photos
+
+    ws, project, sites = pilot
+    activity = activities.add_activity(ws, concert(project, sites[1]))
+    picture = tmp_path / "concert.jpg"
+    Image.new("RGB", (64, 48), "red").save(picture)
+    photos.add_photos(ws, [picture], activity_id=activity.id)
+    other, _ = attach_project(ws, name="另一个试点项目")
+    with ws.reading() as s:
+        data = activities.activity_input(s, activity.id)
+    data.project_id, data.site_id = other.id, None
+    activities.update_activity(ws, activity.id, data)
+    with ws.reading() as s:
+        assert photos.count_photos(s, project_id=other.id) == 1
+        assert photos.count_photos(s, project_id=project.id) == 0

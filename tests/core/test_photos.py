@@ -185,7 +185,6 @@ BAD = [
     ("empty", ["空文件"]),
     ("huge-png", ["太大", "10000×10000", "1 亿像素", "6000 万像素", "缩小"]),
     ("missing", ["找不到照片"]),
-    ("folder", ["是一个文件夹"]),
     ("unsupported", ["ICO 格式，本程序不支持", "JPEG、PNG、WebP、BMP、GIF、TIFF"]),
     ("raw", ["RAW", "导出为 JPEG"]),
 ]
@@ -419,3 +418,17 @@ def test_images_in_folder(files):
     assert [p.name for p in photos.images_in_folder(files)] == ["IMG_1.png", "IMG_2.jpeg", "IMG_3.HEIC", "IMG_10.JPG"]
     with pytest.raises(UserError, match="找不到文件夹"):
         photos.images_in_folder(files / "nope")
+
+
+def test_a_whole_folder_is_added_and_an_empty_one_is_explained(workspace, activity, tmp_path):
+    folder = tmp_path / "相册"
+    folder.mkdir()
+    pf.jpeg(folder / "IMG_2.jpg")
+    pf.png(folder / "IMG_10.png")
+    (folder / "说明.txt").write_text("不是照片", encoding="utf-8")
+    result = photo_service.add_photos(workspace, [folder], activity_id=activity.id)
+    assert [p.original_name for p in result.added] == ["IMG_2.jpg", "IMG_10.png"]
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    with pytest.raises(UserError, match="里没有照片"):
+        photo_service.add_photos(workspace, [empty], activity_id=activity.id)

@@ -20,6 +20,7 @@ from desktop_app.core.models import (
     Fund,
     LedgerEntry,
     NamedBeneficiary,
+    Photo,
     Project,
     Site,
 )
@@ -87,8 +88,14 @@ def parse_hours(value) -> Decimal:
     return hours
 
 
-def hours_of(activity: Activity) -> Decimal:
-    return (Decimal(activity.volunteer_minutes) / 60).quantize(Decimal("0.01")).normalize()
+def hours_from_minutes(minutes: int) -> Decimal:
+    """Stored minutes as the hours people type: 450 → 7.5, 600 → 10 (never 1E+1), 20 → 0.33."""
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+    return hours.to_integral_value() if hours == hours.to_integral_value() else hours.normalize()
+
+
+def hours_text(minutes: int) -> str:
+    return f"{hours_from_minutes(minutes):f}"
 
 
 def add_activity(ws, data: ActivityInput) -> Activity:
@@ -107,6 +114,9 @@ def update_activity(ws, activity_id: str, data: ActivityInput) -> Activity:
         activity = _live(s, Activity, activity_id, "活动", "activity list")
         _check_owner(ws, s, activity, f"活动“{activity.title}”")
         values = _check_activity(s, data, activity=activity)
+        if values["project_id"] != activity.project_id:  # its photos move to the new project's gallery
+            for photo in s.exec(select(Photo).where(Photo.activity_id == activity.id)):
+                photo.project_id = values["project_id"]
         _assign(activity, values)
         _write_children(s, activity.id, data)
     return activity
@@ -259,7 +269,7 @@ def activity_input(s: Session, activity_id: str) -> ActivityInput:
     return ActivityInput(
         project_id=a.project_id, activity_type=a.activity_type, title=a.title, start_date=a.start_date,
         end_date=a.end_date, site_id=a.site_id, space_id=a.space_id, place=a.place, organisers=a.organisers,
-        partners=a.partners, participants=a.participants, volunteers=a.volunteers, volunteer_hours=hours_of(a),
+        partners=a.partners, participants=a.participants, volunteers=a.volunteers, volunteer_hours=hours_from_minutes(a.volunteer_minutes),
         summary=a.summary, public=a.public, public_order=a.public_order if a.public else None,
         beneficiaries=dict(d.beneficiaries),
         named=[NamedInput(p.name, p.group_name, p.sensitive_facts, p.phone, p.publish_consent) for p in d.named],

@@ -96,13 +96,14 @@ def add_photos(ws, files: Iterable[Path | str], *, activity_id: str | None = Non
                progress: Progress | None = None) -> PhotoImport:
     """Attach photos to one activity or one charity space (exactly one of the two).
 
+    A folder among `files` stands for the photos directly inside it (a whole folder added or dropped).
     `captions` maps a file's name (or its full path) to its caption; others get "". With `strict` (the
     CLI), the first file that cannot be used raises UserError and nothing is added. `progress(done,
     total)` is called once per file and may raise Cancelled: nothing is written then.
     """
     if (activity_id is None) == (space_id is None):
         raise UserError("请选择照片所属的活动或慈善阵地（只选其中一个）。")
-    paths = [Path(f) for f in files]
+    paths = _expand_folders([Path(f) for f in files])
     if not paths:
         raise UserError(f"没有选择照片。请选择要添加的照片文件（{photos.SUPPORTED_TEXT}）。")
     wanted_captions = _check_captions(captions or {})
@@ -167,6 +168,20 @@ def add_photos(ws, files: Iterable[Path | str], *, activity_id: str | None = Non
             if item.sha256 in elsewhere:
                 result.also_elsewhere.append((name, elsewhere[item.sha256]))
     return result
+
+
+def _expand_folders(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = photos.images_in_folder(path)
+        if not found and len(paths) == 1:
+            raise UserError(f"文件夹“{path.name}”里没有照片（支持 {photos.SUPPORTED_TEXT}；子文件夹里的照片不会一起添加）。"
+                            "请选择存放照片的文件夹。")
+        files += found
+    return files
 
 
 def _prepare(ws, path: Path, sha: str) -> photos.ImageInfo:

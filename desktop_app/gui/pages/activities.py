@@ -37,6 +37,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.models import CharitySpace, Photo
 from desktop_app.core.money import format_yuan
 from desktop_app.core.services import activities
+from desktop_app.core.services.activities import hours_text
 from desktop_app.core.services.changes import ACTIVITIES, Changes
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui import activity_charts, exports, undo
@@ -81,7 +82,7 @@ def load_page(ws: Workspace, f: ActivityFilter) -> PageData:
 def volunteer_text(row: ActivityRow) -> str:
     if not row.volunteers and not row.volunteer_minutes:
         return ""
-    hours = f"/{activity_charts.hours_text(row.volunteer_minutes)}小时" if row.volunteer_minutes else ""
+    hours = f"/{hours_text(row.volunteer_minutes)}小时" if row.volunteer_minutes else ""
     return f"{row.volunteers}人{hours}"
 
 
@@ -107,7 +108,7 @@ def totals_text(rows: list[ActivityRow]) -> str:
         return "没有符合条件的活动。"
     participants = sum(r.participants for r in rows)
     reached = sum(r.beneficiaries for r in rows)
-    hours = activity_charts.hours_text(sum(r.volunteer_minutes for r in rows))
+    hours = hours_text(sum(r.volunteer_minutes for r in rows))
     cost = sum(r.cost_fen for r in rows)
     return (f"共 {len(rows):,} 个活动，参与 {participants:,} 人次，受益 {reached:,} 人次，"
             f"志愿服务 {hours} 小时，费用 {format_yuan(cost)}")
