@@ -10,7 +10,6 @@ used dropped) and forgotten on refresh. `row_at()` reads synchronously (for code
 
 import logging
 import sqlite3
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -18,11 +17,8 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
-    QThreadPool,
-    Signal,
 )
 from PySide6.QtGui import QColor
 
@@ -30,10 +26,10 @@ from desktop_app.core import ledger_query
 from desktop_app.core.ledger_query import LedgerFilter, LedgerRow
 from desktop_app.core.models import ENTRY_TYPES
 from desktop_app.core.money import format_yuan
+from desktop_app.gui.page_loader import PageLoader
 
 PAGE_SIZE = 200
 MAX_PAGES = 50
-MAX_QUEUED = 4  # background requests kept; older ones were scrolled past
 log = logging.getLogger(__name__)
 COLUMNS = ("凭证号", "日期", "基金", "类型", "摘要", "类别", "收入", "支出", "对方", "状态", "附件")
 SORT_KEYS = {0: "voucher", 1: "date", 2: "fund", 3: "type", 4: "summary", 5: "category", 6: "amount",
@@ -54,51 +50,9 @@ def status_text(row: LedgerRow) -> str:
     return "已冲销" if row.reversed_by else "已记账"
 
 
-class PageLoader(QObject):
-    """Reads pages on a thread of its own (its own read-only connection), newest request first."""
-
-    loaded = Signal(int, int, object)  # generation, page number, rows
-
-    def __init__(self, connect: Callable[[], sqlite3.Connection], parent: QObject | None = None):
-        super().__init__(parent)
-        self._connect = connect
-        self._conn: sqlite3.Connection | None = None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._lock = threading.Lock()
-        self._queue: list[tuple] = []
-
-    def request(self, generation: int, number: int, query: tuple) -> list[int]:
-        """Queue a page; returns the page numbers dropped from the queue (no longer in flight)."""
-        with self._lock:
-            self._queue.append((generation, number, query))
-            dropped = [n for _g, n, _q in self._queue[:-MAX_QUEUED]]
-            del self._queue[:-MAX_QUEUED]
-        self._pool.start(self._work)
-        return dropped
-
-    def _work(self) -> None:
-        with self._lock:
-            if not self._queue:
-                return
-            generation, number, (filt, sort, descending) = self._queue.pop()
-        try:
-            if self._conn is None:
-                self._conn = self._connect()
-            rows = ledger_query.fetch(self._conn, filt, sort=sort, descending=descending,
-                                      offset=number * PAGE_SIZE, limit=PAGE_SIZE)
-        except Exception:  # noqa: BLE001 — a failed read shows an empty window, never a crash
-            log.exception("读取台账第 %s 页失败", number)
-            rows = []
-        self.loaded.emit(generation, number, rows)
-
-    def close(self) -> None:
-        with self._lock:
-            self._queue.clear()
-        self._pool.waitForDone()
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+def _fetch_page(conn, query, offset: int, limit: int) -> list[LedgerRow]:
+    filt, sort, descending = query
+    return ledger_query.fetch(conn, filt, sort=sort, descending=descending, offset=offset, limit=limit)
 
 
 class LedgerModel(QAbstractTableModel):
@@ -118,7 +72,7 @@ class LedgerModel(QAbstractTableModel):
         self._in_flight: set[int] = set()
         self._loader: PageLoader | None = None
         if background:
-            self._loader = PageLoader(connect, self)
+            self._loader = PageLoader(connect, _fetch_page, lambda conn: conn.close(), PAGE_SIZE, self)
             self._loader.loaded.connect(self._page_loaded)
 
     # ---------------------------------------------------------------- state

@@ -72,12 +72,12 @@ from sqlmodel import Session
 from desktop_app.core import photos
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.photos import PhotoRow
+from desktop_app.gui.page_loader import PageLoader
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200  # rows read at a time
 MAX_PAGES = 50  # windows kept (least recently used dropped)
-MAX_QUEUED_PAGES = 4  # window requests kept; older ones were scrolled past
 CACHE_SIZE = 1000  # thumbnails kept as pixmaps: at most ~65 KB each at the tile size, ~65 MB in all
 MAX_PENDING = 120  # thumbnail requests kept (about four screens); older ones were scrolled past
 IMAGE_BOX = QSize(148, 111)  # the picture area of a tile (4:3); thumbnails are scaled to fit it
@@ -332,53 +332,7 @@ class ThumbnailLoader(QObject):
                 return
 
 
-
-
-# ---------------------------------------------------------------- windows of rows
-
-class _WindowReader(QObject):
-    """Reads windows on a thread of its own, newest request first (the pattern of ledger_model.PageLoader)."""
-
-    loaded = Signal(int, int, object)  # generation, window number, rows
-
-    def __init__(self, connect: Callable[[], sqlite3.Connection], parent: QObject | None = None):
-        super().__init__(parent)
-        self._reader = _Reader(connect)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._lock = threading.Lock()
-        self._queue: list[tuple[int, int, Scope]] = []
-
-    def request(self, generation: int, number: int, scope: Scope) -> list[int]:
-        """Queue a window; returns the window numbers dropped from the queue (no longer in flight)."""
-        with self._lock:
-            self._queue.append((generation, number, scope))
-            dropped = [n for _g, n, _s in self._queue[:-MAX_QUEUED_PAGES]]
-            del self._queue[:-MAX_QUEUED_PAGES]
-        self._pool.start(self._work)
-        return dropped
-
-    def _work(self) -> None:
-        with self._lock:
-            if not self._queue:
-                return
-            generation, number, scope = self._queue.pop()
-        try:
-            rows = self._reader.page(scope, number * PAGE_SIZE, PAGE_SIZE)
-        except Exception:  # noqa: BLE001 — a failed read shows empty tiles, never a crash
-            log.exception("读取照片第 %s 页失败", number)
-            rows = []
-        try:
-            self.loaded.emit(generation, number, rows)
-        except RuntimeError:
-            pass
-
-    def close(self) -> None:
-        with self._lock:
-            self._queue.clear()
-        self._pool.waitForDone()
-        self._reader.close()
-
+# ---------------------------------------------------------------- the model
 
 class PhotoGalleryModel(QAbstractListModel):
     """The photos of one scope, in their order (position, then when they were added).
@@ -401,9 +355,9 @@ class PhotoGalleryModel(QAbstractListModel):
         self._rows_by_sha: dict[str, list[int]] = {}
         self._in_flight: set[int] = set()
         self.error: str | None = None  # why the last refresh could not read the photos
-        self._reader: _WindowReader | None = None
+        self._reader: PageLoader | None = None
         if background:
-            self._reader = _WindowReader(ws.raw_reader, self)
+            self._reader = PageLoader(lambda: _Reader(ws.raw_reader), _Reader.page, _Reader.close, PAGE_SIZE, self)
             self._reader.loaded.connect(self._page_loaded)
         self._changed_rows: set[int] = set()
         self._flush = QTimer(self)
