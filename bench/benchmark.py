@@ -3,7 +3,8 @@ in the same run on the same machine (figures are ratios, so a slower machine doe
 
     python dev.py bench                 # full run: 1,000,000 entries (first run builds them, ~2 min)
     python dev.py bench --entries 200000 --quick
-    python dev.py bench --photos            # photo import only: 200 phone-size JPEGs (--photo-count N)
+    python dev.py bench --photos            # photo import only: 200 phone-size JPEGs (--photo-count N), then
+                                            # the same folder through the activity editor: GUI stalls
     python dev.py bench --gallery           # photo gallery only: 50,000 photos (built once, ~5 s)
 
 The generated workspace is cached in bench/out/ (git-ignored). Results are printed and written to
@@ -191,6 +192,86 @@ def run_probe_median(mode: str, *args: str, key: str, runs: int = 5) -> dict:
     return median
 
 
+# ---------------------------------------------------------------- GUI responsiveness
+
+STALL_MS = 100  # the goal: the GUI thread never stops answering for longer than this
+
+
+class StallMeter:
+    """How responsive the GUI thread is: a 5 ms precise QTimer on it; while recording, every gap between
+    two ticks is kept (a gap far above 5 ms is a stall: the event loop could not run). Each gap also keeps
+    the GUI thread's own CPU time in it: close to the gap, the GUI thread itself was busy (a slot, a
+    repaint, a garbage collection); close to zero, it was waiting (for the GIL or for a CPU)."""
+
+    def __init__(self, interval_ms: int = 5):
+        from PySide6.QtCore import Qt, QTimer
+
+        self.gaps: list[tuple[float, float, float]] = []  # (end, gap s, GUI thread CPU s), end by perf_counter
+        self.on = False
+        self._last, self._cpu = time.perf_counter(), time.thread_time()
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start(interval_ms)
+
+    def _tick(self) -> None:
+        now, cpu = time.perf_counter(), time.thread_time()
+        if self.on:
+            self.gaps.append((now, now - self._last, cpu - self._cpu))
+        self._last, self._cpu = now, cpu
+
+    def record(self) -> None:
+        """Start afresh (the gaps so far are dropped)."""
+        self.gaps = []
+        self.on = True
+        self._last, self._cpu = time.perf_counter(), time.thread_time()
+
+    @property
+    def max(self) -> float:
+        """The longest gap recorded, in seconds."""
+        return max((gap for _end, gap, _cpu in self.gaps), default=0.0)
+
+    def stop(self) -> None:
+        self.on = False
+        self.timer.stop()
+
+    def summary(self, start: float, since: float | None = None, until: float | None = None, worst: int = 0) -> dict:
+        """Figures (ms) of the gaps that ended within [since, until]; `worst` longest gaps listed with when
+        they ended (ms after `start`) and the GUI thread's CPU time in them."""
+        gaps = [g for g in self.gaps if (since is None or g[0] >= since) and (until is None or g[0] <= until)]
+        sizes = sorted(gap for _end, gap, _cpu in gaps)
+        p99 = sizes[max(0, -(-len(sizes) * 99 // 100) - 1)] if sizes else 0.0
+        found = {"ticks": len(sizes), "longest_stall_ms": (sizes[-1] if sizes else 0.0) * 1000,
+                 "p99_gap_ms": p99 * 1000, "median_gap_ms": (sizes[len(sizes) // 2] if sizes else 0.0) * 1000,
+                 f"stalls_over_{STALL_MS}ms": sum(1 for g in sizes if g * 1000 > STALL_MS),
+                 "stalls_over_50ms": sum(1 for g in sizes if g * 1000 > 50)}
+        if worst:
+            found["worst"] = [{"at_ms": round((end - start) * 1000), "gap_ms": round(gap * 1000, 1),
+                               "gui_cpu_ms": round(cpu * 1000, 1)}
+                              for end, gap, cpu in sorted(gaps, key=lambda g: -g[1])[:worst]]
+        return found
+
+
+def wait_until(app, done, timeout: float = 30.0, what: str = "benchmark") -> None:
+    """Run the event loop until `done()` (a StallMeter's timer keeps it waking every 5 ms)."""
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.perf_counter() + timeout
+    while not done():
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"{what}: timed out")
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
+
+def pump(ms: int) -> None:
+    """Run the event loop for `ms` milliseconds."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 # ---------------------------------------------------------------- photo gallery (--gallery)
 
 GALLERY_CAPTIONS = ["慈善音乐会开场合影", "志愿者为老人测量血压", "", "儿童关爱活动手工课", "物资发放登记现场",
@@ -264,8 +345,6 @@ def bench_gallery(n: int = 50_000) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import shutil
 
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
-
     from desktop_app.gui.application import make_application
     from desktop_app.gui.photo_gallery import READY, PhotoGalleryModel, PhotoGalleryView
 
@@ -288,33 +367,7 @@ def bench_gallery(n: int = 50_000) -> dict:
 
     app = make_application([])
     ws = Workspace.open(folder, auto_backup=False)
-    stall = {"on": False, "max": 0.0, "last": time.perf_counter()}
-
-    def tick() -> None:
-        now = time.perf_counter()
-        if stall["on"]:
-            stall["max"] = max(stall["max"], now - stall["last"])
-        stall["last"] = now
-
-    ticker = QTimer()
-    ticker.setTimerType(Qt.TimerType.PreciseTimer)
-    ticker.timeout.connect(tick)
-    ticker.start(5)
-
-    def record() -> None:
-        stall.update(on=True, max=0.0, last=time.perf_counter())
-
-    def wait_until(done, timeout: float = 30.0) -> None:
-        deadline = time.perf_counter() + timeout
-        while not done():
-            if time.perf_counter() > deadline:
-                raise RuntimeError("gallery benchmark: timed out")
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-
-    def pump(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
+    stall = StallMeter()
 
     def screen_ready(view, model) -> bool:
         rows = view.visible_rows()
@@ -326,21 +379,22 @@ def bench_gallery(n: int = 50_000) -> dict:
         view.resize(1000, 700)
         view.show()
         pump(50)
-        record()
+        stall.record()
         start = time.perf_counter()
         model = PhotoGalleryModel(ws)
         model.set_scope(project_id=project_id)
         view.setModel(model)
-        wait_until(lambda view=view, model=model: screen_ready(view, model) and not model.updates_pending)
+        wait_until(app, lambda view=view, model=model: screen_ready(view, model) and not model.updates_pending,
+                   what="gallery benchmark")
         app.processEvents()  # the repaint the model asked for
         view.viewport().repaint()
         first = time.perf_counter() - start
         bar = view.verticalScrollBar()
         columns = max(1, view.viewport().width() // view.gridSize().width())
         full = (-(-n // columns) - 1) * view.gridSize().height() - view.viewport().height()
-        wait_until(lambda bar=bar, full=full: bar.maximum() >= full)
+        wait_until(app, lambda bar=bar, full=full: bar.maximum() >= full, what="gallery benchmark")
         laid_out = time.perf_counter() - start
-        loading_stall = stall["max"]
+        loading_stall = stall.max
         runs.append({"first_screen_ms": first * 1000, "layout_done_ms": laid_out * 1000,
                      "stall_loading_ms": loading_stall * 1000, "screen": len(view.visible_rows())})
         if len(runs) < 3:
@@ -352,27 +406,27 @@ def bench_gallery(n: int = 50_000) -> dict:
     result["first_screen_runs"] = [round(r["first_screen_ms"], 1) for r in runs]
 
     # scrolling: drag the scroll bar to the middle in steps (a frame apart), then jump to the end
-    record()
+    stall.record()
     for step in range(1, 31):
         bar.setValue(bar.maximum() // 2 * step // 30)
         pump(16)
     start = time.perf_counter()  # the drag stopped: how long until that screen is complete
-    wait_until(lambda: screen_ready(view, model))
+    wait_until(app, lambda: screen_ready(view, model), what="gallery benchmark")
     result["middle_screen_ms"] = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
     bar.setValue(bar.maximum())
-    wait_until(lambda: screen_ready(view, model))
+    wait_until(app, lambda: screen_ready(view, model), what="gallery benchmark")
     result["end_screen_ms"] = (time.perf_counter() - start) * 1000
     assert n - 1 in view.visible_rows()
     pump(200)
-    result["stall_scrolling_ms"] = stall["max"] * 1000
-    ticker.stop()
+    result["stall_scrolling_ms"] = stall.max * 1000
+    stall.stop()
     model.close()
     view.close()
     ws.close(backup=False)
     result.update(photos=n, scandir_all_thumbs_ms=scandir_s * 1000,
                   first_screen_ratio_vs_scandir=result["first_screen_ms"] / (scandir_s * 1000),
-                  threads=model.loader.threads, goal_first_screen_ms=300, goal_stall_ms=100)
+                  threads=model.loader.threads, goal_first_screen_ms=300, goal_stall_ms=STALL_MS)
     return result
 
 
@@ -443,33 +497,154 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def photo_workspace(folder: Path) -> tuple[Workspace, str, str]:
+    """A fresh workspace with one project and one activity: (workspace, project id, activity id)."""
+    from desktop_app.core.models import Activity
+
+    ws = new_workspace(folder)
+    project = projects.add_project(ws, projects.ProjectInput(
+        name="八台镇慈善试点", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), budget=Decimal(0)))
+    with ws.transaction() as s:
+        activity = Activity(project_id=project.id, activity_type="慈善服务", title="八台慈善音乐会",
+                            start_date=date(2024, 9, 1), end_date=date(2024, 9, 1))
+        s.add(activity)
+    return ws, project.id, activity.id
+
+
 def photo_import_child(count: int) -> None:
     """Runs in its own interpreter (see bench_photo_import): import `count` phone photos into a fresh
     workspace and time a few gallery pages over 50,000 photos; prints one JSON line."""
-    from desktop_app.core.models import Activity
     from desktop_app.core.services import photos as photo_service
 
     files = phone_jpegs(count)
     rss_before = peak_rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = new_workspace(Path(tmp) / "photos")
-        project = projects.add_project(ws, projects.ProjectInput(
-            name="八台镇慈善试点", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), budget=Decimal(0)))
-        with ws.transaction() as s:
-            activity = Activity(project_id=project.id, activity_type="慈善服务", title="八台慈善音乐会",
-                                start_date=date(2024, 9, 1), end_date=date(2024, 9, 1))
-            s.add(activity)
+        ws, project_id, activity_id = photo_workspace(Path(tmp) / "photos")
         start = time.perf_counter()
-        result = photo_service.add_photos(ws, files, activity_id=activity.id, strict=True)
+        result = photo_service.add_photos(ws, files, activity_id=activity_id, strict=True)
         elapsed = time.perf_counter() - start
         peak = peak_rss_mb()
         derived_mb = sum(f.stat().st_size for f in (ws.root / "derived").rglob("*.jpg")) / 1e6
-        gallery = bench_gallery_pages(ws, project.id, result.added[0].attachment_id)
+        gallery = bench_gallery_pages(ws, project_id, result.added[0].attachment_id)
         ws.close(backup=False)
     print(json.dumps({
         "photos": len(result.added), "total_s": elapsed, "per_photo_ms": elapsed / max(1, len(result.added)) * 1000,
         "source_mb": sum(f.stat().st_size for f in files) / 1e6, "derived_mb": derived_mb,
         "rss_before_import_mb": rss_before, "peak_rss_mb": peak, **gallery}))
+
+
+def photo_gui_child(count: int) -> None:
+    """Runs in its own interpreter (see bench_photo_import): the activity editor (ActivityDialog, offscreen)
+    imports a folder of `count` phone photos exactly as its 添加整个文件夹… does — `import_photos`, on the
+    app's one DB worker (OpRunner) with its progress dialog — while a StallMeter watches the GUI thread,
+    from the click until the strip shows the new photos' thumbnails. Prints one JSON line."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import gc
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    from desktop_app.core import photos
+    from desktop_app.gui import prompts
+    from desktop_app.gui.activity_dialog import ActivityDialog, load_activity, load_activity_lookups
+    from desktop_app.gui.app import make_context
+    from desktop_app.gui.application import make_application
+    from desktop_app.gui.ops import PROGRESS_DELAY_MS
+    from desktop_app.gui.photo_gallery import READY
+
+    files = phone_jpegs(count)
+    folder = files[0].parent
+    # the folder itself, as 添加整个文件夹… passes it, when it holds just these photos (else the files)
+    chosen = [folder] if photos.images_in_folder(folder) == files else files
+    told: list[str] = []  # what the dialog would have shown in a message box (none may block the run)
+    prompts.show_info = lambda _parent, message, title="提示": told.append(f"{title}: {message}")
+    prompts.show_error = lambda _parent, message, title="无法完成": told.append(f"{title}: {message}")
+    prompts.confirm = lambda _parent, title, message: told.append(f"{title}: {message}") is not None
+
+    collections: list[tuple[float, float, int]] = []  # (end, seconds, generation) of every collection
+    collecting: dict[str, float] = {}
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting["start"] = time.perf_counter()
+        elif "start" in collecting:
+            now = time.perf_counter()
+            collections.append((now, now - collecting.pop("start"), info["generation"]))
+
+    app = make_application([])
+    with tempfile.TemporaryDirectory() as tmp:
+        ws, _project_id, activity_id = photo_workspace(Path(tmp) / "photos")
+        ctx = make_context(ws)
+        dialog = ActivityDialog(ctx, activity_id=activity_id)
+        # as the activities page opens it (ActivitiesPage._open)
+        ctx.runner.query(lambda: load_activity_lookups(ws), dialog.set_lookups)
+        ctx.runner.query(lambda: load_activity(ws, activity_id), dialog.fill, dialog.load_failed)
+        dialog.open()
+        stall = StallMeter()
+        wait_until(app, lambda: ctx.runner.idle, what="photo GUI benchmark")
+        pump(300)
+        strip, model = dialog.photos.strip, dialog.photos.photo_model
+        assert model.rowCount() == 0
+
+        # where the GUI thread's time goes after the import: the editor's two slots, timed where they run
+        slot_ms: dict[str, float] = {}
+
+        def timing(name: str, slot):
+            def timed_slot(*args) -> None:
+                begin = time.perf_counter()
+                slot(*args)
+                slot_ms[name] = slot_ms.get(name, 0.0) + (time.perf_counter() - begin) * 1000
+            return timed_slot
+
+        for name in ("_show_photos", "_photos_imported"):
+            setattr(dialog.photos, name, timing(name, getattr(dialog.photos, name)))
+        marks: dict[str, float] = {}
+        progressed: list[float] = []
+        ctx.runner._bridge.progressed.connect(lambda *_a: progressed.append(time.perf_counter()))
+        ctx.runner.finished.connect(lambda: marks.setdefault("done", time.perf_counter()))
+
+        def strip_ready() -> bool:
+            rows = strip.visible_rows()
+            return (model.rowCount() == count and len(rows) > 0 and count - 1 in rows
+                    and all(model.thumb_state(r) == READY for r in rows) and not model.updates_pending)
+
+        rss_before = peak_rss_mb()
+        gc.callbacks.append(on_gc)
+        stall.record()
+        start = time.perf_counter()
+        dialog.photos.import_photos(chosen)  # what 添加整个文件夹… does once the folder is chosen
+        seen = []  # the progress dialog appears after PROGRESS_DELAY_MS: check it did, a second later
+        QTimer.singleShot(PROGRESS_DELAY_MS + 1000, lambda: seen.extend(
+            w for w in app.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()))
+        wait_until(app, lambda: "done" in marks, timeout=600, what="photo GUI benchmark")
+        wait_until(app, strip_ready, what="photo GUI benchmark")
+        marks["strip_ready"] = time.perf_counter()
+        pump(500)  # anything the import left behind (a collection, late repaints) still counts
+        end = time.perf_counter()
+        gc.callbacks.remove(on_gc)
+        stall.stop()
+        added = model.rowCount()
+        message = dialog.message.text()
+        dialog.done(0)
+        ctx.runner.shutdown()
+        ws.close(backup=False)
+    done = marks["done"]
+    result = {
+        "photos": added, "imported": "folder" if chosen == [folder] else "files",
+        "total_s": (done - start), "per_photo_ms": (done - start) / max(1, added) * 1000,
+        "strip_ready_s": marks["strip_ready"] - start, "progress_reports": len(progressed),
+        "progress_dialog_shown": bool(seen),
+        **stall.summary(start, worst=8),
+        "during_import": stall.summary(start, until=done),
+        "after_import": stall.summary(start, since=done, until=end),
+        "gui_slots_ms": {name.strip("_"): round(ms, 1) for name, ms in slot_ms.items()},
+        "gc_collections": len(collections),
+        "gc_longest_ms": max((c[1] for c in collections), default=0.0) * 1000,
+        "gc_full_collections": sum(1 for c in collections if c[2] == 2),
+        "peak_rss_mb": peak_rss_mb(), "rss_before_import_mb": rss_before,
+        "dialog_message": message, "message_boxes": told, "goal_stall_ms": STALL_MS,
+    }
+    print(json.dumps(result, ensure_ascii=False))
 
 
 def bench_gallery_pages(ws: Workspace, project_id: str, attachment_id: str, total: int = 50_000) -> dict:
@@ -510,15 +685,24 @@ def run_photo_import_only(count: int) -> None:
     print_photo_results(data)
 
 
-def bench_photo_import(n: int = 200) -> dict:
-    """Import `n` phone-size JPEGs with add_photos (check, EXIF orientation, display copy, thumbnail,
-    attachment store, one transaction), in a fresh interpreter so that its peak RSS is its own."""
-    phone_jpegs(n)  # generated here, so the child's memory figure is the import's alone
-    result = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--photo-import-child", str(n)],
-                            capture_output=True, text=True, cwd=ROOT)
+def run_child(flag: str, n: int) -> dict:
+    """This script with `flag n` in a fresh interpreter (its own peak RSS, its own QApplication)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, str(Path(__file__).resolve()), flag, str(n)],
+                            capture_output=True, text=True, cwd=ROOT, env=env)
     if result.returncode != 0:
         raise RuntimeError(result.stderr)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bench_photo_import(n: int = 200) -> dict:
+    """Import `n` phone-size JPEGs with add_photos (check, EXIF orientation, display copy, thumbnail,
+    attachment store, one transaction), in a fresh interpreter so that its peak RSS is its own; then
+    (under "gui") the same folder through the activity editor, watching the GUI thread for stalls."""
+    phone_jpegs(n)  # generated here, so the child's memory figure is the import's alone
+    data = run_child("--photo-import-child", n)
+    data["gui"] = run_child("--photo-gui-child", n)
+    return data
 
 
 def print_photo_results(data: dict) -> None:
@@ -527,6 +711,21 @@ def print_photo_results(data: dict) -> None:
           f"(before import {data['rss_before_import_mb']:.0f} MB); gallery of {data['gallery_photos']:,}: page "
           f"{data['gallery_page_first_ms']:.1f} / {data['gallery_page_middle_ms']:.1f} / "
           f"{data['gallery_page_last_ms']:.1f} ms, count {data['gallery_count_ms']:.1f} ms")
+    gui = data.get("gui")
+    if gui:
+        over = f"stalls_over_{STALL_MS}ms"
+        print(f"photo import in the activity editor ({gui['photos']} photos, a {gui['imported']}, worker + progress "
+              f"dialog): {gui['total_s']:.1f} s = {gui['per_photo_ms']:.0f} ms per photo, strip shows them at "
+              f"{gui['strip_ready_s']:.1f} s; GUI thread: longest stall {gui['longest_stall_ms']:.0f} ms, p99 tick "
+              f"gap {gui['p99_gap_ms']:.1f} ms, {gui[over]} stalls over {STALL_MS} ms (goal: none)")
+        for phase in ("during_import", "after_import"):
+            part = gui[phase]
+            print(f"  {phase.replace('_', ' ')}: longest {part['longest_stall_ms']:.0f} ms, p99 "
+                  f"{part['p99_gap_ms']:.1f} ms, {part[over]} over {STALL_MS} ms, {part['stalls_over_50ms']} over 50 ms")
+        print("  worst gaps (ms after the click: gap / GUI-thread CPU): "
+              + ", ".join(f"{w['at_ms']}: {w['gap_ms']:.0f}/{w['gui_cpu_ms']:.0f}" for w in gui["worst"]))
+        print(f"  GUI slots after the import (ms): {gui['gui_slots_ms']}; garbage collections: "
+              f"{gui['gc_collections']} (longest {gui['gc_longest_ms']:.0f} ms)")
 
 
 def main() -> None:
@@ -537,11 +736,14 @@ def main() -> None:
     parser.add_argument("--photos", action="store_true", help="only the photo import (phone-size JPEGs)")
     parser.add_argument("--photo-count", type=int, default=200)
     parser.add_argument("--photo-import-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--photo-gui-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.gallery:
         return run_gallery_only()
     if args.photo_import_child is not None:
         return photo_import_child(args.photo_import_child)
+    if args.photo_gui_child is not None:
+        return photo_gui_child(args.photo_gui_child)
     if args.photos:
         return run_photo_import_only(args.photo_count)
     OUT.mkdir(parents=True, exist_ok=True)
