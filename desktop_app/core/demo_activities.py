@@ -29,6 +29,10 @@ _PALETTES = {
 }
 
 
+SEED_PHOTO_ORDER = ("青花试点工作讨论会", "复刊青花钢铁报", "青花系列慈善活动", "青花前期调研", "青花慈善阵地",
+                    "八台需求调研", "八台慈善音乐会", "八台系列慈善活动", "八台镇项目启动仪式")
+
+
 def draw_photo(folder: Path, name: str, caption: str, scene: str, seed: int) -> Path:
     """A 1600×1200 drawn 'photo': sky, ground, a banner with the caption, and a crowd or a building."""
     from PIL import Image, ImageDraw, ImageFont
@@ -87,15 +91,25 @@ def add_demo_activities(ws, root: Path, project, sites: dict, funds: dict, expen
         activity = activities.add_activity(ws, ActivityInput(
             project_id=project.id, site_id=site.id if site else None, activity_type=kind, title=title,
             start_date=start, end_date=end, public=public, space_id=space.id if space else None, **extra))
-        files, captions = [], {}
-        for caption, scene in photos:
-            path = draw_photo(folder, f"{start:%Y%m%d}-{next(counter):02d}", caption, scene, seed=len(files) + start.toordinal())
-            files.append(path)
-            captions[path.name] = caption
-        if files:
+        if photos:
+            pending_photos[photos[0][0]] = (activity, start, photos)
+        return activity
+
+    pending_photos: dict[str, tuple] = {}  # first caption → (activity, date, photos), added in the seed's order
+
+    def add_photos_in_seed_order() -> None:
+        """The project gallery (and so the notice) shows photos in the order they were added; seed 004
+        prints its nine captioned photos in this order, which is not the order of the items."""
+        for first_caption in SEED_PHOTO_ORDER:
+            activity, start, photos = pending_photos.pop(first_caption)
+            files, captions = [], {}
+            for caption, scene in photos:
+                path = draw_photo(folder, f"{start:%Y%m%d}-{next(counter):02d}", caption, scene,
+                                  seed=len(files) + start.toordinal())
+                files.append(path)
+                captions[path.name] = caption
             result = photo_service.add_photos(ws, files, activity_id=activity.id, captions=captions, strict=True)
             photo_service.update_photo(ws, result.added[0].id, in_notice=True)  # the seed's captioned photo
-        return activity
 
     ai_qinghua = spaces.add_space(ws, SpaceInput(
         name="“Ai青花”慈善服务阵地", project_id=project.id, site_id=qinghua.id, kind="集装箱慈善服务站",
@@ -178,6 +192,8 @@ def add_demo_activities(ws, root: Path, project, sites: dict, funds: dict, expen
                        ("游园会发放新春礼品", "outdoor")],
                summary="针对困境儿童青少年、妇女、老人、残疾人等开展专场慈善服务，市集提供义诊、写春联等便民服务；"
                        "当天共计发放礼品200余份，随机派发儿童小玩具100多份。")
+
+    add_photos_in_seed_order()
 
     # 物资台账: the fair's gifts and toys (bought), rice and school bags (donated)
     def receive(fund, day, item, unit, quantity, **extra):
