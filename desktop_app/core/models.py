@@ -329,6 +329,47 @@ class ChangeJournal(SQLModel, table=True):
     payload: str  # JSON of the record after the change
 
 
+class Notice(Record, table=True):
+    """信息公示: a notice as exported (draft) or published. A published notice is never changed: a
+    correction is a new notice (template "correction") that refers to it by `corrects_id`."""
+
+    project_id: str = Field(foreign_key="project.id", index=True)
+    template: str  # fund-usage | progress | donations | correction
+    date_from: date
+    date_to: date
+    status: str = "draft"  # draft | published
+    number: str = ""  # "2025-001": given on publication, gapless per office and year
+    number_year: int | None = None
+    number_seq: int | None = None
+    title: str = ""
+    written_on: date | None = None  # the sign-off date printed on the notice
+    notice_start: date | None = None  # 公示期
+    notice_end: date | None = None
+    verification_code: str = Field(default="", index=True)  # "ABCDE-FGHJK"
+    content_hash: str = ""  # sha256 of the canonical JSON of the document's texts
+    entries_hash: str = ""  # sha256 over the covered entries' (id, chain_hash)
+    entry_count: int = 0
+    entries_json: str = "[]"  # [[entry_id, chain_hash], …] as exported (a draft has no NoticeEntry rows)
+    pdf_sha256: str = ""  # of the archived PDF (published notices)
+    pdf_name: str = ""  # under the workspace's notices/ folder
+    published_on: date | None = None
+    published_at: str | None = None  # UTC, when it was published
+    corrects_id: str | None = Field(default=None, foreign_key="notice.id")
+    correction_text: str = ""
+    request_json: str = ""  # what the notice was built from, so it can be rebuilt exactly
+    document_json: str = ""  # the document's texts, to show what changed since
+
+
+class NoticeEntry(Record, table=True):
+    """A ledger entry as a published notice disclosed it: its chain hash at publication."""
+
+    __tablename__ = "notice_entry"
+
+    notice_id: str = Field(foreign_key="notice.id", index=True)
+    entry_id: str = Field(foreign_key="ledger_entry.id", index=True)
+    chain_hash: str
+
+
 PROJECT_STATUSES = ("进行中", "已完成", "已终止")
 FUND_STATUSES = ("筹备中", "运行中", "已终止")
 ENTRY_TYPES = {"donation": "捐赠收入", "allocation": "拨入", "expense": "支出", "reversal": "红字冲销"}

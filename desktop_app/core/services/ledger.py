@@ -440,22 +440,28 @@ def reverse_entry(ws, entry_id: str, reason: str, *, on_date: date | None = None
 def close_month(ws, fund_id: str, month: str, *, today: date | None = None) -> None:
     """Close a month, and with it every earlier one: nothing posts into them afterwards. Drafts dated in
     them must be posted, moved or deleted first. A month that has not ended cannot be closed."""
-    today = today or date.today()
     with ws.transaction() as s:
-        fund = s.get(Fund, fund_id)
-        if fund is None:
-            raise UserError("找不到这个社区基金。")
-        if month >= today.strftime("%Y-%m"):
-            raise UserError(f"{month} 还没有结束，不能结账。请在月末之后再结账。")
-        last = closed_through(s, fund_id)
-        if last is not None and month <= last:
-            raise UserError(f"{month} 已经结账了（本基金已结账至 {last}）。")
-        drafts = s.exec(select(func.count()).select_from(LedgerEntry).where(
-            LedgerEntry.fund_id == fund_id, LedgerEntry.status == "draft", LedgerEntry.deleted == False,  # noqa: E712
-            func.strftime("%Y-%m", LedgerEntry.entry_date) <= month)).one()
-        if drafts:
-            raise UserError(f"{month} 及以前还有 {drafts} 条草稿没有记账。请先记账或删除它们，再结账。")
-        s.add(ClosedMonth(fund_id=fund_id, month=month))
+        close_month_in(s, fund_id, month, today=today)
+
+
+def close_month_in(session: Session, fund_id: str, month: str, *, today: date | None = None) -> None:
+    """`close_month` inside a transaction the caller owns (publishing a notice closes its months in the
+    same transaction that records the publication)."""
+    today = today or date.today()
+    fund = session.get(Fund, fund_id)
+    if fund is None:
+        raise UserError("找不到这个社区基金。")
+    if month >= today.strftime("%Y-%m"):
+        raise UserError(f"{month} 还没有结束，不能结账。请在月末之后再结账。")
+    last = closed_through(session, fund_id)
+    if last is not None and month <= last:
+        raise UserError(f"{month} 已经结账了（本基金已结账至 {last}）。")
+    drafts = session.exec(select(func.count()).select_from(LedgerEntry).where(
+        LedgerEntry.fund_id == fund_id, LedgerEntry.status == "draft", LedgerEntry.deleted == False,  # noqa: E712
+        func.strftime("%Y-%m", LedgerEntry.entry_date) <= month)).one()
+    if drafts:
+        raise UserError(f"{month} 及以前还有 {drafts} 条草稿没有记账。请先记账或删除它们，再结账。")
+    session.add(ClosedMonth(fund_id=fund_id, month=month))
 
 
 def closed_months(session: Session, fund_id: str) -> list[str]:
