@@ -809,7 +809,7 @@ def _detail_part(ctx: _Context, blocks: list, sub: list[int]) -> None:
                  format_yuan(e.amount_fen) if e.flow == "in" else "", format_yuan(e.amount_fen) if e.flow == "out" else ""]
                 for e in entries]
         totals = [["合计", "", f"{len(entries)}笔", format_yuan(income), format_yuan(expense)],
-                  ["大写", "", "", _capital(income), _capital(expense)]]
+                  [f"大写：收入{_capital(income)}；支出{_capital(expense)}"]]  # one row across the table
         blocks.append(_table(columns, rows, totals, caption=fund.name))
         shown_tables += 1
     if not shown_tables:
@@ -1045,7 +1045,7 @@ def _donations(ctx: _Context) -> NoticeDocument:
         grand += total
         pad = [""] if req.show_receipt_no else []
         blocks.append(_table(columns, table_rows, [["合计", f"{len(mine)}笔", format_yuan(total), "", *pad],
-                                                   ["大写", "", _capital(total), "", *pad]],
+                                                   [f"大写：{_capital(total)}"]],
                              caption=fund.name if len(ctx.funds) > 1 else ""))
     if not rows:
         blocks.append(Paragraph("本期没有收到资金捐赠。"))
