@@ -274,6 +274,8 @@ def _notice_parsers(sub) -> None:
     s.add_argument("--written-on", help="落款日期 YYYY-MM-DD（默认今天）")
     s.add_argument("--notice-start", help="公示期开始日期（默认落款日期）")
     s.add_argument("--notice-end", help="公示期结束日期（默认开始后第 7 天）")
+    s.add_argument("--edits", type=Path, help="文字修改（JSON 文件：{\"item:活动编号\": {\"lead\": …, \"body\": …}, "
+                   "\"field:项目完成情况\": \"…\"}）")
     s.add_argument("--out", required=True, type=Path, help="保存的 PDF 文件")
     s.add_argument("--json", action="store_true")
     s = notice.add_parser("publish", help="发布公示：编号、存档、结账，之后不能再改动")
@@ -1034,7 +1036,8 @@ def notice_export(ws, args) -> int:
                                 ("notice_start", "公示期开始日期"), ("notice_end", "公示期结束日期"))}
     with ws.reading() as s:
         project = projects.resolve_project(s, args.project)
-    request = NoticeRequest(project_id=project.id, template=args.template, exclude_drafts=args.exclude_drafts, **dates)
+    request = NoticeRequest(project_id=project.id, template=args.template, exclude_drafts=args.exclude_drafts,
+                            edits=_read_edits(args.edits) if args.edits else {}, **dates)
     try:
         result = notices.export_notice(ws, request, args.out)
     except DraftsInPeriod as exc:
@@ -1045,7 +1048,8 @@ def notice_export(ws, args) -> int:
     if args.json:
         data = _notice_json(n)
         data.update(file=str(args.out), pages=info.pages, size=info.size, reprint=result.reprint,
-                    masked=[{"original": m.original, "shown": m.shown, "reason": m.reason} for m in result.masked])
+                    masked=[{"original": m.original, "shown": m.shown, "reason": m.reason} for m in result.masked],
+                    notes=list(result.notes))
         data.pop("pdf_sha256")
         _print_json(data)
         return 0
@@ -1054,11 +1058,23 @@ def notice_export(ws, args) -> int:
     print(f"核验码：{n.verification_code}")
     if result.masked:
         print(f"隐私保护：{len(result.masked)} 处姓名或号码已打码或隐去（用 --json 查看明细）。")
+    for note in result.notes:
+        print(f"注意：{note}")
     if result.reprint:
         print(f"内容与已发布的公示 {n.number} 完全一致，这份文件是它的重印件，没有另记草稿。")
     else:
         print(f"草稿编号：{n.id}\n核对无误后发布：notice publish {n.id}")
     return 0
+
+
+def _read_edits(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError:
+        raise UserError(f"读不到文字修改文件“{path}”。请检查路径是否写对。") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"文字修改文件“{path.name}”不是有效的 JSON（{exc}）。请用 UTF-8 保存，格式如 "
+                        "{\"field:项目完成情况\": \"修改后的文字\"}。") from None
 
 
 def notice_publish(ws, args) -> int:

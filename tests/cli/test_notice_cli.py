@@ -199,3 +199,28 @@ def test_bad_export_arguments_change_nothing(fast, capsys, tmp_path, argv, code,
         got, out = exc.code, capsys.readouterr()
     assert got == code and message in out.err
     assert everything(fast) == before and not list(tmp_path.glob("*.pdf"))
+
+
+def test_export_with_edits_from_a_json_file(fast, capsys, tmp_path):
+    edits = tmp_path / "修改.json"
+    completion = "现拨付资金共31.6万元，两个试点的阵地均已投入使用。"
+    edits.write_text(json.dumps({"field:项目完成情况": completion, "item:no-such-activity": {"body": "x"}},
+                                ensure_ascii=False), encoding="utf-8")
+    out = ok(fast, capsys, "notice", "export", "--project", PROJECT_NAME, *YEAR_2024, "--edits", edits,
+             "--out", tmp_path / "公示.pdf")
+    assert "注意：有 1 处修改已不适用" in out
+    assert completion in (tmp_path / "公示.pdf").read_text(encoding="utf-8", errors="ignore")
+    exported = json.loads(ok(fast, capsys, "notice", "export", "--project", PROJECT_NAME, *YEAR_2024, "--edits",
+                             edits, "--out", tmp_path / "公示.pdf", "--json"))
+    assert len(exported["notes"]) == 1
+    assert "数据未变" in ok(fast, capsys, "notice", "verify", exported["code"])
+    before = everything(fast)
+    for text, message in (("{不是 JSON", "不是有效的 JSON"), ('{"table:收支明细": "x"}', "这个可修改的位置")):
+        edits.write_text(text, encoding="utf-8")
+        code, got = run(fast, "notice", "export", "--project", PROJECT_NAME, *YEAR_2024, "--edits", edits,
+                        "--out", tmp_path / "另一份.pdf", capsys=capsys)
+        assert code == 1 and message in got.err
+    code, got = run(fast, "notice", "export", "--project", PROJECT_NAME, *YEAR_2024, "--edits", tmp_path / "没有.json",
+                    "--out", tmp_path / "另一份.pdf", capsys=capsys)
+    assert code == 1 and "读不到文字修改文件" in got.err
+    assert everything(fast) == before and not (tmp_path / "另一份.pdf").exists()

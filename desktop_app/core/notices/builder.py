@@ -23,6 +23,13 @@ Decisions (see the tests):
   for its marked photo to show: the photo's own flag is the choice), grouped by site in the project's
   order (project-wide ones last), within a site in the gallery order (Photo.position).
 - Detail tables are per fund: voucher numbers run per fund, so "2024-0001" exists once per fund.
+- Edits (`NoticeRequest.edits`, keys and parts in notices.document): applied after assembling and before
+  the privacy pass, so what is typed into an edit is cleaned like any other text. An edit of 项目完成情况
+  keeps the ledger's 拨付 figure (restored at the start when missing, a sentence stating another figure
+  dropped — as for the project's own text). An edit whose block is no longer in the notice (the activity
+  was taken off the notice, a site has no item left, another template) is kept in the request but not
+  used, and said in `NoticeDocument.notes` ("有 1 处修改已不适用：……"); notes are not printed, so they do
+  not change the verification code.
 """
 
 import re
@@ -63,9 +70,12 @@ from desktop_app.core.notices.document import (
     PhotoGrid,
     SignOff,
     Table,
+    check_edits,
     chinese_date,
 )
+from desktop_app.core.notices.document import EditableText as EditableText  # re-exported for the draft editor
 from desktop_app.core.notices.document import Photo as NoticePhoto
+from desktop_app.core.notices.document import editable_texts as editable_texts
 from desktop_app.core.privacy import ANONYMOUS_DONOR, mask_name
 from desktop_app.core.services import settings
 from desktop_app.core.services.goods import quantity_of
@@ -87,6 +97,13 @@ HOTLINE = ("政务服务便民热线", "12345")
 PROGRESS_MONTHS = 3  # 慈善法 第79条: progress of a project longer than 6 months at least every 3 months
 REDACTED = "***"
 NUMERALS = "一二三四五六七八九十"
+COMPLETION = "项目完成情况"
+# Keys of the editable blocks (stable across rebuilds of the same data; see notices.document).
+COMPLETION_KEY = f"field:{COMPLETION}"
+GOALS_KEY = "field:项目主要内容和绩效目标"
+OBJECTIONS_KEY = "field:意见反馈"
+NO_ACTIVITIES_KEY = "para:no-activities"
+PARAGRAPHS = {NO_ACTIVITIES_KEY: "本期没有列入公示的活动"}  # para keys → what the note calls them
 
 
 # ---------------------------------------------------------------------------------------------- request
@@ -107,6 +124,10 @@ class NoticeRequest:
     year_label: str | None = None  # fund-usage title, e.g. "2024" or "2024—2025"; default computed
     show_receipt_no: bool = True  # donations: print the association's receipt number
     today: date | None = None  # for the defaults; tests pin it
+    # The draft's wording edits, {key: {part: text}} (a plain string: the main part), e.g.
+    # {"item:<activity id>": {"lead": "…", "body": "…"}, "field:项目完成情况": {"text": "…"}}. JSON as it is,
+    # stored with the request so that verification rebuilds the edited document. See notices.document.
+    edits: dict[str, str | dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -242,7 +263,8 @@ def resolve_request(session: Session, request: NoticeRequest) -> NoticeRequest:
                         str(_setting(session, "notice.civil_affairs_phone"))),
                        HOTLINE]
     return replace(request, date_from=date_from, date_to=date_to, written_on=written_on, notice_start=notice_start,
-                   notice_end=notice_end, supervision=[(label, phone) for label, phone in supervision], today=today)
+                   notice_end=notice_end, supervision=[(label, phone) for label, phone in supervision], today=today,
+                   edits=check_edits(request.edits))
 
 
 def _local_office(session: Session) -> Office | None:
@@ -564,29 +586,38 @@ def _expense_by(ctx: _Context, attr: str) -> dict[str, int]:
     return dict(out)
 
 
-def _completion(ctx: _Context) -> str:
+def _completion(ctx: _Context, own: str | None = None) -> str:
     """项目完成情况: the allocations of the period (exact, from the ledger) and what they went to; the
-    project's own text is used when it already states the same figure, and kept after it otherwise
-    (minus any sentence that states a different 拨付 figure, which would contradict the ledger)."""
+    project's own text (or `own`, an edit of the draft) is used when it already states the same figure,
+    and kept after it otherwise (minus any sentence that states a different 拨付 figure, which would
+    contradict the ledger)."""
     allocated = _in_amount(ctx, "allocation")
     figure = wan_yuan(allocated)
     spent = sorted(((v, k) for k, v in _expense_by(ctx, "category").items() if v > 0), reverse=True)
     uses = "、".join(k for _v, k in spent[:2]) + ("等" if len(spent) > 2 else "")
     computed = f"现拨付资金共{figure}" + (f"，用于{uses}。" if uses else "。")
-    own = ctx.project.completion.strip()
+    own = (ctx.project.completion if own is None else own).strip()
     if not own:
         return computed
-    if f"拨付资金共{figure}" in own:
-        return own
-    kept = []
+    kept, states_figure = [], False
     for sentence in re.split(r"(?<=。)", own):
         stated = re.search(r"拨付资金共?([0-9.,]+)万元", sentence)
-        if stated and f"{stated.group(1)}万元" != figure:
+        if stated and _wan_fen(stated.group(1)) != allocated:
             ctx.privacy._note(sentence.strip(), computed, "项目完成情况中的拨付金额与台账不符，已按台账数字改写")
             continue
+        states_figure = states_figure or stated is not None
         if sentence.strip():
-            kept.append(sentence.strip())
-    return computed + "".join(kept)
+            kept.append(sentence)
+    text = "".join(kept).strip()
+    return text if states_figure else computed + text
+
+
+def _wan_fen(text: str) -> int | None:
+    """"31.6" (万元) → 31600000 fen; None when it is not a number."""
+    try:
+        return int(Decimal(text.replace(",", "")) * 1_000_000)
+    except ArithmeticError:
+        return None
 
 
 def _project_fields(ctx: _Context, *, full: bool) -> list:
@@ -594,11 +625,11 @@ def _project_fields(ctx: _Context, *, full: bool) -> list:
     names, phones = _leaders_text(ctx)
     blocks = [Field("项目名称", project.name)]
     if full and project.goals.strip():
-        blocks.append(Field("项目主要内容和绩效目标", project.goals.strip()))
+        blocks.append(Field("项目主要内容和绩效目标", project.goals.strip(), key=GOALS_KEY))
     blocks += [Field("项目周期", _project_cycle(project)), Field("资金额度", wan_yuan(project.budget_fen)),
                Field("项目负责人", names), Field("联系方式", phones)]
     if full:
-        blocks.append(Field("项目完成情况", _completion(ctx)))
+        blocks.append(Field(COMPLETION, _completion(ctx), key=COMPLETION_KEY))
     return blocks
 
 
@@ -610,27 +641,29 @@ def _public_activities(ctx: _Context) -> list[Activity]:
     return list(rows)
 
 
-def _by_site(ctx: _Context, records, site_of) -> list[tuple[str, list]]:
-    """Group records by site in the project's order; project-wide ones last as 项目整体."""
+def _by_site(ctx: _Context, records, site_of) -> list[tuple[str, list, str]]:
+    """Group records by site in the project's order; project-wide ones last as 项目整体. Each group comes
+    with its site's name and a stable key part (the site's id, "project" for 项目整体)."""
     groups: dict[str | None, list] = defaultdict(list)
     for r in records:
         groups[site_of(r)].append(r)
-    out = [(site.name, groups.pop(site.id)) for site in ctx.sites if site.id in groups]
+    out = [(site.name, groups.pop(site.id), site.id) for site in ctx.sites if site.id in groups]
     rest = [r for key in list(groups) for r in groups.pop(key)]  # no site, or a site no longer live
     if rest:
-        out.append(("项目整体", rest))
+        out.append(("项目整体", rest, "project"))
     return out
 
 
 def _effects(ctx: _Context, blocks: list, *, suffix: str) -> None:
     activities = sorted(_public_activities(ctx), key=lambda a: (a.public_order, a.start_date, a.created_at))
     if not activities:
-        blocks.append(Paragraph("本期没有列入公示的活动。"))
+        blocks.append(Paragraph(PARAGRAPHS[NO_ACTIVITIES_KEY] + "。", key=NO_ACTIVITIES_KEY))
         return
-    for name, group in _by_site(ctx, activities, lambda a: a.site_id):
-        blocks.append(Heading(f"{name}{suffix}" if name != "项目整体" else "项目整体情况", level=2))
+    for name, group, site_key in _by_site(ctx, activities, lambda a: a.site_id):
+        blocks.append(Heading(f"{name}{suffix}" if name != "项目整体" else "项目整体情况", level=2,
+                              key=f"heading:site:{site_key}"))
         for i, a in enumerate(group, 1):
-            blocks.append(Item(f"（{_number(i)}）", _sentence(a.title), a.summary.strip()))
+            blocks.append(Item(f"（{_number(i)}）", _sentence(a.title), a.summary.strip(), key=f"item:{a.id}"))
 
 
 def _table(columns: list[tuple[str, float, str]], rows, totals=(), caption: str = "") -> Table:
@@ -889,7 +922,7 @@ def _photos(ctx: _Context) -> list[NoticePhoto]:
         .order_by(Photo.position, Photo.created_at)).all()
     pairs = [(p, a.site_id, a.title) for p, a in found] + [(p, c.site_id, c.name) for p, c in spaces]
     out = []
-    for _site, group in _by_site(ctx, pairs, lambda r: r[1]):
+    for _site, group, _key in _by_site(ctx, pairs, lambda r: r[1]):
         for photo, _site_id, owner in group:
             out.append(NoticePhoto(_display_copy(ctx, photo, owner), photo.caption.strip() or owner))
     return out
@@ -916,7 +949,7 @@ def _notice_part(ctx: _Context, blocks: list) -> None:
         f"对公示内容有异议的，请在公示期内以书面形式或拨打上述监督电话向{association}反映，"
         "我们将及时核实并答复。")
     blocks += [Field("公示期", _period_text(req.notice_start, req.notice_end)), Field("监督电话", phones),
-               Field("意见反馈", objections)]
+               Field("意见反馈", objections, key=OBJECTIONS_KEY)]
 
 
 def _sign_off(ctx: _Context) -> SignOff:
@@ -936,7 +969,67 @@ def build_notice(session: Session, root: Path | str, request: NoticeRequest) -> 
     DraftsInPeriod when unposted entries fall in the period and exclude_drafts is False."""
     ctx = _context(session, root, request)
     builder = {"fund-usage": _fund_usage, "progress": _progress, "donations": _donations}[ctx.req.template]
-    return ctx.privacy.apply(builder(ctx))
+    doc = builder(ctx)
+    _apply_edits(ctx, doc)  # before the privacy pass: what is typed into an edit is cleaned too
+    return ctx.privacy.apply(doc)
+
+
+def _apply_edits(ctx: _Context, doc: NoticeDocument) -> None:
+    """Put the request's edits into the blocks with their keys; say which edits found no block."""
+    edits = ctx.req.edits or {}
+    if not edits:
+        return
+    used: set[str] = set()
+    blocks = []
+    for block in doc.blocks:
+        key = getattr(block, "key", "")
+        change = edits.get(key) if key else None
+        if change:
+            used.add(key)
+            if isinstance(block, Item):
+                parts = {p: t for p, t in change.items() if p in ("lead", "body")}
+            else:
+                parts = {"text": change["text"]} if "text" in change else {}
+            if isinstance(block, Field) and key == COMPLETION_KEY and "text" in parts:
+                parts["text"] = _edited_completion(ctx, doc, parts["text"])
+            block = replace(block, **parts)
+            doc.edited += [(key, part) for part in parts]
+        blocks.append(block)
+    doc.blocks = blocks
+    stale = [key for key in edits if key not in used]
+    if stale:
+        doc.notes.append(f"有 {len(stale)} 处修改已不适用：" + "；".join(_stale_text(ctx, key) for key in stale)
+                         + "。这些修改仍保存在草稿里，但没有用在公示中。")
+
+
+def _edited_completion(ctx: _Context, doc: NoticeDocument, text: str) -> str:
+    """An edit of 项目完成情况 keeps the ledger's 拨付 figure (see _completion)."""
+    before = len(ctx.privacy.masked)
+    result = _completion(ctx, text)
+    if result != text:
+        figure = wan_yuan(_in_amount(ctx, "allocation"))
+        dropped = len(ctx.privacy.masked) > before
+        doc.notes.append(f"修改后的“{COMPLETION}”须与台账一致（本期拨付资金共{figure}）："
+                         + ("其中与台账不符的拨付金额已删去，" if dropped else "")
+                         + "已按台账写明拨付金额。")
+    return result
+
+
+def _stale_text(ctx: _Context, key: str) -> str:
+    kind, _sep, rest = key.partition(":")
+    if kind == "item":
+        activity = ctx.session.get(Activity, rest)
+        what = f"活动“{activity.title}”" if activity is not None else "一项已删除的活动"
+        return f"{what}已不在本公示中（可能已取消“列入公示”、被删除或不在公示期间内）"
+    if kind == "heading":
+        site = ctx.session.get(Site, rest.removeprefix("site:")) if rest.startswith("site:") else None
+        name = site.name if site is not None else ("项目整体" if rest == "site:project" else rest)
+        return f"“{name}”部分的小标题（本期已没有列入公示的活动）"
+    if kind == "field":
+        return f"“{rest}”一项（{TEMPLATES[ctx.req.template]}中没有这一项）"
+    if kind == "para":
+        return f"段落“{PARAGRAPHS.get(key, rest)}”（本公示中已没有这一段）"
+    return f"“{key}”"
 
 
 def _fund_usage(ctx: _Context) -> NoticeDocument:

@@ -2,7 +2,11 @@
 
 One operation per user command, one transaction each:
 - `export_notice` builds the notice from the data, gives it its verification code, writes the PDF and
-  records (or refreshes) a draft row: drafts are freely re-exported.
+  records (or refreshes) a draft row: drafts are freely re-exported. The request's wording edits
+  (NoticeRequest.edits) are recorded with it, so verification rebuilds the edited notice; editing again
+  means exporting again (a new code). A published notice is never changed: edits reach it only through
+  a new export (a reprint when nothing differs, else a draft that cannot be published over it) or a
+  correction.
 - `publish_notice` gives a draft its number and date, archives its PDF under `notices/<number>.pdf`
   with the SHA-256, closes the covered months of the project's funds and records the entries as
   disclosed. A published notice is never changed again.
@@ -63,6 +67,7 @@ class ExportResult:
     info: object  # pdf.RenderInfo(pages, size, fonts)
     reprint: bool = False  # the data is exactly that of a published notice: the file is a reprint of it
     masked: list = field(default_factory=list)  # the document's MaskedName list: what privacy changed
+    notes: list = field(default_factory=list)  # the document's notes (e.g. edits that no longer apply)
 
 
 @dataclass
@@ -382,7 +387,7 @@ def export_notice(ws, request, out_path: Path | str, *, progress=None) -> Export
         os.replace(partial, out_path)
     finally:
         partial.unlink(missing_ok=True)
-    return ExportResult(notice, info, reprint, list(sealed.doc.masked))
+    return ExportResult(notice, info, reprint, list(sealed.doc.masked), list(sealed.doc.notes))
 
 
 def _record_draft(s: Session, request, sealed: _Sealed) -> tuple[Notice, bool]:
