@@ -110,6 +110,7 @@ def shoot(folder: Path, out: Path) -> None:
         save(window, out / "settings.png")
 
         shoot_goods_and_spaces(app, window, out)
+        shoot_notices(app, window, out)
     finally:
         window.close()
         ws.close(backup=False)
@@ -166,6 +167,44 @@ def shoot_goods_and_spaces(app: QApplication, window: MainWindow, out: Path) -> 
     if spaces_page.window() is spaces_page:
         spaces_page.shutdown()
         spaces_page.close()
+
+
+def shoot_notices(app: QApplication, window: MainWindow, out: Path) -> None:
+    """信息公示 with the demo notice's first page in the preview, the builder with the masked names, and
+    概览 on a day when notices are due. A workspace without notices gets one draft (exported the way the
+    builder does, to a temporary file); nothing is published."""
+    from datetime import date
+
+    ctx, page = window.ctx, window.notices
+    window.go_to(page)
+    settle(app, ctx.runner)
+    builder = page.new_notice()
+    settle(app, ctx.runner)
+    builder.make_preview()
+    settle(app, ctx.runner, 1.0)
+    save(builder, out / "notice-builder.png")
+    if not page.rows:
+        with tempfile.TemporaryDirectory() as tmp:
+            from desktop_app.gui import prompts
+
+            saved = prompts.save_pdf, prompts.offer_open_folder
+            prompts.save_pdf = lambda *_args: Path(tmp) / "公示.pdf"
+            prompts.offer_open_folder = lambda *_args: False
+            try:
+                builder.export_pdf()
+                settle(app, ctx.runner)
+            finally:
+                prompts.save_pdf, prompts.offer_open_folder = saved
+    builder.reject()
+    settle(app, ctx.runner, 1.5)
+    save(window, out / "notices.png")
+
+    window.overview.today = date(2025, 6, 1)  # the demo project ended 2025-02-28: its final notice is overdue
+    window.go_to(window.overview)
+    window.overview.reload()
+    settle(app, ctx.runner)
+    save(window, out / "overview-due.png")
+    window.overview.today = None
 
 
 def wait_thumbnails(app: QApplication, runner: OpRunner, loader, seconds: float = 10) -> None:

@@ -20,6 +20,7 @@ from desktop_app.gui.pages.activities import ActivitiesPage
 from desktop_app.gui.pages.funds import FundsPage
 from desktop_app.gui.pages.goods import GoodsPage
 from desktop_app.gui.pages.ledger import LedgerPage
+from desktop_app.gui.pages.notices import NoticesPage
 from desktop_app.gui.pages.overview import OverviewPage
 from desktop_app.gui.pages.placeholder import PlaceholderPage
 from desktop_app.gui.pages.projects import ProjectsPage
@@ -41,10 +42,11 @@ class MainWindow(QMainWindow):
         self.activities = ActivitiesPage(ctx)
         self.goods = GoodsPage(ctx)
         self.spaces = SpacesPage(ctx)
+        self.notices = NoticesPage(ctx)
         self.settings = SettingsPage(ctx)
         self.pages: list[QWidget] = [
             self.overview, self.projects, self.funds, self.ledger, self.activities, self.goods, self.spaces,
-            PlaceholderPage("需求调查"), PlaceholderPage("信息公示"), PlaceholderPage("数据同步"),
+            PlaceholderPage("需求调查"), self.notices, PlaceholderPage("数据同步"),
             self.settings,
         ]
         self.nav = QListWidget()
@@ -66,8 +68,9 @@ class MainWindow(QMainWindow):
         self.path_label = QLabel(str(ctx.ws.root))
         self.path_label.setObjectName("note")
         self.statusBar().addPermanentWidget(self.path_label)
-        for page in (self.ledger, self.activities):
+        for page in (self.ledger, self.activities, self.notices):
             page.status.connect(self.show_status)
+        self.overview.notice_due.connect(self.new_due_notice)
         ctx.runner.message.connect(self.show_status)
         ctx.runner.changed.connect(self._on_changed)
         self._build_menus()
@@ -130,6 +133,11 @@ class MainWindow(QMainWindow):
         self.go_to(self.ledger)
         return self.ledger.batch_entry()
 
+    def new_due_notice(self, due) -> None:
+        """概览 › 待公示: the builder for that project, type and period."""
+        self.go_to(self.notices)
+        self.notices.new_notice(due.project_id, due.template, (due.period_from, due.period_to))
+
     def focus_search(self) -> None:
         self.go_to(self.ledger)
         self.ledger.focus_search()
@@ -190,7 +198,7 @@ class MainWindow(QMainWindow):
         self.go_to(next(p for p in self.pages if p.title == title))
 
     def shutdown(self) -> None:
-        for page in (self.ledger, self.activities, self.spaces):
+        for page in (self.ledger, self.activities, self.spaces, self.notices):
             page.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -105,6 +105,74 @@ def save_excel(parent: QWidget | None, title: str, file_name: str, folder: Path 
     return with_suffix(name) if name.strip() else None
 
 
+PDF_FILTER = "PDF 文件 (*.pdf *.PDF)"
+
+
+def save_pdf(parent: QWidget | None, title: str, file_name: str, folder: Path | None = None) -> Path | None:
+    """Where to save a PDF (suggesting `file_name` in `folder`, default 文档), or None when cancelled."""
+    start = (folder if folder and folder.is_dir() else documents_dir()) / file_name
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(start), PDF_FILTER)
+    return with_suffix(name, ".pdf") if name.strip() else None
+
+
+def open_pdf(parent: QWidget | None, title: str = "选择公示 PDF 文件") -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, title, str(documents_dir()), PDF_FILTER + ";;所有文件 (*)")
+    return Path(name) if name.strip() else None
+
+
+def ask_multiline(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """Several lines of text, or None when the user cancelled or wrote nothing."""
+    value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+    value = value.strip()
+    return value if ok and value else None
+
+
+def print_dialog(parent: QWidget | None, printer, pages: int) -> bool:
+    """The system print dialog for `printer` (printer, copies, pages 1…`pages`); True when the user
+    pressed 打印."""
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("打印公示")
+    dialog.setMinMax(1, max(pages, 1))
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def ask_verification(parent: QWidget | None, typed: str = "") -> str | Path | None:
+    """A verification code as typed (`typed`: what was typed before), or a PDF file to check, or None
+    when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("核验公示")
+    layout = QVBoxLayout(dialog)
+    text = QLabel("输入公示末尾印的核验码（如 ABCDE-FGHJK，大小写、空格和横线都可以），"
+                  "或选择一份公示 PDF 文件。核验会说明公示所依据的数据是否在那之后被改动过。")
+    text.setWordWrap(True)
+    layout.addWidget(text)
+    code = QLineEdit(typed)
+    code.setPlaceholderText("核验码，如 ABCDE-FGHJK")
+    layout.addWidget(code)
+    chosen: list[Path] = []
+
+    def pick() -> None:
+        path = open_pdf(dialog)
+        if path is not None:
+            chosen.append(path)
+            dialog.accept()
+
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("核验")
+    buttons.addButton("选择 PDF 文件…", QDialogButtonBox.ButtonRole.ActionRole).clicked.connect(pick)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.resize(460, 0)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    if chosen:
+        return chosen[-1]
+    return code.text().strip() or None
+
+
 def choose(parent: QWidget | None, title: str, label: str, items: list[str]) -> int | None:
     """The index of the item the user picked from a list, or None when cancelled."""
     value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
@@ -144,14 +212,19 @@ def choose_many(parent: QWidget | None, title: str, label: str, items: list[str]
     return sorted(choices.row(item) for item in choices.selectedItems() if not item.isHidden())
 
 
+def offer(parent: QWidget | None, title: str, message: str, action: str, close: str = "关闭") -> bool:
+    """Tell something and offer one thing to do next; True when the user takes it."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.NoButton, parent)
+    action_button = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(close, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(action_button)
+    box.exec()
+    return box.clickedButton() is action_button
+
+
 def offer_open_folder(parent: QWidget | None, message: str, title: str = "导出完成") -> bool:
     """Tell what was done; True when the user asks to open the folder."""
-    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.NoButton, parent)
-    open_button = box.addButton("打开文件夹", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(open_button)
-    box.exec()
-    return box.clickedButton() is open_button
+    return offer(parent, title, message, "打开文件夹")
 
 
 def open_folder(folder: Path) -> None:

@@ -36,13 +36,14 @@ def messages(monkeypatch) -> list[str]:
     monkeypatch.setattr(prompts, "show_error", show_error)
     monkeypatch.setattr(prompts, "show_info", lambda _parent, message, _title="": shown.append(message))
     for name in ("confirm", "ask_text", "ask_month", "open_files", "save_excel", "choose", "choose_many", "open_photos",
-                 "choose_folder", "offer_open_folder", "open_folder"):
+                 "choose_folder", "offer", "offer_open_folder", "open_folder", "save_pdf", "open_pdf", "ask_multiline",
+                 "print_dialog", "ask_verification"):
         monkeypatch.setattr(prompts, name, _unexpected)
     for name in ("warning", "information", "critical", "question"):
         monkeypatch.setattr(QMessageBox, name, _unexpected)
-    for name in ("getText", "getItem"):
+    for name in ("getText", "getItem", "getMultiLineText"):
         monkeypatch.setattr(QInputDialog, name, _unexpected)
-    for name in ("getOpenFileNames", "getSaveFileName", "getExistingDirectory"):
+    for name in ("getOpenFileNames", "getOpenFileName", "getSaveFileName", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, _unexpected)
     return shown
 

@@ -12,6 +12,7 @@ class Changes:
     backups: bool = False
     activities: bool = False  # activities, their photos and the charity spaces
     goods: bool = False  # the goods register
+    notices: bool = False  # 信息公示: drafts, published notices, corrections
     everything: bool = False  # a restore replaced the data
 
     def touches(self, *names: str) -> bool:
@@ -21,3 +22,5 @@ class Changes:
 LEDGER = Changes(ledger=True, funds=True)
 ACTIVITIES = Changes(activities=True)
 GOODS = Changes(goods=True, funds=True)  # fund summaries show valued goods donations
+NOTICES = Changes(notices=True)
+PUBLISHED = Changes(notices=True, ledger=True, funds=True)  # publishing closes months and discloses entries

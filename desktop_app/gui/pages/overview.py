@@ -1,8 +1,9 @@
 """概览: balances of every fund, this month's income and expense, budget use, alerts."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import reports
 from desktop_app.core.money import format_yuan
+from desktop_app.core.services.notices import DueNotice, due_notices
 from desktop_app.core.services.projects import list_projects
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui.pages.base import Page, heading, note
@@ -43,6 +45,7 @@ class OverviewData:
     year_expense_fen: int
     budgets: list[BudgetUse]
     alerts: list[reports.Alert]
+    due: list[DueNotice] = field(default_factory=list)  # notices to publish (慈善法 第79条, seed 003)
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -63,7 +66,8 @@ def load_overview(ws: Workspace, today: date | None = None) -> OverviewData:
             total = reports.budget_vs_actual(s, project.id)[-1]
             budgets.append(BudgetUse(project.name, total.budget_fen, total.actual_fen, total.used_percent))
         alerts = reports.alerts(ws, s, today)
-    return OverviewData(f"{today:%Y年%m月}", funds, month_in, month_out, year_in, year_out, budgets, alerts)
+        due = due_notices(s, today)
+    return OverviewData(f"{today:%Y年%m月}", funds, month_in, month_out, year_in, year_out, budgets, alerts, due)
 
 
 class Card(QFrame):
@@ -88,11 +92,13 @@ class Card(QFrame):
 
 class OverviewPage(Page):
     title = "概览"
-    watches = ("ledger", "funds", "projects", "settings", "backups")
+    watches = ("ledger", "funds", "projects", "settings", "backups", "notices")
+    notice_due = Signal(object)  # a DueNotice the user wants to prepare (信息公示 opens its builder)
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.data: OverviewData | None = None
+        self.today: date | None = None  # None: the real today (tests and screenshots pin a day)
         self.balance_card = Card("基金余额合计")
         self.restricted_card = Card("其中限定性资金")
         self.month_in_card = Card("本月收入")
@@ -113,6 +119,7 @@ class OverviewPage(Page):
         self.budget_box = QGridLayout()
         self.budget_box.setColumnStretch(1, 1)
         self.alerts_box = QVBoxLayout()
+        self.due_box = QVBoxLayout()
 
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -122,6 +129,8 @@ class OverviewPage(Page):
         layout.addWidget(self.funds_table)
         layout.addWidget(heading("项目预算执行"))
         layout.addLayout(self.budget_box)
+        layout.addWidget(heading("待公示"))
+        layout.addLayout(self.due_box)
         layout.addWidget(heading("提醒"))
         layout.addLayout(self.alerts_box)
         layout.addStretch()
@@ -135,7 +144,8 @@ class OverviewPage(Page):
 
     def refresh(self) -> None:
         ws = self.ctx.ws
-        self.ctx.runner.query(lambda: load_overview(ws), self.show_data)
+        today = self.today
+        self.ctx.runner.query(lambda: load_overview(ws, today), self.show_data)
 
     def show_data(self, data: OverviewData) -> None:
         self.data = data
@@ -153,6 +163,7 @@ class OverviewPage(Page):
         self.funds_table.setFixedHeight(self.funds_table.horizontalHeader().sizeHint().height()
                                         + rows * self.funds_table.verticalHeader().defaultSectionSize() + 4)
         self._show_budgets(data.budgets)
+        self._show_due(data)
         self._show_alerts(data)
 
     def _show_budgets(self, budgets: list[BudgetUse]) -> None:
@@ -178,6 +189,30 @@ class OverviewPage(Page):
             label.setObjectName("alertWarning" if alert.level == "warning" else "alertInfo")
             label.setWordWrap(True)
             self.alerts_box.addWidget(label)
+
+
+    def _show_due(self, data: OverviewData) -> None:
+        clear(self.due_box)
+        today = self.today or date.today()
+        if not data.due:
+            self.due_box.addWidget(note("近一个月没有到期的公示。"))
+        for index, due in enumerate(data.due):
+            self.due_box.addWidget(due_label(due, today, index, lambda i: self.notice_due.emit(data.due[int(i)])))
+
+
+def due_label(due: DueNotice, today: date, index: int, on_link) -> QLabel:
+    """“已逾期 项目结束后的经费使用情况公示 — 项目：应于 2025-05-28 前公示 去生成…”, the rule under it."""
+    if due.overdue:
+        state = f'<span style="color:#c0392b; font-weight:bold;">已逾期 {(today - due.due_date).days} 天</span>'
+    else:
+        state = f'<span style="color:#a04000; font-weight:bold;">还有 {(due.due_date - today).days} 天</span>'
+    label = QLabel(f"{state}　{due.title} — {due.project_name}：应于 {due.due_date} 前公示"
+                   f"（期间 {due.period_from} 至 {due.period_to}）　<a href=\"{index}\">去生成…</a>"
+                   f"<br><span style=\"color:#566573;\">依据　{due.basis}</span>")
+    label.setWordWrap(True)
+    label.setObjectName("dueOverdue" if due.overdue else "dueSoon")
+    label.linkActivated.connect(on_link)
+    return label
 
 
 def clear(layout) -> None:

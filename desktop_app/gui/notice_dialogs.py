@@ -1,0 +1,465 @@
+"""信息公示 dialogs: the builder (新建公示: choose, preview, see what privacy changed, export) and the
+verification result.
+
+The builder's 生成预览 builds and renders the notice in the worker without recording anything (the
+preview carries no verification code); 导出 PDF… exports it for real, which seals it with its code and
+records it as a draft on the 信息公示 page. Drafts (unposted entries) in the period are listed with the
+two ways on: post them all (记账) or leave them out (不计入草稿). Every error leaves the form as typed.
+"""
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.notices.builder import (
+    TEMPLATES,
+    DraftLine,
+    DraftsInPeriod,
+    NoticeRequest,
+    resolve_request,
+)
+from desktop_app.core.services import ledger, notices
+from desktop_app.core.services.changes import LEDGER, NOTICES
+from desktop_app.core.services.projects import list_projects
+from desktop_app.core.workspace import Workspace
+from desktop_app.gui import exports, prompts
+from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, pydate, qdate
+from desktop_app.gui.pages.base import heading, note, text_box
+from desktop_app.gui.pages.projects import parse_people, people_text, table
+from desktop_app.gui.pdf_preview import PdfPreview, ScratchFiles
+from desktop_app.gui.table_model import RowsModel
+
+PREVIEW_NOTE = "预览（未导出，没有核验码）"
+
+
+@dataclass(frozen=True)
+class BuilderDefaults:
+    request: NoticeRequest  # resolved: every date and the supervision phones filled in
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    path: Path
+    pages: int
+    masked: list
+    code: str = ""
+    reprint_of: str = ""  # the number of the published notice this export reprints
+    notice_id: str = ""  # the draft (or reprinted notice) an export recorded
+
+
+@dataclass(frozen=True)
+class PostResult:
+    posted: int
+    failures: list[str]
+
+
+def load_projects(ws: Workspace) -> list[tuple[str, str]]:
+    with ws.reading() as s:
+        return [(p.id, p.name) for p in list_projects(s)]
+
+
+def load_defaults(ws: Workspace, request: NoticeRequest) -> BuilderDefaults:
+    with ws.reading() as s:
+        return BuilderDefaults(resolve_request(s, request))
+
+
+def preview_notice(ws: Workspace, request: NoticeRequest, out: Path, progress=None) -> PreviewResult:
+    """Build and render without recording anything (no verification code)."""
+    from desktop_app.core.notices.builder import build_notice
+    from desktop_app.core.notices.pdf import render_pdf
+
+    with ws.reading() as s:
+        doc = build_notice(s, ws.root, resolve_request(s, request))
+    info = render_pdf(doc, out, progress=progress)
+    return PreviewResult(out, info.pages, list(doc.masked))
+
+
+def export_notice(ws: Workspace, request: NoticeRequest, out: Path, shown: Path, progress=None) -> PreviewResult:
+    """Export for real (sealed, recorded as a draft) to `out`; a copy at `shown` for the preview, so the
+    user's file is never held open by the app."""
+    result = notices.export_notice(ws, request, out, progress=progress)
+    shutil.copyfile(out, shown)
+    notice = result.notice
+    return PreviewResult(shown, result.info.pages, list(result.masked), notice.verification_code,
+                         notice.number if result.reprint else "", notice.id)
+
+
+def post_drafts(ws: Workspace, drafts: list[DraftLine]) -> PostResult:
+    """记账 each draft in turn; one that is refused stays a draft and says why."""
+    posted, failures = 0, []
+    for draft in drafts:
+        try:
+            ledger.post_entry(ws, draft.entry_id)
+        except UserError as exc:
+            failures.append(f"{draft.describe()}：{exc}")
+        else:
+            posted += 1
+    return PostResult(posted, failures)
+
+
+def masked_rows(masked: list) -> list[tuple[str, str, str]]:
+    return [(m.original, m.shown, m.reason) for m in masked]
+
+
+def date_edit(day: date | None = None) -> QDateEdit:
+    edit = QDateEdit(qdate(day or date.today()))
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+class NoticeBuilder(QDialog):
+    """新建公示: the form on the left, the preview on the right."""
+
+    exported = Signal(object)  # the PreviewResult of an export: the draft it recorded and its file
+
+    def __init__(self, ctx, scratch: ScratchFiles, parent: QWidget | None = None, *, project_id: str | None = None,
+                 template: str = "fund-usage", period: tuple[date, date] | None = None):
+        super().__init__(parent)
+        self.ctx, self.scratch = ctx, scratch
+        self.wanted_project, self.wanted_template = project_id, template
+        self.wanted_period = period  # a due notice's period, used instead of the default once
+        self.drafts: list[DraftLine] = []
+        self.masked: list = []
+        self.post_failures: list[str] = []
+        self.last: PreviewResult | None = None
+        self.setWindowTitle("新建公示")
+        self._build()
+        self.resize(1240, 800)
+
+    # ---------------------------------------------------------------- layout
+
+    def _build(self) -> None:
+        self.project = QComboBox()
+        self.project.setMinimumContentsLength(16)
+        self.template = QComboBox()
+        for key, label in TEMPLATES.items():
+            self.template.addItem(label, key)
+        self.template.setCurrentIndex(max(self.template.findData(self.wanted_template), 0))
+        self.date_from, self.date_to = date_edit(), date_edit()
+        self.notice_start, self.notice_end = date_edit(), date_edit()
+        self.written_on = date_edit()
+        self.supervision = text_box(3, "每行一个：单位，电话（电话留空则印一条横线，张贴前手写）")
+        self.objections = text_box(2, "留空则写：对公示内容有异议的，请在公示期内向慈善会或民政办反映")
+        self.exclude_drafts = QCheckBox("不计入未记账的草稿（公示中注明）")
+        form = QFormLayout()
+        form.addRow("项目", self.project)
+        form.addRow("公示类型", self.template)
+        form.addRow("公示期间", self._pair(self.date_from, self.date_to))
+        form.addRow("公示期", self._pair(self.notice_start, self.notice_end))
+        form.addRow("落款日期", self.written_on)
+        form.addRow("监督电话", self.supervision)
+        form.addRow("意见反馈", self.objections)
+        form.addRow("", self.exclude_drafts)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.drafts_box = self._build_drafts()
+        self.masked_title = QLabel("")
+        self.masked_title.setWordWrap(True)
+        self.masked_model = RowsModel(["原来的姓名或号码", "公示中显示为", "原因"])
+        self.masked_view = table(self.masked_model, stretch=2)
+        self.masked_view.setToolTip("这些原名只在本机显示，不会印在公示上。")
+
+        self.preview_button = QPushButton("生成预览")
+        self.preview_button.setDefault(True)
+        self.export_button = QPushButton("导出 PDF 并存为草稿…")
+        self.export_button.setToolTip("导出带核验码的正式文件，并在“信息公示”页留下草稿，核对无误后在那里发布。")
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        self.preview_button.clicked.connect(self.make_preview)
+        self.export_button.clicked.connect(self.export_pdf)
+
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 6, 0)
+        column.addLayout(form)
+        column.addWidget(self.message)
+        column.addWidget(self.drafts_box)
+        column.addWidget(self.masked_title)
+        column.addWidget(self.masked_view, 1)
+        column.addWidget(buttons)
+        self.preview = PdfPreview(placeholder="选好项目和期间后，点“生成预览”在这里查看公示。")
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.preview)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([500, 740])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self._show_masked([])
+        self.project.currentIndexChanged.connect(self.load_defaults)
+        self.template.currentIndexChanged.connect(self.load_defaults)
+
+    @staticmethod
+    def _pair(first: QDateEdit, second: QDateEdit) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(first, 1)
+        row.addWidget(QLabel("至"))
+        row.addWidget(second, 1)
+        return row
+
+    def _build_drafts(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.drafts_title = QLabel("")
+        self.drafts_title.setWordWrap(True)
+        self.drafts_title.setStyleSheet(ERROR_STYLE)
+        self.drafts_list = QListWidget()
+        self.drafts_list.setWordWrap(True)
+        self.drafts_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.drafts_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.drafts_list.setMaximumHeight(130)
+        self.post_button = QPushButton("全部记账后生成")
+        self.post_button.setToolTip("把这些草稿逐笔记账（和在“收支台账”点记账一样），再生成公示。")
+        self.skip_button = QPushButton("不计入草稿")
+        self.skip_button.setToolTip("公示只列已记账的收支，并注明另有几笔草稿未列入。")
+        row = QHBoxLayout()
+        row.addWidget(self.post_button)
+        row.addWidget(self.skip_button)
+        row.addStretch()
+        layout.addWidget(self.drafts_title)
+        layout.addWidget(self.drafts_list)
+        layout.addLayout(row)
+        self.post_button.clicked.connect(self.post_all)
+        self.skip_button.clicked.connect(self.skip_drafts)
+        box.hide()
+        return box
+
+    # ---------------------------------------------------------------- data in
+
+    def set_projects(self, items: list[tuple[str, str]]) -> None:
+        if not items:
+            self._say("还没有项目。请先在“项目”页新增项目，填写项目周期和负责人，再生成公示。")
+            self.preview_button.setEnabled(False)
+            self.export_button.setEnabled(False)
+            return
+        self.project.blockSignals(True)
+        for project_id, name in items:
+            self.project.addItem(name, project_id)
+        self.project.setCurrentIndex(max(self.project.findData(self.wanted_project), 0))
+        self.project.blockSignals(False)
+        self.load_defaults()
+
+    def load_defaults(self) -> None:
+        """The dates and phones the builder would use for this project and type (the user may change them)."""
+        project_id = self.project.currentData()
+        if not project_id:
+            return
+        ws, request = self.ctx.ws, NoticeRequest(project_id, self.template.currentData())
+        self.ctx.runner.query(lambda: load_defaults(ws, request), self.fill, self._failed)
+
+    def fill(self, defaults: BuilderDefaults) -> None:
+        r = defaults.request
+        for edit, day in ((self.date_from, r.date_from), (self.date_to, r.date_to), (self.notice_start, r.notice_start),
+                          (self.notice_end, r.notice_end), (self.written_on, r.written_on)):
+            edit.setDate(qdate(day))
+        if self.wanted_period is not None:
+            self.date_from.setDate(qdate(self.wanted_period[0]))
+            self.date_to.setDate(qdate(self.wanted_period[1]))
+            self.wanted_period = None
+        self.supervision.setPlainText(people_text([tuple(pair) for pair in r.supervision or []]))
+        self._say("")
+
+    # ---------------------------------------------------------------- the request
+
+    def collect(self) -> NoticeRequest:
+        project_id = self.project.currentData()
+        if not project_id:
+            raise UserError("请先选择要公示的项目。")
+        date_from, date_to = pydate(self.date_from.date()), pydate(self.date_to.date())
+        if date_from > date_to:
+            raise UserError(f"公示期间的开始日期（{date_from}）晚于结束日期（{date_to}）。请重新选择起止日期。")
+        supervision = [(label, phone) for label, phone in parse_people(self.supervision.toPlainText(), 2) if label]
+        return NoticeRequest(
+            project_id, self.template.currentData(), date_from=date_from, date_to=date_to,
+            notice_start=pydate(self.notice_start.date()), notice_end=pydate(self.notice_end.date()),
+            written_on=pydate(self.written_on.date()), supervision=supervision,
+            objections_text=self.objections.toPlainText().strip() or None,
+            exclude_drafts=self.exclude_drafts.isChecked())
+
+    def _request_or_say(self) -> NoticeRequest | None:
+        try:
+            return self.collect()
+        except UserError as exc:
+            self._say(str(exc))
+            return None
+
+    # ---------------------------------------------------------------- commands
+
+    def make_preview(self) -> None:
+        request = self._request_or_say()
+        if request is None:
+            return
+        self._say("")
+        self.preview.show_message("正在生成预览…")
+        ws, out = self.ctx.ws, self.scratch.new("预览")
+        self.ctx.runner.run(lambda progress: preview_notice(ws, request, out, progress), self._previewed,
+                            self._failed, progress_title="正在生成公示预览…", cancellable=True, parent=self)
+
+    def _previewed(self, result: PreviewResult) -> None:
+        self.last = result
+        self._hide_drafts()
+        self.preview.show_file(result.path, PREVIEW_NOTE)
+        self._show_masked(result.masked)
+
+    def export_pdf(self) -> None:
+        request = self._request_or_say()
+        if request is None:
+            return
+        name = self.project.currentText() + self.template.currentText()
+        out = prompts.save_pdf(self, "导出公示 PDF", pdf_file_name(name), self.ctx.export_dir)
+        if out is None:
+            return
+        self.ctx.export_dir = out.parent
+        ws, shown = self.ctx.ws, self.scratch.new("导出")
+        self._say("")
+        self.ctx.runner.run(lambda progress: export_notice(ws, request, out, shown, progress),
+                            lambda result: self._exported(result, out), self._failed, changes=NOTICES,
+                            progress_title=f"正在导出公示到 {out.name}…", cancellable=True, parent=self)
+
+    def _exported(self, result: PreviewResult, out: Path) -> None:
+        self.exported.emit(result)
+        self._previewed(result)
+        self.preview.info.setText(f"共 {result.pages} 页　核验码 {result.code}")
+        if result.reprint_of:
+            text = f"数据与已发布的公示 {result.reprint_of} 完全相同，这份文件是它的重印件（核验码 {result.code}）。"
+        else:
+            text = f"已存为草稿（核验码 {result.code}）。核对无误后，在“信息公示”页选中它点“发布…”。"
+        self._say(text, OK_STYLE)
+        exports.exported(self, out, result.pages, f"公示（{result.pages} 页，核验码 {result.code}）")
+
+    def post_all(self) -> None:
+        drafts, ws = list(self.drafts), self.ctx.ws
+        if not drafts:
+            return
+        self.ctx.runner.run(lambda _progress: post_drafts(ws, drafts), self._posted, self._failed, changes=LEDGER,
+                            progress_title=f"正在记账 {len(drafts)} 笔草稿…", parent=self)
+
+    def _posted(self, result: PostResult) -> None:
+        self.post_failures = result.failures
+        self.make_preview()
+
+    def skip_drafts(self) -> None:
+        self.exclude_drafts.setChecked(True)
+        self.make_preview()
+
+    # ---------------------------------------------------------------- showing problems
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DraftsInPeriod):
+            self._show_drafts(exc)
+            self.preview.show_message("公示期间还有未记账的草稿。请在左边选择：全部记账后生成，或不计入草稿。")
+        elif isinstance(exc, UserError):
+            self._say(str(exc))
+            self.preview.show_message("没有生成公示：请按左边的提示处理后，再点“生成预览”。")
+        else:  # Cancelled (the runner shows unexpected errors itself)
+            self.preview.show_message("已取消。点“生成预览”重新生成。")
+
+    def _say(self, text: str, style: str = ERROR_STYLE) -> None:
+        self.message.setStyleSheet(style)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _show_drafts(self, exc: DraftsInPeriod) -> None:
+        self.drafts = list(exc.drafts)
+        text = f"公示期间还有 {len(self.drafts)} 笔草稿没有记账，公示的数字会不完整。请选择："
+        if self.post_failures:
+            text = (f"有 {len(self.post_failures)} 笔草稿没能记账（见下），请到“收支台账”补齐后再记账，"
+                    "或选择不计入草稿。")
+        self.drafts_title.setText(text)
+        self.drafts_list.clear()
+        self.drafts_list.addItems(self.post_failures or [d.describe() for d in self.drafts])
+        for i in range(self.drafts_list.count()):
+            self.drafts_list.item(i).setToolTip(self.drafts_list.item(i).text())
+        self.post_failures = []
+        self.drafts_box.show()
+
+    def _hide_drafts(self) -> None:
+        self.drafts = []
+        self.drafts_box.hide()
+        if self.post_failures:  # some were posted, the rest were left out by exclude_drafts
+            self._say("有草稿没能记账：\n" + "\n".join(self.post_failures))
+            self.post_failures = []
+
+    def _show_masked(self, masked: list) -> None:
+        self.masked = list(masked)
+        self.masked_model.set_rows(masked_rows(self.masked))
+        if not self.last:
+            self.masked_title.setText("生成预览后，这里列出公示中被打码或替换的姓名和号码及原因。")
+        elif self.masked:
+            self.masked_title.setText(f"以下 {len(self.masked)} 处姓名或号码已打码或替换（原名只在本机显示，不会印在公示上）：")
+        else:
+            self.masked_title.setText("这份公示没有需要打码的姓名或号码。")
+        self.masked_title.setStyleSheet(HINT_STYLE)
+
+    def reject(self) -> None:
+        self.preview.release()
+        super().reject()
+
+
+def pdf_file_name(*parts: str) -> str:
+    """“四川省…经费使用情况公示-2025-01-05.pdf”: the Excel exports' naming, as a PDF."""
+    return Path(exports.file_name(*parts)).with_suffix(".pdf").name
+
+
+class VerifyDialog(QDialog):
+    """What 核验 found: 数据未变, or every change since the notice was exported or published."""
+
+    def __init__(self, result: notices.VerifyResult, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.result = result
+        self.setWindowTitle("核验结果")
+        n = result.notice
+        self.summary = QLabel(result.summary)
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet(("color: #1e8449;" if result.ok else "color: #c0392b;") + " font-weight: bold;")
+        what = note(f"《{n.title}》　{notices.template_label(n.template)}　期间 {n.date_from} 至 {n.date_to}　"
+                    f"核验码 {n.verification_code}"
+                    + (f"　编号 {n.number}，{n.published_on} 发布" if n.status == "published" else "　（草稿）"))
+        self.changes = QListWidget()
+        self.changes.setWordWrap(True)
+        self.changes.addItems(result.changes)
+        self.notes = note("\n".join(result.notes))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(what)
+        if result.changes:
+            layout.addWidget(heading("变化明细"))
+            layout.addWidget(self.changes, 1)
+            layout.addWidget(note("如数据是在程序之外被改动的，请从改动之前的备份恢复（设置 › 备份）；"
+                                  "如公示本身有误，请选中它点“更正说明…”。"))
+        else:
+            self.changes.hide()
+        if result.notes:
+            layout.addWidget(self.notes)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 460 if result.changes else 0)
