@@ -183,6 +183,7 @@ def shoot_notices(app: QApplication, window: MainWindow, out: Path) -> None:
     builder.make_preview()
     settle(app, ctx.runner, 1.0)
     save(builder, out / "notice-builder.png")
+    shoot_wording(app, builder, out)
     if not page.rows:
         with tempfile.TemporaryDirectory() as tmp:
             from desktop_app.gui import prompts
@@ -205,6 +206,24 @@ def shoot_notices(app: QApplication, window: MainWindow, out: Path) -> None:
     settle(app, ctx.runner)
     save(window, out / "overview-due.png")
     window.overview.today = None
+
+
+def shoot_wording(app: QApplication, builder, out: Path) -> None:
+    """修改文字 with the first item of the first site reworded and applied (the preview rebuilt); the edit
+    is dropped again, so the draft exported afterwards is the notice as built."""
+    wording = builder.wording
+    key = next((e.key for e in wording.entries.values() if e.key.startswith("item:")), None)
+    if key is None:
+        return
+    builder.tabs.setCurrentWidget(wording)
+    wording.select(key, "body")
+    wording.set_text(wording.text() + "会议明确了试点分工、进度安排和阵地运营办法。")
+    builder.apply_edit()
+    settle(app, builder.ctx.runner, 1.0)
+    save(builder, out / "notice-edit.png")
+    builder.restore_edit()
+    settle(app, builder.ctx.runner, 0.5)
+    builder.tabs.setCurrentIndex(0)
 
 
 def wait_thumbnails(app: QApplication, runner: OpRunner, loader, seconds: float = 10) -> None:

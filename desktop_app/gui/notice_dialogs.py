@@ -5,10 +5,19 @@ The builder's 生成预览 builds and renders the notice in the worker without r
 preview carries no verification code); 导出 PDF… exports it for real, which seals it with its code and
 records it as a draft on the 信息公示 page. Drafts (unposted entries) in the period are listed with the
 two ways on: post them all (记账) or leave them out (不计入草稿). Every error leaves the form as typed.
+
+修改文字 (the draft's wording): once a preview is built, its editable texts (`editable_texts(doc)`: the
+prose fields, the site headings, each item's lead and body) are listed by the heading they are under.
+应用 stores the text as an edit of the request (only when it differs from what was built) and builds the
+preview again, so the notice shown — and the draft 导出 records — carries it; 恢复原文 drops the edit.
+The core checks the text (limits, control characters) and cleans it like any other text, so a phone
+number or a name typed into an edit is redacted and shows up in the masked list. A text refused, or a
+rebuild that fails, leaves the text in the editor and the edits as they were before. 修改草稿… on the
+page opens this dialog with a draft's stored request, its edits included.
 """
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +34,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,12 +47,18 @@ from desktop_app.core.notices.builder import (
     NoticeRequest,
     resolve_request,
 )
+from desktop_app.core.notices.document import (
+    NoticeDocument,
+    check_edits,
+    editable_texts,
+)
 from desktop_app.core.services import ledger, notices
 from desktop_app.core.services.changes import LEDGER, NOTICES
 from desktop_app.core.services.projects import list_projects
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui import exports, prompts
 from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, pydate, qdate
+from desktop_app.gui.notice_wording import WORDING_EMPTY, Spot, WordingPanel, normalized, part_label
 from desktop_app.gui.pages.base import heading, note, text_box
 from desktop_app.gui.pages.projects import parse_people, people_text, table
 from desktop_app.gui.pdf_preview import PdfPreview, ScratchFiles
@@ -64,6 +80,8 @@ class PreviewResult:
     code: str = ""
     reprint_of: str = ""  # the number of the published notice this export reprints
     notice_id: str = ""  # the draft (or reprinted notice) an export recorded
+    doc: NoticeDocument | None = None  # what was built: its editable texts, notes and (key, part) edits applied
+    notes: list = field(default_factory=list)  # the document's notes (e.g. edits that no longer apply)
 
 
 @dataclass(frozen=True)
@@ -90,7 +108,16 @@ def preview_notice(ws: Workspace, request: NoticeRequest, out: Path, progress=No
     with ws.reading() as s:
         doc = build_notice(s, ws.root, resolve_request(s, request))
     info = render_pdf(doc, out, progress=progress)
-    return PreviewResult(out, info.pages, list(doc.masked))
+    return PreviewResult(out, info.pages, list(doc.masked), doc=doc, notes=list(doc.notes))
+
+
+def load_request(ws: Workspace, notice_id: str) -> NoticeRequest:
+    """The request a draft was exported with (every default filled in, its wording edits included)."""
+    with ws.reading() as s:
+        notice = notices.resolve_notice(s, notice_id)
+        if notice.status != "draft":
+            raise UserError(f"公示 {notice.number} 已经发布，不能再修改。如有错误，请选中它点“更正说明…”。")
+        return notices.request_from_json(notice.request_json)
 
 
 def export_notice(ws: Workspace, request: NoticeRequest, out: Path, shown: Path, progress=None) -> PreviewResult:
@@ -100,7 +127,7 @@ def export_notice(ws: Workspace, request: NoticeRequest, out: Path, shown: Path,
     shutil.copyfile(out, shown)
     notice = result.notice
     return PreviewResult(shown, result.info.pages, list(result.masked), notice.verification_code,
-                         notice.number if result.reprint else "", notice.id)
+                         notice.number if result.reprint else "", notice.id, result.doc, list(result.notes))
 
 
 def post_drafts(ws: Workspace, drafts: list[DraftLine]) -> PostResult:
@@ -133,16 +160,27 @@ class NoticeBuilder(QDialog):
     exported = Signal(object)  # the PreviewResult of an export: the draft it recorded and its file
 
     def __init__(self, ctx, scratch: ScratchFiles, parent: QWidget | None = None, *, project_id: str | None = None,
-                 template: str = "fund-usage", period: tuple[date, date] | None = None):
+                 template: str = "fund-usage", period: tuple[date, date] | None = None,
+                 request: NoticeRequest | None = None):
         super().__init__(parent)
         self.ctx, self.scratch = ctx, scratch
+        if request is not None:  # 修改草稿: the draft's stored request, its edits included
+            project_id, template = request.project_id, request.template
         self.wanted_project, self.wanted_template = project_id, template
         self.wanted_period = period  # a due notice's period, used instead of the default once
+        self.wanted_request = request  # filled in instead of the defaults once
+        self.base: NoticeRequest | None = None  # the draft's request: what the form does not show is kept
         self.drafts: list[DraftLine] = []
         self.masked: list = []
         self.post_failures: list[str] = []
         self.last: PreviewResult | None = None
-        self.setWindowTitle("新建公示")
+        self.doc: NoticeDocument | None = None  # the last document built (preview or export)
+        self.edits_of: dict[str, dict[str, dict[str, str]]] = {}  # project id → the request's edits {key: {part: text}}
+        self.typed_of: dict[str, dict[Spot, str]] = {}  # project id → typed and not applied, per text
+        self.originals: dict[tuple[str, str, str], str] = {}  # (project, key, part) → the text as built, unedited
+        self.shown_project: str | None = None
+        self.applying: Spot | None = None  # the text whose 应用 or 恢复原文 the running build carries
+        self.setWindowTitle("修改公示草稿" if request is not None else "新建公示")
         self._build()
         self.resize(1240, 800)
 
@@ -181,6 +219,18 @@ class NoticeBuilder(QDialog):
         self.masked_model = RowsModel(["原来的姓名或号码", "公示中显示为", "原因"])
         self.masked_view = table(self.masked_model, stretch=2)
         self.masked_view.setToolTip("这些原名只在本机显示，不会印在公示上。")
+        masked_tab = QWidget()
+        masked_column = QVBoxLayout(masked_tab)
+        masked_column.setContentsMargins(4, 4, 4, 4)
+        masked_column.addWidget(self.masked_title)
+        masked_column.addWidget(self.masked_view, 1)
+        self.wording = WordingPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(masked_tab, "打码的姓名和号码")
+        self.tabs.addTab(self.wording, "修改文字")
+        self.wording.apply_clicked.connect(self.apply_edit)
+        self.wording.restore_clicked.connect(self.restore_edit)
+        self.wording.drop_stale_clicked.connect(self.drop_stale)
 
         self.preview_button = QPushButton("生成预览")
         self.preview_button.setDefault(True)
@@ -200,8 +250,7 @@ class NoticeBuilder(QDialog):
         column.addLayout(form)
         column.addWidget(self.message)
         column.addWidget(self.drafts_box)
-        column.addWidget(self.masked_title)
-        column.addWidget(self.masked_view, 1)
+        column.addWidget(self.tabs, 1)
         column.addWidget(buttons)
         self.preview = PdfPreview(placeholder="选好项目和期间后，点“生成预览”在这里查看公示。")
         split = QSplitter()
@@ -209,12 +258,12 @@ class NoticeBuilder(QDialog):
         split.addWidget(self.preview)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
-        split.setSizes([500, 740])
+        split.setSizes([540, 700])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self._show_masked([])
-        self.project.currentIndexChanged.connect(self.load_defaults)
-        self.template.currentIndexChanged.connect(self.load_defaults)
+        self.project.currentIndexChanged.connect(self._choice_changed)
+        self.template.currentIndexChanged.connect(self._choice_changed)
 
     @staticmethod
     def _pair(first: QDateEdit, second: QDateEdit) -> QHBoxLayout:
@@ -267,11 +316,40 @@ class NoticeBuilder(QDialog):
         self.project.blockSignals(False)
         self.load_defaults()
 
+    def _choice_changed(self) -> None:
+        """Another project or type: the texts listed belong to the notice built before. The edits (and what
+        was typed) stay with their project, to come back when it is chosen again."""
+        self._switch_project()
+        self.doc = None
+        self.wording.clear("换了项目或公示类型：点“生成预览”后，这里列出新公示中可以修改的文字。"
+                           if self.last else WORDING_EMPTY)
+        self._update_tabs()
+        self.load_defaults()
+
+    def _switch_project(self) -> None:
+        project_id = self.project.currentData()
+        if project_id == self.shown_project:
+            return
+        self.wording.clear()  # what is in the editor is kept with the project it was typed for
+        if self.shown_project is not None:
+            self.typed_of[self.shown_project] = self.wording.typed
+        self.wording.typed = self.typed_of.setdefault(project_id or "", {})
+        self.shown_project = project_id
+
     def load_defaults(self) -> None:
-        """The dates and phones the builder would use for this project and type (the user may change them)."""
+        """The dates and phones the builder would use for this project and type (the user may change them);
+        for 修改草稿, the draft's own request (then its preview is built at once)."""
         project_id = self.project.currentData()
         if not project_id:
             return
+        self._switch_project()
+        wanted, self.wanted_request = self.wanted_request, None
+        if wanted is not None:
+            if wanted.project_id == project_id and wanted.template == self.template.currentData():
+                self.fill_request(wanted)
+                self.make_preview()
+                return
+            self._say("这份草稿的项目已不存在（可能已被删除），已改为新建公示。")
         ws, request = self.ctx.ws, NoticeRequest(project_id, self.template.currentData())
         self.ctx.runner.query(lambda: load_defaults(ws, request), self.fill, self._failed)
 
@@ -287,6 +365,25 @@ class NoticeBuilder(QDialog):
         self.supervision.setPlainText(people_text([tuple(pair) for pair in r.supervision or []]))
         self._say("")
 
+    def fill_request(self, request: NoticeRequest) -> None:
+        """A draft's stored request into the form: dates, phones, 意见反馈, the drafts choice and its edits."""
+        self.fill(BuilderDefaults(request))
+        self.objections.setPlainText(request.objections_text or "")
+        self.exclude_drafts.setChecked(request.exclude_drafts)
+        self.base = request
+        try:
+            edits = check_edits(request.edits)
+        except UserError as exc:  # a request written by hand (CLI) or by another version
+            self._say(f"草稿里保存的文字修改无法读取，已不使用：{exc}")
+            edits = {}
+        self.edits_of[request.project_id] = {key: dict(parts) for key, parts in edits.items()}
+        self._update_tabs()
+
+    @property
+    def edits(self) -> dict[str, dict[str, str]]:
+        """The wording edits of the project chosen: {key: {part: text}}, as NoticeRequest.edits."""
+        return self.edits_of.setdefault(self.project.currentData() or "", {})
+
     # ---------------------------------------------------------------- the request
 
     def collect(self) -> NoticeRequest:
@@ -297,12 +394,17 @@ class NoticeBuilder(QDialog):
         if date_from > date_to:
             raise UserError(f"公示期间的开始日期（{date_from}）晚于结束日期（{date_to}）。请重新选择起止日期。")
         supervision = [(label, phone) for label, phone in parse_people(self.supervision.toPlainText(), 2) if label]
-        return NoticeRequest(
+        request = NoticeRequest(
             project_id, self.template.currentData(), date_from=date_from, date_to=date_to,
             notice_start=pydate(self.notice_start.date()), notice_end=pydate(self.notice_end.date()),
             written_on=pydate(self.written_on.date()), supervision=supervision,
             objections_text=self.objections.toPlainText().strip() or None,
-            exclude_drafts=self.exclude_drafts.isChecked())
+            exclude_drafts=self.exclude_drafts.isChecked(),
+            edits={key: dict(parts) for key, parts in self.edits.items() if parts})
+        base = self.base
+        if base is not None and (base.project_id, base.template) == (request.project_id, request.template):
+            request = replace(request, year_label=base.year_label, show_receipt_no=base.show_receipt_no)
+        return request
 
     def _request_or_say(self) -> NoticeRequest | None:
         try:
@@ -314,22 +416,145 @@ class NoticeBuilder(QDialog):
     # ---------------------------------------------------------------- commands
 
     def make_preview(self) -> None:
+        self._build_preview()
+
+    def _build_preview(self, undo: tuple[str, str, str | None] | None = None) -> None:
+        """Build and render in the worker. `undo` (key, part, the edit before) puts the edits back as they
+        were when this build, made for 应用 or 恢复原文, fails."""
         request = self._request_or_say()
         if request is None:
+            self._undo(undo)
             return
         self._say("")
         self.preview.show_message("正在生成预览…")
         ws, out = self.ctx.ws, self.scratch.new("预览")
         self.ctx.runner.run(lambda progress: preview_notice(ws, request, out, progress), self._previewed,
-                            self._failed, progress_title="正在生成公示预览…", cancellable=True, parent=self)
+                            lambda exc: self._failed(exc, undo), progress_title="正在生成公示预览…",
+                            cancellable=True, parent=self)
 
     def _previewed(self, result: PreviewResult) -> None:
         self.last = result
         self._hide_drafts()
         self.preview.show_file(result.path, PREVIEW_NOTE)
         self._show_masked(result.masked)
+        self._show_wording(result)
+
+    def _show_wording(self, result: PreviewResult) -> None:
+        """The built notice's editable texts into 修改文字 (the one just applied shows as built: cleaned)."""
+        done, self.applying = self.applying, None
+        doc = result.doc
+        self.doc = doc
+        if doc is None:
+            return
+        project_id = self.project.currentData() or ""
+        texts = editable_texts(doc)
+        marked = {(key, part) for key, parts in self.edits.items() for part in parts}
+        marked |= {(e.key, e.part) for e in texts if e.edited}
+        for e in texts:
+            if (e.key, e.part) not in marked:
+                self.originals[(project_id, e.key, e.part)] = normalized(e.text)
+        self.wording.show_texts(texts, marked, list(result.notes), done=done)
+        self.wording.show_stale(len(self._stale()))
+        if done is not None:
+            entry = self.wording.current()
+            if entry is not None and (entry.key, entry.part) == done:
+                typed = "已应用修改" if done in marked else "已恢复原文"
+                self.wording.say(f"{typed}，右边的预览已重新生成。", OK_STYLE)
+        self._update_tabs()
+
+    # ---------------------------------------------------------------- wording edits
+
+    def apply_edit(self) -> None:
+        """Store the selected text's edit (if it differs from what was built) and build the preview again."""
+        entry = self.wording.current()
+        if entry is None:
+            return
+        spot, text = (entry.key, entry.part), self.wording.text()
+        try:
+            new = check_edits({entry.key: {entry.part: text}})[entry.key][entry.part]
+        except UserError as exc:
+            self.wording.say(str(exc))  # the text stays in the editor to be fixed
+            return
+        stored = self.edits.get(entry.key, {}).get(entry.part)
+        original = self.originals.get((self.project.currentData() or "", *spot))
+        if new == normalized(entry.text):
+            self.wording.applied()
+            self.wording.say("文字没有改动，不需要应用。", HINT_STYLE)
+            return
+        if stored is not None and new == original:  # typed back to what the ledger gives: no edit needed
+            self._drop_edit(entry.key, entry.part)
+        else:
+            self.edits.setdefault(entry.key, {})[entry.part] = new
+        self.applying = spot
+        self.wording.say("正在重新生成预览…", HINT_STYLE)
+        self._build_preview((entry.key, entry.part, stored))
+
+    def restore_edit(self) -> None:
+        """恢复原文: drop the selected text's edit (and what was typed); the original comes back on the build."""
+        entry = self.wording.current()
+        if entry is None:
+            return
+        stored = self._drop_edit(entry.key, entry.part)
+        self.wording.applied()
+        if stored is None:  # nothing applied: only the typing goes
+            self.wording.reload()
+            self.wording.say("已恢复为公示中现在的文字。", HINT_STYLE)
+            return
+        self.applying = (entry.key, entry.part)
+        self.wording.say("正在恢复原文并重新生成预览…", HINT_STYLE)
+        self._build_preview((entry.key, entry.part, stored))
+
+    def _stale(self) -> list[str]:
+        """The keys of edits the last built notice has no place for (said in its notes)."""
+        keys = {key for key, _part in self.wording.entries}
+        return [key for key in self.edits if key not in keys] if self.doc is not None else []
+
+    def drop_stale(self) -> None:
+        stale = self._stale()
+        for key in stale:
+            self.edits.pop(key, None)
+        self.wording.show_stale(0)
+        self.wording.show_notes([n for n in (self.doc.notes if self.doc else []) if "已不适用" not in n])
+        self.wording.say(f"已删去 {len(stale)} 处不适用的修改，导出时不再保存在草稿里。", OK_STYLE)
+        self._update_tabs()
+
+    def _drop_edit(self, key: str, part: str) -> str | None:
+        parts = self.edits.get(key, {})
+        stored = parts.pop(part, None)
+        if not parts:
+            self.edits.pop(key, None)
+        return stored
+
+    def _undo(self, undo: tuple[str, str, str | None] | None) -> None:
+        """A build for 应用/恢复原文 failed: the edits are as before (what was typed stays in the editor)."""
+        self.applying = None
+        if undo is None:
+            return
+        key, part, before = undo
+        if before is None:
+            self._drop_edit(key, part)
+        else:
+            self.edits.setdefault(key, {})[part] = before
+        self._update_tabs()
+
+    def _update_tabs(self) -> None:
+        count = sum(len(parts) for parts in self.edits.values())
+        said = [f"已改 {count} 处"] if count else []
+        if self.wording.notes.text():  # the build had something to say about the edits
+            said.append("有提示")
+        self.tabs.setTabText(1, f"修改文字（{'，'.join(said)}）" if said else "修改文字")
+        self.tabs.setTabText(0, f"打码的姓名和号码（{len(self.masked)}）" if self.last else "打码的姓名和号码")
 
     def export_pdf(self) -> None:
+        pending = self.wording.unapplied()
+        if pending:
+            entry = pending[0]
+            self.tabs.setCurrentWidget(self.wording)
+            self.wording.select(entry.key, entry.part)
+            what = f"{entry.label}（{part_label(entry)}）" if entry.key.startswith("item:") else entry.label
+            self._say(f"“{what}”的修改还没有应用" + (f"（另有 {len(pending) - 1} 处）" if len(pending) > 1 else "")
+                      + "。请在“修改文字”里点“应用”，或点“恢复原文”放弃修改，再导出。")
+            return
         request = self._request_or_say()
         if request is None:
             return
@@ -372,15 +597,23 @@ class NoticeBuilder(QDialog):
 
     # ---------------------------------------------------------------- showing problems
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, undo: tuple[str, str, str | None] | None = None) -> None:
         if isinstance(exc, DraftsInPeriod):
+            self.applying = None  # the edit is sound: it stays and is used once the drafts are dealt with
+            if undo is not None:
+                self.wording.say("修改已记下：处理好左边列出的未记账草稿后，生成预览时就会用上。", HINT_STYLE)
             self._show_drafts(exc)
             self.preview.show_message("公示期间还有未记账的草稿。请在左边选择：全部记账后生成，或不计入草稿。")
-        elif isinstance(exc, UserError):
+            return
+        self._undo(undo)
+        if isinstance(exc, UserError):
             self._say(str(exc))
             self.preview.show_message("没有生成公示：请按左边的提示处理后，再点“生成预览”。")
         else:  # Cancelled (the runner shows unexpected errors itself)
             self.preview.show_message("已取消。点“生成预览”重新生成。")
+        if undo is not None:
+            why = str(exc) if isinstance(exc, UserError) else "已取消。"
+            self.wording.say(f"修改没有应用：{why}\n文字仍在编辑框里，处理后可再点“应用”。")
 
     def _say(self, text: str, style: str = ERROR_STYLE) -> None:
         self.message.setStyleSheet(style)
@@ -410,6 +643,7 @@ class NoticeBuilder(QDialog):
 
     def _show_masked(self, masked: list) -> None:
         self.masked = list(masked)
+        self._update_tabs()
         self.masked_model.set_rows(masked_rows(self.masked))
         if not self.last:
             self.masked_title.setText("生成预览后，这里列出公示中被打码或替换的姓名和号码及原因。")

@@ -18,9 +18,9 @@ from desktop_app.core.demo import PROJECT_NAME, build_demo
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import LedgerEntry
 from desktop_app.core.notices.pdf import read_verification_code
-from desktop_app.core.services import ledger
+from desktop_app.core.services import ledger, notices
 from desktop_app.core.workspace import Workspace
-from desktop_app.gui import pdf_preview, prompts
+from desktop_app.gui import notice_dialogs, pdf_preview, prompts
 from desktop_app.gui.app import make_application, make_context
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.pages.notices import NoticesPage
@@ -336,3 +336,180 @@ def test_without_qtpdf_the_preview_says_what_to_do(qtbot, monkeypatch, tmp_path)
     assert "QtPdf" in preview.message.text() and "导出 PDF" in preview.message.text()
     with pytest.raises(UserError, match="QtPdf"):
         pdf_preview.open_document(tmp_path / "x.pdf")
+
+
+# ---------------------------------------------------------------------------- wording edits (修改文字)
+
+SITE = "青花镇立信社区慈善试点情况"
+COMPLETION = "field:项目完成情况"
+
+
+def previewed(qtbot, page, **dates):
+    builder = open_builder(qtbot, page, **dates)
+    builder.make_preview()
+    wait_idle(qtbot, page.ctx.runner)
+    return builder
+
+
+def first_item(builder, group: str = SITE) -> str:
+    return next(e.key for e in builder.wording.entries.values() if e.group == group and e.key.startswith("item:"))
+
+
+def built(builder, key: str, part: str) -> str:
+    return builder.wording.entries[(key, part)].text
+
+
+def edit(qtbot, builder, key: str, part: str, text: str) -> None:
+    assert builder.wording.select(key, part)
+    builder.wording.set_text(text)
+    builder.wording.apply_button.click()
+    wait_idle(qtbot, builder.ctx.runner)
+
+
+def masked_of(builder) -> list[tuple]:
+    model = builder.masked_model
+    return [tuple(model.index(r, c).data() for c in range(3)) for r in range(model.rowCount())]
+
+
+def test_editable_texts_are_listed_by_heading_after_the_preview(qtbot, page):
+    builder = open_builder(qtbot, page)
+    assert not builder.wording.entries and "生成预览后" in builder.wording.hint.text()
+    builder.make_preview()
+    wait_idle(qtbot, page.ctx.runner)
+    groups = [builder.wording.tree.topLevelItem(i).text(0) for i in range(builder.wording.tree.topLevelItemCount())]
+    assert groups[:2] == ["一、项目信息", "二、项目效果"] and SITE in groups
+    assert builder.wording.select(COMPLETION, "text")
+    assert builder.wording.editor.currentWidget() is builder.wording.multi
+    assert builder.wording.text() == built(builder, COMPLETION, "text") and "31.6万元" in builder.wording.text()
+    assert builder.wording.counter.text() == f"{len(builder.wording.text())} / 5000 字"
+    item = first_item(builder)
+    assert builder.wording.select(item, "lead") and builder.wording.editor.currentWidget() is builder.wording.single
+    assert builder.wording.counter.text().endswith("/ 200 字")
+    assert builder.tabs.tabText(1) == "修改文字"
+
+
+def test_edits_rebuild_the_preview_and_go_into_the_exported_draft(qtbot, page, monkeypatch, tmp_path, messages):
+    builder = previewed(qtbot, page)
+    item = first_item(builder)
+    completion = built(builder, COMPLETION, "text").replace("活动开展", "社区活动开展和骨干培训")
+    body = "召开试点专题工作会议5次，明确了青花试点的分工、进度和阵地运营办法。"
+    edit(qtbot, builder, COMPLETION, "text", completion)
+    edit(qtbot, builder, item, "body", body)
+    assert builder.edits == {COMPLETION: {"text": completion}, item: {"body": body}}
+    texts = builder.doc.texts()
+    assert completion in texts and body in texts  # the rebuilt preview's document
+    assert set(builder.doc.edited) == {(COMPLETION, "text"), (item, "body")}
+    assert builder.wording.is_marked(item, "body") and builder.wording.is_marked(COMPLETION, "text")
+    assert not builder.wording.is_marked(item, "lead")
+    assert builder.wording.text() == body and "已应用修改" in builder.wording.message.text()
+    assert builder.tabs.tabText(1) == "修改文字（已改 2 处）"
+    assert builder.preview.page_count() > 0
+
+    out = tmp_path / "公示.pdf"
+    monkeypatch.setattr(prompts, "save_pdf", answers(out))
+    monkeypatch.setattr(prompts, "offer_open_folder", lambda *_args: False)
+    builder.export_pdf()
+    wait_idle(qtbot, page.ctx.runner)
+    code = read_verification_code(out)
+    row = page.current()
+    assert row.notice.verification_code == code and not row.published
+    stored = notices.request_from_json(row.notice.request_json)
+    assert stored.edits == {COMPLETION: {"text": completion}, item: {"body": body}}
+    assert body in builder.doc.texts() and builder.wording.is_marked(item, "body")  # the editor stays on the export
+    result = notices.verify_notice(page.ctx.ws, code)
+    assert result.ok and "数据未变" in result.summary
+    builder.reject()
+    assert not messages
+
+
+def test_restoring_the_original_removes_the_edit(qtbot, page):
+    builder = previewed(qtbot, page)
+    item = first_item(builder)
+    original = built(builder, item, "lead")
+    edit(qtbot, builder, item, "lead", "青花试点工作讨论会。")
+    assert builder.edits == {item: {"lead": "青花试点工作讨论会。"}} and "青花试点工作讨论会。" in builder.doc.texts()
+    builder.wording.restore_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    assert builder.edits == {} and not builder.doc.edited
+    assert original in builder.doc.texts() and builder.wording.text() == original
+    assert not builder.wording.is_marked(item, "lead") and "已恢复原文" in builder.wording.message.text()
+    edit(qtbot, builder, item, "lead", original)  # the same text as built: nothing to store
+    assert builder.edits == {} and "没有改动" in builder.wording.message.text()
+
+
+def test_a_phone_number_typed_into_an_edit_is_hidden_and_listed(qtbot, page):
+    builder = previewed(qtbot, page)
+    before = masked_of(builder)
+    assert not any(row[0] == "139****5678" for row in before)
+    item = first_item(builder)
+    edit(qtbot, builder, item, "body", "报名请联系志愿者，电话13912345678。")
+    body = next(b.body for b in builder.doc.blocks if getattr(b, "key", "") == item)
+    assert body == "报名请联系志愿者，电话***。" and "13912345678" not in "".join(builder.doc.texts())
+    assert ("139****5678", "***", "私人电话已隐去") in masked_of(builder)  # the masked list refreshed
+    assert builder.tabs.tabText(0) == f"打码的姓名和号码（{len(before) + 1}）"
+    assert builder.wording.text() == body  # the editor shows what will print
+
+
+def test_a_refused_edit_keeps_the_text_and_the_edits(qtbot, page, monkeypatch):
+    builder = previewed(qtbot, page)
+    item = first_item(builder)
+    long_lead = "青花试点" * 51  # 204 characters: over the 200 of a lead
+    edit(qtbot, builder, item, "lead", long_lead)
+    assert "太长（204 字）" in builder.wording.message.text() and builder.wording.text() == long_lead
+    assert builder.edits == {} and "color: #c0392b" in builder.wording.counter.styleSheet()
+    edit(qtbot, builder, item, "lead", "  ")
+    assert "不能为空" in builder.wording.message.text() and builder.edits == {}
+
+    def refuse(*_args):  # the build itself fails (e.g. a character no bundled font has)
+        raise UserError("公示中有字体无法显示的字符“𠀀”。请换成常用字后再导出。")
+
+    monkeypatch.setattr(notice_dialogs, "preview_notice", refuse)
+    edit(qtbot, builder, item, "body", "新的正文𠀀。")
+    assert builder.edits == {} and builder.wording.text() == "新的正文𠀀。"
+    assert "修改没有应用" in builder.wording.message.text() and "𠀀" in builder.message.text()
+    builder.wording.select(COMPLETION, "text")  # moving away and back keeps what was typed
+    assert builder.wording.select(item, "body") and builder.wording.text() == "新的正文𠀀。"
+    builder.export_pdf()  # not applied: the export says so (save_pdf is never asked)
+    assert "还没有应用" in builder.message.text() and builder.wording.current().key == item
+
+
+def test_edit_draft_reopens_the_builder_with_its_edits(qtbot, page, monkeypatch, tmp_path):
+    builder = previewed(qtbot, page, date_to=PERIOD_2024[1])
+    item = first_item(builder)
+    edit(qtbot, builder, item, "lead", "青花试点专题工作会议。")
+    builder.objections.setPlainText("有异议请在公示期内到社区办公室反映。")
+    monkeypatch.setattr(prompts, "save_pdf", answers(tmp_path / "公示.pdf"))
+    monkeypatch.setattr(prompts, "offer_open_folder", lambda *_args: False)
+    builder.export_pdf()
+    wait_idle(qtbot, page.ctx.runner)
+    builder.reject()
+    wait_idle(qtbot, page.ctx.runner)
+    assert page.current() is not None and page.edit_button.isEnabled()
+
+    page.edit_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    again = page.builder
+    assert again is not builder and again.windowTitle() == "修改公示草稿"
+    assert again.date_to.date().toPython() == PERIOD_2024[1]
+    assert again.objections.toPlainText() == "有异议请在公示期内到社区办公室反映。"
+    assert again.edits == {item: {"lead": "青花试点专题工作会议。"}}
+    assert "青花试点专题工作会议。" in again.doc.texts() and again.wording.is_marked(item, "lead")
+    assert again.tabs.tabText(1) == "修改文字（已改 1 处）"
+    again.reject()
+
+    publish_selected(qtbot, page, monkeypatch)
+    assert not page.edit_button.isEnabled()  # a published notice is never changed
+
+
+def test_edits_that_no_longer_apply_are_said_and_can_be_dropped(qtbot, page):
+    builder = open_builder(qtbot, page)
+    builder.edits["item:no-such-activity"] = {"body": "一条已经不在公示里的活动。"}
+    builder.make_preview()
+    wait_idle(qtbot, page.ctx.runner)
+    assert "有 1 处修改已不适用" in builder.wording.notes.text() and not builder.wording.notes.isHidden()
+    assert builder.tabs.tabText(1) == "修改文字（已改 1 处，有提示）"  # seen from the other tab too
+    assert not builder.wording.drop_stale_button.isHidden()
+    builder.wording.drop_stale_button.click()
+    assert builder.edits == {} and builder.wording.drop_stale_button.isHidden()
+    assert not builder.wording.notes.text() and "已删去 1 处" in builder.wording.message.text()
+    assert builder.tabs.tabText(1) == "修改文字"

@@ -68,6 +68,7 @@ class ExportResult:
     reprint: bool = False  # the data is exactly that of a published notice: the file is a reprint of it
     masked: list = field(default_factory=list)  # the document's MaskedName list: what privacy changed
     notes: list = field(default_factory=list)  # the document's notes (e.g. edits that no longer apply)
+    doc: NoticeDocument | None = None  # the document as sealed (its editable texts, for the wording editor)
 
 
 @dataclass
@@ -387,7 +388,7 @@ def export_notice(ws, request, out_path: Path | str, *, progress=None) -> Export
         os.replace(partial, out_path)
     finally:
         partial.unlink(missing_ok=True)
-    return ExportResult(notice, info, reprint, list(sealed.doc.masked), list(sealed.doc.notes))
+    return ExportResult(notice, info, reprint, list(sealed.doc.masked), list(sealed.doc.notes), sealed.doc)
 
 
 def _record_draft(s: Session, request, sealed: _Sealed) -> tuple[Notice, bool]:

@@ -1,5 +1,6 @@
 """信息公示: drafts and published notices with their PDF beside the list; new notice (the builder),
-print, export, publish, correction notice and verification.
+修改草稿 (the builder over a draft's stored request, its wording edits included), print, export, publish,
+correction notice and verification.
 
 The preview of a published notice is its archived PDF (`notices/<number>.pdf`). A draft is exported
 afresh into a temporary file (in the worker): what is shown is what prints, with its verification code;
@@ -18,12 +19,18 @@ from sqlmodel import select
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Notice, Project
-from desktop_app.core.notices.builder import DraftsInPeriod
+from desktop_app.core.notices.builder import DraftsInPeriod, NoticeRequest
 from desktop_app.core.services import notices
 from desktop_app.core.services.changes import NOTICES, PUBLISHED, Changes
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui import exports, pdf_preview, prompts
-from desktop_app.gui.notice_dialogs import NoticeBuilder, VerifyDialog, load_projects, pdf_file_name
+from desktop_app.gui.notice_dialogs import (
+    NoticeBuilder,
+    VerifyDialog,
+    load_projects,
+    load_request,
+    pdf_file_name,
+)
 from desktop_app.gui.pages.base import Page, heading, note, reselect
 from desktop_app.gui.pages.projects import table
 from desktop_app.gui.pdf_preview import PdfPreview, ScratchFiles
@@ -151,6 +158,8 @@ class NoticesPage(Page):
 
     def _build(self) -> None:
         self.new_button = QPushButton("新建公示…")
+        self.edit_button = QPushButton("修改草稿…")
+        self.edit_button.setToolTip("打开所选草稿的生成选项和文字修改，改好后重新导出（核验码随之更新）。")
         self.publish_button = QPushButton("发布…")
         self.publish_button.setToolTip("张贴后发布：给公示编号、存档 PDF、结账所涵盖的月份。发布后不能再改。")
         self.correct_button = QPushButton("更正说明…")
@@ -162,7 +171,8 @@ class NoticesPage(Page):
         self.print_button = QPushButton("打印…")
         self.export_button = QPushButton("导出 PDF…")
         top = QHBoxLayout()
-        for button in (self.new_button, self.publish_button, self.correct_button, self.verify_button):
+        for button in (self.new_button, self.edit_button, self.publish_button, self.correct_button,
+                       self.verify_button):
             top.addWidget(button)
         top.addStretch()
         left = QWidget()
@@ -193,6 +203,7 @@ class NoticesPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.new_button.clicked.connect(lambda: self.new_notice())
+        self.edit_button.clicked.connect(self.edit_draft)
         self.publish_button.clicked.connect(self.publish)
         self.correct_button.clicked.connect(lambda: self.correct())
         self.verify_button.clicked.connect(lambda: self.verify())
@@ -235,6 +246,7 @@ class NoticesPage(Page):
         for button in (self.preview_button, self.print_button, self.export_button):
             button.setEnabled(row is not None)
         self.publish_button.setEnabled(row is not None and not row.published)
+        self.edit_button.setEnabled(row is not None and not row.published)
         self.correct_button.setEnabled(row is not None and row.published and row.notice.template != "correction")
 
     def show_selected(self) -> None:
@@ -344,17 +356,26 @@ class NoticesPage(Page):
     # ---------------------------------------------------------------- commands
 
     def new_notice(self, project_id: str | None = None, template: str = "fund-usage",
-                   period: tuple[date, date] | None = None) -> NoticeBuilder:
+                   period: tuple[date, date] | None = None, request: NoticeRequest | None = None) -> NoticeBuilder:
         row = self.current()
         if project_id is None and row is not None:
             project_id = row.notice.project_id
-        dialog = NoticeBuilder(self.ctx, self.scratch, self, project_id=project_id, template=template, period=period)
+        dialog = NoticeBuilder(self.ctx, self.scratch, self, project_id=project_id, template=template, period=period,
+                               request=request)
         self.builder = dialog
         dialog.exported.connect(self._builder_exported)
         ws = self.ctx.ws
         self.ctx.runner.query(lambda: load_projects(ws), dialog.set_projects)
         dialog.open()
         return dialog
+
+    def edit_draft(self) -> None:
+        """修改草稿…: the builder with the selected draft's request (dates, phones, its wording edits)."""
+        row = self.current()
+        if row is None or row.published:
+            return
+        ws, notice_id = self.ctx.ws, row.id
+        self.ctx.runner.query(lambda: load_request(ws, notice_id), lambda request: self.new_notice(request=request))
 
     def _builder_exported(self, result) -> None:
         """The builder exported a draft: its file is this draft's preview (no need to export it again)."""
