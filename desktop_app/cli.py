@@ -149,6 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--name", required=True)
     s.add_argument("--kind", choices=["expense", "income", "activity_type", "beneficiary_group"], default="expense")
 
+    st = sub.add_parser("setting", help="工作区设置（记账规则、公示期天数、监督电话）").add_subparsers(
+        dest="action", required=True, parser_class=ChineseArgumentParser)
+    s = st.add_parser("list", help="查看全部设置")
+    s.add_argument("--json", action="store_true")
+    s = st.add_parser("set", help="修改一项设置，例如 setting set notice.association_phone 0818-8621234")
+    s.add_argument("key", help="设置名，见 setting list")
+    s.add_argument("value", help="新的值（电话可留空：\"\"）")
+
     _activity_parsers(sub)
     _goods_parsers(sub)
 
@@ -290,7 +298,8 @@ def _notice_parsers(sub) -> None:
     s = notice.add_parser("list", help="查看公示（草稿和已发布）")
     s.add_argument("--project", help="只看这个项目")
     s.add_argument("--json", action="store_true")
-    s = notice.add_parser("verify", help="核验公示：数据是否与公示时一致（一致返回 0，有变化返回 3）")
+    s = notice.add_parser("verify", help="核验公示：数据是否与公示时一致（一致返回 0，有变化返回 3；"
+                                         "给出的 PDF 文件与该核验码的公示内容不符、可能被改动过时返回 4）")
     s.add_argument("code", help="公示上的核验码，或公示 PDF 文件")
     s.add_argument("--json", action="store_true")
     s = notice.add_parser("due", help="应当公示的事项（公示时限）")
@@ -618,6 +627,29 @@ def cmd_category(ws, args) -> int:
         for kind, label in CATEGORY_KINDS.items():
             print(f"{label}：" + "、".join(c.name for c in cats if c.kind == kind))
     return 0
+
+
+def cmd_setting(ws, args) -> int:
+    from desktop_app.core.services import settings
+
+    if args.action == "set":
+        settings.set_setting(ws, args.key, args.value)
+    with ws.reading() as s:
+        values = {key: settings.get_setting(s, key) for key in settings.DEFAULTS}
+    if args.action == "set":
+        print(f"已保存：{settings.LABELS[args.key]} = {_setting_text(values[args.key])}")
+    elif args.json:
+        _print_json(values)
+    else:
+        for key, value in values.items():
+            print(f"{key:<28} {settings.LABELS[key]}：{_setting_text(value)}")
+    return 0
+
+
+def _setting_text(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value) if value != "" else "（未填）"
 
 
 # ---------------------------------------------------------------------------- tables
@@ -1138,11 +1170,12 @@ def notice_verify(ws, args) -> int:
 
     result = notices.verify_notice(ws, args.code)
     n = result.notice
+    failed = 4 if result.file_problem else 3  # 4: the file given is not the notice with its code
     if args.json:
         data = _notice_json(n)
-        data.update(ok=result.ok, changes=result.changes, notes=result.notes)
+        data.update(ok=result.ok, changes=result.changes, notes=result.notes, file_problem=result.file_problem)
         _print_json(data)
-        return 0 if result.ok else 3
+        return 0 if result.ok else failed
     if result.ok:
         print(result.summary)
         for note in result.notes:
@@ -1153,12 +1186,14 @@ def notice_verify(ws, args) -> int:
         print(f"  · {change}", file=sys.stderr)
     for note in result.notes:
         print(f"提示：{note}", file=sys.stderr)
+    if not result.changes:
+        return failed
     if n.status == "published":
         print(f"已发布的公示不能修改。如公示有误，请发布更正说明（notice correct {n.number} --text \"更正内容\"）；"
               "如数据是在程序之外被改动的，请用 verify 查明并从备份恢复。", file=sys.stderr)
     else:
         print("请重新导出公示，核对后再发布。", file=sys.stderr)
-    return 3
+    return failed
 
 
 def notice_due(ws, args) -> int:
@@ -1180,8 +1215,9 @@ def notice_due(ws, args) -> int:
     for d in due:
         when = (f"已逾期 {(today - d.due_date).days} 天" if d.overdue else
                 f"还有 {(d.due_date - today).days} 天")
-        print(f"{d.due_date}（{when}）  {d.project_name}：{d.title}，期间 {d.period_from} 至 {d.period_to}"
-              f"（notice export --template {d.template}）\n    依据：{d.basis}")
+        print(f"{d.due_date}（{when}）  {d.project_name}：{d.title}，期间 {d.period_from} 至 {d.period_to}\n"
+              f"    生成：notice export --project \"{d.project_name}\" --template {d.template} "
+              f"--from {d.period_from} --to {d.period_to} --out 公示.pdf\n    依据：{d.basis}")
     return 0
 
 
@@ -1353,4 +1389,4 @@ def cmd_backup_damaged(folder: Path, args) -> int:
 
 
 COMMANDS = {"project": cmd_project, "fund": cmd_fund, "entry": cmd_entry, "category": cmd_category,
-            "activity": cmd_activity, "goods": cmd_goods, "notice": cmd_notice, "verify": cmd_verify, "report": cmd_report, "export": cmd_export, "backup": cmd_backup}
+            "setting": cmd_setting, "activity": cmd_activity, "goods": cmd_goods, "notice": cmd_notice, "verify": cmd_verify, "report": cmd_report, "export": cmd_export, "backup": cmd_backup}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from desktop_app.core.demo_activities import add_demo_activities
 from desktop_app.core.resources import CJK_FONT
-from desktop_app.core.services import ledger, office, projects
+from desktop_app.core.services import ledger, office, projects, settings
 from desktop_app.core.services.ledger import EntryInput
 from desktop_app.core.workspace import Workspace
 
@@ -67,9 +67,16 @@ def build_demo(root: Path | str) -> Path:
     return root
 
 
+DEMO_ASSOCIATION_PHONE, DEMO_CIVIL_AFFAIRS_PHONE = "0818-8622345", "0818-8627890"
+
+
 def _fill(ws: Workspace, root: Path) -> None:
     office.init_office(ws, name="万源市慈善会", division_code="511781000000", association="万源市慈善会",
                        level="县级慈善会", code_year=2024)
+    # who the public may call about a notice (demo numbers: seed 004 does not print them)
+    settings.set_setting(ws, "notice.association_phone", DEMO_ASSOCIATION_PHONE)
+    settings.set_setting(ws, "notice.civil_affairs_name", "青花镇、八台镇民政办")
+    settings.set_setting(ws, "notice.civil_affairs_phone", DEMO_CIVIL_AFFAIRS_PHONE)
     project = projects.add_project(ws, projects.ProjectInput(
         name=PROJECT_NAME, start_date=date(2024, 2, 1), end_date=date(2025, 2, 28), budget=D("900000"),
         goals=GOALS, completion="现拨付资金共31.6万元用于慈善阵地建设及活动开展。",

@@ -40,6 +40,7 @@ TYPES = ("donation", "allocation", "expense")
 ERROR_STYLE = "color: #c0392b;"
 OK_STYLE = "color: #1e8449;"
 HINT_STYLE = "color: #566573;"
+WARN_STYLE = "color: #a04000;"  # something to see to, not an error
 
 
 def qdate(day: date) -> QDate:

@@ -16,8 +16,9 @@ rebuild that fails, leaves the text in the editor and the edits as they were bef
 page opens this dialog with a draft's stored request, its edits included.
 """
 
+import re
 import shutil
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -57,10 +58,10 @@ from desktop_app.core.services.changes import LEDGER, NOTICES
 from desktop_app.core.services.projects import list_projects
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui import exports, prompts
-from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, pydate, qdate
+from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, WARN_STYLE, pydate, qdate
 from desktop_app.gui.notice_wording import WORDING_EMPTY, Spot, WordingPanel, normalized, part_label
 from desktop_app.gui.pages.base import heading, note, text_box
-from desktop_app.gui.pages.projects import parse_people, people_text, table
+from desktop_app.gui.pages.projects import people_text, table
 from desktop_app.gui.pdf_preview import PdfPreview, ScratchFiles
 from desktop_app.gui.table_model import RowsModel
 
@@ -81,7 +82,6 @@ class PreviewResult:
     reprint_of: str = ""  # the number of the published notice this export reprints
     notice_id: str = ""  # the draft (or reprinted notice) an export recorded
     doc: NoticeDocument | None = None  # what was built: its editable texts, notes and (key, part) edits applied
-    notes: list = field(default_factory=list)  # the document's notes (e.g. edits that no longer apply)
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def preview_notice(ws: Workspace, request: NoticeRequest, out: Path, progress=No
     with ws.reading() as s:
         doc = build_notice(s, ws.root, resolve_request(s, request))
     info = render_pdf(doc, out, progress=progress)
-    return PreviewResult(out, info.pages, list(doc.masked), doc=doc, notes=list(doc.notes))
+    return PreviewResult(out, info.pages, list(doc.masked), doc=doc)
 
 
 def load_request(ws: Workspace, notice_id: str) -> NoticeRequest:
@@ -127,7 +127,7 @@ def export_notice(ws: Workspace, request: NoticeRequest, out: Path, shown: Path,
     shutil.copyfile(out, shown)
     notice = result.notice
     return PreviewResult(shown, result.info.pages, list(result.masked), notice.verification_code,
-                         notice.number if result.reprint else "", notice.id, result.doc, list(result.notes))
+                         notice.number if result.reprint else "", notice.id, result.doc)
 
 
 def post_drafts(ws: Workspace, drafts: list[DraftLine]) -> PostResult:
@@ -145,6 +145,24 @@ def post_drafts(ws: Workspace, drafts: list[DraftLine]) -> PostResult:
 
 def masked_rows(masked: list) -> list[tuple[str, str, str]]:
     return [(m.original, m.shown, m.reason) for m in masked]
+
+
+_SUPERVISION_LINE = re.compile(r"^(.*?)\s*[，,：:\t]\s*([0-9()（）\- ]*)$")
+
+
+def parse_supervision(text: str) -> list[tuple[str, str]]:
+    """Lines of “名称，电话” (or “名称：电话”; the phone may be left out). Only the last separator before
+    the number splits, so a name like “青花镇、八台镇民政办” stays whole."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        match = _SUPERVISION_LINE.match(line)
+        label, phone = (match.group(1).strip(), match.group(2).strip()) if match else (line, "")
+        if label:
+            out.append((label, phone))
+    return out
 
 
 def date_edit(day: date | None = None) -> QDateEdit:
@@ -393,7 +411,7 @@ class NoticeBuilder(QDialog):
         date_from, date_to = pydate(self.date_from.date()), pydate(self.date_to.date())
         if date_from > date_to:
             raise UserError(f"公示期间的开始日期（{date_from}）晚于结束日期（{date_to}）。请重新选择起止日期。")
-        supervision = [(label, phone) for label, phone in parse_people(self.supervision.toPlainText(), 2) if label]
+        supervision = parse_supervision(self.supervision.toPlainText())
         request = NoticeRequest(
             project_id, self.template.currentData(), date_from=date_from, date_to=date_to,
             notice_start=pydate(self.notice_start.date()), notice_end=pydate(self.notice_end.date()),
@@ -438,6 +456,8 @@ class NoticeBuilder(QDialog):
         self.preview.show_file(result.path, PREVIEW_NOTE)
         self._show_masked(result.masked)
         self._show_wording(result)
+        if result.doc is not None and result.doc.advice:  # e.g. phones not filled in: before it is posted
+            self._say("请注意：" + "\n".join(result.doc.advice), WARN_STYLE)
 
     def _show_wording(self, result: PreviewResult) -> None:
         """The built notice's editable texts into 修改文字 (the one just applied shows as built: cleaned)."""
@@ -453,7 +473,7 @@ class NoticeBuilder(QDialog):
         for e in texts:
             if (e.key, e.part) not in marked:
                 self.originals[(project_id, e.key, e.part)] = normalized(e.text)
-        self.wording.show_texts(texts, marked, list(result.notes), done=done)
+        self.wording.show_texts(texts, marked, list(doc.notes), done=done)
         self.wording.show_stale(len(self._stale()))
         if done is not None:
             entry = self.wording.current()
@@ -577,7 +597,8 @@ class NoticeBuilder(QDialog):
             text = f"数据与已发布的公示 {result.reprint_of} 完全相同，这份文件是它的重印件（核验码 {result.code}）。"
         else:
             text = f"已存为草稿（核验码 {result.code}）。核对无误后，在“信息公示”页选中它点“发布…”。"
-        self._say(text, OK_STYLE)
+        advice = result.doc.advice if result.doc is not None else []
+        self._say("\n".join([text, *advice]), WARN_STYLE if advice else OK_STYLE)
         exports.exported(self, out, result.pages, f"公示（{result.pages} 页，核验码 {result.code}）")
 
     def post_all(self) -> None:

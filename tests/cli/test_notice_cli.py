@@ -1,7 +1,7 @@
 """The notice commands on the demo workspace (seed 004): export, publish, correct, list, verify, due. Each bad
 input gets a Chinese message on stderr, a non-zero exit and leaves the workspace and its archive as they
-were; `notice verify` exits 0 when the data is unchanged, 3 when it changed, 1 for an unknown or mistyped
-code or a file that is not ours."""
+were; `notice verify` exits 0 when the data is unchanged, 3 when it changed, 4 when the file given prints
+something other than the notice with its code, 1 for an unknown or mistyped code or a file that is not ours."""
 
 import json
 import shutil
@@ -126,6 +126,22 @@ def test_verify_exit_codes_and_messages(fast, capsys, tmp_path):
     assert code == 1 and "不是本程序生成的公示文件（没有核验码）" in out.err
 
 
+def test_verify_an_altered_file_exits_4(fast, capsys, tmp_path):
+    from tests.core.test_notice_service import forged_pdf
+
+    exported = export_2024(fast, capsys, tmp_path)
+    ok(fast, capsys, "notice", "publish", exported["id"], "--date", "2025-01-06")
+    assert "数据未变" in ok(fast, capsys, "notice", "verify", tmp_path / "公示.pdf")  # the genuine export
+    forged = forged_pdf(tmp_path / "改过的公示.pdf", exported["code"])
+    code, out = run(fast, "notice", "verify", forged, capsys=capsys)
+    assert code == 4 and out.out == ""
+    assert out.err.startswith("文件不符：“改过的公示.pdf”上印的文字与核验码") and "可能被改动过" in out.err
+    assert "核验码对应的数据本身未变" in out.err and f"核验码 {exported['code']} 核验" in out.err
+    code, out = run(fast, "notice", "verify", forged, "--json", capsys=capsys)
+    result = json.loads(out.out)
+    assert code == 4 and result["ok"] is False and result["changes"] == [] and "不一致" in result["file_problem"]
+
+
 def test_refused_publications_change_nothing(fast, capsys, tmp_path):
     first = export_2024(fast, capsys, tmp_path)
     second = json.loads(ok(fast, capsys, "notice", "export", "--project", PROJECT_NAME, "--from", "2024-07-01",
@@ -175,6 +191,9 @@ def test_due(fast, capsys):
     out = ok(fast, capsys, "notice", "due", "--date", "2025-06-01")
     assert "已逾期" in out and "项目结束后的经费使用情况公示" in out and "慈善法第79条" in out
     assert "没有到期" in ok(fast, capsys, "notice", "due", "--date", "2024-03-01")
+    hint = ok(fast, capsys, "notice", "due", "--date", "2024-04-15")
+    assert (f'notice export --project "{PROJECT_NAME}" --template progress --from 2024-02-01 --to 2024-04-30'
+            in hint)  # the command that makes exactly the notice listed
 
 
 @pytest.mark.parametrize("argv, code, message", [
@@ -224,3 +243,28 @@ def test_export_with_edits_from_a_json_file(fast, capsys, tmp_path):
                     "--out", tmp_path / "另一份.pdf", capsys=capsys)
     assert code == 1 and "读不到文字修改文件" in got.err
     assert everything(fast) == before and not (tmp_path / "另一份.pdf").exists()
+
+
+def test_setting_list_and_set_print_the_supervision_phones(fast, capsys, tmp_path):
+    shown = ok(fast, capsys, "setting", "list")
+    assert "notice.association_phone" in shown and "0818-8622345" in shown
+    assert "已保存：慈善会监督电话 = （未填）" in ok(fast, capsys, "setting", "set", "notice.association_phone", "")
+    assert "已保存：公示期天数 = 10" in ok(fast, capsys, "setting", "set", "notice.days", "10")
+    out = ok(fast, capsys, "notice", "export", "--project", PROJECT_NAME, *YEAR_2024, "--out", tmp_path / "a.pdf",
+             "--json")
+    data = json.loads(out)
+    assert any("监督电话未填写：万源市慈善会" in n for n in data["notes"])
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["notice.association_phone", "找张三"], "不是电话号码"),
+    (["notice.days", "0"], "至少为 1 天"),
+    (["notice.days", "七天"], "不是整数"),
+    (["notice.civil_affairs_name", ""], "不能为空"),
+    (["no.such", "1"], "没有“no.such”这项设置"),
+])
+def test_bad_settings_are_refused_and_change_nothing(demo, capsys, argv, message):
+    before = data_state(demo)
+    code, out = run(demo, "setting", "set", *argv, capsys=capsys)
+    assert code != 0 and message in out.err
+    assert data_state(demo) == before

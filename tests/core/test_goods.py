@@ -119,3 +119,77 @@ def test_valued_goods_donations_count_in_the_fund_reports(workspace):
         donors = reports.donor_list(s, workspace.fund.id)
     assert summary.goods_donated_fen == 600000 and summary.balance_fen == 0
     assert [(d.name, d.total_fen, d.goods_fen, d.count) for d in donors] == [("爱心人士", 600000, 600000, 1)]
+
+
+# ---------------------------------------------------------------------------- closed months (published notices)
+
+
+def close_january(ws):
+    from desktop_app.core.services import ledger
+
+    ledger.close_month(ws, ws.fund.id, "2025-01", today=date(2025, 3, 1))
+
+
+CLOSED = "2025年01月已结账（社区基金“{fund}”已结账至 2025-01，发布公示时会结账公示期间），"
+
+
+def test_receipt_dated_in_a_closed_month_is_refused_like_a_ledger_entry(workspace):
+    close_january(workspace)
+    with pytest.raises(UserError) as caught:
+        receive(workspace, day=date(2025, 1, 20))
+    assert str(caught.value) == (CLOSED.format(fund=workspace.fund.name) + "不能再在 2025-01-20 登记物资收入。"
+                                 "请把日期改到未结账的月份（2025年02月或以后）；如已发布的公示漏列或错列了这批物资，"
+                                 "请在“信息公示”中为那份公示发布更正说明。")
+    with pytest.raises(UserError, match="2024年12月已结账"):  # every month before the closed one too
+        receive(workspace, day=date(2024, 12, 1))
+    assert movements(workspace) == 0
+    receive(workspace, day=date(2025, 2, 1))  # an open month is fine
+    assert movements(workspace) == 1
+
+
+def test_issue_dated_in_a_closed_month_is_refused(workspace):
+    receive(workspace, day=date(2025, 1, 10))
+    close_january(workspace)
+    with pytest.raises(UserError, match="不能再在 2025-01-25 登记物资发放。请把日期改到未结账的月份（2025年02月或以后）"):
+        issue(workspace, 10, day=date(2025, 1, 25))
+    assert movements(workspace) == 1 and goods.quantity_of(stock_of(workspace).stock_milli) == 200
+    issue(workspace, 10, day=date(2025, 2, 3))
+    assert goods.quantity_of(stock_of(workspace).stock_milli) == 190
+
+
+def test_removing_a_movement_of_a_closed_month_is_refused(workspace):
+    received = receive(workspace, day=date(2025, 1, 10))
+    close_january(workspace)
+    with pytest.raises(UserError) as caught:
+        goods.remove_movement(workspace, received.id)
+    assert str(caught.value).startswith(CLOSED.format(fund=workspace.fund.name) + "不能再删除这条物资记录。")
+    assert "补登一笔收入或发放" in str(caught.value) and "更正说明" in str(caught.value)
+    assert movements(workspace) == 1
+
+
+def test_goods_received_after_publishing_are_refused_and_the_notice_still_verifies(tmp_path, monkeypatch):
+    """The review's case: publish the 2024 notice, then try to book valued goods on 2024-12-01."""
+    from desktop_app.core.demo import BATAI_FUND, PROJECT_NAME, build_demo
+    from desktop_app.core.notices.builder import NoticeRequest
+    from desktop_app.core.services import notices, projects
+    from desktop_app.core.workspace import Workspace
+    from tests.core.test_notice_service import install_fast_pdf
+
+    install_fast_pdf(monkeypatch)
+    ws = Workspace.open(build_demo(tmp_path / "demo"), auto_backup=False)
+    try:
+        with ws.reading() as s:
+            project = projects.resolve_project(s, PROJECT_NAME)
+            fund = projects.resolve_fund(s, BATAI_FUND)
+        draft = notices.export_notice(ws, NoticeRequest(project.id, date_to=date(2024, 12, 31),
+                                                        written_on=date(2025, 1, 5)), tmp_path / "公示.pdf").notice
+        notice = notices.publish_notice(ws, draft.id, published_on=date(2025, 1, 6))
+        before = movements(ws)
+        with pytest.raises(UserError, match="2024年12月已结账.*不能再在 2024-12-01 登记物资收入"):
+            goods.receive_goods(ws, GoodsReceiptInput(fund_id=fund.id, movement_date=date(2024, 12, 1), item="棉被",
+                                                      unit="床", quantity="10", anonymous=True, valuation="公允价值",
+                                                      value="1000"))
+        assert movements(ws) == before
+        assert notices.verify_notice(ws, notice.verification_code).ok
+    finally:
+        ws.close(backup=False)

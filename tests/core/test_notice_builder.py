@@ -1,7 +1,6 @@
 """The notice builders on the demo workspace (the seed-004 pilot): every fact of seed 004 in its order,
 totals against the ledger with their capital numerals, privacy by default, drafts, missing pieces."""
 
-import json
 import re
 import shutil
 from datetime import date
@@ -14,7 +13,7 @@ from sqlmodel import select
 from desktop_app.core import photos as photo_files
 from desktop_app.core.demo import GOALS, PROJECT_NAME, build_demo
 from desktop_app.core.errors import UserError
-from desktop_app.core.models import Photo, Setting
+from desktop_app.core.models import Photo
 from desktop_app.core.money import capital_yuan, format_yuan
 from desktop_app.core.notices.builder import (
     TEMPLATES,
@@ -26,7 +25,7 @@ from desktop_app.core.notices.builder import (
     wan_yuan,
 )
 from desktop_app.core.notices.document import Field, Heading, Item, Paragraph, PhotoGrid, SignOff, Table
-from desktop_app.core.services import activities, ledger, projects
+from desktop_app.core.services import activities, ledger, projects, settings
 from desktop_app.core.services.activities import ActivityInput, NamedInput
 from desktop_app.core.services.ledger import EntryInput
 from desktop_app.core.workspace import Workspace
@@ -40,6 +39,23 @@ QINGHUA_LEADS = ["青花试点工作讨论会（试点专题工作会议5次）�
 BATAI_LEADS = ["八台镇天池村慈善助力文旅融合试点项目启动仪式。", "新建慈善阵地（装修装饰施工完成70%）。",
                "八台慈善音乐会（“尚善红城·爱聚万源”）。", "设立社区基金（八台镇尚善社区基金）。",
                "社区赋能培训（社区骨干、志愿者、社区社会组织）。", "新春趣味游园会和便民爱心市集。"]
+# the facts of seed 004's items, in its order (a phrase of each sentence)
+SEED_ITEM_FACTS = [
+    "党委政府高度重视，积极探索慈善工作思路", "考察学习、理论培训、专题会议", "试点专题工作会议5次",
+    "多方联合行动，迅速摸准居民需求", "依托“市慈善会”主体", "共收集250份有效调查问卷", "亲子教育、养老服务、就业、环境卫生",
+    "以青花特色为基调，打造“慈善社区”名片", "四川文理学院组织的大学生“三下乡”社会实践活动", "工业遗风",
+    "原青花钢铁总厂老领导、老职工", "并复刊了青花钢铁报",
+    "利用青花镇闲置场地空间", "全市首个以“集装箱”为载体的慈善服务示范点", "“Ai青花”慈善服务阵地",
+    "乡村振兴总目标服务献策", "现场发放调查问卷和宣传手册各40份", "村民代表代为向各村社发放问卷200份",
+    "进一步完善即将出台的尚善公约",
+    "按程序完成了方案设计、施工单位选择", "装修装饰施工已完成70%", "施工全部结束还需十余天时间",
+    "12月27日", "“尚善红城·爱聚万源”", "八台镇大巴山国家地质公园广场", "6支省直单位定点帮扶万源工作队",
+    "150余名来自帮扶工作队、爱心单位、村党委支部及村民代表参与",
+    "设立社区发展基金1支", "资源自筹、服务自给、发展自主", "从“输血式帮扶”转向“造血式共富”",
+    "八台镇天池坝村", "社区骨干、社区志愿者、社区社会组织等开展相关社区赋能培训",
+    "困境儿童青少年、妇女、老人、残疾人", "新春趣味游园会和便民爱心市集", "义诊、写春联",
+    "200余份礼品", "100多份儿童小玩具", "一老一小",
+]
 LEADER_PHONES = ("13551281592", "15583376966")
 MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
@@ -150,11 +166,17 @@ def test_templates_and_defaults(demo):
         req = resolve_request(s, NoticeRequest(demo.project.id, today=TODAY))
         assert (req.date_from, req.date_to) == (date(2024, 2, 1), date(2025, 2, 28))
         assert (req.written_on, req.notice_start, req.notice_end) == (TODAY, TODAY, date(2026, 1, 16))
-        assert [label for label, _phone in req.supervision] == ["万源市慈善会", "属地乡镇（街道）民政办", "政务服务便民热线"]
+        assert [label for label, _phone in req.supervision] == ["万源市慈善会", "青花镇、八台镇民政办", "政务服务便民热线"]
         mid = resolve_request(s, NoticeRequest(demo.project.id, today=date(2024, 12, 31)))
-        assert mid.date_to == date(2024, 12, 31)  # a running project: up to today
+        assert mid.date_to == date(2024, 11, 30)  # a running project: through the last complete month
         progress = resolve_request(s, NoticeRequest(demo.project.id, template="progress", today=TODAY))
-        assert (progress.date_from, progress.date_to) == (date(2024, 11, 29), date(2025, 2, 28))
+        assert (progress.date_from, progress.date_to) == (date(2024, 12, 1), date(2025, 2, 28))  # whole months
+        running = resolve_request(s, NoticeRequest(demo.project.id, template="progress", today=date(2024, 12, 5)))
+        assert (running.date_from, running.date_to) == (date(2024, 9, 1), date(2024, 11, 30))
+        odd = resolve_request(s, NoticeRequest(demo.project.id, template="progress", date_to=date(2024, 11, 15)))
+        assert odd.date_from == date(2024, 8, 16)  # a chosen end inside a month: three months back
+        with pytest.raises(UserError, match="到上月底还没有完整的月份可以公示"):
+            resolve_request(s, NoticeRequest(demo.project.id, today=date(2024, 2, 20)))
         with pytest.raises(UserError, match="没有“yearly”这种公示模板"):
             resolve_request(s, NoticeRequest(demo.project.id, template="yearly"))
         with pytest.raises(UserError, match="晚于结束日期"):
@@ -192,6 +214,10 @@ def test_fund_usage_holds_every_fact_of_seed_004_in_its_order(usage):
     assert [i.number for i in items] == ["（一）", "（二）", "（三）", "（四）", "（一）", "（二）", "（三）", "（四）", "（五）", "（六）"]
     assert [i.lead for i in items] == QINGHUA_LEADS + BATAI_LEADS
     assert all(i.body for i in items)
+    effects, at = "".join(i.lead + i.body for i in items), -1
+    for fact in SEED_ITEM_FACTS:  # every sentence of the seed's items, in order
+        at = effects.find(fact, at + 1)
+        assert at >= 0, f"“{fact}” missing or out of order"
     assert [h.text for h in _blocks(usage, Heading) if h.level == 1] == [
         "一、项目信息", "二、项目效果", "三、经费收支情况", "四、物资收发情况", "五、活动照片", "六、公示期与监督"]
     sign_off = usage.blocks[-1]
@@ -320,6 +346,55 @@ def test_consenting_person_is_masked_and_private_numbers_and_names_never_print(o
     assert all("13912345678" not in m.original for m in doc.masked)
 
 
+PUBLIC_LINES = [("万源市慈善会", "0818-8622345"), ("八台镇民政办", "(0818)8627890"), ("政务服务便民热线", "12345")]
+
+
+def test_landlines_local_numbers_and_grouped_ids_are_hidden(own):
+    with own.reading() as s:
+        qinghua = next(f for f in projects.list_funds(s) if "青花" in f.name)
+        site = projects.project_sites(s, own.project.id)[0]
+    ledger.add_entry(own, EntryInput(
+        fund_id=qinghua.id, entry_date=date(2024, 12, 16), entry_type="donation", amount=Decimal("200"),
+        summary="欧阳娜娜捐款，电话0818-8621234", category="个人捐赠", counterparty_name="欧阳娜娜",
+        counterparty_kind="个人", payment_method="现金"), post=True)
+    activities.add_activity(own, ActivityInput(
+        project_id=own.project.id, site_id=site.id, activity_type="慈善服务", title="入户登记",
+        start_date=date(2024, 12, 20), public=True,
+        summary="电话0818-8621234，座机（0818）8621235、0818 8621236、08188621237，联系方式：8621238，Tel: 86212399。"
+                "身份证511781 19900101 1234，又写作5117 8119 9001 0112 34、511781-19900101-123X，"
+                "银行卡6222 0212 3456 7890 123。"))
+    doc = _build(own, supervision=PUBLIC_LINES)
+    everything = "\n".join(doc.texts())
+    for secret in ("欧阳娜娜", "8621234", "8621235", "8621236", "8621237", "8621238", "86212399", "19900101",
+                   "8119 9001", "6222"):
+        assert secret not in everything
+    body = next(i.body for i in _blocks(doc, Item) if i.lead == "入户登记。")
+    assert body == "电话***，座机***、***、***，联系方式：***，Tel: ***。身份证***，又写作***、***，银行卡***。"
+    detail = next(t for t in _blocks(doc, Table) if t.caption == qinghua.name)
+    assert any(r[2] == "爱心人士捐款，电话***" for r in detail.rows)
+    reasons = {(m.original, m.shown): m.reason for m in doc.masked}
+    assert reasons[("欧阳娜娜", "爱心人士")] == "未记录公开同意"
+    assert reasons[("0818-***1234", "***")] == reasons[("***1238", "***")] == "私人电话已隐去"
+    assert reasons[("511781********1234", "***")] == reasons[("622202*********0123", "***")] == "身份证号或账号已隐去"
+    assert _field(doc, "监督电话") == "万源市慈善会：0818-8622345；八台镇民政办：(0818)8627890；政务服务便民热线：12345"
+
+
+def test_amounts_vouchers_dates_and_public_phones_are_not_touched(own):
+    with own.reading() as s:
+        site = projects.project_sites(s, own.project.id)[0]
+    ordinary = ("凭证2024-0014、2024-0015 2024-0016，2024-12-20至2025年1月5日，支出¥1,150.00（1,150.00元），"
+                "发放250份，票据51010124 0003518，编号20241220，时间09:30-11:00，电话费8000元。"
+                "项目负责人电话13551281592，监督电话0818-8622345、(0818)8627890、12345，电话：8622345。")
+    activities.add_activity(own, ActivityInput(
+        project_id=own.project.id, site_id=site.id, activity_type="慈善服务", title="物资发放",
+        start_date=date(2024, 12, 21), public=True, summary=ordinary))
+    doc = _build(own, supervision=PUBLIC_LINES)
+    assert next(i.body for i in _blocks(doc, Item) if i.lead == "物资发放。") == ordinary
+    assert not any(m.shown == "***" for m in doc.masked)
+    donations = _build(own, supervision=PUBLIC_LINES, template="donations")
+    assert any(r[-1] == "51010124 0003518" for t in _blocks(donations, Table) for r in t.rows)  # receipt numbers
+
+
 # ------------------------------------------------------------------------------------------- bad input
 
 
@@ -394,12 +469,18 @@ def test_stale_completion_figure_is_rewritten_from_the_ledger(own):
 
 
 def test_supervision_phones_from_settings_or_blank_lines(demo, own):
-    assert _field(_build(demo), "监督电话") == "万源市慈善会：______；属地乡镇（街道）民政办：______；政务服务便民热线：12345"
-    with own.transaction() as s:
-        s.add(Setting(key="notice.association_phone", value=json.dumps("0818-8621234")))
-        s.add(Setting(key="notice.civil_affairs_name", value=json.dumps("青花镇民政办")))
-        s.add(Setting(key="notice.civil_affairs_phone", value=json.dumps("13800001234")))
-        s.add(Setting(key="notice.days", value=json.dumps(10)))
+    assert _field(_build(demo), "监督电话") == ("万源市慈善会：0818-8622345；青花镇、八台镇民政办：0818-8627890；"
+                                               "政务服务便民热线：12345")
+    assert not any("监督电话" in n for n in _build(demo).advice)
+    settings.set_setting(own, "notice.association_phone", "")
+    settings.set_setting(own, "notice.civil_affairs_name", "属地乡镇（街道）民政办")
+    settings.set_setting(own, "notice.civil_affairs_phone", " ")
+    blank = _build(own)
+    assert _field(blank, "监督电话") == "万源市慈善会：______；属地乡镇（街道）民政办：______；政务服务便民热线：12345"
+    assert any("监督电话未填写：万源市慈善会、属地乡镇（街道）民政办" in n and "设置 › 信息公示" in n for n in blank.advice)
+    for key, value in {"notice.association_phone": "0818-8621234", "notice.civil_affairs_name": "青花镇民政办",
+                       "notice.civil_affairs_phone": "13800001234", "notice.days": "10"}.items():
+        settings.set_setting(own, key, value)
     doc = _build(own)
     assert _field(doc, "监督电话") == "万源市慈善会：0818-8621234；青花镇民政办：13800001234；政务服务便民热线：12345"
     assert _field(doc, "公示期") == "2025年1月5日至2025年1月14日"
@@ -415,7 +496,7 @@ def test_supervision_phones_from_settings_or_blank_lines(demo, own):
 
 def test_progress_notice(demo):
     doc = _build(demo, template="progress")
-    assert doc.title_lines == [PROJECT_NAME, "项目进展公示（2024年11月29日至2025年2月28日）"]
+    assert doc.title_lines == [PROJECT_NAME, "项目进展公示", "（2024年12月1日至2025年2月28日）"]
     assert [h.text for h in _blocks(doc, Heading) if h.level == 1] == [
         "一、项目信息", "二、本期进展", "三、本期经费收支", "四、活动照片", "五、公示期与监督"]
     assert [i.lead for i in _blocks(doc, Item)] == [BATAI_LEADS[2], BATAI_LEADS[5]]
@@ -430,7 +511,7 @@ def test_progress_notice(demo):
 
 def test_donations_notice(demo):
     doc = _build(demo, template="donations")
-    assert doc.title_lines == [PROJECT_NAME, "捐赠公示（2024年2月1日至2025年2月28日）"]
+    assert doc.title_lines == [PROJECT_NAME, "捐赠公示", "（2024年2月1日至2025年2月28日）"]
     tables = [t for t in _blocks(doc, Table) if t.columns[1].title == "捐赠方"]
     assert len(tables) == 2
     rows = [r for t in tables for r in t.rows]

@@ -314,3 +314,23 @@ def test_cancel_leaves_no_file_and_keeps_an_earlier_one(tmp_path):
 def test_missing_folder_is_a_user_error(tmp_path):
     with pytest.raises(UserError):
         pdf.render_pdf(NoticeDocument("progress", ["标题"], []), tmp_path / "nope" / "x.pdf")
+
+
+@needs_poppler
+def test_the_sign_off_never_stands_alone_on_a_page(tmp_path):
+    """Whatever the length before it, the page with the sign-off also has the paragraph before it (and
+    the verification box under it)."""
+    closing = "对公示内容有异议的，请在公示期内以书面形式或拨打上述监督电话向万源市慈善会反映，我们将及时核实并答复。"
+    alone = []
+    for filler in range(26, 40):  # one more line each time: the sign-off lands at every point of page 2
+        blocks = [Paragraph("第" + "一二三四五六七八九十"[n % 10] + "段。" + "公示正文内容。" * 5) for n in range(filler)]
+        doc = NoticeDocument("fund-usage", ["标题"], [*blocks, Field("意见反馈", closing),
+                                                      SignOff(("万源市慈善会",), date(2025, 1, 5))],
+                             verification_code="7K3M-Q9TX")
+        out = tmp_path / f"n{filler}.pdf"
+        pdf.render_pdf(doc, out)
+        pages = ["".join(p.split()) for p in run("pdftotext", str(out), "-").split("\f")]
+        [page] = [p for p in pages if "2025年1月5日" in p]
+        if "意见反馈" not in page or "核验码" not in page:
+            alone.append(filler)
+    assert not alone

@@ -21,10 +21,12 @@ from sqlmodel import select
 
 from desktop_app.core.demo import BATAI_FUND, PROJECT_NAME, QINGHUA_FUND, build_demo
 from desktop_app.core.errors import UserError
-from desktop_app.core.models import LedgerEntry, Notice, NoticeEntry
+from desktop_app.core.models import Activity, LedgerEntry, Notice, NoticeEntry
+from desktop_app.core.notices import pdf as pdf_module
+from desktop_app.core.notices import pdf_text
 from desktop_app.core.notices import verification as codes
 from desktop_app.core.notices.builder import DraftsInPeriod, NoticeRequest
-from desktop_app.core.services import ledger, notices, projects
+from desktop_app.core.services import activities, goods, ledger, notices, projects
 from desktop_app.core.workspace import Workspace
 
 YEAR_2024 = {"date_to": date(2024, 12, 31), "written_on": date(2025, 1, 5)}
@@ -41,11 +43,21 @@ def fake_render(doc, out_path, *, progress=None):
     return types.SimpleNamespace(pages=1, size=len(data), fonts=[])
 
 
+REAL_READ, REAL_PAGE_TEXTS = pdf_module.read_verification_code, pdf_text.page_texts
+
+
 def fake_read(path):
     data = open(path, "rb").read()
     if not data.startswith(FAKE_MAGIC):
-        return None
+        return REAL_READ(path)  # e.g. a forged file made with reportlab
     return json.loads(data[len(FAKE_MAGIC):].decode())["code"]
+
+
+def fake_page_texts(path):
+    data = open(path, "rb").read()
+    if not data.startswith(FAKE_MAGIC):
+        return REAL_PAGE_TEXTS(path)
+    return ["".join(json.loads(data[len(FAKE_MAGIC):].decode())["texts"])]
 
 
 def install_fast_pdf(monkeypatch):
@@ -56,6 +68,7 @@ def install_fast_pdf(monkeypatch):
         monkeypatch.setitem(sys.modules, "desktop_app.core.notices.pdf", pdf)
     monkeypatch.setattr(pdf, "render_pdf", fake_render, raising=False)
     monkeypatch.setattr(pdf, "read_verification_code", fake_read, raising=False)
+    monkeypatch.setattr(pdf_text, "page_texts", fake_page_texts)
     return pdf
 
 
@@ -307,12 +320,21 @@ def test_a_failed_publish_leaves_nothing_half_done(ws, tmp_path, monkeypatch):
 
 
 def test_publishing_needs_the_covered_months_free_of_drafts(ws, tmp_path):
-    draft = notices.export_notice(ws, NoticeRequest(ws.project.id, date_to=date(2025, 3, 31), exclude_drafts=True,
-                                                    written_on=date(2025, 4, 3)), tmp_path / "全期.pdf").notice
+    request = NoticeRequest(ws.project.id, date_to=date(2025, 3, 31), exclude_drafts=True, written_on=date(2025, 4, 3))
+    result = notices.export_notice(ws, request, tmp_path / "全期.pdf")
+    assert any("发布前须先把它们记账、删除或把日期改到" in n for n in result.notes)  # said at export already
     before = state(ws)
-    with pytest.raises(UserError, match="2 条草稿没有记账"):
-        notices.publish_notice(ws, draft.id, published_on=date(2025, 4, 5))
+    with pytest.raises(UserError, match="2 条草稿没有记账") as refused:
+        notices.publish_notice(ws, result.notice.id, published_on=date(2025, 4, 5))
+    assert "重新导出公示再发布" in refused.value.message and len(refused.value.details) == 2
     assert state(ws) == before
+    with ws.reading() as s:
+        drafts = s.exec(select(LedgerEntry).where(LedgerEntry.status == "draft", LedgerEntry.deleted == False)).all()  # noqa: E712
+    for entry in drafts:  # the drafts dealt with (deleted), the notice exported again publishes
+        ledger.delete_draft(ws, entry.id)
+    again = notices.export_notice(ws, request, tmp_path / "全期.pdf")
+    assert not again.notes
+    assert notices.publish_notice(ws, again.notice.id, published_on=date(2025, 4, 5)).status == "published"
 
 
 # ---------------------------------------------------------------------------- corrections
@@ -344,6 +366,43 @@ def test_a_correction_lists_what_changed_in_the_data(ws, tmp_path):
     correction = notices.publish_correction(ws, original.id, "培训费金额更正。", published_on=date(2025, 1, 20))
     texts = json.loads(correction.document_json)
     assert "核验发现的数据变化" in texts and any("金额 由 ¥6,800.00 变为 ¥680.00" in t for t in texts)
+
+
+def _masked(correction: Notice) -> dict[tuple[str, str], str]:
+    spec = json.loads(correction.request_json)
+    assert notices.correction_document(spec).masked  # the rebuilt document lists them, like a notice
+    return {(m.original, m.shown): m.reason for m in notices.correction_document(spec).masked}
+
+
+def test_a_correction_prints_no_id_phone_or_name_without_consent(ws, tmp_path):
+    original = published(ws, tmp_path)
+    text = ("捐赠人张明华（身份证511781199001011234，电话13812345678，座机0818-8621234）的捐款日期应为2024年6月18日。\n"
+            "另一证件号511781 19900101 1235。如有疑问请拨打项目负责人电话13551281592或12345。")
+    correction = notices.publish_correction(ws, original.number, text, published_on=date(2025, 1, 20))
+    everything = "\n".join(json.loads(correction.document_json))
+    for secret in ("张明华", "511781199001011234", "19900101", "13812345678", "8621234"):
+        assert secret not in everything
+    assert ("捐赠人爱心人士（身份证***，电话***，座机***）的捐款日期应为2024年6月18日。" in everything
+            and "项目负责人电话13551281592或12345" in everything)
+    masked = _masked(correction)
+    assert masked[("张明华", "爱心人士")] == "未记录公开同意"
+    assert masked[("511781********1234", "***")] == masked[("511781********1235", "***")] == "身份证号或账号已隐去"
+    assert masked[("138****5678", "***")] == masked[("0818-***1234", "***")] == "私人电话已隐去"
+    assert notices.verify_notice(ws, correction.verification_code).ok  # rebuilt as published
+
+
+def test_a_change_line_naming_a_donor_without_consent_is_masked(ws, tmp_path):
+    original = published(ws, tmp_path)
+    tamper(ws, "UPDATE ledger_entry SET counterparty_name = '王秀兰', summary = '王秀兰个人捐赠，电话0818-8621234' "
+               "WHERE counterparty_name = '张明华'")
+    correction = notices.publish_correction(ws, original.number, "捐赠人信息更正。", published_on=date(2025, 1, 20))
+    texts = json.loads(correction.document_json)
+    everything = "\n".join(texts)
+    assert "核验发现的数据变化" in texts
+    assert "王秀兰" not in everything and "张明华" not in everything and "8621234" not in everything
+    assert any("对方名称 由“爱心人士”变为“爱心人士”" in t for t in texts)
+    masked = _masked(correction)
+    assert masked[("王秀兰", "爱心人士")] == masked[("张明华", "爱心人士")] == "未记录公开同意"
 
 
 def test_corrections_are_refused_for_drafts_corrections_and_empty_text(ws, tmp_path):
@@ -405,6 +464,62 @@ def test_verify_checks_the_archived_pdf(ws, tmp_path):
     assert "不见了" in notices.verify_notice(ws, n.verification_code).changes[0]
 
 
+def forged_pdf(path, code, text="Total spent: 1.00"):
+    """A one-page PDF made by anyone with reportlab: the real code in its keywords, other text on it."""
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path))
+    page.setKeywords(f"charity-ledger-notice:{code}")
+    page.drawString(72, 720, text)
+    page.save()
+    return path
+
+
+def test_a_file_that_prints_something_else_is_not_the_notice(ws, tmp_path):
+    n = published(ws, tmp_path)
+    forged = forged_pdf(tmp_path / "伪造.pdf", n.verification_code)
+    result = notices.verify_notice(ws, forged)
+    assert not result.ok and result.changes == []  # the data behind the code did not change; the file did
+    assert result.file_problem == f"“伪造.pdf”上印的文字与核验码 {n.verification_code} 对应的公示不一致"
+    assert result.summary.startswith("文件不符：") and "可能被改动过" in result.summary
+    assert "核验码对应的数据本身未变" in result.summary and "数据未变：" not in result.summary
+
+
+def test_an_exported_file_with_its_text_edited_is_not_the_notice(ws, tmp_path, no_attachment_rule):
+    n = export(ws, tmp_path).notice
+    genuine = tmp_path / "公示.pdf"
+    data = genuine.read_bytes().replace("办公用品".encode(), "办公设备".encode())
+    assert data != genuine.read_bytes()
+    (tmp_path / "改过.pdf").write_bytes(data)
+    result = notices.verify_notice(ws, tmp_path / "改过.pdf")
+    assert not result.ok and result.file_problem and result.changes == []
+    assert notices.verify_notice(ws, genuine).ok  # the file as exported still verifies
+    post_expense(ws, summary="导出后补记")  # the data changes too: both are said
+    both = notices.verify_notice(ws, tmp_path / "改过.pdf")
+    assert both.file_problem and both.changes and f"也有 {len(both.changes)} 处变化" in both.summary
+    assert n.status == "draft"
+
+
+def test_with_the_real_writer_genuine_files_verify_and_a_forgery_does_not(ws, tmp_path, monkeypatch):
+    monkeypatch.undo()  # the real writer and reader
+    draft = export(ws, tmp_path, name="草稿.pdf").notice
+    draft_result = notices.verify_notice(ws, tmp_path / "草稿.pdf")
+    assert draft_result.ok and draft_result.file_problem == ""
+    n = notices.publish_notice(ws, draft.id, published_on=date(2025, 1, 6))
+    reprint = export(ws, tmp_path, name="重印.pdf")
+    assert reprint.reprint
+    for path in (ws.root / "notices" / n.pdf_name, tmp_path / "草稿.pdf", tmp_path / "重印.pdf"):
+        result = notices.verify_notice(ws, path)
+        assert result.ok and "数据未变" in result.summary, (path.name, result.file_problem)
+    stamped = (ws.root / "notices" / n.pdf_name).read_bytes() + b"\n% saved again\n"
+    (tmp_path / "另存.pdf").write_bytes(stamped)  # not the archived bytes, but it prints the published notice
+    assert notices.verify_notice(ws, tmp_path / "另存.pdf").ok
+    result = notices.verify_notice(ws, forged_pdf(tmp_path / "伪造.pdf", n.verification_code))
+    assert not result.ok and "不一致" in result.file_problem
+    appended = forged_pdf(tmp_path / "附加.pdf", n.verification_code, text="2025-001")
+    assert not notices.verify_notice(ws, appended).ok
+
+
 def test_verify_refuses_unknown_and_mistyped_codes_and_foreign_files(ws, tmp_path):
     n = export(ws, tmp_path).notice
     bare = n.verification_code.replace("-", "")
@@ -433,6 +548,38 @@ def test_a_draft_verifies_until_its_data_changes(ws, tmp_path, no_attachment_rul
     assert unposted.ok and "1 笔尚未记账的草稿" in unposted.notes[0]
     post_expense(ws)
     assert not notices.verify_notice(ws, n.verification_code).ok
+
+
+def test_a_changed_text_is_shown_around_its_first_difference(ws, tmp_path):
+    n = export(ws, tmp_path).notice
+    with ws.reading() as s:
+        activity = next(a for a in s.exec(select(Activity).where(Activity.public == True)))  # noqa: E712
+        data = activities.activity_input(s, activity.id)
+    assert len(data.summary) > 80
+    activities.update_activity(ws, activity.id, replace(data, summary=data.summary + "另外吸引了周边居民参加。"))
+    [line] = [c for c in notices.verify_notice(ws, n.verification_code).changes if "另外" in c]
+    before, after = line.removeprefix("公示内容：“").removesuffix("”").split("”变为“")
+    assert before != after and after.endswith("另外吸引了周边居民参加。")
+    assert before.startswith("…") and before.endswith(data.summary[-10:]) and after.startswith(before[:-1])
+
+
+def receive_goods(ws, item="棉被", day=date(2024, 12, 1)):
+    return goods.receive_goods(ws, goods.GoodsReceiptInput(
+        fund_id=ws.funds[BATAI_FUND].id, movement_date=day, item=item, unit="床", quantity="10", anonymous=True,
+        valuation="公允价值", value="1000"))
+
+
+def test_a_table_row_added_or_removed_is_one_line(ws, tmp_path):
+    n = export(ws, tmp_path).notice
+    receive_goods(ws)
+    changes = notices.verify_notice(ws, n.verification_code).changes
+    assert "公示内容新增一行（物资接收）：“2024-12-01｜爱心人士｜棉被｜10床｜公允价值｜¥1,000.00”" in changes
+    assert not any(c == "公示内容新增：“棉被”" for c in changes)
+    blanket = receive_goods(ws, item="大米", day=date(2024, 12, 2))
+    again = export(ws, tmp_path, name="再次.pdf").notice
+    goods.remove_movement(ws, blanket.id)
+    changes = notices.verify_notice(ws, again.verification_code).changes
+    assert "公示内容删去一行（物资接收）：“2024-12-02｜爱心人士｜大米｜10床｜公允价值｜¥1,000.00”" in changes
 
 
 # ---------------------------------------------------------------------------- the real PDF writer
@@ -471,6 +618,9 @@ def test_quarterly_progress_for_projects_longer_than_six_months(ws):
     # the demo project runs 2024-02-01 … 2025-02-28
     assert due(ws, date(2024, 3, 15)) == []  # first due 2024-05-01: beyond the 31-day horizon
     assert due(ws, date(2024, 4, 15)) == [("quarterly", date(2024, 5, 1), False)]
+    with ws.reading() as s:
+        [first] = notices.due_notices(s, date(2024, 4, 15))
+    assert (first.period_from, first.period_to) == (date(2024, 2, 1), date(2024, 4, 30))
     assert due(ws, date(2024, 5, 2)) == [("quarterly", date(2024, 5, 1), True)]
     add_published(ws, "progress", date(2024, 2, 1), date(2024, 4, 30), date(2024, 5, 1))
     assert due(ws, date(2024, 5, 2)) == []
@@ -487,6 +637,10 @@ def test_june_and_november_reports_of_seed_003(ws):
     with ws.reading() as s:
         [item] = notices.due_notices(s, date(2024, 12, 1))
     assert item.title == "工作进展报送（2024年11月底前）" and "6月底、11月底" in item.basis
+    assert (item.period_from, item.period_to) == (date(2024, 6, 1), date(2024, 10, 31))  # publishable in November
+    with ws.reading() as s:
+        [june] = [d for d in notices.due_notices(s, date(2024, 6, 10)) if d.rule == "semiannual"]
+    assert (june.period_from, june.period_to) == (date(2024, 2, 1), date(2024, 5, 31))  # from the project start
     add_published(ws, "progress", date(2024, 11, 1), date(2024, 11, 15), date(2024, 11, 20))
     assert due(ws, date(2024, 12, 1)) == []
 

@@ -131,6 +131,31 @@ def test_issue_beyond_stock_shows_the_message_and_writes_nothing(qtbot, page):
     dialog.reject()
 
 
+def test_receipt_in_a_closed_month_shows_the_message_and_writes_nothing(qtbot, page):
+    from desktop_app.core.services import ledger
+
+    ws = page.ctx.ws
+    ledger.close_month(ws, ws.fund.id, "2025-01", today=date(2025, 3, 1))  # as publishing a notice does
+    dialog = page.receive()
+    wait_idle(qtbot, page.ctx.runner)
+    dialog.day.setDate(QDate(2025, 1, 20))
+    dialog.item.setEditText("棉被")
+    dialog.unit.setText("床")
+    dialog.quantity.setText("10")
+    dialog.anonymous.setChecked(True)
+    dialog.save()
+    wait_idle(qtbot, page.ctx.runner)
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+    assert dialog.message.text().startswith("2025年01月已结账（社区基金“")
+    assert "不能再在 2025-01-20 登记物资收入。请把日期改到未结账的月份（2025年02月或以后）" in dialog.message.text()
+    assert movements(ws) == []
+    dialog.day.setDate(QDate(2025, 2, 3))  # moved to an open month, it saves
+    dialog.save()
+    wait_idle(qtbot, page.ctx.runner)
+    assert not dialog.isVisible(), dialog.message.text()
+    assert [m.movement_date for m in movements(ws)] == [date(2025, 2, 3)]
+
+
 def test_issue_without_stock_says_to_receive_first(qtbot, page):
     dialog = page.issue()
     wait_idle(qtbot, page.ctx.runner)

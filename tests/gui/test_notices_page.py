@@ -513,3 +513,24 @@ def test_edits_that_no_longer_apply_are_said_and_can_be_dropped(qtbot, page):
     assert builder.edits == {} and builder.wording.drop_stale_button.isHidden()
     assert not builder.wording.notes.text() and "已删去 1 处" in builder.wording.message.text()
     assert builder.tabs.tabText(1) == "修改文字"
+
+
+def test_the_builder_says_when_the_supervision_phones_are_not_filled_in(qtbot, page):
+    from desktop_app.core.services import settings
+
+    builder = previewed(qtbot, page)
+    assert "监督电话" not in builder.message.text()  # the demo has them
+    builder.reject()
+    settings.set_settings(page.ctx.ws, {"notice.association_phone": "", "notice.civil_affairs_phone": ""})
+    builder = previewed(qtbot, page)
+    assert "监督电话未填写：万源市慈善会、青花镇、八台镇民政办" in builder.message.text()
+    assert "设置 › 信息公示" in builder.message.text() and builder.preview.page_count() > 0
+    assert "监督电话" not in builder.wording.notes.text()  # advice, not a note about the wording
+    builder.reject()
+
+
+def test_supervision_lines_keep_names_with_enumeration_commas():
+    assert notice_dialogs.parse_supervision("万源市慈善会，0818-8622345\n青花镇、八台镇民政办，\n政务服务便民热线：12345\n\n"
+                                            "八台镇民政办，(0818) 862 1234") == [
+        ("万源市慈善会", "0818-8622345"), ("青花镇、八台镇民政办", ""), ("政务服务便民热线", "12345"),
+        ("八台镇民政办", "(0818) 862 1234")]

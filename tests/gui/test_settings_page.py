@@ -86,3 +86,41 @@ def test_categories_can_be_added_and_retired(qtbot, window):
     wait_idle(qtbot, window.ctx.runner)
     assert page.categories_model.index(row, 2).data() == "已停用"
     assert "助学" not in window.ledger.current_lookups().expense_categories
+
+
+def _notice_values(ws) -> dict:
+    from desktop_app.core.services import settings
+
+    with ws.reading() as s:
+        return {key: settings.get_setting(s, key) for key in settings.DEFAULTS if key.startswith("notice.")}
+
+
+def test_notice_settings_are_saved_and_used_by_new_notices(qtbot, window):
+    ws = window.ctx.ws
+    page = open_settings(qtbot, window)
+    assert page.civil_affairs_name.text() == "属地乡镇（街道）民政办" and page.notice_days.value() == 7
+    page.notice_days.setValue(10)
+    page.association_phone.setText("0818-8622345")
+    page.civil_affairs_name.setText("青花镇民政办")
+    page.civil_affairs_phone.setText("０８１８-８６２７８９０")  # full-width digits, as some IMEs type them
+    page.save_notice_button.click()
+    wait_idle(qtbot, window.ctx.runner)
+    assert "已保存" in page.notice_message.text()
+    assert _notice_values(ws) == {"notice.days": 10, "notice.association_phone": "0818-8622345",
+                                  "notice.civil_affairs_name": "青花镇民政办",
+                                  "notice.civil_affairs_phone": "0818-8627890"}
+    assert page.civil_affairs_phone.text() == "0818-8627890"  # shown as stored
+
+
+def test_a_refused_notice_setting_saves_nothing_and_keeps_the_form(qtbot, window):
+    ws = window.ctx.ws
+    page = open_settings(qtbot, window)
+    before = _notice_values(ws)
+    page.notice_days.setValue(14)
+    page.association_phone.setText("0818-8622345")
+    page.civil_affairs_phone.setText("找民政办王主任")
+    page.save_notice_button.click()
+    wait_idle(qtbot, window.ctx.runner)
+    assert "不是电话号码" in page.notice_message.text() and "0818-8621234" in page.notice_message.text()
+    assert _notice_values(ws) == before  # the days and the other phone were not saved either
+    assert page.civil_affairs_phone.text() == "找民政办王主任" and page.notice_days.value() == 14

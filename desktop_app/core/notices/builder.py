@@ -9,8 +9,11 @@ Privacy is applied here, never in the PDF writer (个人信息保护法 第25、
   (张*明); organisations with consent in full;
 - names of the people behind the project's records (donors without consent, individual payees, named
   beneficiaries) are replaced wherever they turn up in free text (summaries, titles, notes);
-- 11-digit mobile numbers and 15–19-digit ID or account numbers are redacted to "***" everywhere
-  except the leaders' official phones and the supervision phones (both public by rule);
+- 11-digit mobile numbers, landlines with their area code (0818-8621234, (0818)8621234), 7–8 digit local
+  numbers right after 电话/手机/联系方式/Tel, and 15–19-digit ID or account numbers (also written in
+  groups: 511781 19900101 1234) are redacted to "***" everywhere except the leaders' official phones
+  and the supervision phones (both public by rule); `privacy_for` gives the same pass to a text written
+  outside a notice (a correction);
 every change is listed in `NoticeDocument.masked` for the builder to show.
 
 Decisions (see the tests):
@@ -214,6 +217,14 @@ def _add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+def _quarter_start(date_to: date) -> date:
+    """The first day of the three months ending on `date_to`: whole months when it is a month end
+    (2025-02-28 → 2024-12-01), else the day after the same day three months before."""
+    if (date_to + timedelta(days=1)).day == 1:
+        return _add_months(date_to.replace(day=1), 1 - PROGRESS_MONTHS)
+    return _add_months(date_to, -PROGRESS_MONTHS) + timedelta(days=1)
+
+
 # ---------------------------------------------------------------------------------------------- defaults
 
 
@@ -233,11 +244,14 @@ def resolve_request(session: Session, request: NoticeRequest) -> NoticeRequest:
     project = _project(session, request.project_id)
     today = request.today or date.today()
     start, end = project.start_date, project.end_date
-    date_to = request.date_to or (min(end, today) if end else None)
+    # by default through the last complete month: publishing closes the months the notice covers
+    last_complete = today.replace(day=1) - timedelta(days=1)
+    date_to = request.date_to or ((end if end <= last_complete else last_complete) if end else None)
     if request.date_from:
         date_from = request.date_from
     elif request.template == "progress" and date_to:
-        date_from = max(start, _add_months(date_to, -PROGRESS_MONTHS) + timedelta(days=1)) if start else None
+        date_from = _quarter_start(date_to)
+        date_from = max(start, date_from) if start else None
     else:
         date_from = start
     if not date_from or not date_to:
@@ -247,6 +261,9 @@ def resolve_request(session: Session, request: NoticeRequest) -> NoticeRequest:
         if not request.date_from and not request.date_to and start and start > today:
             raise UserError(f"项目“{project.name}”{chinese_date(start)}才开始，还没有可以公示的期间。"
                             "请在项目开始后再生成公示，或选择公示的起止日期。")
+        if not request.date_from and not request.date_to and start and date_to < start:
+            raise UserError(f"项目“{project.name}”{chinese_date(start)}开始，到上月底还没有完整的月份可以公示"
+                            "（公示发布时要按整月结账）。请在本月结束后再生成，或自己选择起止日期预览。")
         raise UserError(f"公示期间的开始日期（{chinese_date(date_from)}）晚于结束日期（{chinese_date(date_to)}）。"
                         "请重新选择起止日期。")
     written_on = request.written_on or today
@@ -320,6 +337,19 @@ _ORG_WORDS = ("公司", "会", "社", "村", "局", "厂", "店", "部", "中心
               "集团", "银行", "协会", "组织", "政府", "学", "馆", "行", "室")
 _MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
 _LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{14,18}[0-9Xx](?![0-9A-Za-z])")
+# ID or bank-card numbers written in groups, one separator throughout (so "2024-0014 2024-0015" and the
+# association's receipt numbers "51010124 0003518" are not taken): 身份证 6-8-4 or 6-4-4-4, and groups of
+# four with a short last group (4-4-4-4-2 for an ID, 4-4-4-4[-1..3] for a bank card).
+_GROUPED_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9]{6}([- ])[0-9]{8}\1[0-9]{3}[0-9Xx]|[0-9]{6}([- ])[0-9]{4}\2[0-9]{4}\2[0-9]{3}[0-9Xx]"
+    r"|[0-9]{4}([- ])[0-9]{4}\3[0-9]{4}\3[0-9]{4}(?:\3[0-9]{0,2}[0-9Xx])?)(?![0-9A-Za-z])")
+# Landlines with their area code (010, 02x, 0xxx): 0818-8621234, 0818 8621234, (0818)8621234, 08188621234.
+_LANDLINE = re.compile(r"(?<![0-9])(?:[(（](?P<a1>0[1-9][0-9]{1,2})[)）][-－— ]?|(?P<a2>0[1-9][0-9]{1,2})[-－— ]?)"
+                       r"(?P<local>[2-9][0-9]{6,7})(?![0-9])")
+# A 7–8 digit local number only right after a word saying it is a phone (电话：8621234, Tel 8621234):
+# elsewhere such digits are amounts, voucher or receipt numbers.
+_LOCAL_PHONE = re.compile(r"(?P<lead>(?:电话|手机|座机|固话|联系方式|联系号码|(?i:tel|phone))(?:号码|号)?[：:.\s]*(?:是|为)?[：:\s]*)"
+                          r"(?P<local>[2-9][0-9]{6,7})(?![0-9])")
 
 
 def _is_person(name: str, kind: str) -> bool:
@@ -376,8 +406,11 @@ class _Privacy:
                 shown, reason = self.replace[name]
                 text = text.replace(name, shown)
                 self._note(name, shown, reason)
+        text = _GROUPED_NUMBER.sub(self._long_number, text)  # before the phones: an ID may hold a phone-like run
+        text = _LONG_NUMBER.sub(self._long_number, text)
         text = _MOBILE.sub(self._phone, text)
-        return _LONG_NUMBER.sub(self._long_number, text)
+        text = _LANDLINE.sub(self._landline, text)
+        return _LOCAL_PHONE.sub(self._local_phone, text)
 
     def _phone(self, match: re.Match) -> str:
         digits = _digits(match.group(0))[-11:]
@@ -386,11 +419,27 @@ class _Privacy:
         self._note(f"{digits[:3]}****{digits[-4:]}", REDACTED, "私人电话已隐去")
         return REDACTED
 
+    def _landline(self, match: re.Match) -> str:
+        area, local = match.group("a1") or match.group("a2"), match.group("local")
+        if area + local in self.allowed:
+            return match.group(0)
+        self._note(f"{area}-{'*' * (len(local) - 4)}{local[-4:]}", REDACTED, "私人电话已隐去")
+        return REDACTED
+
+    def _local_phone(self, match: re.Match) -> str:
+        local = match.group("local")
+        if local in self.allowed or any(n.endswith(local) and n[:-len(local)].startswith("0")
+                                        and 3 <= len(n) - len(local) <= 4 for n in self.allowed):
+            return match.group(0)  # an allowed landline written without its area code
+        self._note(f"{'*' * (len(local) - 4)}{local[-4:]}", REDACTED, "私人电话已隐去")
+        return match.group("lead") + REDACTED
+
     def _long_number(self, match: re.Match) -> str:
         raw = match.group(0)
-        if _digits(raw) in self.allowed:
+        digits = _digits(raw)
+        if digits in self.allowed:
             return raw
-        self._note(f"{raw[:6]}{'*' * (len(raw) - 10)}{raw[-4:]}", REDACTED, "身份证号或账号已隐去")
+        self._note(f"{digits[:6]}{'*' * (len(digits) - 10)}{digits[-4:]}", REDACTED, "身份证号或账号已隐去")
         return REDACTED
 
     def apply(self, doc: NoticeDocument) -> NoticeDocument:
@@ -462,14 +511,31 @@ def _context(session: Session, root: Path | str, request: NoticeRequest) -> _Con
     sites = list(session.exec(select(Site).where(Site.project_id == project.id, Site.deleted == False)  # noqa: E712
                               .order_by(Site.position)))
     funds = _funds(session, project.id)
-    allowed = {ld.phone for ld in leaders} | {phone for _label, phone in req.supervision or []}
-    ctx = _Context(session, Path(root), req, project, funds, leaders, sites,
-                   _Privacy({ld.name for ld in leaders}, allowed))
+    ctx = _Context(session, Path(root), req, project, funds, leaders, sites, _new_privacy(leaders, req))
     _check_drafts(ctx)
     ctx.entries = covered_entries(session, replace(req, template="fund-usage"))
     ctx.kinds = _effective_types(session, ctx.entries)
-    _watch_names(ctx)
+    _watch_names(session, ctx.privacy, project.id, list(ctx.fund_names))
     return ctx
+
+
+def _new_privacy(leaders: list[ProjectLeader], req: NoticeRequest) -> _Privacy:
+    """The leaders' names and phones and the supervision phones are public by rule."""
+    allowed = {ld.phone for ld in leaders} | {phone for _label, phone in req.supervision or []}
+    return _Privacy({ld.name for ld in leaders}, allowed)
+
+
+def privacy_for(session: Session, request: NoticeRequest, *, also=()) -> _Privacy:
+    """The privacy pass of the notice `request` describes, for text printed outside the notice's own blocks
+    (a 更正说明): `.clean(text)` gives what may be printed, `.masked` records what was replaced and why.
+    `also`: further ledger rows (objects with the entry's fields, e.g. the journal's earlier values of a
+    changed entry) whose names are watched like the project's entries."""
+    req = resolve_request(session, request)
+    leaders = list(session.exec(select(ProjectLeader).where(
+        ProjectLeader.project_id == req.project_id, ProjectLeader.deleted == False)))  # noqa: E712
+    privacy = _new_privacy(leaders, req)
+    _watch_names(session, privacy, req.project_id, [f.id for f in _funds(session, req.project_id)], also=also)
+    return privacy
 
 
 def _check_drafts(ctx: _Context) -> None:
@@ -495,13 +561,11 @@ def _check_drafts(ctx: _Context) -> None:
         drafts)
 
 
-def _watch_names(ctx: _Context) -> None:
+def _watch_names(s: Session, p: _Privacy, project_id: str, fund_ids: list[str], *, also=()) -> None:
     """Every person or non-consenting donor behind the project's records, so free text cannot leak them."""
-    s, p = ctx.session, ctx.privacy
-    fund_ids = list(ctx.fund_names)
     if fund_ids:
         consented: set[str] = set()
-        rows = list(s.exec(select(LedgerEntry).where(LedgerEntry.fund_id.in_(fund_ids))))
+        rows = list(s.exec(select(LedgerEntry).where(LedgerEntry.fund_id.in_(fund_ids)))) + list(also)
         goods = list(s.exec(select(GoodsMovement).where(GoodsMovement.fund_id.in_(fund_ids))))
         donors = [(e.counterparty_name, e.counterparty_kind, e.anonymous, e.publish_consent)
                   for e in rows if e.entry_type == "donation"]
@@ -523,7 +587,7 @@ def _watch_names(ctx: _Context) -> None:
                                                                                   e.counterparty_kind):
                 p.watch(e.counterparty_name, mask_name(e.counterparty_name.strip()), "个人姓名，按规定打码")
     for b in s.exec(select(NamedBeneficiary).join(Activity, Activity.id == NamedBeneficiary.activity_id)
-                    .where(Activity.project_id == ctx.project.id)):
+                    .where(Activity.project_id == project_id)):
         p.watch(b.name, mask_name(b.name.strip()), "受益人姓名，按规定打码")
 
 
@@ -851,8 +915,7 @@ def _detail_part(ctx: _Context, blocks: list, sub: list[int]) -> None:
         blocks.append(Paragraph(f"各基金本期收入合计{_money(grand_in)}，支出合计{_money(grand_out)}。"))
     if ctx.drafts:
         total = sum(d.amount_fen for d in ctx.drafts)
-        blocks.append(Paragraph(f"注：本期另有{len(ctx.drafts)}笔尚未记账的草稿（合计{format_yuan(total)}）未列入本公示，"
-                                "记账后在下次公示中列示。"))
+        blocks.append(Paragraph(f"注：本期另有{len(ctx.drafts)}笔尚未记账的草稿（合计{format_yuan(total)}）未列入本公示。"))
 
 
 def _voucher(e: LedgerEntry) -> str:
@@ -970,6 +1033,13 @@ def build_notice(session: Session, root: Path | str, request: NoticeRequest) -> 
     ctx = _context(session, root, request)
     builder = {"fund-usage": _fund_usage, "progress": _progress, "donations": _donations}[ctx.req.template]
     doc = builder(ctx)
+    if ctx.drafts:  # publishing closes the months, and a closed month can hold no draft
+        doc.advice.append(f"未计入的 {len(ctx.drafts)} 笔草稿在公示期间内：这份公示可以打印核对，但发布前须先把它们"
+                         f"记账、删除或把日期改到 {ctx.req.date_to} 所在月份之后，再重新导出。")
+    blank = [label for label, phone in ctx.req.supervision or [] if not phone.strip()]
+    if blank:  # printed as ______ to be written in by hand; say so, since most offices want them printed
+        doc.advice.append(f"监督电话未填写：{'、'.join(blank)}。公示上印为横线，可张贴前手写；"
+                         "要印上号码，请在“设置 › 信息公示”填写（命令行：setting set notice.association_phone 号码）。")
     _apply_edits(ctx, doc)  # before the privacy pass: what is typed into an edit is cleaned too
     return ctx.privacy.apply(doc)
 
@@ -1060,7 +1130,7 @@ def _fund_usage(ctx: _Context) -> NoticeDocument:
 
 def _progress(ctx: _Context) -> NoticeDocument:
     req = ctx.req
-    doc = NoticeDocument("progress", [ctx.project.name, f"项目进展公示（{_period_text(req.date_from, req.date_to)}）"])
+    doc = NoticeDocument("progress", [ctx.project.name, "项目进展公示", f"（{_period_text(req.date_from, req.date_to)}）"])
     blocks = doc.blocks
     sections = _Sections(blocks)
     sections.add("项目信息")
@@ -1115,7 +1185,7 @@ def _progress(ctx: _Context) -> NoticeDocument:
 def _donations(ctx: _Context) -> NoticeDocument:
     req = ctx.req
     first = ctx.funds[0].name if len(ctx.funds) == 1 else ctx.project.name
-    doc = NoticeDocument("donations", [first, f"捐赠公示（{_period_text(req.date_from, req.date_to)}）"])
+    doc = NoticeDocument("donations", [first, "捐赠公示", f"（{_period_text(req.date_from, req.date_to)}）"])
     blocks = doc.blocks
     sections = _Sections(blocks)
     sections.add("资金捐赠")

@@ -121,6 +121,8 @@ class NoticeDocument:
     # Not printed: what the builder has to tell the person editing the draft, e.g. "有 1 处修改已不适用：……"
     # (an edit whose block is no longer in the notice) or a 项目完成情况 edit whose figure was restored.
     notes: list[str] = field(default_factory=list)
+    # Not printed either: what to see to before publishing (drafts left out, supervision phones not filled in).
+    advice: list[str] = field(default_factory=list)
     edited: list[tuple[str, str]] = field(default_factory=list)  # (key, part) of the edits applied
 
     def texts(self) -> list[str]:

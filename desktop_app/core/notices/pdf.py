@@ -317,6 +317,7 @@ class _Styles:
             return ParagraphStyle(name, **base)
 
         self.title = style("title", fontName=hei, fontSize=TITLE_SIZE, leading=TITLE_LEADING, alignment=TA_CENTER)
+        self.subtitle = style("subtitle", alignment=TA_CENTER, spaceBefore=BODY_LEADING / 4)
         # headings are kept with what follows by a CondPageBreak (keepWithNext would move a whole
         # following table or long item to the next page)
         self.h1 = style("h1", fontName=hei, firstLineIndent=indent, spaceBefore=BODY_LEADING / 3)
@@ -396,7 +397,9 @@ class _Builder:
     # blocks
 
     def title(self, lines: list[str]) -> list[Flowable]:
-        out = [self.para(line, self.styles.title) for line in lines if line.strip()]
+        # a line in brackets under the title (the period) is set in the body size, as official documents do
+        out = [self.para(line, self.styles.subtitle if line.strip().startswith("（") and i else self.styles.title)
+               for i, line in enumerate(lines) if line.strip()]
         return [*out, Spacer(1, BODY_LEADING)] if out else []
 
     def heading(self, block: Heading) -> list[Flowable]:
@@ -767,7 +770,10 @@ def _render(doc, out_path: Path, fonts: NoticeFonts, photos, progress) -> Render
     builder = _Builder(fonts)
     total = len(doc.blocks) + 1
     story: list[Flowable] = builder.title(doc.title_lines)
+    closing: list[int] = []  # story slice [start, end) kept together: the last paragraph, the sign-off
     for i, block in enumerate(doc.blocks):
+        if i + 1 < len(doc.blocks) and isinstance(doc.blocks[i + 1], SignOff) and isinstance(block, (Field, Paragraph)):
+            closing = [len(story)]  # the sign-off never stands alone on a page (GB/T 9704): its paragraph goes along
         match block:
             case Heading():
                 if i == 0 or not isinstance(doc.blocks[i - 1], Heading):
@@ -789,12 +795,18 @@ def _render(doc, out_path: Path, fonts: NoticeFonts, photos, progress) -> Render
                 story += builder.photos(block, photos)
             case SignOff():
                 story += builder.sign_off(block)
+                if closing:
+                    closing.append(len(story))
             case _:
                 raise TypeError(f"unknown notice block {block!r}")
         if progress is not None and not isinstance(block, Heading):  # a heading keeps with what follows
             story.append(_Progress(i + 1, total, progress))
     if doc.verification_code:
         story += builder.verification(doc.verification_code)
+        if closing and isinstance(doc.blocks[-1], SignOff):  # the box right under the sign-off goes along too
+            closing[1] = len(story)
+    if len(closing) == 2:
+        story[closing[0]:closing[1]] = [KeepTogether(story[closing[0]:closing[1]])]
     builder.used.add(fonts.body)  # page numbers
 
     pages = [0]

@@ -25,6 +25,7 @@ from desktop_app.core.models import (
     LedgerEntry,
 )
 from desktop_app.core.money import parse_amount, to_fen
+from desktop_app.core.services.ledger import _month_closed, closed_through
 from desktop_app.core.services.projects import _check_owner, _live
 from desktop_app.core.validation import check_text, parse_count
 
@@ -91,6 +92,7 @@ class GoodsIssueInput:
 def receive_goods(ws, data: GoodsReceiptInput) -> GoodsMovement:
     with ws.transaction() as s:
         fund = _fund(s, data.fund_id)
+        _refuse_closed_month(s, fund, data.movement_date, "登记物资收入")
         item, unit = _item(data.item, data.unit)
         quantity = parse_quantity(data.quantity)
         if data.source not in GOODS_SOURCES:
@@ -125,6 +127,7 @@ def receive_goods(ws, data: GoodsReceiptInput) -> GoodsMovement:
 def issue_goods(ws, data: GoodsIssueInput) -> GoodsMovement:
     with ws.transaction() as s:
         fund = _fund(s, data.fund_id)
+        _refuse_closed_month(s, fund, data.movement_date, "登记物资发放")
         item, unit = _item(data.item, data.unit)
         quantity = parse_quantity(data.quantity)
         if data.activity_id:
@@ -150,6 +153,8 @@ def remove_movement(ws, movement_id: str) -> None:
     with ws.transaction() as s:
         movement = _live(s, GoodsMovement, movement_id, "物资记录", "goods list")
         _check_owner(ws, s, movement, "这条物资记录")
+        _refuse_closed_month(s, _fund(s, movement.fund_id), movement.movement_date, "删除这条物资记录",
+                             removing=True)
         rest = [m for m in _movements(s, movement.fund_id, movement.item, movement.unit) if m.id != movement.id]
         _check_never_negative(rest, movement.item, movement.unit, removing=movement)
         movement.deleted = True
@@ -160,6 +165,26 @@ def _fund(s: Session, fund_id: str) -> Fund:
     if fund is None or fund.deleted:
         raise UserError("请选择物资所属的社区基金。")
     return fund
+
+
+def _refuse_closed_month(s: Session, fund: Fund, day: date, what: str, *, removing: bool = False) -> None:
+    """Valued goods count in the fund's figures and in its notices: like a ledger entry, no movement is
+    recorded, removed or moved in a closed month of its fund (publishing a notice closes its months).
+    Every change of a movement (receive, issue, remove, restore, a new date or fund) checks here."""
+    if not _month_closed(s, fund.id, day):
+        return
+    then = f"{day:%Y年%m月}已结账（社区基金“{fund.name}”已结账至 {closed_through(s, fund.id)}，发布公示时会结账公示期间），"
+    if removing:
+        raise UserError(then + f"不能再{what}。如记录有误，请在未结账的月份补登一笔收入或发放来调整库存；"
+                               "如它已列入已发布的公示，请在“信息公示”中为那份公示发布更正说明。")
+    raise UserError(then + f"不能再在 {day} {what}。请把日期改到未结账的月份（"
+                           f"{_next_month(closed_through(s, fund.id))}或以后）；如已发布的公示漏列或错列了这批物资，"
+                           "请在“信息公示”中为那份公示发布更正说明。")
+
+
+def _next_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year + mon // 12}年{mon % 12 + 1:02d}月"
 
 
 def _item(item: str, unit: str) -> tuple[str, str]:

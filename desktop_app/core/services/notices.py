@@ -12,7 +12,8 @@ One operation per user command, one transaction each:
   disclosed. A published notice is never changed again.
 - `publish_correction` publishes a 更正说明 referring to a published notice.
 - `verify_notice` takes a code or a PDF, rebuilds the notice from what it was built from, and names
-  every entry and text that changed since.
+  every entry and text that changed since; a PDF must itself be the archived file or print exactly what
+  the notice printed, else it is reported as not that notice (possibly altered).
 - `due_notices` is the disclosure clock shown on 概览 (慈善法 第79条 and seed 003).
 """
 
@@ -33,7 +34,15 @@ from desktop_app.core import chain
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Fund, LedgerEntry, Notice, NoticeEntry, Office, Project, utc_now
 from desktop_app.core.money import format_yuan
-from desktop_app.core.notices.document import Heading, Item, NoticeDocument, Paragraph, SignOff, chinese_date
+from desktop_app.core.notices.document import (
+    Heading,
+    Item,
+    MaskedName,
+    NoticeDocument,
+    Paragraph,
+    SignOff,
+    chinese_date,
+)
 from desktop_app.core.notices.verification import (
     UnknownCode,
     content_hash,
@@ -52,6 +61,7 @@ NOTICES_DIR = "notices"
 CORRECTION_MAX = 2000
 MAX_LISTED_CHANGES = 40
 MAX_TEXT_CHANGES = 8  # printed texts listed besides the entries that changed them
+CLIP_CONTEXT = 20  # characters shown before the first difference of a changed text
 
 
 class NotOurPdf(UserError):
@@ -67,7 +77,7 @@ class ExportResult:
     info: object  # pdf.RenderInfo(pages, size, fonts)
     reprint: bool = False  # the data is exactly that of a published notice: the file is a reprint of it
     masked: list = field(default_factory=list)  # the document's MaskedName list: what privacy changed
-    notes: list = field(default_factory=list)  # the document's notes (e.g. edits that no longer apply)
+    notes: list = field(default_factory=list)  # the document's advice and notes (drafts left out, stale edits …)
     doc: NoticeDocument | None = None  # the document as sealed (its editable texts, for the wording editor)
 
 
@@ -77,10 +87,21 @@ class VerifyResult:
     notice: Notice
     changes: list[str]
     notes: list[str] = field(default_factory=list)
+    # Verifying a file: why the file is not the notice with its code (it prints something else, or its
+    # text cannot be read back); "" when it is, or when verifying by code. Not ok whatever the data says.
+    file_problem: str = ""
 
     @property
     def summary(self) -> str:
         what = notice_label(self.notice)
+        verb = "发布" if self.notice.status == "published" else "导出"
+        if self.file_problem:
+            data = ("核验码对应的数据本身未变。" if not self.changes else
+                    f"另外，核验码对应的数据在{verb}之后也有 {len(self.changes)} 处变化（见下）。")
+            made = "导出或发布" if self.notice.status == "published" else "导出"
+            return (f"文件不符：{self.file_problem}，它不是{what}{made}时的文件，可能被改动过，请不要以它为准——"
+                    f"请以出具单位存档的公示为准，或直接输入公示上的核验码 {self.notice.verification_code} 核验。"
+                    + data)
         if self.ok:
             return (f"数据未变：{what}所依据的 {self.notice.entry_count} 条已记账分录和公示内容，"
                     "与" + ("发布时" if self.notice.status == "published" else "导出时") + "完全一致。")
@@ -388,7 +409,8 @@ def export_notice(ws, request, out_path: Path | str, *, progress=None) -> Export
         os.replace(partial, out_path)
     finally:
         partial.unlink(missing_ok=True)
-    return ExportResult(notice, info, reprint, list(sealed.doc.masked), list(sealed.doc.notes), sealed.doc)
+    return ExportResult(notice, info, reprint, list(sealed.doc.masked),
+                        sealed.doc.advice + sealed.doc.notes, sealed.doc)
 
 
 def _record_draft(s: Session, request, sealed: _Sealed) -> tuple[Notice, bool]:
@@ -504,7 +526,21 @@ def _close_covered_months(s: Session, project_id: str, date_to: date, today: dat
     if month >= today.strftime("%Y-%m"):
         raise UserError(f"公示期间截至 {date_to}，{month} 还没有结束，发布时无法把它结账。"
                         f"请在 {month} 结束后再发布，或重新导出截止到上月底的公示。")
-    for fund in _project_funds(s, project_id):
+    funds = _project_funds(s, project_id)
+    month_end = add_months(date_to.replace(day=1), 1) - timedelta(days=1)
+    drafts = s.exec(select(LedgerEntry).where(
+        LedgerEntry.fund_id.in_([f.id for f in funds]), LedgerEntry.status == "draft",
+        LedgerEntry.deleted == False, LedgerEntry.entry_date <= month_end)  # noqa: E712
+        .order_by(LedgerEntry.entry_date)).all()
+    if drafts:  # left out of the notice (不计入草稿), but a closed month can hold no draft
+        names = {f.id: f.name for f in funds}
+        raise UserError(
+            f"发布公示要把本项目的社区基金结账至 {month}，但 {month_end} 及以前还有 {len(drafts)} 条草稿没有记账"
+            f"（公示生成时未计入）。请先把它们记账、删除，或把日期改到 {month_end} 之后，然后重新导出公示再发布"
+            "（记账会改变公示的数字）。",
+            details=[f"{d.entry_date} {d.summary or '（无摘要）'} {format_yuan(d.amount_fen)}（{names[d.fund_id]}）"
+                     for d in drafts])
+    for fund in funds:
         last = ledger.closed_through(s, fund.id)
         if last is not None and last >= month:
             continue
@@ -582,7 +618,9 @@ def _chinese_number(n: int) -> str:
 
 
 def correction_document(spec: dict) -> NoticeDocument:
-    """The 更正说明, from what `publish_correction` recorded (so it can be rebuilt exactly)."""
+    """The 更正说明, from what `publish_correction` recorded (so it can be rebuilt exactly). The recorded text,
+    change lines and names are already through the privacy pass (`_printable`), and "masked" lists what it
+    replaced (corrections published before it have none)."""
     title = spec["original_title"]
     published = chinese_date(date.fromisoformat(spec["original_published_on"]))
     blocks = [Paragraph(f"我们于{published}发布的《{title}》（公示编号 {spec['original_number']}，"
@@ -594,7 +632,26 @@ def correction_document(spec: dict) -> NoticeDocument:
                    for i, change in enumerate(spec["changes"], 1)]
     blocks.append(Paragraph("原公示的其余内容不变。特此更正。"))
     blocks.append(SignOff(names=tuple(spec["names"]), written_on=date.fromisoformat(spec["written_on"])))
-    return NoticeDocument(template="correction", title_lines=[f"关于《{title}》的更正说明"], blocks=blocks)
+    return NoticeDocument(template="correction", title_lines=[f"关于《{title}》的更正说明"], blocks=blocks,
+                          masked=[MaskedName(*m) for m in spec.get("masked", [])])
+
+
+def _printable(s: Session, original: Notice, request, spec: dict) -> dict:
+    """The spec with its free text, change lines and names through the privacy pass of the original's
+    notice (watched names, private phones and ID numbers; the leaders' and supervision phones kept), and
+    what was replaced. The journal's earlier values of the disclosed entries are watched too: a change
+    line names the counterparty an entry had when it was published."""
+    from desktop_app.core.notices.builder import privacy_for
+
+    earlier = [types.SimpleNamespace(**{k: before.get(k) for k in (
+        "entry_type", "counterparty_name", "counterparty_kind", "anonymous", "publish_consent")})
+        for before in (chain._posted_snapshot(s, entry_id) for entry_id in _disclosed(s, original)) if before]
+    privacy = privacy_for(s, request, also=earlier)
+    clean = privacy.clean
+    printed = dict(spec, text="\n".join(clean(line) for line in spec["text"].splitlines()),
+                   changes=[clean(c) for c in spec["changes"]], names=[clean(n) for n in spec["names"]])
+    printed["masked"] = [[m.original, m.shown, m.reason] for m in privacy.masked.values()]
+    return printed
 
 
 def _sign_off_names(s: Session) -> list[str]:
@@ -653,6 +710,7 @@ def publish_correction(ws, notice_key: str, text: str, request=None, *, publishe
                 "names": _sign_off_names(s), "written_on": published_on.isoformat(),
                 "request": request_to_json(base_request),
             }
+            spec = _printable(s, original, base_request, spec)  # nothing private reaches the document
             sealed = _seal(correction_document(spec), entries)
             office = _local_office(s)
             seq, number = _next_number(s, original.office_id or (office.id if office else ""), published_on.year)
@@ -744,23 +802,186 @@ def _gone_text(s: Session, entry_id: str, funds: dict[str, str]) -> str:
     return f"{_entry_text(entry, funds)} 已不在公示范围内：{why}"
 
 
-def _text_changes(old: list[str], new: list[str]) -> list[str]:
+def _text_changes(old: list[str], new: list[str], tables: "_Tables | None" = None) -> list[str]:
+    """The printed texts that differ. With `tables` (the new document's tables, from `_tables`), a table
+    row is one unit, its cells joined: a row added, removed or changed is one line, not one per cell."""
+    tables = tables if tables is not None and len(tables.rows) == len(new) else _Tables([None] * len(new), {})
+    old_units, old_tables = _old_units(old, new, tables)
+    new_units, new_tables = _new_units(new, tables)
     out: list[str] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=old_units, b=new_units, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        if op == "replace" and a2 - a1 == b2 - b1:
-            out += [f"公示内容：“{_clip(a)}”变为“{_clip(b)}”" for a, b in zip(old[a1:a2], new[b1:b2], strict=True)]
-            continue
-        out += [f"公示内容删去：“{_clip(a)}”" for a in old[a1:a2]]
-        out += [f"公示内容新增：“{_clip(b)}”" for b in new[b1:b2]]
+        pairs = _pairs(old_units, old_tables, range(a1, a2), new_units, new_tables, range(b1, b2))
+        paired_old, paired_new = {a for a, _ in pairs}, {b for _, b in pairs}
+        for a, b in pairs:
+            at = _first_difference(old_units[a], new_units[b])
+            out.append(f"公示内容：“{_clip(old_units[a], at=at)}”变为“{_clip(new_units[b], at=at)}”")
+        for a in range(a1, a2):
+            if a not in paired_old:
+                out.append(f"公示内容删去一行（{old_tables[a][0]}）：“{_clip(old_units[a], 120)}”" if old_tables[a]
+                           else f"公示内容删去：“{_clip(old_units[a])}”")
+        for b in range(b1, b2):
+            if b not in paired_new:
+                out.append(f"公示内容新增一行（{new_tables[b][0]}）：“{_clip(new_units[b], 120)}”" if new_tables[b]
+                           else f"公示内容新增：“{_clip(new_units[b])}”")
     return out
 
 
-def _clip(text: str, limit: int = 60) -> str:
+@dataclass
+class _Tables:
+    rows: list  # per text: (table name, block number, row number) in a table (row -1: caption, header), or None
+    starts: dict  # (table name, block number) → {shape of a row's first cell (digits as 9): most cells}
+
+
+def _shape(text: str) -> str:
+    return "".join("9" if ch.isdigit() else ch for ch in text)
+
+
+def _tables(doc: NoticeDocument, texts: list[str]) -> "_Tables | None":
+    """Where the tables are among `texts` (the document's texts as sealed); None when the texts do not
+    line up with the document."""
+    from desktop_app.core.notices.document import Table
+
+    rows: list = [None] * len([t for t in doc.title_lines if t])
+    starts: dict = {}
+    for n, block in enumerate(doc.blocks):
+        if isinstance(block, Table):
+            name = block.caption.split("（")[0].strip() or "表格"
+            rows += [(name, n, -1)] * len([t for t in (block.caption, *(c.title for c in block.columns)) if t])
+            for r, row in enumerate((*block.rows, *block.totals)):
+                cells = [cell for cell in row if cell]
+                rows += [(name, n, r)] * len(cells)
+                if cells:
+                    shapes = starts.setdefault((name, n), {})
+                    shapes[_shape(cells[0])] = max(shapes.get(_shape(cells[0]), 0), len(cells))
+        else:
+            rows += [None] * len(NoticeDocument(doc.template, [], [block]).texts())
+    return _Tables(rows, starts) if len(rows) == len(texts) else None
+
+
+def _new_units(new: list[str], tables: _Tables) -> tuple[list[str], list]:
+    units: list[str] = []
+    labels: list = []
+    i = 0
+    while i < len(new):
+        row = tables.rows[i]
+        if row is None or row[2] < 0:  # not in a table, or its caption or header: each text alone
+            units.append(new[i])
+            labels.append(None)
+            i += 1
+            continue
+        j = i
+        while j < len(new) and tables.rows[j] == row:
+            j += 1
+        units.append("｜".join(new[i:j]))
+        labels.append(row[:2])
+        i = j
+    return units, labels
+
+
+def _old_units(old: list[str], new: list[str], tables: _Tables) -> tuple[list[str], list]:
+    """The old texts cut into the same kind of units. Their rows were not recorded: the texts that begin
+    something in the new document (a text outside tables, a table's caption or header, a row's first
+    cell) are matched first, each row found again takes its unchanged cells with it, and the texts left
+    over in a table start a row when they look like the first cell of that table's rows (a date, a
+    voucher number, 合计), else continue the row before them up to its width."""
+    anchors = [i for i, row in enumerate(tables.rows)
+               if row is None or row[2] < 0 or i == 0 or tables.rows[i - 1] != row]
+    known = {new[i] for i in anchors}
+    candidates = [k for k, text in enumerate(old) if text in known]
+    at: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(a=[old[k] for k in candidates], b=[new[i] for i in anchors], autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        at.update((candidates[a + d], anchors[b + d]) for d in range(size))
+    for k, b in sorted(at.items()):  # a row found again: its cells that follow unchanged
+        row = tables.rows[b]
+        d = 1
+        while (row is not None and row[2] >= 0 and k + d < len(old) and b + d < len(new) and k + d not in at
+               and tables.rows[b + d] == row and old[k + d] == new[b + d]):
+            at[k + d] = b + d
+            d += 1
+    units: list[str] = []
+    labels: list = []
+    current: list[str] = []
+    width = 0
+    table = None  # the table of the row being collected, or of the last text found again
+    for k, text in enumerate(old):
+        row = tables.rows[at[k]] if k in at else None
+        if k in at and (row is None or row[2] < 0):  # outside tables, or a caption or header
+            units.extend(["｜".join(current)] if current else [])
+            current = []
+            units.append(text)
+            labels.append(None)
+            table = row[:2] if row is not None else None
+            continue
+        if row is not None:
+            table = row[:2]
+            if current and tables.rows[at[k] - 1] == row:  # the next cell of the row being collected
+                current.append(text)
+                continue
+        shapes = tables.starts.get(table, {}) if table is not None else {}
+        if row is not None or _shape(text) in shapes:  # a row begins
+            units.extend(["｜".join(current)] if current else [])
+            current, width = [text], shapes.get(_shape(text), 0)
+            labels.append(table)
+        elif current and len(current) < width:
+            current.append(text)
+        else:
+            units.extend(["｜".join(current)] if current else [])
+            current = []
+            units.append(text)
+            labels.append(None)
+    units.extend(["｜".join(current)] if current else [])
+    return units, labels
+
+
+def _pairs(old_units, old_tables, olds: range, new_units, new_tables, news: range) -> list[tuple[int, int]]:
+    """Which of the units replaced are the same thing changed: a table row with the same first cell in
+    the same table (e.g. 合计), then in order the rows of a table left over on both sides in equal
+    numbers, and the other texts when equally many; the rest were removed or added."""
+    pairs: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for a in olds:
+        if old_tables[a] is None:
+            continue
+        first = old_units[a].split("｜")[0]
+        for b in news:
+            if b not in taken and new_tables[b] == old_tables[a] and new_units[b].split("｜")[0] == first:
+                pairs.append((a, b))
+                taken.add(b)
+                break
+    paired = {a for a, _ in pairs}
+    groups = {t for t in (*(old_tables[a] for a in olds), *(new_tables[b] for b in news))}
+    for group in groups:
+        left = [a for a in olds if a not in paired and old_tables[a] == group]
+        right = [b for b in news if b not in taken and new_tables[b] == group]
+        if len(left) == len(right):
+            pairs += zip(left, right, strict=True)
+    return sorted(pairs)
+
+
+def _first_difference(a: str, b: str) -> int:
+    """Where two texts (as `_clip` shows them) first differ."""
+    a, b = " ".join(a.split()), " ".join(b.split())
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _clip(text: str, limit: int = 60, *, at: int = 0) -> str:
+    """At most `limit` characters of `text`, showing position `at` (the first difference) with some of
+    what precedes it."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    start = max(0, min(at, len(text)) - CLIP_CONTEXT)  # the same for both sides of a change
+    head = "…" if start else ""
+    room = limit - len(head)
+    body = text[start:start + room]
+    return head + (body if start + room >= len(text) else body[:-1] + "…")
 
 
 def _differences(s: Session, notice: Notice, sealed: _Sealed, *, drafts_pending: bool = False) -> list[str]:
@@ -769,11 +990,14 @@ def _differences(s: Session, notice: Notice, sealed: _Sealed, *, drafts_pending:
     changes = _entry_changes(s, notice, sealed.entries)
     old = json.loads(notice.document_json or "[]")
     new = sealed.texts
+    tables = _tables(sealed.doc, new)
     if drafts_pending:  # the note "另有 N 笔草稿未列入" of a rebuild without the new drafts
         known = set(old)
-        new = [t for t in new if t in known or "草稿" not in t]
+        kept = [i for i, t in enumerate(new) if t in known or "草稿" not in t]
+        new = [new[i] for i in kept]
+        tables = _Tables([tables.rows[i] for i in kept], tables.starts) if tables else None
     counted: dict[str, int] = {}
-    for line in _text_changes(old, new):
+    for line in _text_changes(old, new, tables):
         counted[line] = counted.get(line, 0) + 1
     texts = [f"{line}（{n} 处）" if n > 1 else line for line, n in counted.items()]
     limit = MAX_TEXT_CHANGES if changes else MAX_LISTED_CHANGES
@@ -798,9 +1022,50 @@ def _archive_changes(ws, notice: Notice) -> list[str]:
     return []
 
 
+def _printed_tail(notice: Notice) -> str:
+    """What the PDF writer prints after the document's texts: the verification block with the code."""
+    import tempfile
+
+    from desktop_app.core.notices import pdf_text
+    from desktop_app.core.notices.pdf import render_pdf
+
+    bare = NoticeDocument(template=notice.template, title_lines=[], verification_code=notice.verification_code)
+    with tempfile.TemporaryDirectory(prefix="notice-verify-") as folder:
+        out = Path(folder) / "tail.pdf"
+        render_pdf(bare, out)
+        pages = pdf_text.page_texts(out)
+    if pages is None:
+        raise UserError("无法读回核验用的参照文件。请用核验码核验，并把这个问题告诉软件维护人员。")
+    return pdf_text.flatten(pages)
+
+
+def _file_problem(notice: Notice, path: Path) -> str:
+    """"" when the file is the notice's archived PDF (same SHA-256) or prints exactly the notice's texts
+    (a draft as exported, a reprint of a published notice); else what is wrong with it."""
+    from desktop_app.core.notices import pdf_text
+
+    if notice.pdf_sha256 and _sha256(path) == notice.pdf_sha256:
+        return ""
+    pages = pdf_text.page_texts(path)
+    if pages is None:
+        return f"无法读出“{path.name}”上的文字（文件可能被其他程序另存或改动过）"
+    inserts: tuple[str, ...] = ()
+    if notice.status == "published" and notice.number and notice.published_on:
+        stamped = _numbered(NoticeDocument(template=notice.template, title_lines=[]), notice.number,
+                            notice.published_on)
+        inserts = tuple(block.text for block in stamped.blocks if isinstance(block, Paragraph))
+    texts = json.loads(notice.document_json or "[]")
+    if pdf_text.says(pages, texts, inserts=inserts, tail=_printed_tail(notice)):
+        return ""
+    return f"“{path.name}”上印的文字与核验码 {notice.verification_code} 对应的公示不一致"
+
+
 def verify_notice(ws, target) -> VerifyResult:
     """Take a verification code (as typed) or a PDF file, and say whether the data behind the notice is
-    unchanged; otherwise name every change. Unknown or mistyped codes and foreign PDFs are UserErrors."""
+    unchanged; otherwise name every change. Unknown or mistyped codes and foreign PDFs are UserErrors.
+    A file is also checked itself: it must be the archived PDF (same SHA-256) or print exactly the
+    notice's texts (an exported draft, a reprint); otherwise `file_problem` says so and the result is not
+    ok, whatever the data behind the code says."""
     given_pdf: Path | None = None
     if _is_file_argument(target):
         given_pdf = Path(target)
@@ -830,10 +1095,13 @@ def verify_notice(ws, target) -> VerifyResult:
                 notes.append(f"这是对公示 {original.number}《{original.title}》的更正说明。")
         if notice.status == "draft":
             notes.append("这份公示还是草稿，尚未发布。")
-        if given_pdf is not None and notice.status == "published" and notice.pdf_sha256:
-            if _sha256(given_pdf) != notice.pdf_sha256:
-                notes.append("这份文件不是存档的发布版本（可能是发布前导出的文件），核验按核验码对应的公示进行。")
-    return VerifyResult(ok=not changes, notice=notice, changes=changes, notes=notes)
+        file_problem = _file_problem(notice, given_pdf) if given_pdf is not None else ""
+        if given_pdf is not None and not file_problem and notice.pdf_sha256 and \
+                _sha256(given_pdf) != notice.pdf_sha256:
+            notes.append("这份文件不是存档的发布版本（是发布前导出的文件或重新导出的打印件），上面的文字与公示一致；"
+                         "核验按核验码对应的公示进行。")
+    return VerifyResult(ok=not changes and not file_problem, notice=notice, changes=changes, notes=notes,
+                        file_problem=file_problem)
 
 
 # ------------------------------------------------------------------ disclosure clock
@@ -895,9 +1163,14 @@ def _quarterly(project: Project, mine: list[Notice], today: date, horizon: date)
     due = add_months(anchor, 3)
     if due > project.end_date or due > horizon:
         return []
-    title = f"项目进展公示（{anchor} 至 {due - timedelta(days=1)}）"
-    return [_due(project, "quarterly", "progress", title, anchor, due - timedelta(days=1), due, today,
-                 QUARTERLY_BASIS)]
+    period_to = _whole_months_before(due)  # publishing closes the months: the period ends with a whole one
+    title = f"项目进展公示（{anchor} 至 {period_to}）"
+    return [_due(project, "quarterly", "progress", title, anchor, period_to, due, today, QUARTERLY_BASIS)]
+
+
+def _whole_months_before(day: date) -> date:
+    """The last day of the last whole month before `day` (the day before it when it is the 1st)."""
+    return day.replace(day=1) - timedelta(days=1)
 
 
 def _final(project: Project, mine: list[Notice], today: date, horizon: date) -> list[DueNotice]:
@@ -922,9 +1195,15 @@ def _semiannual(project: Project, mine: list[Notice], today: date, horizon: date
         if met:
             continue
         label = "6月底" if deadline.month == 6 else "11月底"
+        # the report covers the whole months before the deadline's month (Nov–May, Jun–Oct), so it can be
+        # published, which closes them, in time
+        period_to = min(_whole_months_before(deadline), project.end_date)
+        period_from = max(add_months(window_start, -1), project.start_date) if deadline.month == 6 else \
+            max(window_start.replace(month=6), project.start_date)
+        if period_from > period_to:
+            continue
         out.append(_due(project, "semiannual", "progress", f"工作进展报送（{deadline.year}年{label}前）",
-                        max(window_start, project.start_date), min(deadline, project.end_date), deadline, today,
-                        SEMIANNUAL_BASIS))
+                        period_from, period_to, deadline, today, SEMIANNUAL_BASIS))
     return out
 
 

@@ -27,11 +27,13 @@ from desktop_app.core.services import office, settings
 from desktop_app.core.services.changes import Changes
 from desktop_app.core.workspace import Workspace
 from desktop_app.gui import prompts
+from desktop_app.gui.entry_dialog import ERROR_STYLE, OK_STYLE
 from desktop_app.gui.pages.base import Page, heading, note
 from desktop_app.gui.pages.projects import table
 from desktop_app.gui.table_model import RowsModel
 
 SETTINGS = Changes(settings=True)
+NOTICE_KEYS = ("notice.days", "notice.association_phone", "notice.civil_affairs_name", "notice.civil_affairs_phone")
 BACKUPS = Changes(backups=True)
 
 
@@ -42,13 +44,15 @@ class SettingsData:
     require_attachment: bool
     old_draft_days: int
     backups: list[BackupInfo]
+    notice: dict  # the notice.* settings: key → value
 
 
 def load_settings(ws: Workspace) -> SettingsData:
     with ws.reading() as s:
         return SettingsData(ws.local_office(), office.list_categories(s, include_inactive=True),
                             bool(settings.get_setting(s, "require_expense_attachment")),
-                            int(settings.get_setting(s, "old_draft_days")), ws.list_backups())
+                            int(settings.get_setting(s, "old_draft_days")), ws.list_backups(),
+                            {key: settings.get_setting(s, key) for key in NOTICE_KEYS})
 
 
 def describe_report(report: chain.VerifyReport) -> str:
@@ -75,6 +79,7 @@ class SettingsPage(Page):
         self.tabs.addTab(self._office_tab(), "本单位")
         self.tabs.addTab(self._categories_tab(), "业务类别")
         self.tabs.addTab(self._rules_tab(), "记账规则")
+        self.tabs.addTab(self._notice_tab(), "信息公示")
         self.tabs.addTab(self._backups_tab(), "备份")
         self.tabs.addTab(self._verify_tab(), "数据校验")
         layout = QVBoxLayout(self)
@@ -145,6 +150,34 @@ class SettingsPage(Page):
         save.clicked.connect(self.save_rules)
         return tab
 
+    def _notice_tab(self) -> QWidget:
+        """What every notice prints unless the builder is told otherwise: the 公示期 length and the
+        supervision phones (a blank phone prints as a line to write in by hand)."""
+        tab = QWidget()
+        self.notice_days = QSpinBox()
+        self.notice_days.setRange(1, 365)
+        self.notice_days.setSuffix(" 天")
+        self.association_phone = QLineEdit()
+        self.association_phone.setPlaceholderText("例如 0818-8622345；不填则公示上留横线")
+        self.civil_affairs_name = QLineEdit()
+        self.civil_affairs_name.setPlaceholderText("例如 青花镇民政办")
+        self.civil_affairs_phone = QLineEdit()
+        self.civil_affairs_phone.setPlaceholderText("例如 0818-8627890；不填则公示上留横线")
+        self.save_notice_button = QPushButton("保存公示设置")
+        self.notice_message = QLabel("")
+        self.notice_message.setWordWrap(True)
+        form = QFormLayout(tab)
+        form.addRow(note("新建公示时默认使用这些内容，生成时仍可逐份修改。监督电话印在公示的“公示期与监督”部分，"
+                         "另附政务服务便民热线 12345。"))
+        form.addRow(settings.LABELS["notice.days"], self.notice_days)
+        form.addRow(settings.LABELS["notice.association_phone"], self.association_phone)
+        form.addRow(settings.LABELS["notice.civil_affairs_name"], self.civil_affairs_name)
+        form.addRow(settings.LABELS["notice.civil_affairs_phone"], self.civil_affairs_phone)
+        form.addRow("", self.save_notice_button)
+        form.addRow(self.notice_message)
+        self.save_notice_button.clicked.connect(self.save_notice_settings)
+        return tab
+
     def _backups_tab(self) -> QWidget:
         tab = QWidget()
         self.backups_model = RowsModel(["时间", "原因", "大小", "文件"], right=[2])
@@ -200,6 +233,10 @@ class SettingsPage(Page):
             data.categories)
         self.require_attachment.setChecked(data.require_attachment)
         self.old_draft_days.setValue(data.old_draft_days)
+        self.notice_days.setValue(int(data.notice["notice.days"]))
+        self.association_phone.setText(str(data.notice["notice.association_phone"]))
+        self.civil_affairs_name.setText(str(data.notice["notice.civil_affairs_name"]))
+        self.civil_affairs_phone.setText(str(data.notice["notice.civil_affairs_phone"]))
         self.backups_model.set_rows([(f"{b.taken_at.astimezone():%Y-%m-%d %H:%M:%S}", b.reason_label, size_text(b.size),
                                       b.path.name) for b in data.backups], data.backups)
 
@@ -235,6 +272,24 @@ class SettingsPage(Page):
             settings.set_setting(ws, "old_draft_days", days)
 
         self.ctx.runner.run(work, lambda _r: prompts.show_info(self, "记账规则已保存。"), changes=SETTINGS)
+
+    def save_notice_settings(self) -> None:
+        ws = self.ctx.ws
+        values = {"notice.days": self.notice_days.value(), "notice.association_phone": self.association_phone.text(),
+                  "notice.civil_affairs_name": self.civil_affairs_name.text(),
+                  "notice.civil_affairs_phone": self.civil_affairs_phone.text()}
+        self.notice_message.setText("")
+        self.ctx.runner.run(lambda: settings.set_settings(ws, values),
+                            lambda _r: self._notice_said("公示设置已保存，新建公示时使用。", OK_STYLE),
+                            self._notice_refused, changes=SETTINGS)
+
+    def _notice_refused(self, exc: BaseException) -> None:
+        """A refused value: said beside the form, which keeps what was typed (nothing was saved)."""
+        self._notice_said(str(exc), ERROR_STYLE)
+
+    def _notice_said(self, text: str, style: str) -> None:
+        self.notice_message.setStyleSheet(style)
+        self.notice_message.setText(text)
 
     def backup_now(self) -> None:
         ws = self.ctx.ws
