@@ -628,7 +628,8 @@ def correction_document(spec: dict) -> NoticeDocument:
     blocks += [Paragraph(line.strip()) for line in spec["text"].splitlines() if line.strip()]
     if spec["changes"]:
         blocks.append(Heading("核验发现的数据变化", level=2))
-        blocks += [Item(number=f"（{_chinese_number(i)}）", lead=change)
+        # the change as body text (a lead would set it all in the heading face); the hash is the same
+        blocks += [Item(number=f"（{_chinese_number(i)}）", lead="", body=change)
                    for i, change in enumerate(spec["changes"], 1)]
     blocks.append(Paragraph("原公示的其余内容不变。特此更正。"))
     blocks.append(SignOff(names=tuple(spec["names"]), written_on=date.fromisoformat(spec["written_on"])))
