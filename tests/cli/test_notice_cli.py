@@ -149,6 +149,8 @@ def test_refused_publications_change_nothing(fast, capsys, tmp_path):
     code, out = run(fast, "notice", "publish", first["id"], "--date", "2099-01-01", capsys=capsys)
     assert code == 1 and "晚于今天" in out.err
     ok(fast, capsys, "notice", "publish", first["id"], "--date", "2025-01-06")
+    foreign = tmp_path / "别处的.pdf"
+    foreign.write_bytes(b"%PDF-1.4\n%%EOF\n")
     before = everything(fast)
     cases = [
         ([first["id"]], "已发布的公示不能再改动"),
@@ -157,6 +159,7 @@ def test_refused_publications_change_nothing(fast, capsys, tmp_path):
         (["没有这个草稿"], "找不到公示"),
         ([tmp_path / "没有.pdf"], "找不到文件"),
         ([second["id"], "--date", "2025-13-01"], "日期"),
+        ([foreign], "不是本程序生成的公示文件（没有核验码），无法发布。请选择从“信息公示”导出的 PDF，或给出草稿编号"),
     ]
     for argv, message in cases:
         code, out = run(fast, "notice", "publish", *argv, capsys=capsys)

@@ -444,7 +444,8 @@ def _record_draft(s: Session, request, sealed: _Sealed) -> tuple[Notice, bool]:
 # ------------------------------------------------------------------ publish
 
 
-def _code_from_pdf(path: Path) -> str:
+def _code_from_pdf(path: Path, doing: str = "核验") -> str:
+    """The verification code in a PDF this program wrote; NotOurPdf (saying what `doing` needs) otherwise."""
     from desktop_app.core.notices.pdf import read_verification_code
 
     if not path.is_file():
@@ -453,13 +454,15 @@ def _code_from_pdf(path: Path) -> str:
         code = read_verification_code(path)
     except Exception:  # noqa: BLE001 — a damaged or foreign file is simply not ours
         code = None
+    what = "或直接输入公示上的核验码" if doing == "核验" else "或给出草稿编号（notice list 可查）"
     if not code:
-        raise NotOurPdf(f"“{path.name}”不是本程序生成的公示文件（没有核验码），无法核验。"
-                        "请选择从“信息公示”导出或发布的 PDF，或直接输入公示上的核验码。")
+        raise NotOurPdf(f"“{path.name}”不是本程序生成的公示文件（没有核验码），无法{doing}。"
+                        f"请选择从“信息公示”导出的 PDF，{what}。")
     try:
         return normalize_code(code)
     except UserError:
-        raise NotOurPdf(f"“{path.name}”不是本程序生成的公示文件（没有有效的核验码），无法核验。") from None
+        raise NotOurPdf(f"“{path.name}”不是本程序生成的公示文件（没有有效的核验码），无法{doing}。"
+                        f"请选择从“信息公示”导出的 PDF，{what}。") from None
 
 
 def _is_file_argument(target) -> bool:
@@ -562,7 +565,7 @@ def publish_notice(ws, target, *, published_on: date | None = None) -> Notice:
     published_on = published_on or today
     if published_on > today:
         raise UserError(f"发布日期 {published_on} 晚于今天。请填写实际发布（张贴）的日期。")
-    code = _code_from_pdf(Path(target)) if _is_file_argument(target) else None
+    code = _code_from_pdf(Path(target), "发布") if _is_file_argument(target) else None
     placed: Path | None = None
     try:
         with ws.transaction() as s:
