@@ -10,7 +10,6 @@ used dropped) and forgotten on refresh. `row_at()` reads synchronously (for code
 
 import logging
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +25,7 @@ from desktop_app.core import ledger_query
 from desktop_app.core.ledger_query import LedgerFilter, LedgerRow
 from desktop_app.core.models import ENTRY_TYPES
 from desktop_app.core.money import format_yuan
-from desktop_app.gui.page_loader import PageLoader
+from desktop_app.gui.page_loader import PageCache, PageLoader
 
 PAGE_SIZE = 200
 MAX_PAGES = 50
@@ -65,7 +64,7 @@ class LedgerModel(QAbstractTableModel):
         self._filter = LedgerFilter()
         self._sort, self._descending = "date", True
         self._count = 0
-        self._pages: OrderedDict[int, list[LedgerRow]] = OrderedDict()
+        self._pages = PageCache(PAGE_SIZE, MAX_PAGES)
         self._generation = 0
         self._active = False  # nothing is read before the first refresh()
         self.error: str | None = None  # why the last refresh could not read the ledger
@@ -125,19 +124,11 @@ class LedgerModel(QAbstractTableModel):
                                   offset=number * PAGE_SIZE, limit=PAGE_SIZE)
 
     def _store(self, number: int, page: list[LedgerRow]) -> None:
-        self._pages[number] = page
+        self._pages.put(number, page)
         self._in_flight.discard(number)
-        if len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
 
     def _cached(self, row: int) -> LedgerRow | None:
-        number = row // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            return None
-        self._pages.move_to_end(number)
-        offset = row - number * PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+        return self._pages.get(row)
 
     def row_at(self, row: int) -> LedgerRow | None:
         """The row, read now if its page is not cached."""
@@ -176,11 +167,7 @@ class LedgerModel(QAbstractTableModel):
 
     def find_loaded(self, entry_id: str) -> int | None:
         """The row of an entry among the pages already fetched (for keeping the selection)."""
-        for number, page in self._pages.items():
-            for offset, row in enumerate(page):
-                if row.id == entry_id:
-                    return number * PAGE_SIZE + offset
-        return None
+        return self._pages.find(lambda row: row.id == entry_id)
 
     # ---------------------------------------------------------------- Qt model
 

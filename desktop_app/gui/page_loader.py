@@ -7,6 +7,7 @@ million reads. Results come back to the GUI thread by a queued signal.
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,54 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 MAX_QUEUED = 4  # background requests kept; older ones were scrolled past
+
+
+class PageCache:
+    """The windows of rows already read, by window number; beyond `max_pages` the least recently used
+    window is dropped."""
+
+    def __init__(self, page_size: int, max_pages: int):
+        self.page_size, self.max_pages = page_size, max_pages
+        self._pages: OrderedDict[int, list] = OrderedDict()
+
+    def __contains__(self, number: int) -> bool:
+        return number in self._pages
+
+    def __iter__(self):
+        """The numbers of the cached windows, least recently used first."""
+        return iter(self._pages)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    def get(self, row: int):
+        """The row if its window is cached (the window counts as used), else None."""
+        number = row // self.page_size
+        page = self._pages.get(number)
+        if page is None:
+            return None
+        self._pages.move_to_end(number)
+        offset = row - number * self.page_size
+        return page[offset] if offset < len(page) else None
+
+    def put(self, number: int, rows: list) -> list[tuple[int, list]]:
+        """Cache a window; the windows it replaced or pushed out, as (number, rows)."""
+        gone = [(number, self._pages.pop(number))] if number in self._pages else []
+        self._pages[number] = rows
+        if len(self._pages) > self.max_pages:
+            gone.append(self._pages.popitem(last=False))
+        return gone
+
+    def find(self, wanted: Callable[[Any], bool]) -> int | None:
+        """The row number of the first cached row that is `wanted`."""
+        for number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if wanted(row):
+                    return number * self.page_size + offset
+        return None
 
 
 class PageLoader(QObject):

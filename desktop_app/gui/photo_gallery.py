@@ -72,7 +72,7 @@ from sqlmodel import Session
 from desktop_app.core import photos
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.photos import PhotoRow
-from desktop_app.gui.page_loader import PageLoader
+from desktop_app.gui.page_loader import PageCache, PageLoader
 
 log = logging.getLogger(__name__)
 
@@ -351,7 +351,7 @@ class PhotoGalleryModel(QAbstractListModel):
         self._scope: Scope | None = None
         self._count = 0
         self._generation = 0
-        self._pages: OrderedDict[int, list[PhotoRow]] = OrderedDict()
+        self._pages = PageCache(PAGE_SIZE, MAX_PAGES)
         self._rows_by_sha: dict[str, list[int]] = {}
         self._in_flight: set[int] = set()
         self.error: str | None = None  # why the last refresh could not read the photos
@@ -442,11 +442,7 @@ class PhotoGalleryModel(QAbstractListModel):
 
     def row_of(self, photo_id: str) -> int | None:
         """The row of a photo among the windows already read (for keeping a selection)."""
-        for number, page in self._pages.items():
-            for offset, tile in enumerate(page):
-                if tile.id == photo_id:
-                    return number * PAGE_SIZE + offset
-        return None
+        return self._pages.find(lambda tile: tile.id == photo_id)
 
     @property
     def loading(self) -> bool:
@@ -458,21 +454,16 @@ class PhotoGalleryModel(QAbstractListModel):
         return self._flush.isActive()
 
     def _store(self, number: int, page: list[PhotoRow]) -> None:
-        if number in self._pages:
-            self._unindex(number)
-        self._pages[number] = page
+        for gone, rows in self._pages.put(number, page):  # replaced or pushed out: off the index
+            self._unindex(gone, rows)
         self._in_flight.discard(number)
         first = number * PAGE_SIZE
         for offset, tile in enumerate(page):
             self._rows_by_sha.setdefault(tile.sha256, []).append(first + offset)
-        if len(self._pages) > MAX_PAGES:
-            oldest = next(iter(self._pages))
-            self._unindex(oldest)
-            del self._pages[oldest]
 
-    def _unindex(self, number: int) -> None:
+    def _unindex(self, number: int, page: list[PhotoRow]) -> None:
         first = number * PAGE_SIZE
-        for offset, tile in enumerate(self._pages[number]):
+        for offset, tile in enumerate(page):
             rows = self._rows_by_sha.get(tile.sha256)
             if rows is not None:
                 rows[:] = [r for r in rows if r != first + offset]
@@ -480,13 +471,7 @@ class PhotoGalleryModel(QAbstractListModel):
                     del self._rows_by_sha[tile.sha256]
 
     def _cached(self, row: int) -> PhotoRow | None:
-        number = row // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            return None
-        self._pages.move_to_end(number)
-        offset = row - number * PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+        return self._pages.get(row)
 
     def _tile_for_view(self, row: int) -> PhotoRow | None:
         """The row if its window is loaded; otherwise ask the reader for it (None until it arrives)."""

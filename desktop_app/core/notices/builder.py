@@ -913,9 +913,7 @@ def _detail_part(ctx: _Context, blocks: list, sub: list[int]) -> None:
         blocks.append(Paragraph("本期没有已记账的收支。"))
     elif shown_tables > 1:
         blocks.append(Paragraph(f"各基金本期收入合计{_money(grand_in)}，支出合计{_money(grand_out)}。"))
-    if ctx.drafts:
-        total = sum(d.amount_fen for d in ctx.drafts)
-        blocks.append(Paragraph(f"注：本期另有{len(ctx.drafts)}笔尚未记账的草稿（合计{format_yuan(total)}）未列入本公示。"))
+    _drafts_note(ctx, blocks)
 
 
 def _voucher(e: LedgerEntry) -> str:
@@ -1013,6 +1011,24 @@ def _notice_part(ctx: _Context, blocks: list) -> None:
         "我们将及时核实并答复。")
     blocks += [Field("公示期", _period_text(req.notice_start, req.notice_end)), Field("监督电话", phones),
                Field("意见反馈", objections, key=OBJECTIONS_KEY)]
+
+
+def _drafts_note(ctx: _Context, blocks: list) -> None:
+    """The drafts left out of the notice (exclude_drafts), said under the money."""
+    if ctx.drafts:
+        total = sum(d.amount_fen for d in ctx.drafts)
+        blocks.append(Paragraph(f"注：本期另有{len(ctx.drafts)}笔尚未记账的草稿（合计{format_yuan(total)}）未列入本公示。"))
+
+
+def _closing(ctx: _Context, blocks: list, sections: "_Sections", *, photos: bool) -> None:
+    """What every notice ends with: the captioned photos (when wanted and any), 公示期与监督, the sign-off."""
+    grid = _photos(ctx) if photos else []
+    if grid:
+        sections.add("活动照片")
+        blocks.append(PhotoGrid(tuple(grid)))
+    sections.add("公示期与监督")
+    _notice_part(ctx, blocks)
+    blocks.append(_sign_off(ctx))
 
 
 def _sign_off(ctx: _Context) -> SignOff:
@@ -1118,13 +1134,7 @@ def _fund_usage(ctx: _Context) -> NoticeDocument:
     _detail_part(ctx, blocks, sub)
     sections.add("物资收发情况")
     _goods_part(ctx, blocks)
-    photos = _photos(ctx)
-    if photos:
-        sections.add("活动照片")
-        blocks.append(PhotoGrid(tuple(photos)))
-    sections.add("公示期与监督")
-    _notice_part(ctx, blocks)
-    blocks.append(_sign_off(ctx))
+    _closing(ctx, blocks, sections, photos=True)
     return doc
 
 
@@ -1169,16 +1179,8 @@ def _progress(ctx: _Context) -> NoticeDocument:
     blocks.append(_table([("收入类别", 3, "left"), ("本期收入", 2.4, "right")], rows, [["合计", format_yuan(income)]],
                          caption="按收入类别"))
     _spending_part(ctx, blocks, sub, budget=False)
-    if ctx.drafts:
-        blocks.append(Paragraph(f"注：本期另有{len(ctx.drafts)}笔尚未记账的草稿（合计"
-                                f"{format_yuan(sum(d.amount_fen for d in ctx.drafts))}）未列入本公示。"))
-    photos = _photos(ctx)
-    if photos:
-        sections.add("活动照片")
-        blocks.append(PhotoGrid(tuple(photos)))
-    sections.add("公示期与监督")
-    _notice_part(ctx, blocks)
-    blocks.append(_sign_off(ctx))
+    _drafts_note(ctx, blocks)
+    _closing(ctx, blocks, sections, photos=True)
     return doc
 
 
@@ -1224,7 +1226,5 @@ def _donations(ctx: _Context) -> NoticeDocument:
         blocks.append(_goods_received_table(ctx, donated, donated_only=True))
     else:
         blocks.append(Paragraph("本期没有收到物资捐赠。"))
-    sections.add("公示期与监督")
-    _notice_part(ctx, blocks)
-    blocks.append(_sign_off(ctx))
+    _closing(ctx, blocks, sections, photos=False)
     return doc
