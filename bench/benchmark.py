@@ -31,10 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 
-from desktop_app.core import chain, ledger_query  # noqa: E402
+from desktop_app.core import chain  # noqa: E402
 from desktop_app.core.models import new_id  # noqa: E402
+from desktop_app.core.queries import ledger as ledger_query  # noqa: E402
 from desktop_app.core.services import ledger, office, projects  # noqa: E402
-from desktop_app.core.workspace import Workspace  # noqa: E402
+from desktop_app.core.storage.workspace import Workspace  # noqa: E402
 
 SUMMARIES = ["慈善一日捐", "困难家庭慰问金", "慈善阵地水电费", "志愿者保险", "社区赋能培训场地费", "儿童关爱活动物料",
              "老年人助餐补贴", "环境卫生整治", "助学金发放", "宣传手册印制", "需求调研交通费", "迎新慈善音乐会"]
@@ -286,7 +287,7 @@ def build_gallery_workspace(folder: Path, count: int) -> str:
     small JPEGs hard-linked (or copied) under every photo's name. Returns the project id."""
     from PIL import Image, ImageDraw
 
-    from desktop_app.core import photos
+    from desktop_app.core.storage import photo_files as photos
     from desktop_app.gui.photo_gallery import IMAGE_BOX
 
     ws = new_workspace(folder)
@@ -547,7 +548,7 @@ def photo_gui_child(count: int) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QProgressDialog
 
-    from desktop_app.core import photos
+    from desktop_app.core.storage import photo_files as photos
     from desktop_app.gui import prompts
     from desktop_app.gui.activity_dialog import ActivityDialog, load_activity, load_activity_lookups
     from desktop_app.gui.app import make_context
@@ -769,8 +770,7 @@ def notice_display_jpegs(count: int) -> list[Path]:
 
 
 def _notice_document(photos: list[Path], lines: int):
-    from desktop_app.core.money import capital_yuan, to_fen
-    from desktop_app.core.notices.document import (
+    from desktop_app.core.documents.model import (
         Column,
         Field,
         Heading,
@@ -782,6 +782,7 @@ def _notice_document(photos: list[Path], lines: int):
         SignOff,
         Table,
     )
+    from desktop_app.core.money import capital_yuan, to_fen
 
     rnd = random.Random(4)
     rows, income, expense = [], Decimal(0), Decimal(0)
@@ -829,7 +830,7 @@ def _notice_document(photos: list[Path], lines: int):
 
 
 def bench_notice(photo_count: int = NOTICE_PHOTOS, lines: int = NOTICE_LINES, runs: int = 3) -> dict:
-    from desktop_app.core.notices import pdf
+    from desktop_app.core.documents import pdf
 
     photos = notice_display_jpegs(photo_count)
     doc = _notice_document(photos, lines)
@@ -879,7 +880,7 @@ def _docx_styles(document) -> dict:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt
 
-    from desktop_app.core.notices import pdf
+    from desktop_app.core.documents import pdf
 
     normal = document.styles["Normal"]
     _docx_fonts(normal, "SimSun", "宋体")
@@ -962,8 +963,8 @@ def write_notice_docx(doc, path: Path) -> None:
     from docx.shared import Emu, Pt
     from PIL import Image
 
-    from desktop_app.core.notices import pdf
-    from desktop_app.core.notices.document import (
+    from desktop_app.core.documents import pdf
+    from desktop_app.core.documents.model import (
         Field,
         Heading,
         Item,

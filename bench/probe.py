@@ -86,7 +86,7 @@ def main_window(folder: str) -> None:
 def ledger_page(folder: str) -> None:
     from PySide6.QtWidgets import QTableView
 
-    from desktop_app.core.workspace import Workspace
+    from desktop_app.core.storage.workspace import Workspace
     from desktop_app.gui.application import make_application
     from desktop_app.gui.ledger_model import LedgerModel
 
@@ -107,7 +107,7 @@ def bare_sql_model(folder: str) -> None:
     from PySide6.QtSql import QSqlDatabase, QSqlQuery, QSqlQueryModel
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from desktop_app.core import ledger_query
+    from desktop_app.core.queries import ledger as ledger_query
 
     app = QApplication([])
     db = QSqlDatabase.addDatabase("QSQLITE")
@@ -128,8 +128,9 @@ def bare_sql_model(folder: str) -> None:
 def export(folder: str, out: str, rows: str) -> None:
     from datetime import date
 
-    from desktop_app.core import ledger_query, xlsx_export
-    from desktop_app.core.workspace import Workspace
+    from desktop_app.core.exports import xlsx_export
+    from desktop_app.core.queries import ledger as ledger_query
+    from desktop_app.core.storage.workspace import Workspace
 
     ws = Workspace.open(folder, auto_backup=False, defer_checks=True)
     conn = ws.raw_reader()

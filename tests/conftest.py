@@ -9,7 +9,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from desktop_app.core.services import office, projects  # noqa: E402
-from desktop_app.core.workspace import Workspace  # noqa: E402
+from desktop_app.core.storage.workspace import Workspace  # noqa: E402
 from tests.helpers import FUND_NAME  # noqa: E402
 
 

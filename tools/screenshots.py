@@ -3,7 +3,7 @@
     python tools/screenshots.py [WORKSPACE] [--out docs/screenshots]
 
 WORKSPACE is opened read-mostly (no automatic backup); when it holds no workspace yet, the demo
-workspace (`desktop_app.core.demo.build_demo`) is built there first. Without WORKSPACE a temporary
+workspace (`desktop_app.core.demo.build.build_demo`) is built there first. Without WORKSPACE a temporary
 demo workspace is used.
 """
 
@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from desktop_app.core.workspace import DB_NAME, Workspace  # noqa: E402
-from desktop_app.gui.app import make_application, make_context  # noqa: E402
+from desktop_app.core.storage.workspace import DB_NAME, Workspace  # noqa: E402
+from desktop_app.gui.app import make_context  # noqa: E402
+from desktop_app.gui.application import make_application  # noqa: E402
 from desktop_app.gui.main_window import MainWindow  # noqa: E402
 from desktop_app.gui.ops import OpRunner  # noqa: E402
 
@@ -49,7 +50,7 @@ def save(widget: QWidget, path: Path) -> None:
 def ensure_workspace(folder: Path) -> None:
     if (folder / DB_NAME).exists():
         return
-    from desktop_app.core.demo import build_demo
+    from desktop_app.core.demo.build import build_demo
 
     print(f"正在生成演示工作区：{folder}")
     build_demo(folder)

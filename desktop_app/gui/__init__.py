@@ -1,1 +1,1 @@
-"""The PySide6 desktop interface: a thin layer over `desktop_app.core` (entry point: `app.run`)."""
+"""The PySide6 desktop interface: a thin layer over `desktop_app.core` (entry point: `startup.run`)."""

@@ -32,23 +32,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.changes import ACTIVITIES
 from desktop_app.core.errors import Cancelled, UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.services import activities, projects, spaces
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.activities import ActivityInput, NamedInput
-from desktop_app.core.services.changes import ACTIVITIES
 from desktop_app.core.services.ledger import voucher_text
 from desktop_app.core.services.office import list_categories
 from desktop_app.core.services.photos import PhotoImport
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts, undo
 from desktop_app.gui.context import AppContext
-from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, pydate, qdate, select_data
-from desktop_app.gui.pages.base import note, text_box
-from desktop_app.gui.pages.projects import table
 from desktop_app.gui.photo_gallery import PhotoGalleryModel, PhotoStrip, ThumbnailLoader
 from desktop_app.gui.table_model import RowsModel
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    OK_STYLE,
+    note,
+    pydate,
+    qdate,
+    select_data,
+    table,
+    text_box,
+)
 
 WHOLE_PROJECT = "（项目整体，不属于某个试点）"
 MAX_COUNT = 1_000_000

@@ -8,9 +8,8 @@ import sqlalchemy.exc
 from PySide6.QtGui import QUndoStack
 
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError
-from desktop_app.core.workspace import DB_NAME, Workspace
+from desktop_app.core.storage.workspace import DB_NAME, Workspace
 from desktop_app.gui import prompts
-from desktop_app.gui.application import make_application  # noqa: F401 (re-exported for callers)
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.ops import OpRunner
 
@@ -108,9 +107,3 @@ def close_workspace(window) -> None:
         prompts.show_error(None, f"关闭时的自动备份没有成功：{exc}", "备份失败")
     if window.damaged is not None:
         offer_restore(None, window.damaged, window.ctx.ws.root)
-
-
-def run(workspace_dir: Path) -> int:
-    from desktop_app.gui.startup import run as run_with_startup_window
-
-    return run_with_startup_window(workspace_dir)

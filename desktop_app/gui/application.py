@@ -10,7 +10,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.core.resources import CJK_FONT
+from desktop_app.core.storage.resources import CJK_FONT
 
 
 class MainThreadGarbageCollector(QObject):

@@ -26,16 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.changes import LEDGER
 from desktop_app.core.errors import NeedsOverride, UserError
 from desktop_app.core.models import PAYMENT_METHODS
 from desktop_app.core.money import format_yuan, parse_amount, to_fen
 from desktop_app.core.services import ledger
-from desktop_app.core.services.changes import LEDGER
 from desktop_app.core.services.ledger import EntryInput
 from desktop_app.gui import prompts
 from desktop_app.gui.context import AppContext
-from desktop_app.gui.entry_dialog import ERROR_STYLE, OK_STYLE, combo, pydate, qdate
 from desktop_app.gui.lookups import Lookups
+from desktop_app.gui.widgets import ERROR_STYLE, OK_STYLE, combo, pydate, qdate
 
 Index = QModelIndex | QPersistentModelIndex
 NAME, AMOUNT, ANONYMOUS = 0, 1, 2

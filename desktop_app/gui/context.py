@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QUndoStack
 
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui.ops import OpRunner
 
 

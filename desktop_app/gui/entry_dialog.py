@@ -8,7 +8,7 @@ core appear in red under the form and nothing typed is lost.
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,48 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.changes import LEDGER
 from desktop_app.core.errors import NeedsOverride, UserError
 from desktop_app.core.models import COUNTERPARTY_KINDS, ENTRY_TYPES, EXPENSE_CLASSES, PAYMENT_METHODS
 from desktop_app.core.money import capital_yuan, parse_amount, to_fen
 from desktop_app.core.services import ledger
-from desktop_app.core.services.changes import LEDGER
 from desktop_app.core.services.ledger import EntryInput
 from desktop_app.gui import prompts, undo
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.lookups import Lookups
+from desktop_app.gui.widgets import ERROR_STYLE, HINT_STYLE, OK_STYLE, combo, pydate, qdate, select_data
 
 TYPES = ("donation", "allocation", "expense")
-ERROR_STYLE = "color: #c0392b;"
-OK_STYLE = "color: #1e8449;"
-HINT_STYLE = "color: #566573;"
-WARN_STYLE = "color: #a04000;"  # something to see to, not an error
-
-
-def qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def ask_override_reason(parent: QWidget, message: str) -> str | None:
-    return prompts.ask_text(parent, "需要超额说明", f"{message}\n\n超额说明（会记录在凭证上）：")
-
-
-def combo(items: list[tuple[str, str]] | list[str], parent: QWidget | None = None) -> QComboBox:
-    """A combo of (data, label) pairs, or of plain strings."""
-    box = QComboBox(parent)
-    for item in items:
-        value, label = item if isinstance(item, tuple) else (item, item)
-        box.addItem(label, value)
-    return box
-
-
-def select_data(box: QComboBox, value: str) -> None:
-    index = box.findData(value)
-    if index >= 0:
-        box.setCurrentIndex(index)
 
 
 class EntryDialog(QDialog):
@@ -348,7 +318,7 @@ class EntryDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
             if isinstance(exc, NeedsOverride) and post:
-                reason = ask_override_reason(self, str(exc))
+                reason = prompts.ask_override_reason(self, str(exc))
                 if reason:
                     self._set_busy(True)
                     self._submit(data, post, reason)

@@ -23,17 +23,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.activity_reports import ActivityFilter, list_activities
+from desktop_app.core.changes import GOODS, Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import COUNTERPARTY_KINDS, GOODS_SOURCES, GOODS_VALUATIONS
+from desktop_app.core.queries.activities import ActivityFilter, list_activities
 from desktop_app.core.services import goods
-from desktop_app.core.services.changes import GOODS, Changes
 from desktop_app.core.services.office import list_categories
 from desktop_app.core.services.projects import list_funds
-from desktop_app.core.workspace import Workspace
-from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, combo, pydate, qdate, select_data
-from desktop_app.gui.pages.base import note, save_cancel_buttons
-from desktop_app.gui.pages.ledger import refill
+from desktop_app.core.storage.workspace import Workspace
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    combo,
+    note,
+    pydate,
+    qdate,
+    refill,
+    save_cancel_buttons,
+    select_data,
+)
 
 VALUATION_HINTS = {
     "捐赠方凭据": "按捐赠方提供的发票、清单等凭据上的金额填写这批物资的总价值。",

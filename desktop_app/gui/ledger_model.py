@@ -21,10 +21,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from desktop_app.core import ledger_query
-from desktop_app.core.ledger_query import LedgerFilter, LedgerRow
 from desktop_app.core.models import ENTRY_TYPES
 from desktop_app.core.money import format_yuan
+from desktop_app.core.queries import ledger as ledger_query
+from desktop_app.core.queries.ledger import LedgerFilter, LedgerRow
 from desktop_app.gui.page_loader import PageCache, PageLoader
 
 PAGE_SIZE = 200

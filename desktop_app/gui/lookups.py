@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from desktop_app.core.services.office import list_categories
 from desktop_app.core.services.projects import list_funds
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 
 
 @dataclass(frozen=True)

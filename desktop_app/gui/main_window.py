@@ -12,10 +12,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import __version__
+from desktop_app.core.changes import Changes
 from desktop_app.core.errors import UserError, WorkspaceDamaged
-from desktop_app.core.services.changes import Changes
 from desktop_app.gui import exports, prompts
 from desktop_app.gui.context import AppContext
+from desktop_app.gui.navigation import NAV_WIDTH
 from desktop_app.gui.pages.activities import ActivitiesPage
 from desktop_app.gui.pages.funds import FundsPage
 from desktop_app.gui.pages.goods import GoodsPage
@@ -26,7 +27,6 @@ from desktop_app.gui.pages.placeholder import PlaceholderPage
 from desktop_app.gui.pages.projects import ProjectsPage
 from desktop_app.gui.pages.settings import SettingsPage
 from desktop_app.gui.pages.spaces import SpacesPage
-from desktop_app.gui.startup import NAV_WIDTH
 
 
 class MainWindow(QMainWindow):

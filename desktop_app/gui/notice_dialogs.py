@@ -40,6 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.changes import LEDGER, NOTICES
+from desktop_app.core.documents.model import (
+    NoticeDocument,
+    check_edits,
+    editable_texts,
+)
 from desktop_app.core.errors import UserError
 from desktop_app.core.notices.builder import (
     TEMPLATES,
@@ -48,22 +54,26 @@ from desktop_app.core.notices.builder import (
     NoticeRequest,
     resolve_request,
 )
-from desktop_app.core.notices.document import (
-    NoticeDocument,
-    check_edits,
-    editable_texts,
-)
 from desktop_app.core.services import ledger, notices
-from desktop_app.core.services.changes import LEDGER, NOTICES
 from desktop_app.core.services.projects import list_projects
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import exports, prompts
-from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, WARN_STYLE, pydate, qdate
 from desktop_app.gui.notice_wording import WORDING_EMPTY, Spot, WordingPanel, normalized, part_label
-from desktop_app.gui.pages.base import heading, note, text_box
-from desktop_app.gui.pages.projects import people_text, table
 from desktop_app.gui.pdf_preview import PdfPreview, ScratchFiles
 from desktop_app.gui.table_model import RowsModel
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    OK_STYLE,
+    WARN_STYLE,
+    heading,
+    note,
+    people_text,
+    pydate,
+    qdate,
+    table,
+    text_box,
+)
 
 PREVIEW_NOTE = "预览（未导出，没有核验码）"
 
@@ -102,8 +112,8 @@ def load_defaults(ws: Workspace, request: NoticeRequest) -> BuilderDefaults:
 
 def preview_notice(ws: Workspace, request: NoticeRequest, out: Path, progress=None) -> PreviewResult:
     """Build and render without recording anything (no verification code)."""
+    from desktop_app.core.documents.pdf import render_pdf
     from desktop_app.core.notices.builder import build_notice
-    from desktop_app.core.notices.pdf import render_pdf
 
     with ws.reading() as s:
         doc = build_notice(s, ws.root, resolve_request(s, request))

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.notices.document import PART_NAMES, EditableText
-from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE
+from desktop_app.core.documents.model import PART_NAMES, EditableText
+from desktop_app.gui.widgets import ERROR_STYLE, HINT_STYLE
 
 EDITED_MARK = "✎ "
 WORDING_HINT = ("选中一段文字修改，点“应用”后重新生成预览。表格、金额、照片和项目资料来自台账，不能在这里改；"

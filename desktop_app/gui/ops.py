@@ -19,8 +19,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop_app.core.changes import Changes
 from desktop_app.core.errors import Cancelled, UserError
-from desktop_app.core.services.changes import Changes
 from desktop_app.gui import prompts
 
 log = logging.getLogger(__name__)

@@ -69,9 +69,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
-from desktop_app.core import photos
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.photos import PhotoRow
+from desktop_app.core.storage import photo_files as photos
 from desktop_app.gui.page_loader import PageCache, PageLoader
 
 log = logging.getLogger(__name__)

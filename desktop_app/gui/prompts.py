@@ -230,3 +230,7 @@ def offer_open_folder(parent: QWidget | None, message: str, title: str = "导出
 def open_folder(folder: Path) -> None:
     """Show a folder in the system's file manager."""
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def ask_override_reason(parent: QWidget, message: str) -> str | None:
+    return ask_text(parent, "需要超额说明", f"{message}\n\n超额说明（会记录在凭证上）：")

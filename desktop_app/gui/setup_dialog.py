@@ -13,9 +13,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.services import office
-from desktop_app.core.workspace import Workspace
-from desktop_app.gui.entry_dialog import ERROR_STYLE
-from desktop_app.gui.pages.base import note
+from desktop_app.core.storage.workspace import Workspace
+from desktop_app.gui.widgets import ERROR_STYLE, note
 
 
 class SetupDialog(QDialog):

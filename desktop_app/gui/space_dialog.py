@@ -30,18 +30,26 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import select
 
+from desktop_app.core.changes import ACTIVITIES
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import SIX_HAVES, CharitySpace
 from desktop_app.core.services import spaces
-from desktop_app.core.services.changes import ACTIVITIES
 from desktop_app.core.services.projects import list_projects, project_sites
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import parse_count, parse_date
-from desktop_app.core.workspace import Workspace
 from desktop_app.gui import prompts
-from desktop_app.gui.entry_dialog import ERROR_STYLE, pydate, qdate, select_data
 from desktop_app.gui.goods_dialog import date_edit, fit_height, submit
-from desktop_app.gui.pages.base import heading, note, save_cancel_buttons, text_box
-from desktop_app.gui.pages.ledger import refill
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    heading,
+    note,
+    pydate,
+    qdate,
+    refill,
+    save_cancel_buttons,
+    select_data,
+    text_box,
+)
 
 SPACE_KINDS = ("集装箱服务站", "村(社区)活动室", "党群服务中心", "社工站", "慈善超市", "其他")
 HAVE_HINTS = {  # what the have means, and an example note

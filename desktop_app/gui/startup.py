@@ -11,10 +11,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QVBoxLayout, QWidget
 
 from desktop_app.gui.application import make_application
-
-NAV_TITLES = ("概览", "项目", "社区基金", "收支台账", "活动记录", "物资台账", "慈善阵地", "需求调查", "信息公示", "数据同步",
-              "设置")
-NAV_WIDTH = 132
+from desktop_app.gui.navigation import NAV_TITLES, NAV_WIDTH
 
 
 def show_startup_window(app, workspace_dir: Path) -> QMainWindow:

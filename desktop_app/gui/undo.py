@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from desktop_app.core.changes import ACTIVITIES, LEDGER, Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.services import activities, ledger
 from desktop_app.core.services.activities import ActivityInput
-from desktop_app.core.services.changes import ACTIVITIES, LEDGER, Changes
 from desktop_app.core.services.ledger import EntryInput
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
 from desktop_app.gui.context import AppContext
 

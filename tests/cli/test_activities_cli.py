@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from desktop_app.core.services import projects
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from tests.cli.test_cli import data_state, run
 
 FUND = "万源市慈善会八台镇尚善社区基金"

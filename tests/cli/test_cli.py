@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from desktop_app.cli import main
+from desktop_app.cli.main import main
 
 FUND = "万源市慈善会八台镇尚善社区基金"
 
@@ -231,7 +231,7 @@ def test_locked_damaged_and_newer_workspaces_exit_non_zero_unchanged(ws, capsys,
 
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
-        from desktop_app.core.workspace import Workspace
+        from desktop_app.core.storage.workspace import Workspace
         ws = Workspace.open({str(ws)!r}, auto_backup=False)
         print("ready", flush=True)
         time.sleep(60)

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from desktop_app.core.demo import BATAI_FUND, PROJECT_NAME, build_demo
+from desktop_app.core.demo.build import BATAI_FUND, PROJECT_NAME, build_demo
 from desktop_app.core.notices import verification as codes
 from tests.cli.test_cli import data_state, run
 from tests.core.test_notice_service import install_fast_pdf

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from desktop_app.core.activity_reports import ActivityFilter, activity_stats, list_activities
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, BeneficiaryCount, ChangeJournal
+from desktop_app.core.queries.activities import ActivityFilter, activity_stats, list_activities
 from desktop_app.core.services import activities, office
 from desktop_app.core.services.activities import NamedInput
 from tests.core.activity_helpers import attach_project, concert, posted_expense

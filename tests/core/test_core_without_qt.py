@@ -27,7 +27,7 @@ def test_core_modules_do_not_import_qt(tmp_path):
         import pkgutil, importlib, desktop_app.core as core
         for m in pkgutil.walk_packages(core.__path__, "desktop_app.core."):
             importlib.import_module(m.name)
-        import desktop_app.cli
+        import desktop_app.cli.main
         print("ok")
     """, tmp_path)
     assert result.returncode == 0, result.stderr
@@ -38,7 +38,7 @@ def test_headless_subcommands_work_without_qt(tmp_path):
     ws = tmp_path / "demo"
     out = tmp_path / "ledger.xlsx"
     result = run_blocked(f"""
-        from desktop_app.cli import main
+        from desktop_app.cli.main import main
         for argv in (["demo"], ["fund", "list"], ["entry", "list", "--json"], ["verify"], ["report", "donors"],
                      ["export", "ledger", "--out", {str(out)!r}], ["backup", "create"], ["backup", "list"]):
             code = main(["--workspace", {str(ws)!r}, *argv])

@@ -110,7 +110,7 @@ def test_quantities_may_be_fractional(workspace):
 
 
 def test_valued_goods_donations_count_in_the_fund_reports(workspace):
-    from desktop_app.core import reports
+    from desktop_app.core.queries import reports
 
     receive(workspace)  # ¥6,000 by the donor's documents, no consent to publish the name
     receive(workspace, item="儿童小玩具", unit="个", quantity="100", valuation="未估值", value="0")
@@ -169,10 +169,10 @@ def test_removing_a_movement_of_a_closed_month_is_refused(workspace):
 
 def test_goods_received_after_publishing_are_refused_and_the_notice_still_verifies(tmp_path, monkeypatch):
     """The review's case: publish the 2024 notice, then try to book valued goods on 2024-12-01."""
-    from desktop_app.core.demo import BATAI_FUND, PROJECT_NAME, build_demo
+    from desktop_app.core.demo.build import BATAI_FUND, PROJECT_NAME, build_demo
     from desktop_app.core.notices.builder import NoticeRequest
     from desktop_app.core.services import notices, projects
-    from desktop_app.core.workspace import Workspace
+    from desktop_app.core.storage.workspace import Workspace
     from tests.core.test_notice_service import install_fast_pdf
 
     install_fast_pdf(monkeypatch)

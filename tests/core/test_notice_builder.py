@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from desktop_app.core import photos as photo_files
-from desktop_app.core.demo import GOALS, PROJECT_NAME, build_demo
+from desktop_app.core.demo.build import GOALS, PROJECT_NAME, build_demo
+from desktop_app.core.documents.model import Field, Heading, Item, Paragraph, PhotoGrid, SignOff, Table
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Photo
 from desktop_app.core.money import capital_yuan, format_yuan
@@ -24,11 +24,11 @@ from desktop_app.core.notices.builder import (
     resolve_request,
     wan_yuan,
 )
-from desktop_app.core.notices.document import Field, Heading, Item, Paragraph, PhotoGrid, SignOff, Table
 from desktop_app.core.services import activities, ledger, projects, settings
 from desktop_app.core.services.activities import ActivityInput, NamedInput
 from desktop_app.core.services.ledger import EntryInput
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage import photo_files
+from desktop_app.core.storage.workspace import Workspace
 
 TODAY = date(2026, 1, 10)  # after the project's end: the default period is the whole project
 WRITTEN = date(2025, 1, 5)

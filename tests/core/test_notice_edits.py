@@ -8,11 +8,8 @@ from datetime import date
 
 import pytest
 
-from desktop_app.core.demo import PROJECT_NAME, build_demo
-from desktop_app.core.errors import UserError
-from desktop_app.core.notices import verification as codes
-from desktop_app.core.notices.builder import NoticeRequest, build_notice, resolve_request
-from desktop_app.core.notices.document import (
+from desktop_app.core.demo.build import PROJECT_NAME, build_demo
+from desktop_app.core.documents.model import (
     Field,
     Heading,
     Item,
@@ -21,8 +18,11 @@ from desktop_app.core.notices.document import (
     check_edits,
     editable_texts,
 )
+from desktop_app.core.errors import UserError
+from desktop_app.core.notices import verification as codes
+from desktop_app.core.notices.builder import NoticeRequest, build_notice, resolve_request
 from desktop_app.core.services import notices, projects
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from tests.core.test_notice_service import install_fast_pdf
 
 TODAY = date(2026, 1, 10)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from desktop_app.core.errors import Cancelled, UserError
-from desktop_app.core.notices import pdf
-from desktop_app.core.notices.document import (
+from desktop_app.core.documents import pdf
+from desktop_app.core.documents.fonts import register_notice_fonts
+from desktop_app.core.documents.model import (
     Column,
     Field,
     Heading,
@@ -24,7 +24,7 @@ from desktop_app.core.notices.document import (
     SignOff,
     Table,
 )
-from desktop_app.core.notices.fonts import register_notice_fonts
+from desktop_app.core.errors import Cancelled, UserError
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
 

@@ -19,15 +19,15 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from desktop_app.core.demo import BATAI_FUND, PROJECT_NAME, QINGHUA_FUND, build_demo
+from desktop_app.core.demo.build import BATAI_FUND, PROJECT_NAME, QINGHUA_FUND, build_demo
+from desktop_app.core.documents import pdf as pdf_module
+from desktop_app.core.documents import pdf_text
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, LedgerEntry, Notice, NoticeEntry
-from desktop_app.core.notices import pdf as pdf_module
-from desktop_app.core.notices import pdf_text
 from desktop_app.core.notices import verification as codes
 from desktop_app.core.notices.builder import DraftsInPeriod, NoticeRequest
 from desktop_app.core.services import activities, goods, ledger, notices, projects
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 
 YEAR_2024 = {"date_to": date(2024, 12, 31), "written_on": date(2025, 1, 5)}
 FAKE_MAGIC = b"%PDF-1.4\n% notice stand-in\n"
@@ -62,10 +62,10 @@ def fake_page_texts(path):
 
 def install_fast_pdf(monkeypatch):
     try:
-        from desktop_app.core.notices import pdf
+        from desktop_app.core.documents import pdf
     except ImportError:  # the PDF writer is built in parallel; the service imports it lazily
-        pdf = types.ModuleType("desktop_app.core.notices.pdf")
-        monkeypatch.setitem(sys.modules, "desktop_app.core.notices.pdf", pdf)
+        pdf = types.ModuleType("desktop_app.core.documents.pdf")
+        monkeypatch.setitem(sys.modules, "desktop_app.core.documents.pdf", pdf)
     monkeypatch.setattr(pdf, "render_pdf", fake_render, raising=False)
     monkeypatch.setattr(pdf, "read_verification_code", fake_read, raising=False)
     monkeypatch.setattr(pdf_text, "page_texts", fake_page_texts)
@@ -307,7 +307,7 @@ def test_publishing_a_draft_whose_data_changed_says_to_export_again(ws, tmp_path
 def test_a_failed_publish_leaves_nothing_half_done(ws, tmp_path, monkeypatch):
     draft = export(ws, tmp_path).notice
     before = state(ws)
-    pdf = sys.modules["desktop_app.core.notices.pdf"]
+    pdf = sys.modules["desktop_app.core.documents.pdf"]
 
     def broken(doc, out_path, *, progress=None):
         out_path.write_bytes(b"%PDF half")
@@ -587,7 +587,7 @@ def test_a_table_row_added_or_removed_is_one_line(ws, tmp_path):
 
 def test_end_to_end_with_the_real_pdf_writer(ws, tmp_path, monkeypatch):
     monkeypatch.undo()  # the real writer (the fixture had put the stand-in in)
-    pdf = pytest.importorskip("desktop_app.core.notices.pdf")
+    pdf = pytest.importorskip("desktop_app.core.documents.pdf")
     if getattr(pdf.render_pdf, "__name__", "") == "fake_render":
         pytest.skip("the PDF writer is not there yet")
     result = export(ws, tmp_path)

@@ -14,11 +14,11 @@ from PIL import Image
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from desktop_app.core import photos
 from desktop_app.core.errors import Cancelled, UserError
 from desktop_app.core.models import Activity, Attachment, ChangeJournal, CharitySpace, Photo
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.projects import ProjectInput, add_project
+from desktop_app.core.storage import photo_files as photos
 from tests.core import photo_files as pf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,7 +252,7 @@ def test_a_100_megapixel_jpeg_needs_little_memory(tmp_path):
     script = (
         "import json, resource, sys\n"
         "from pathlib import Path\n"
-        "from desktop_app.core import photos\n"
+        "from desktop_app.core.storage import photo_files as photos\n"
         "info = photos.check_and_derive(Path(sys.argv[1]), Path(sys.argv[2]), 'c' * 64)\n"
         "status = Path('/proc/self/status')\n"
         "hwm = [l for l in status.read_text().splitlines() if l.startswith('VmHWM:')] if status.exists() else []\n"

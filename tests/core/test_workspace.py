@@ -14,12 +14,14 @@ import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import SQLModel, select
 
-from desktop_app.core import backup as backups
-from desktop_app.core import chain, db, ledger_query
+from desktop_app.core import chain
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError, WorkspaceLocked
 from desktop_app.core.models import LedgerEntry
+from desktop_app.core.queries import ledger as ledger_query
 from desktop_app.core.services import ledger
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage import backup as backups
+from desktop_app.core.storage import db
+from desktop_app.core.storage.workspace import Workspace
 from tests.helpers import make_entry
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -147,7 +149,7 @@ def test_lock_refuses_a_second_process_and_recovers_when_it_dies(workspace):
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys, time
-            from desktop_app.core.workspace import Workspace
+            from desktop_app.core.storage.workspace import Workspace
             ws = Workspace.open({str(folder)!r}, auto_backup=False)
             print("ready", flush=True)
             time.sleep(60)
@@ -206,7 +208,7 @@ def test_a_process_killed_mid_write_leaves_a_consistent_workspace(workspace):
         from datetime import date
         from decimal import Decimal
         from desktop_app.core.services import ledger
-        from desktop_app.core.workspace import Workspace
+        from desktop_app.core.storage.workspace import Workspace
         ws = Workspace.open({str(folder)!r}, auto_backup=False)
         print("ready", flush=True)
         while True:

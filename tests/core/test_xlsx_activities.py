@@ -7,9 +7,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from desktop_app.core import xlsx_export
-from desktop_app.core.activity_reports import ActivityFilter
 from desktop_app.core.errors import Cancelled, UserError
+from desktop_app.core.exports import xlsx_export
+from desktop_app.core.queries.activities import ActivityFilter
 from desktop_app.core.services import activities, goods
 from desktop_app.core.services.activities import NamedInput
 from desktop_app.core.services.goods import GoodsIssueInput, GoodsReceiptInput

@@ -9,12 +9,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from desktop_app.core import xlsx_export
 from desktop_app.core.errors import Cancelled, UserError
-from desktop_app.core.ledger_query import LedgerFilter
+from desktop_app.core.exports import xlsx_export
 from desktop_app.core.money import capital_yuan, from_fen, to_fen
+from desktop_app.core.queries.ledger import LedgerFilter
 from desktop_app.core.services import ledger, office, projects, settings
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 
 FUND = "万源市慈善会八台镇尚善社区基金"
 HEADERS = ["凭证号", "日期", "基金", "类型", "摘要", "业务类别", "支出性质", "限定用途", "对方", "收入", "支出",

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from desktop_app.gui import prompts
-from desktop_app.gui.app import make_application, make_context
+from desktop_app.gui.app import make_context
+from desktop_app.gui.application import make_application
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.ops import OpRunner
 

@@ -171,8 +171,8 @@ def test_delete_and_undo(qtbot, ctx, page, data):
 
 
 def test_new_activity_starts_in_the_filtered_project(qtbot, ctx, page, data):
+    from desktop_app.core.changes import Changes
     from desktop_app.core.services import projects
-    from desktop_app.core.services.changes import Changes
 
     other = projects.add_project(ctx.ws, projects.ProjectInput(
         name="青花镇慈善社区试点", start_date=date(2024, 3, 1), end_date=date(2024, 12, 31), budget=Decimal(0)))
@@ -188,7 +188,7 @@ def test_new_activity_starts_in_the_filtered_project(qtbot, ctx, page, data):
 
 
 def test_multi_day_dates_are_short_in_the_list():
-    from desktop_app.core.activity_reports import ActivityRow
+    from desktop_app.core.queries.activities import ActivityRow
 
     def row(start, end):
         return ActivityRow("x", "p", "项目", None, "", "培训", "t", start, end, "", "", "", 0, 0, 0, 0, 0, 0,
@@ -200,7 +200,7 @@ def test_multi_day_dates_are_short_in_the_list():
 
 @pytest.mark.parametrize("button, sheet", [("export_list_button", "活动登记表"), ("export_stats_button", "活动统计")])
 def test_exports_write_the_filtered_workbook(qtbot, ctx, page, tmp_path, monkeypatch, button, sheet):
-    from desktop_app.core import xlsx_export
+    from desktop_app.core.exports import xlsx_export
 
     if not hasattr(xlsx_export, "export_activities"):
         pytest.skip("xlsx_export.export_activities is not there yet")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from desktop_app.core.activity_reports import list_activities
+from desktop_app.core.queries.activities import list_activities
 from desktop_app.core.services import activities
 from desktop_app.core.services.activities import NamedInput
 from desktop_app.gui.pages.activities import ActivitiesPage

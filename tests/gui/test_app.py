@@ -5,7 +5,8 @@ import sqlite3
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.services import ledger
-from desktop_app.gui.app import close_workspace, make_application, open_main_window, open_workspace
+from desktop_app.gui.app import close_workspace, open_main_window, open_workspace
+from desktop_app.gui.application import make_application
 from tests.gui.conftest import wait_idle
 from tests.helpers import make_entry
 

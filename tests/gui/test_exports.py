@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from desktop_app.core import xlsx_export
+from desktop_app.core.exports import xlsx_export
 from desktop_app.core.services import ledger, projects
 from desktop_app.gui import exports, prompts
 from desktop_app.gui.ops import OpRunner

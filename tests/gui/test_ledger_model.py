@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.core import db
-from desktop_app.core.ledger_query import LedgerFilter
 from desktop_app.core.models import new_id
+from desktop_app.core.queries.ledger import LedgerFilter
+from desktop_app.core.storage import db
 from desktop_app.gui.ledger_model import PAGE_SIZE, LedgerModel
 from tests.gui.conftest import wait_idle
 

@@ -3,8 +3,8 @@
 from PySide6.QtCore import Qt
 
 from desktop_app.core.services import ledger
+from desktop_app.gui.navigation import NAV_TITLES
 from desktop_app.gui.pages.placeholder import PlaceholderPage
-from desktop_app.gui.startup import NAV_TITLES
 from tests.gui.conftest import wait_idle
 from tests.helpers import FUND_NAME, make_entry
 

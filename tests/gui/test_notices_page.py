@@ -14,14 +14,15 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter
 from sqlmodel import select
 
-from desktop_app.core.demo import PROJECT_NAME, build_demo
+from desktop_app.core.demo.build import PROJECT_NAME, build_demo
+from desktop_app.core.documents.pdf import read_verification_code
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import LedgerEntry
-from desktop_app.core.notices.pdf import read_verification_code
 from desktop_app.core.services import ledger, notices
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import notice_dialogs, pdf_preview, prompts
-from desktop_app.gui.app import make_application, make_context
+from desktop_app.gui.app import make_context
+from desktop_app.gui.application import make_application
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.pages.notices import NoticesPage
 from tests.gui.conftest import wait_idle

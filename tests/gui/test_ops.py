@@ -3,9 +3,9 @@
 import threading
 import time
 
+from desktop_app.core.changes import LEDGER
 from desktop_app.core.errors import Cancelled, UserError
-from desktop_app.core.services.changes import LEDGER
-from desktop_app.gui.app import make_application
+from desktop_app.gui.application import make_application
 from desktop_app.gui.ops import OpRunner
 
 

@@ -13,11 +13,12 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.core import db, photos
 from desktop_app.core.models import Activity, new_id
 from desktop_app.core.services import projects
+from desktop_app.core.storage import db
+from desktop_app.core.storage import photo_files as photos
 from desktop_app.gui import photo_gallery
-from desktop_app.gui.app import make_application
+from desktop_app.gui.application import make_application
 from desktop_app.gui.photo_gallery import (
     FAILED,
     IMAGE_BOX,

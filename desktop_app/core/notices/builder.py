@@ -44,7 +44,23 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from desktop_app.core import photos as photo_files
+from desktop_app.core.documents.model import (
+    Column,
+    Field,
+    Heading,
+    Item,
+    MaskedName,
+    NoticeDocument,
+    Paragraph,
+    PhotoGrid,
+    SignOff,
+    Table,
+    check_edits,
+    chinese_date,
+)
+from desktop_app.core.documents.model import EditableText as EditableText  # re-exported for the draft editor
+from desktop_app.core.documents.model import Photo as NoticePhoto
+from desktop_app.core.documents.model import editable_texts as editable_texts
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import (
     EXPENSE_CLASSES,
@@ -62,26 +78,10 @@ from desktop_app.core.models import (
     Site,
 )
 from desktop_app.core.money import capital_yuan, format_yuan
-from desktop_app.core.notices.document import (
-    Column,
-    Field,
-    Heading,
-    Item,
-    MaskedName,
-    NoticeDocument,
-    Paragraph,
-    PhotoGrid,
-    SignOff,
-    Table,
-    check_edits,
-    chinese_date,
-)
-from desktop_app.core.notices.document import EditableText as EditableText  # re-exported for the draft editor
-from desktop_app.core.notices.document import Photo as NoticePhoto
-from desktop_app.core.notices.document import editable_texts as editable_texts
 from desktop_app.core.privacy import ANONYMOUS_DONOR, mask_name
 from desktop_app.core.services import settings
 from desktop_app.core.services.goods import quantity_of
+from desktop_app.core.storage import photo_files
 
 TEMPLATES = {"fund-usage": "经费使用情况公示", "progress": "项目进展公示", "donations": "捐赠公示"}
 

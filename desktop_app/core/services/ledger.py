@@ -21,7 +21,6 @@ from sqlmodel import Session, select
 
 from desktop_app.core import chain
 from desktop_app.core.errors import NeedsOverride, UserError
-from desktop_app.core.journal import journal_row
 from desktop_app.core.models import (
     COUNTERPARTY_KINDS,
     ENTRY_TYPES,
@@ -38,6 +37,7 @@ from desktop_app.core.models import (
 from desktop_app.core.money import format_yuan, from_fen, to_fen
 from desktop_app.core.services.office import list_categories
 from desktop_app.core.services.settings import get_setting
+from desktop_app.core.storage.journal import journal_row
 from desktop_app.core.validation import check_text
 
 INCOME_TYPES = ("donation", "allocation")

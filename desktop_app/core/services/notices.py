@@ -31,10 +31,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from desktop_app.core import chain
-from desktop_app.core.errors import UserError
-from desktop_app.core.models import Fund, LedgerEntry, Notice, NoticeEntry, Office, Project, utc_now
-from desktop_app.core.money import format_yuan
-from desktop_app.core.notices.document import (
+from desktop_app.core.documents.model import (
     Heading,
     Item,
     MaskedName,
@@ -43,6 +40,9 @@ from desktop_app.core.notices.document import (
     SignOff,
     chinese_date,
 )
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import Fund, LedgerEntry, Notice, NoticeEntry, Office, Project, utc_now
+from desktop_app.core.money import format_yuan
 from desktop_app.core.notices.verification import (
     UnknownCode,
     content_hash,
@@ -390,7 +390,7 @@ def export_notice(ws, request, out_path: Path | str, *, progress=None) -> Export
 
     The data is read and the draft row written in one write transaction, so the code in the file is
     exactly that of the recorded draft. The file appears only when all went well."""
-    from desktop_app.core.notices.pdf import render_pdf
+    from desktop_app.core.documents.pdf import render_pdf
 
     out_path = Path(out_path)
     _check_out_path(out_path)
@@ -446,7 +446,7 @@ def _record_draft(s: Session, request, sealed: _Sealed) -> tuple[Notice, bool]:
 
 def _code_from_pdf(path: Path, doing: str = "核验") -> str:
     """The verification code in a PDF this program wrote; NotOurPdf (saying what `doing` needs) otherwise."""
-    from desktop_app.core.notices.pdf import read_verification_code
+    from desktop_app.core.documents.pdf import read_verification_code
 
     if not path.is_file():
         raise UserError(f"找不到文件“{path}”。请检查路径是否写对。")
@@ -492,7 +492,7 @@ def _archive(ws, doc: NoticeDocument, number: str) -> tuple[Path, str]:
     """Write the published PDF to notices/<number>.pdf (whole or not at all); returns (path, sha256).
     A file already there is one the database does not know (a failed publish before a power cut, or a
     backup restored since): it is moved aside, never overwritten."""
-    from desktop_app.core.notices.pdf import render_pdf
+    from desktop_app.core.documents.pdf import render_pdf
 
     folder = ws.root / NOTICES_DIR
     folder.mkdir(exist_ok=True)
@@ -846,7 +846,7 @@ def _shape(text: str) -> str:
 def _tables(doc: NoticeDocument, texts: list[str]) -> "_Tables | None":
     """Where the tables are among `texts` (the document's texts as sealed); None when the texts do not
     line up with the document."""
-    from desktop_app.core.notices.document import Table
+    from desktop_app.core.documents.model import Table
 
     rows: list = [None] * len([t for t in doc.title_lines if t])
     starts: dict = {}
@@ -1030,8 +1030,8 @@ def _printed_tail(notice: Notice) -> str:
     """What the PDF writer prints after the document's texts: the verification block with the code."""
     import tempfile
 
-    from desktop_app.core.notices import pdf_text
-    from desktop_app.core.notices.pdf import render_pdf
+    from desktop_app.core.documents import pdf_text
+    from desktop_app.core.documents.pdf import render_pdf
 
     bare = NoticeDocument(template=notice.template, title_lines=[], verification_code=notice.verification_code)
     with tempfile.TemporaryDirectory(prefix="notice-verify-") as folder:
@@ -1046,7 +1046,7 @@ def _printed_tail(notice: Notice) -> str:
 def _file_problem(notice: Notice, path: Path) -> str:
     """"" when the file is the notice's archived PDF (same SHA-256) or prints exactly the notice's texts
     (a draft as exported, a reprint of a published notice); else what is wrong with it."""
-    from desktop_app.core.notices import pdf_text
+    from desktop_app.core.documents import pdf_text
 
     if notice.pdf_sha256 and _sha256(path) == notice.pdf_sha256:
         return ""

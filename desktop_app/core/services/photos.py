@@ -28,10 +28,10 @@ from pathlib import Path
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from desktop_app.core import photos
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, CharitySpace, Photo
 from desktop_app.core.services.projects import _check_owner, _live
+from desktop_app.core.storage import photo_files as photos
 from desktop_app.core.validation import check_text
 
 CAPTION_MAX = 200

@@ -196,7 +196,7 @@ def evidence_options(s: Session, project_id: str, space_id: str | None) -> list[
     """What may prove a "have", as (kind, id, label): the project's activities and posted expenses, and
     the photos of this space and of the activities held at it (not the whole project's gallery, which
     may hold tens of thousands)."""
-    from desktop_app.core.activity_reports import ActivityFilter, list_activities
+    from desktop_app.core.queries.activities import ActivityFilter, list_activities
     from desktop_app.core.services.activities import project_expenses
 
     options = [("activity", a.id, f"活动：{a.start_date} {a.title}")

@@ -26,20 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.activity_reports import (
+from desktop_app.core.changes import ACTIVITIES, Changes
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import CharitySpace, Photo
+from desktop_app.core.money import format_yuan
+from desktop_app.core.queries.activities import (
     ActivityFilter,
     ActivityRow,
     ActivityStats,
     activity_stats,
     list_activities,
 )
-from desktop_app.core.errors import UserError
-from desktop_app.core.models import CharitySpace, Photo
-from desktop_app.core.money import format_yuan
 from desktop_app.core.services import activities
 from desktop_app.core.services.activities import hours_text
-from desktop_app.core.services.changes import ACTIVITIES, Changes
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import activity_charts, exports, undo
 from desktop_app.gui.activity_dialog import (
     ActivityDialog,
@@ -47,11 +47,11 @@ from desktop_app.gui.activity_dialog import (
     load_activity,
     load_activity_lookups,
 )
-from desktop_app.gui.pages.base import Page, note, reselect
-from desktop_app.gui.pages.ledger import SEARCH_DELAY_MS, DateBound, refill
-from desktop_app.gui.pages.projects import table
+from desktop_app.gui.pages.base import Page
+from desktop_app.gui.pages.ledger import SEARCH_DELAY_MS
 from desktop_app.gui.photo_gallery import PhotoGalleryModel, PhotoGalleryView
 from desktop_app.gui.table_model import RowsModel
+from desktop_app.gui.widgets import DateBound, note, refill, reselect, table
 
 COLUMNS = ["日期", "类型", "活动名称", "试点", "地点", "参与人数", "受益人次", "志愿者/时长", "照片", "费用", "公示序号"]
 ID_ROLE = Qt.ItemDataRole.UserRole + 1

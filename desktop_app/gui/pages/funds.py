@@ -18,19 +18,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import reports
+from desktop_app.core.changes import Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import FUND_STATUSES, Fund
 from desktop_app.core.money import format_yuan
+from desktop_app.core.queries import reports
 from desktop_app.core.services import ledger, projects
-from desktop_app.core.services.changes import Changes
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import check_fund_name
-from desktop_app.core.workspace import Workspace
 from desktop_app.gui import prompts
-from desktop_app.gui.entry_dialog import ERROR_STYLE, HINT_STYLE, OK_STYLE, pydate, qdate
-from desktop_app.gui.pages.base import Page, heading, reselect, save_cancel_buttons, text_box
-from desktop_app.gui.pages.projects import parse_people, people_text, table
+from desktop_app.gui.pages.base import Page
 from desktop_app.gui.table_model import RowsModel
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    OK_STYLE,
+    heading,
+    parse_people,
+    people_text,
+    pydate,
+    qdate,
+    reselect,
+    save_cancel_buttons,
+    table,
+    text_box,
+)
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.changes import GOODS
 from desktop_app.core.models import Activity, GoodsMovement
 from desktop_app.core.money import format_yuan
 from desktop_app.core.services import goods
-from desktop_app.core.services.changes import GOODS
 from desktop_app.core.services.projects import list_funds
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import exports, prompts
 from desktop_app.gui.goods_dialog import GoodsIssueDialog, GoodsReceiptDialog
-from desktop_app.gui.pages.base import Page, heading, note
-from desktop_app.gui.pages.ledger import refill, short_fund_name
-from desktop_app.gui.pages.projects import table
+from desktop_app.gui.pages.base import Page
+from desktop_app.gui.pages.ledger import short_fund_name
 from desktop_app.gui.table_model import RowsModel
+from desktop_app.gui.widgets import heading, note, refill, table
 
 ANONYMOUS = "匿名"
 NOTE = ("估值的捐赠物资（按捐赠方凭据或公允价值）按价值计入基金的捐赠收入和报表；未估值的物资只在这里登记。"

@@ -2,12 +2,10 @@
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -17,17 +15,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop_app.core.changes import LEDGER, Changes
 from desktop_app.core.errors import NeedsOverride, UserError
-from desktop_app.core.ledger_query import LedgerFilter, LedgerRow
 from desktop_app.core.models import ENTRY_TYPES
+from desktop_app.core.queries.ledger import LedgerFilter, LedgerRow
 from desktop_app.core.services import ledger
-from desktop_app.core.services.changes import LEDGER, Changes
 from desktop_app.gui import exports, prompts, undo
 from desktop_app.gui.batch_dialog import BatchDialog
-from desktop_app.gui.entry_dialog import EntryDialog, combo, pydate
+from desktop_app.gui.entry_dialog import EntryDialog
 from desktop_app.gui.ledger_model import ROW_ROLE, SORT_KEYS, LedgerModel
 from desktop_app.gui.lookups import Lookups, load_lookups
 from desktop_app.gui.pages.base import Page
+from desktop_app.gui.widgets import DateBound, combo, refill
 
 SEARCH_DELAY_MS = 250
 COLUMN_WIDTHS = (84, 92, 150, 76, 0, 84, 110, 110, 140, 64, 44)
@@ -42,30 +41,6 @@ def short_fund_name(name: str, association: str) -> str:
 def ask_reversal_reason(parent, row: LedgerRow) -> str | None:
     return prompts.ask_text(parent, "红字冲销", f"冲销凭证 {row.voucher}“{row.summary}”。\n冲销后原凭证保留，"
                             "另记一笔金额相反的红字凭证。\n\n冲销原因（如“金额录错，应为 1,200.00 元”）：")
-
-
-def ask_override_reason(parent, message: str) -> str | None:
-    return prompts.ask_text(parent, "需要超额说明", f"{message}\n\n超额说明（会记录在凭证上）：")
-
-
-class DateBound(QHBoxLayout):
-    """A checkbox that switches a date bound on (unchecked = 不限)."""
-
-    def __init__(self, label: str, default: date):
-        super().__init__()
-        self.check = QCheckBox(label)
-        self.edit = QDateEdit(QDate(default.year, default.month, default.day))
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setCalendarPopup(True)
-        self.edit.setEnabled(False)
-        self.check.setToolTip("不勾选为不限")
-        self.check.toggled.connect(self.edit.setEnabled)
-        self.addWidget(self.check)
-        self.addWidget(self.edit)
-        self.setSpacing(2)
-
-    def value(self) -> date | None:
-        return pydate(self.edit.date()) if self.check.isChecked() else None
 
 
 class LedgerPage(Page):
@@ -325,7 +300,7 @@ class LedgerPage(Page):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, NeedsOverride) and not override_reason:
-                reason = ask_override_reason(self, str(exc))
+                reason = prompts.ask_override_reason(self, str(exc))
                 if reason:
                     self._post(row, reason)
                 return
@@ -354,7 +329,7 @@ class LedgerPage(Page):
         def failed(exc: BaseException) -> None:
             # reversing a donation already spent takes its bucket below zero: ask, as posting does
             if isinstance(exc, NeedsOverride) and not override_reason:
-                given = ask_override_reason(self, str(exc))
+                given = prompts.ask_override_reason(self, str(exc))
                 if given:
                     self._reverse(row, reason, given)
             elif isinstance(exc, UserError):
@@ -376,15 +351,3 @@ class LedgerPage(Page):
         self.model.close()
 
 
-def refill(box: QComboBox, items: list[tuple[str, object]]) -> None:
-    """Replace a combo's items, keeping the current choice when it still exists."""
-    current = box.currentData()
-    box.blockSignals(True)
-    box.clear()
-    for label, value in items:
-        box.addItem(label, value)
-    index = box.findData(current)
-    box.setCurrentIndex(index if index >= 0 else 0)
-    box.blockSignals(False)
-    if index < 0 and current is not None:
-        box.currentIndexChanged.emit(0)

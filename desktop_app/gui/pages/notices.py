@@ -17,12 +17,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 from sqlmodel import select
 
+from desktop_app.core.changes import NOTICES, PUBLISHED, Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Notice, Project
 from desktop_app.core.notices.builder import DraftsInPeriod, NoticeRequest
 from desktop_app.core.services import notices
-from desktop_app.core.services.changes import NOTICES, PUBLISHED, Changes
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import exports, pdf_preview, prompts
 from desktop_app.gui.notice_dialogs import (
     NoticeBuilder,
@@ -31,10 +31,10 @@ from desktop_app.gui.notice_dialogs import (
     load_request,
     pdf_file_name,
 )
-from desktop_app.gui.pages.base import Page, heading, note, reselect
-from desktop_app.gui.pages.projects import table
+from desktop_app.gui.pages.base import Page
 from desktop_app.gui.pdf_preview import PdfPreview, ScratchFiles
 from desktop_app.gui.table_model import RowsModel
+from desktop_app.gui.widgets import heading, note, reselect, table
 
 COLUMNS = ["编号", "类型", "项目", "期间", "状态", "核验码", "发布日期", "更正"]
 EMPTY = ("还没有公示。点“新建公示…”选择项目和期间，生成经费使用情况公示、项目进展公示或捐赠公示；"

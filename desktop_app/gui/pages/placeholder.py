@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from desktop_app.gui.pages.base import heading, note
+from desktop_app.gui.widgets import heading, note
 
 COMING = {
     "需求调查": "需求调查将在下一版本提供：录入纸质问卷、导入问卷星和腾讯问卷的导出文件，"

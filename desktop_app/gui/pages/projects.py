@@ -7,32 +7,41 @@ from decimal import Decimal
 from functools import partial
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.core import reports
+from desktop_app.core.changes import Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import PROJECT_STATUSES, Project
 from desktop_app.core.money import format_yuan, parse_amount
+from desktop_app.core.queries import reports
 from desktop_app.core.services import projects
-from desktop_app.core.services.changes import Changes
-from desktop_app.core.workspace import Workspace
-from desktop_app.gui.entry_dialog import ERROR_STYLE, pydate, qdate
-from desktop_app.gui.pages.base import Page, heading, note, reselect, save_cancel_buttons, text_box
+from desktop_app.core.storage.workspace import Workspace
+from desktop_app.gui.pages.base import Page
 from desktop_app.gui.table_model import RowsModel
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    heading,
+    note,
+    parse_people,
+    people_text,
+    pydate,
+    qdate,
+    reselect,
+    save_cancel_buttons,
+    table,
+    text_box,
+)
 
 
 @dataclass(frozen=True)
@@ -49,17 +58,6 @@ def load_projects(ws: Workspace) -> list[ProjectDetail]:
             p, [(x.name, x.role, x.phone) for x in projects.project_leaders(s, p.id)],
             [(x.name, x.division_code) for x in projects.project_sites(s, p.id)],
             reports.budget_vs_actual(s, p.id)) for p in projects.list_projects(s)]
-
-
-def table(model: RowsModel, *, stretch: int = 0) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 class ProjectsPage(Page):
@@ -171,27 +169,6 @@ def load_project_input(ws: Workspace, project_id: str) -> tuple[projects.Project
     with ws.reading() as s:
         project = projects.resolve_project(s, project_id)
         return projects.project_input(s, project), project.status
-
-
-def parse_people(text: str, columns: int) -> list[list[str]]:
-    """Lines of “a，b，c” (comma, 、 or tab separated) into lists of `columns` cells."""
-    out = []
-    for raw in text.splitlines():
-        cells = [c.strip() for c in raw.replace("，", ",").replace("、", ",").replace("\t", ",").split(",")]
-        if any(cells):
-            out.append((cells + [""] * columns)[:columns])
-    return out
-
-
-def people_text(rows: list[tuple[str, ...]]) -> str:
-    """The inverse of `parse_people`: one “a，b，c” line per row, empty trailing cells left out."""
-    lines = []
-    for row in rows:
-        cells = list(row)
-        while cells and not cells[-1]:
-            cells.pop()
-        lines.append("，".join(cells))
-    return "\n".join(lines)
 
 
 _BUDGET_LINE = re.compile(r"^(.*?)[\s,，、:：]+([^\s,，、:：]\S*)$")

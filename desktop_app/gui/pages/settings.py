@@ -20,17 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import chain
-from desktop_app.core.backup import BackupInfo
+from desktop_app.core.changes import Changes
 from desktop_app.core.errors import Cancelled
 from desktop_app.core.models import CATEGORY_KINDS, Category, Office
 from desktop_app.core.services import office, settings
-from desktop_app.core.services.changes import Changes
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.backup import BackupInfo
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
-from desktop_app.gui.entry_dialog import ERROR_STYLE, OK_STYLE
-from desktop_app.gui.pages.base import Page, heading, note
-from desktop_app.gui.pages.projects import table
+from desktop_app.gui.pages.base import Page
 from desktop_app.gui.table_model import RowsModel
+from desktop_app.gui.widgets import ERROR_STYLE, OK_STYLE, heading, note, table
 
 SETTINGS = Changes(settings=True)
 NOTICE_KEYS = ("notice.days", "notice.association_phone", "notice.civil_affairs_name", "notice.civil_affairs_phone")

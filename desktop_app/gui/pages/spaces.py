@@ -20,17 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.changes import ACTIVITIES
 from desktop_app.core.models import SIX_HAVES, CharitySpace, Project, Site
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services import spaces
-from desktop_app.core.services.changes import ACTIVITIES
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
-from desktop_app.gui.pages.base import Page, heading, note, reselect
-from desktop_app.gui.pages.projects import table
+from desktop_app.gui.pages.base import Page
 from desktop_app.gui.photo_gallery import PhotoGalleryModel, PhotoStrip
 from desktop_app.gui.space_dialog import SpaceDialog
 from desktop_app.gui.table_model import RowsModel
+from desktop_app.gui.widgets import heading, note, reselect, table
 
 PROGRESS_COLUMN = 5
 

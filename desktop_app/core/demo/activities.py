@@ -10,12 +10,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from desktop_app.core.resources import CJK_FONT
 from desktop_app.core.services import activities, goods, spaces
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.activities import ActivityInput
 from desktop_app.core.services.goods import GoodsIssueInput, GoodsReceiptInput
 from desktop_app.core.services.spaces import HaveInput, MilestoneInput, SpaceInput
+from desktop_app.core.storage.resources import CJK_FONT
 
 D = Decimal
 

@@ -65,8 +65,8 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus.paragraph import FragLine
 from reportlab.rl_config import _FUZZ
 
-from desktop_app.core.errors import UserError
-from desktop_app.core.notices.document import (
+from desktop_app.core.documents.fonts import NoticeFonts, register_notice_fonts, unprintable
+from desktop_app.core.documents.model import (
     Field,
     Heading,
     Item,
@@ -77,7 +77,7 @@ from desktop_app.core.notices.document import (
     Table,
     chinese_date,
 )
-from desktop_app.core.notices.fonts import NoticeFonts, register_notice_fonts, unprintable
+from desktop_app.core.errors import UserError
 
 rl_config.useA85 = 0  # binary streams: JPEGs pass through at their own size
 

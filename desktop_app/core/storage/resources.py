@@ -4,7 +4,7 @@ checkout or editable install; `<prefix>/share/charity-ledger/` when installed fr
 import sys
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parents[2] / "resources"
+_CHECKOUT = Path(__file__).resolve().parents[3] / "resources"
 _INSTALLED = Path(sys.prefix) / "share" / "charity-ledger"
 RESOURCES = _CHECKOUT if _CHECKOUT.is_dir() else _INSTALLED
 CJK_FONT = RESOURCES / "fonts" / "DroidSansFallbackFull.ttf"

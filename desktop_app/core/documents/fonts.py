@@ -24,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.resources import RESOURCES
+from desktop_app.core.storage.resources import RESOURCES
 
 FONT_DIR = RESOURCES / "fonts"
 HEADING_FONT_FILE = FONT_DIR / "DroidSansFallbackFull.ttf"

@@ -318,7 +318,7 @@ def _movement_parser(goods, action: str, verb: str):
 
 
 def _workspace_dir(args) -> Path:
-    from desktop_app.core.paths import default_workspace_dir, demo_workspace_dir
+    from desktop_app.core.storage.paths import default_workspace_dir, demo_workspace_dir
 
     if args.workspace:
         return args.workspace
@@ -353,11 +353,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_gui(args) -> int:
-    from desktop_app.core.paths import DB_NAME
+    from desktop_app.core.storage.paths import DB_NAME
 
     folder = _workspace_dir(args)
     if args.demo and not (folder / DB_NAME).exists():
-        from desktop_app.core.demo import build_demo
+        from desktop_app.core.demo.build import build_demo
 
         print(f"正在生成演示工作区：{folder}")
         build_demo(folder)
@@ -371,12 +371,12 @@ def _print_json(data) -> None:
 
 
 def _run(args) -> int:
-    from desktop_app.core.workspace import Workspace
+    from desktop_app.core.storage.workspace import Workspace
 
     folder = _workspace_dir(args)
     if args.command == "demo":
-        from desktop_app.core.demo import build_demo
-        from desktop_app.core.workspace import DB_NAME
+        from desktop_app.core.demo.build import build_demo
+        from desktop_app.core.storage.workspace import DB_NAME
 
         if (folder / DB_NAME).exists():
             raise UserError(f"“{folder}”已经是一个工作区，演示数据只能生成到新的文件夹。请换一个文件夹。")
@@ -385,7 +385,7 @@ def _run(args) -> int:
         return 0
     if args.command == "init":
         from desktop_app.core.services import office
-        from desktop_app.core.workspace import DB_NAME
+        from desktop_app.core.storage.workspace import DB_NAME
 
         if (folder / DB_NAME).exists():
             with Workspace.open(folder, auto_backup=False) as ws:
@@ -450,7 +450,7 @@ def cmd_project(ws, args) -> int:
 
 
 def cmd_fund(ws, args) -> int:
-    from desktop_app.core import reports
+    from desktop_app.core.queries import reports
     from desktop_app.core.services import ledger, projects
 
     if args.action == "add":
@@ -548,7 +548,7 @@ def _entry_json(row) -> dict:
 
 
 def cmd_entry(ws, args) -> int:
-    from desktop_app.core import ledger_query
+    from desktop_app.core.queries import ledger as ledger_query
     from desktop_app.core.services import ledger, projects
 
     if args.action == "add":
@@ -733,7 +733,7 @@ def _resolve_site_filter(s, project, key: str | None) -> str | None:
 
 
 def _activity_filter(s, args):
-    from desktop_app.core.activity_reports import ActivityFilter
+    from desktop_app.core.queries.activities import ActivityFilter
     from desktop_app.core.services import projects
 
     project = projects.resolve_project(s, args.project) if args.project else None
@@ -752,7 +752,7 @@ def cmd_activity(ws, args) -> int:
         return activity_add(ws, args)
     if args.action == "show":
         return activity_show(ws, args)
-    from desktop_app.core.activity_reports import list_activities
+    from desktop_app.core.queries.activities import list_activities
 
     with ws.reading() as s:
         rows = list_activities(s, _activity_filter(s, args))
@@ -872,7 +872,7 @@ def activity_show(ws, args) -> int:
 def _checked_photos(photos: list[tuple[Path, str | None]]) -> list[tuple[Path, str]]:
     """Every photo must be a usable image before anything is written (add_photos, run after the activity is
     added, would otherwise find a bad file only then)."""
-    from desktop_app.core.photos import check_image
+    from desktop_app.core.storage.photo_files import check_image
 
     for path, _caption in photos:
         if not path.is_file():
@@ -1240,7 +1240,7 @@ def cmd_verify(ws, args) -> int:
 
 
 def _report_rows(ws, args) -> tuple[list[str], list[list]]:
-    from desktop_app.core import reports
+    from desktop_app.core.queries import reports
     from desktop_app.core.services import projects
 
     with ws.reading() as s:
@@ -1299,7 +1299,8 @@ def cmd_report(ws, args) -> int:
 
 
 def cmd_export(ws, args) -> int:
-    from desktop_app.core import ledger_query, xlsx_export
+    from desktop_app.core.exports import xlsx_export
+    from desktop_app.core.queries import ledger as ledger_query
     from desktop_app.core.services import projects
 
     if args.out.suffix.lower() != ".xlsx":
@@ -1327,7 +1328,7 @@ _ACTIVITY_EXPORTS = {"activities": "活动登记表", "goods": "物资台账", "
 
 
 def _export_activities(ws, args, fund_id: str | None) -> int:
-    from desktop_app.core import xlsx_export
+    from desktop_app.core.exports import xlsx_export
 
     what = _ACTIVITY_EXPORTS[args.kind]
     if args.kind == "goods":
@@ -1373,8 +1374,8 @@ def cmd_backup(ws, args) -> int:
 
 def cmd_backup_damaged(folder: Path, args) -> int:
     """A workspace that fails its integrity check can still list its backups and restore one."""
-    from desktop_app.core import backup as backups
-    from desktop_app.core.workspace import Workspace
+    from desktop_app.core.storage import backup as backups
+    from desktop_app.core.storage.workspace import Workspace
 
     if args.action == "list":
         for b in backups.list_backups(folder / "backups"):

@@ -15,11 +15,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from desktop_app.core.demo_activities import add_demo_activities
-from desktop_app.core.resources import CJK_FONT
+from desktop_app.core.demo.activities import add_demo_activities
 from desktop_app.core.services import ledger, office, projects, settings
 from desktop_app.core.services.ledger import EntryInput
-from desktop_app.core.workspace import Workspace
+from desktop_app.core.storage.resources import CJK_FONT
+from desktop_app.core.storage.workspace import Workspace
 
 PROJECT_NAME = "四川省慈善事业高质量发展试点工作"
 GOALS = (

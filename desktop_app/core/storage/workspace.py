@@ -20,11 +20,11 @@ from pathlib import Path
 import filelock
 from sqlmodel import Session, select
 
-from desktop_app.core import backup as backups
-from desktop_app.core import db, journal
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError, WorkspaceLocked
 from desktop_app.core.models import Attachment, Office
-from desktop_app.core.paths import DB_NAME, default_workspace_dir, demo_workspace_dir  # noqa: F401 (re-exported)
+from desktop_app.core.storage import backup as backups
+from desktop_app.core.storage import db, journal
+from desktop_app.core.storage.paths import DB_NAME, default_workspace_dir, demo_workspace_dir  # noqa: F401 (re-exported)
 
 AUTO_BACKUP_AGE = timedelta(days=1)
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from desktop_app.core.db import readonly_uri
 from desktop_app.core.errors import UserError
+from desktop_app.core.storage.db import readonly_uri
 
 KEEP_LATEST = 10
 REASONS = {

@@ -18,7 +18,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 def migration_files() -> list[tuple[int, str, str]]:
     """(version, name, sql) in order; the version is the file's numeric prefix."""
-    folder = resources.files("desktop_app.core") / "migrations"
+    folder = resources.files("desktop_app.core.storage") / "migrations"
     found = []
     for item in folder.iterdir():
         if item.name.endswith(".sql"):

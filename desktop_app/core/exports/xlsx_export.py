@@ -30,19 +30,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from desktop_app.core import ledger_query, reports
-from desktop_app.core.activity_reports import (
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import ENTRY_TYPES, EXPENSE_CLASSES, Activity, Fund, GoodsMovement, Project, Site
+from desktop_app.core.money import capital_yuan, from_fen
+from desktop_app.core.privacy import mask_name, public_counterparty
+from desktop_app.core.queries import ledger as ledger_query
+from desktop_app.core.queries import reports
+from desktop_app.core.queries.activities import (
     ALL_ACTIVITIES,
     ActivityFilter,
     ActivityRow,
     activity_stats,
     list_activities,
 )
-from desktop_app.core.errors import UserError
-from desktop_app.core.ledger_query import LedgerFilter, LedgerRow
-from desktop_app.core.models import ENTRY_TYPES, EXPENSE_CLASSES, Activity, Fund, GoodsMovement, Project, Site
-from desktop_app.core.money import capital_yuan, from_fen
-from desktop_app.core.privacy import mask_name, public_counterparty
+from desktop_app.core.queries.ledger import LedgerFilter, LedgerRow
 from desktop_app.core.services import goods as goods_service
 from desktop_app.core.services.activities import hours_text
 from desktop_app.core.services.goods import UNVALUED, quantity_of
