@@ -12,9 +12,15 @@ from dataclasses import asdict
 from pathlib import Path
 
 from desktop_app import __version__
+from desktop_app.core import quantities
+from desktop_app.core import settings as setting_registry
 from desktop_app.core.errors import NeedsOverride, UserError, WorkspaceDamaged
 from desktop_app.core.models import FUND_STATUSES, PROJECT_STATUSES
 from desktop_app.core.money import capital_yuan, fen_to_str, format_yuan, parse_amount
+from desktop_app.core.queries import goods as goods_queries
+from desktop_app.core.queries import projects as project_queries
+from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.queries.settings import get_setting
 from desktop_app.core.validation import parse_count, parse_date, parse_month
 
 _ARGPARSE_ZH = [
@@ -432,12 +438,12 @@ def cmd_project(ws, args) -> int:
     if args.action == "edit":
         return project_edit(ws, args)
     with ws.reading() as s:
-        rows = projects.list_projects(s)
+        rows = project_queries.list_projects(s)
         data = [{"id": p.id, "name": p.name, "start": p.start_date.isoformat(), "end": p.end_date.isoformat(),
                  "budget": fen_to_str(p.budget_fen), "status": p.status,
                  "leaders": [{"name": ld.name, "role": ld.role, "phone": ld.phone}
-                             for ld in projects.project_leaders(s, p.id)],
-                 "sites": [{"name": st.name, "division_code": st.division_code} for st in projects.project_sites(s, p.id)]}
+                             for ld in project_queries.project_leaders(s, p.id)],
+                 "sites": [{"name": st.name, "division_code": st.division_code} for st in project_queries.project_sites(s, p.id)]}
                 for p in rows]
     if args.json:
         _print_json(data)
@@ -457,7 +463,7 @@ def cmd_fund(ws, args) -> int:
         project_id = None
         if args.project:
             with ws.reading() as s:
-                project_id = projects.resolve_project(s, args.project).id
+                project_id = project_queries.resolve_project(s, args.project).id
         fund, check = projects.add_fund(ws, projects.FundInput(name=args.name, project_id=project_id, purpose=args.purpose))
         print(f"{fund.id}  已添加社区基金“{fund.name}”")
         if not check.ok:
@@ -468,7 +474,7 @@ def cmd_fund(ws, args) -> int:
     if args.action == "close-month":
         month = parse_month(args.month)
         with ws.reading() as s:
-            fund = projects.resolve_fund(s, args.fund)
+            fund = project_queries.resolve_fund(s, args.fund)
         ledger.close_month(ws, fund.id, month)
         print(f"“{fund.name}”的 {month} 已结账，之后不能再记入这个月。")
         return 0
@@ -494,7 +500,7 @@ def project_edit(ws, args) -> int:
     from desktop_app.core.services import projects
 
     with ws.reading() as s:
-        project = projects.resolve_project(s, args.project)
+        project = project_queries.resolve_project(s, args.project)
         data = projects.project_input(s, project)
     if args.name is not None:
         data.name = args.name
@@ -519,10 +525,10 @@ def fund_edit(ws, args) -> int:
     from desktop_app.core.services import projects
 
     with ws.reading() as s:
-        fund = projects.resolve_fund(s, args.fund)
+        fund = project_queries.resolve_fund(s, args.fund)
         data = projects.fund_input(s, fund)
         if args.project is not None:
-            data.project_id = projects.resolve_project(s, args.project).id if args.project.strip() else None
+            data.project_id = project_queries.resolve_project(s, args.project).id if args.project.strip() else None
     if args.name is not None:
         data.name = args.name
     if args.purpose is not None:
@@ -549,13 +555,13 @@ def _entry_json(row) -> dict:
 
 def cmd_entry(ws, args) -> int:
     from desktop_app.core.queries import ledger as ledger_query
-    from desktop_app.core.services import ledger, projects
+    from desktop_app.core.services import ledger
 
     if args.action == "add":
         amount = parse_amount(args.amount)
         day = parse_date(args.date)
         with ws.reading() as s:
-            fund = projects.resolve_fund(s, args.fund)
+            fund = project_queries.resolve_fund(s, args.fund)
         data = ledger.EntryInput(
             fund_id=fund.id, entry_date=day, entry_type=args.type, amount=amount, summary=args.summary,
             category=args.category, expense_class=args.expense_class, restriction=args.restricted,
@@ -588,7 +594,7 @@ def cmd_entry(ws, args) -> int:
     fund_id = None
     if args.fund:
         with ws.reading() as s:
-            fund_id = projects.resolve_fund(s, args.fund).id
+            fund_id = project_queries.resolve_fund(s, args.fund).id
     filt = ledger_query.LedgerFilter(
         fund_id=fund_id, text=args.search,
         date_from=parse_date(args.date_from, what="起始日期") if args.date_from else None,
@@ -620,7 +626,7 @@ def cmd_category(ws, args) -> int:
         print(f"已添加类别“{cat.name}”")
         return 0
     with ws.reading() as s:
-        cats = office.list_categories(s)
+        cats = list_categories(s)
     if args.json:
         _print_json([{"name": c.name, "kind": c.kind} for c in cats])
     else:
@@ -635,14 +641,14 @@ def cmd_setting(ws, args) -> int:
     if args.action == "set":
         settings.set_setting(ws, args.key, args.value)
     with ws.reading() as s:
-        values = {key: settings.get_setting(s, key) for key in settings.DEFAULTS}
+        values = {key: get_setting(s, key) for key in setting_registry.DEFAULTS}
     if args.action == "set":
-        print(f"已保存：{settings.LABELS[args.key]} = {_setting_text(values[args.key])}")
+        print(f"已保存：{setting_registry.LABELS[args.key]} = {_setting_text(values[args.key])}")
     elif args.json:
         _print_json(values)
     else:
         for key, value in values.items():
-            print(f"{key:<28} {settings.LABELS[key]}：{_setting_text(value)}")
+            print(f"{key:<28} {setting_registry.LABELS[key]}：{_setting_text(value)}")
     return 0
 
 
@@ -685,7 +691,7 @@ def _print_table(headers: list[str], rows: list[list], *, right: set[int] = froz
 
 
 def _activity_json(row) -> dict:
-    from desktop_app.core.services.activities import hours_text
+    from desktop_app.core.quantities import hours_text
 
     return {"id": row.id, "project": row.project_name, "site": row.site_name or None, "type": row.activity_type,
             "title": row.title, "start_date": row.start_date.isoformat(), "end_date": row.end_date.isoformat(),
@@ -734,9 +740,8 @@ def _resolve_site_filter(s, project, key: str | None) -> str | None:
 
 def _activity_filter(s, args):
     from desktop_app.core.queries.activities import ActivityFilter
-    from desktop_app.core.services import projects
 
-    project = projects.resolve_project(s, args.project) if args.project else None
+    project = project_queries.resolve_project(s, args.project) if args.project else None
     return ActivityFilter(
         project_id=project.id if project else None, site_id=_resolve_site_filter(s, project, getattr(args, "site", None)),
         activity_type=getattr(args, "type", None) or None,
@@ -746,7 +751,7 @@ def _activity_filter(s, args):
 
 
 def cmd_activity(ws, args) -> int:
-    from desktop_app.core.services.activities import hours_text
+    from desktop_app.core.quantities import hours_text
 
     if args.action == "add":
         return activity_add(ws, args)
@@ -774,8 +779,8 @@ def cmd_activity(ws, args) -> int:
 
 def activity_add(ws, args) -> int:
     """Check everything (dates, counts, photos) before writing; then the activity and its photos."""
-    from desktop_app.core.services import activities, projects
-    from desktop_app.core.services.activities import hours_text
+    from desktop_app.core.quantities import hours_text
+    from desktop_app.core.services import activities
 
     start = parse_date(args.date, what="活动日期")
     end = parse_date(args.end_date, what="结束日期") if args.end_date else None
@@ -785,7 +790,7 @@ def activity_add(ws, args) -> int:
     groups = _parse_groups(args.beneficiaries)
     photos = _checked_photos(args.photos)
     with ws.reading() as s:
-        project = projects.resolve_project(s, args.project)
+        project = project_queries.resolve_project(s, args.project)
         site = activities.resolve_site(s, project, args.site)
     data = activities.ActivityInput(
         project_id=project.id, activity_type=args.type, title=args.title, start_date=start, end_date=end,
@@ -817,9 +822,9 @@ def activity_add(ws, args) -> int:
 
 def activity_show(ws, args) -> int:
     from desktop_app.core import privacy
-    from desktop_app.core.services import activities, goods, ledger
-    from desktop_app.core.services.activities import hours_text
-    from desktop_app.core.services.projects import resolve_project
+    from desktop_app.core.quantities import hours_text
+    from desktop_app.core.queries.projects import resolve_project
+    from desktop_app.core.services import activities, ledger
 
     with ws.reading() as s:
         activity = activities.resolve_activity(s, args.activity)
@@ -827,14 +832,14 @@ def activity_show(ws, args) -> int:
         project = resolve_project(s, activity.project_id)
         site = activities.resolve_site(s, project, activity.site_id)
         photos = _activity_photos(s, activity.id)
-        handed = goods.list_movements(s, direction="out", activity_id=activity.id)
+        handed = goods_queries.list_movements(s, direction="out", activity_id=activity.id)
     a = detail.activity
     # names stay masked even here: a terminal's output is easily pasted or redirected out of the office
     named = [{"name": privacy.mask_name(p.name), "group": p.group_name, "consent": p.publish_consent}
              for p in detail.named]
     expenses = [{"id": e.id, "voucher": ledger.voucher_text(e) or None, "date": e.entry_date.isoformat(),
                  "amount": fen_to_str(e.amount_fen), "summary": e.summary} for e in detail.expenses]
-    goods_out = [{"date": m.movement_date.isoformat(), "item": m.item, "quantity": str(goods.quantity_of(m.quantity_milli)),
+    goods_out = [{"date": m.movement_date.isoformat(), "item": m.item, "quantity": str(quantities.quantity_of(m.quantity_milli)),
                   "unit": m.unit, "group": m.beneficiary_group, "recipients": m.recipients} for m in handed]
     if args.json:
         _print_json({"id": a.id, "project": project.name, "site": site.name if site else None, "type": a.activity_type,
@@ -919,31 +924,30 @@ def _activity_photos(s, activity_id: str) -> list[dict]:
 
 
 def cmd_goods(ws, args) -> int:
-    from desktop_app.core.services import goods, projects
 
     with ws.reading() as s:
-        fund = projects.resolve_fund(s, args.fund) if args.fund else None
+        fund = project_queries.resolve_fund(s, args.fund) if args.fund else None
     if args.action == "receive":
         return goods_receive(ws, args, fund)
     if args.action == "issue":
         return goods_issue(ws, args, fund)
     with ws.reading() as s:
         if args.action == "stock":
-            rows = goods.stock(s, fund.id if fund else None)
+            rows = goods_queries.stock(s, fund.id if fund else None)
         else:
-            movements = goods.list_movements(s, fund.id if fund else None)
+            movements = goods_queries.list_movements(s, fund.id if fund else None)
             titles = _activity_titles(s, {m.activity_id for m in movements if m.activity_id})
-            funds = {f.id: f.name for f in projects.list_funds(s)}
+            funds = {f.id: f.name for f in project_queries.list_funds(s)}
     if args.action == "stock":
         if args.json:
             _print_json([{"fund": r.fund_name, "fund_id": r.fund_id, "item": r.item, "unit": r.unit,
-                          "received": str(goods.quantity_of(r.received_milli)),
-                          "issued": str(goods.quantity_of(r.issued_milli)), "stock": str(goods.quantity_of(r.stock_milli)),
+                          "received": str(quantities.quantity_of(r.received_milli)),
+                          "issued": str(quantities.quantity_of(r.issued_milli)), "stock": str(quantities.quantity_of(r.stock_milli)),
                           "valued": r.valued, "value": fen_to_str(r.value_fen) if r.valued else None} for r in rows])
         elif rows:
             _print_table(["基金", "物资", "单位", "收入", "发出", "结存", "估值"],
-                         [[_clip(r.fund_name, 30), r.item, r.unit, goods.quantity_of(r.received_milli),
-                           goods.quantity_of(r.issued_milli), goods.quantity_of(r.stock_milli),
+                         [[_clip(r.fund_name, 30), r.item, r.unit, quantities.quantity_of(r.received_milli),
+                           quantities.quantity_of(r.issued_milli), quantities.quantity_of(r.stock_milli),
                            format_yuan(r.value_fen) if r.valued else "未估值"] for r in rows], right={3, 4, 5, 6})
         else:
             print("还没有物资。用 goods receive 登记收到的物资。")
@@ -953,7 +957,7 @@ def cmd_goods(ws, args) -> int:
     elif movements:
         _print_table(["日期", "收/发", "基金", "物资", "数量", "来源或发放活动", "捐赠方或受益群体", "价值", "编号"],
                      [[m.movement_date, "收" if m.direction == "in" else "发", _clip(funds.get(m.fund_id, ""), 20), m.item,
-                       f"{goods.quantity_of(m.quantity_milli)}{m.unit}",
+                       f"{quantities.quantity_of(m.quantity_milli)}{m.unit}",
                        m.source if m.direction == "in" else _clip(titles.get(m.activity_id or "", ""), 20),
                        _donor_label(m) if m.direction == "in" else f"{m.beneficiary_group} {m.recipients or ''}".strip(),
                        format_yuan(m.value_fen) if m.valuation not in ("", "未估值") else "未估值", m.id]
@@ -979,7 +983,7 @@ def _donor_label(m) -> str:
 
 
 def _movement_json(m, funds: dict[str, str], titles: dict[str, str]) -> dict:
-    from desktop_app.core.services.goods import quantity_of
+    from desktop_app.core.quantities import quantity_of
 
     received = m.direction == "in"
     return {"id": m.id, "fund": funds.get(m.fund_id, ""), "date": m.movement_date.isoformat(), "direction": m.direction,
@@ -996,13 +1000,13 @@ def _movement_json(m, funds: dict[str, str], titles: dict[str, str]) -> dict:
 def goods_receive(ws, args, fund) -> int:
     from desktop_app.core.services import goods
 
-    if args.value is not None and args.valuation in (None, goods.UNVALUED):
+    if args.value is not None and args.valuation in (None, goods_queries.UNVALUED):
         raise UserError("填写了 --value 却没有估值依据。请加上 --valuation 捐赠方凭据 或 --valuation 公允价值；"
                         "无法估值时不要填 --value。")
     data = goods.GoodsReceiptInput(
         fund_id=fund.id, movement_date=parse_date(args.date, what="收到日期"), item=args.item, unit=args.unit,
         quantity=args.quantity, source=args.source, donor_name=args.donor, donor_kind=args.donor_kind or "",
-        anonymous=args.anonymous, publish_consent=args.consent, valuation=args.valuation or goods.UNVALUED,
+        anonymous=args.anonymous, publish_consent=args.consent, valuation=args.valuation or goods_queries.UNVALUED,
         value=args.value or "0", entry_id=args.entry or None, note=args.note)
     m = goods.receive_goods(ws, data)
     return _print_movement(ws, args, m, fund, f"已登记收到“{m.item}”")
@@ -1025,19 +1029,18 @@ def goods_issue(ws, args, fund) -> int:
 
 
 def _print_movement(ws, args, m, fund, done: str, after: str = "") -> int:
-    from desktop_app.core.services import goods
 
     with ws.reading() as s:
-        row = next(r for r in goods.stock(s, fund.id) if (r.item, r.unit) == (m.item, m.unit))
-    left = f"{goods.quantity_of(row.stock_milli)}{m.unit}"
+        row = next(r for r in goods_queries.stock(s, fund.id) if (r.item, r.unit) == (m.item, m.unit))
+    left = f"{quantities.quantity_of(row.stock_milli)}{m.unit}"
     if args.json:
         _print_json({"id": m.id, "fund": fund.name, "direction": m.direction, "item": m.item, "unit": m.unit,
-                     "quantity": str(goods.quantity_of(m.quantity_milli)), "valuation": m.valuation,
-                     "value": fen_to_str(m.value_fen) if m.valuation != goods.UNVALUED else None,
-                     "stock": str(goods.quantity_of(row.stock_milli))})
+                     "quantity": str(quantities.quantity_of(m.quantity_milli)), "valuation": m.valuation,
+                     "value": fen_to_str(m.value_fen) if m.valuation != goods_queries.UNVALUED else None,
+                     "stock": str(quantities.quantity_of(row.stock_milli))})
         return 0
-    value = f"，价值 {format_yuan(m.value_fen)}（{m.valuation}）" if m.valuation != goods.UNVALUED else "，未估值"
-    print(f"{m.id}  {done} {goods.quantity_of(m.quantity_milli)}{m.unit}{value}；现有库存 {left}{after}")
+    value = f"，价值 {format_yuan(m.value_fen)}（{m.valuation}）" if m.valuation != goods_queries.UNVALUED else "，未估值"
+    print(f"{m.id}  {done} {quantities.quantity_of(m.quantity_milli)}{m.unit}{value}；现有库存 {left}{after}")
     return 0
 
 
@@ -1061,13 +1064,13 @@ def _notice_json(n, *, corrections: list | None = None, numbers: dict | None = N
 
 def notice_export(ws, args) -> int:
     from desktop_app.core.notices.builder import DraftsInPeriod, NoticeRequest
-    from desktop_app.core.services import notices, projects
+    from desktop_app.core.services import notices
 
     dates = {name: parse_date(getattr(args, name), what=what) if getattr(args, name) else None
              for name, what in (("date_from", "起始日期"), ("date_to", "截止日期"), ("written_on", "落款日期"),
                                 ("notice_start", "公示期开始日期"), ("notice_end", "公示期结束日期"))}
     with ws.reading() as s:
-        project = projects.resolve_project(s, args.project)
+        project = project_queries.resolve_project(s, args.project)
     request = NoticeRequest(project_id=project.id, template=args.template, exclude_drafts=args.exclude_drafts,
                             edits=_read_edits(args.edits) if args.edits else {}, **dates)
     try:
@@ -1140,10 +1143,10 @@ def notice_correct(ws, args) -> int:
 
 
 def notice_list(ws, args) -> int:
-    from desktop_app.core.services import notices, projects
+    from desktop_app.core.services import notices
 
     with ws.reading() as s:
-        project_id = projects.resolve_project(s, args.project).id if args.project else None
+        project_id = project_queries.resolve_project(s, args.project).id if args.project else None
         rows = notices.list_notices(s, project_id)
         numbers = {n.id: n.number for n in rows}
         corrections = {n.id: notices.corrections_of(s, n.id) for n in rows if n.status == "published"}
@@ -1241,10 +1244,9 @@ def cmd_verify(ws, args) -> int:
 
 def _report_rows(ws, args) -> tuple[list[str], list[list]]:
     from desktop_app.core.queries import reports
-    from desktop_app.core.services import projects
 
     with ws.reading() as s:
-        fund_id = projects.resolve_fund(s, args.fund).id if args.fund else None
+        fund_id = project_queries.resolve_fund(s, args.fund).id if args.fund else None
         if args.kind == "balances":
             rows = reports.fund_summaries(s)
             return ["基金", "收入", "支出", "余额", "限定性", "非限定性", "物资捐赠(估值)"], [
@@ -1259,7 +1261,7 @@ def _report_rows(ws, args) -> tuple[list[str], list[list]]:
         if args.kind == "budget":
             if not args.project:
                 raise UserError("预算执行报表需要指定项目：请加上 --project 项目名称。")
-            project = projects.resolve_project(s, args.project)
+            project = project_queries.resolve_project(s, args.project)
             return ["类别", "预算", "实际", "差额", "使用率%"], [
                 [r.category, r.budget_fen, r.actual_fen, r.difference_fen, r.used_percent]
                 for r in reports.budget_vs_actual(s, project.id)]
@@ -1301,15 +1303,14 @@ def cmd_report(ws, args) -> int:
 def cmd_export(ws, args) -> int:
     from desktop_app.core.exports import xlsx_export
     from desktop_app.core.queries import ledger as ledger_query
-    from desktop_app.core.services import projects
 
     if args.out.suffix.lower() != ".xlsx":
         raise UserError(f"导出文件“{args.out}”应以 .xlsx 结尾。")
     if not args.out.parent.exists():
         raise UserError(f"文件夹“{args.out.parent}”不存在。请先创建它，或换一个保存位置。")
     with ws.reading() as s:
-        fund_id = projects.resolve_fund(s, args.fund).id if args.fund else None
-        project_id = projects.resolve_project(s, args.project).id if args.project else None
+        fund_id = project_queries.resolve_fund(s, args.fund).id if args.fund else None
+        project_id = project_queries.resolve_project(s, args.project).id if args.project else None
     if args.kind in _ACTIVITY_EXPORTS:
         return _export_activities(ws, args, fund_id)
     if args.kind == "ledger":

@@ -385,3 +385,6 @@ DEFAULT_BENEFICIARY_GROUPS = ("老年人", "儿童", "困境儿童青少年", "�
 SIX_HAVES = ("有人员", "有场所", "有资金", "有项目", "有活动", "有场景")
 GOODS_VALUATIONS = ("捐赠方凭据", "公允价值", "未估值")
 GOODS_SOURCES = ("捐赠", "购买", "调拨")
+
+
+UNVALUED = "未估值"

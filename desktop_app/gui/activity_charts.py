@@ -27,8 +27,8 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.money import format_yuan
+from desktop_app.core.quantities import hours_text
 from desktop_app.core.queries.activities import ActivityStats
-from desktop_app.core.services.activities import hours_text
 
 BAR_COLOR = QColor("#2e86c1")
 LINE_COLOR = QColor("#e67e22")

@@ -35,11 +35,14 @@ from PySide6.QtWidgets import (
 from desktop_app.core.changes import ACTIVITIES
 from desktop_app.core.errors import Cancelled, UserError
 from desktop_app.core.money import format_yuan
-from desktop_app.core.services import activities, projects, spaces
+from desktop_app.core.queries import activities as activity_queries
+from desktop_app.core.queries import projects as project_queries
+from desktop_app.core.queries import spaces as space_queries
+from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.services import activities
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.activities import ActivityInput, NamedInput
 from desktop_app.core.services.ledger import voucher_text
-from desktop_app.core.services.office import list_categories
 from desktop_app.core.services.photos import PhotoImport
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts, undo
@@ -101,11 +104,11 @@ class LoadedActivity:
 
 def load_activity_lookups(ws: Workspace) -> ActivityLookups:
     with ws.reading() as s:
-        found = projects.list_projects(s)
+        found = project_queries.list_projects(s)
         return ActivityLookups(
             [(p.id, p.name) for p in found],
-            {p.id: [(x.id, x.name) for x in projects.project_sites(s, p.id)] for p in found},
-            {p.id: [(x.id, x.name, x.site_id) for x in spaces.list_spaces(s, p.id)] for p in found},
+            {p.id: [(x.id, x.name) for x in project_queries.project_sites(s, p.id)] for p in found},
+            {p.id: [(x.id, x.name, x.site_id) for x in space_queries.list_spaces(s, p.id)] for p in found},
             [c.name for c in list_categories(s, "activity_type")],
             [c.name for c in list_categories(s, "beneficiary_group")])
 
@@ -116,7 +119,7 @@ def _choice(entry) -> ExpenseChoice:
 
 def load_expenses(ws: Workspace, project_id: str) -> list[ExpenseChoice]:
     with ws.reading() as s:
-        return [_choice(e) for e in activities.project_expenses(s, project_id)]
+        return [_choice(e) for e in activity_queries.project_expenses(s, project_id)]
 
 
 def load_activity(ws: Workspace, activity_id: str) -> LoadedActivity:

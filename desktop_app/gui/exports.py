@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 from desktop_app.core.exports import xlsx_export
 from desktop_app.core.queries.activities import ActivityFilter
 from desktop_app.core.queries.ledger import LedgerFilter
-from desktop_app.core.services.projects import list_projects
+from desktop_app.core.queries.projects import list_projects
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
 from desktop_app.gui.context import AppContext

@@ -23,13 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core import quantities
 from desktop_app.core.changes import GOODS, Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import COUNTERPARTY_KINDS, GOODS_SOURCES, GOODS_VALUATIONS
+from desktop_app.core.queries import goods as goods_queries
 from desktop_app.core.queries.activities import ActivityFilter, list_activities
+from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.queries.projects import list_funds
 from desktop_app.core.services import goods
-from desktop_app.core.services.office import list_categories
-from desktop_app.core.services.projects import list_funds
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
@@ -46,7 +48,7 @@ from desktop_app.gui.widgets import (
 VALUATION_HINTS = {
     "捐赠方凭据": "按捐赠方提供的发票、清单等凭据上的金额填写这批物资的总价值。",
     "公允价值": "无凭据时按市场价格评估这批物资的总价值，并在备注中写明评估方法。",
-    goods.UNVALUED: "无法可靠估值的物资只记在物资台账里，不计入基金的收入和报表。",
+    goods_queries.UNVALUED: "无法可靠估值的物资只记在物资台账里，不计入基金的收入和报表。",
 }
 
 
@@ -54,14 +56,14 @@ VALUATION_HINTS = {
 class GoodsChoices:
     funds: list[tuple[str, str, str | None]] = field(default_factory=list)  # (id, name, project id)
     items: list[tuple[str, str]] = field(default_factory=list)  # known (item, unit)
-    stock: list[goods.StockRow] = field(default_factory=list)  # every fund's stock
+    stock: list[goods_queries.StockRow] = field(default_factory=list)  # every fund's stock
     activities: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # project id → (id, label)
     groups: list[str] = field(default_factory=list)  # beneficiary groups
 
     def project_of(self, fund_id: str | None) -> str | None:
         return next((project for fid, _name, project in self.funds if fid == fund_id), None)
 
-    def in_stock(self, fund_id: str | None) -> list[goods.StockRow]:
+    def in_stock(self, fund_id: str | None) -> list[goods_queries.StockRow]:
         return [r for r in self.stock if r.fund_id == fund_id and r.stock_milli > 0]
 
 
@@ -72,7 +74,7 @@ def load_goods_choices(ws: Workspace) -> GoodsChoices:
         for project_id in {p for _i, _n, p in funds if p}:
             activities[project_id] = [(a.id, f"{a.start_date} {a.title}")
                                       for a in list_activities(s, ActivityFilter(project_id=project_id))]
-        return GoodsChoices(funds, goods.known_items(s), goods.stock(s), activities,
+        return GoodsChoices(funds, goods_queries.known_items(s), goods_queries.stock(s), activities,
                             [c.name for c in list_categories(s, "beneficiary_group")])
 
 
@@ -110,8 +112,8 @@ def submit(dialog, op: Callable[[], object], changes: Changes, status: Callable[
     dialog.ctx.runner.run(op, saved, failed, changes=changes)
 
 
-def stock_text(row: goods.StockRow) -> str:
-    return f"{row.item}（结存 {goods.quantity_of(row.stock_milli)} {row.unit}）"
+def stock_text(row: goods_queries.StockRow) -> str:
+    return f"{row.item}（结存 {quantities.quantity_of(row.stock_milli)} {row.unit}）"
 
 
 class _GoodsDialog(QDialog):
@@ -221,7 +223,7 @@ class GoodsReceiptDialog(_GoodsDialog):
         self.anonymous = QCheckBox("匿名捐赠（公示为“爱心人士”）")
         self.consent = QCheckBox("同意在公示中显示姓名")
         self.valuation = combo(list(GOODS_VALUATIONS))
-        self.valuation.setCurrentText(goods.UNVALUED)
+        self.valuation.setCurrentText(goods_queries.UNVALUED)
         self.value = QLineEdit()
         self.value.setPlaceholderText("这批物资的总价值，如 6000 或 6,000.00")
         self.value_hint = QLabel("")
@@ -276,7 +278,7 @@ class GoodsReceiptDialog(_GoodsDialog):
         self.donor.setEnabled(not (donated and self.anonymous.isChecked()))
 
     def _valuation_changed(self) -> None:
-        valued = self.valuation.currentText() != goods.UNVALUED
+        valued = self.valuation.currentText() != goods_queries.UNVALUED
         self.value.setEnabled(valued)
         self.value_hint.setText(VALUATION_HINTS.get(self.valuation.currentText(), ""))
         fit_height(self)
@@ -284,7 +286,7 @@ class GoodsReceiptDialog(_GoodsDialog):
     def collect(self) -> goods.GoodsReceiptInput:
         donated = self.source.currentText() == "捐赠"
         anonymous = donated and self.anonymous.isChecked()
-        valued = self.valuation.currentText() != goods.UNVALUED
+        valued = self.valuation.currentText() != goods_queries.UNVALUED
         return goods.GoodsReceiptInput(
             fund_id=self.fund_id(), movement_date=pydate(self.day.date()), item=self.item.currentText().strip(),
             unit=self.unit.text().strip(), quantity=self.quantity.text(), source=self.source.currentText(),
@@ -297,7 +299,7 @@ class GoodsReceiptDialog(_GoodsDialog):
         return goods.receive_goods(ws, data)
 
     def done_text(self, data: goods.GoodsReceiptInput) -> str:
-        return f"已登记收入物资：{data.item} {goods.parse_quantity(data.quantity)}{data.unit}"
+        return f"已登记收入物资：{data.item} {quantities.parse_quantity(data.quantity)}{data.unit}"
 
 
 class GoodsIssueDialog(_GoodsDialog):
@@ -373,4 +375,4 @@ class GoodsIssueDialog(_GoodsDialog):
         return goods.issue_goods(ws, data)
 
     def done_text(self, data: goods.GoodsIssueInput) -> str:
-        return f"已登记发放：{data.item} {goods.parse_quantity(data.quantity)}{data.unit}"
+        return f"已登记发放：{data.item} {quantities.parse_quantity(data.quantity)}{data.unit}"

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import text
 
-from desktop_app.core.services.office import list_categories
-from desktop_app.core.services.projects import list_funds
+from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.queries.projects import list_funds
 from desktop_app.core.storage.workspace import Workspace
 
 

@@ -54,8 +54,8 @@ from desktop_app.core.notices.builder import (
     NoticeRequest,
     resolve_request,
 )
+from desktop_app.core.queries.projects import list_projects
 from desktop_app.core.services import ledger, notices
-from desktop_app.core.services.projects import list_projects
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import exports, prompts
 from desktop_app.gui.notice_wording import WORDING_EMPTY, Spot, WordingPanel, normalized, part_label

@@ -33,8 +33,9 @@ from sqlmodel import select
 from desktop_app.core.changes import ACTIVITIES
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import SIX_HAVES, CharitySpace
+from desktop_app.core.queries import spaces as space_queries
+from desktop_app.core.queries.projects import list_projects, project_sites
 from desktop_app.core.services import spaces
-from desktop_app.core.services.projects import list_projects, project_sites
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import parse_count, parse_date
 from desktop_app.gui import prompts
@@ -81,13 +82,13 @@ def load_space_choices(ws: Workspace) -> SpaceChoices:
 
 def load_evidence_options(ws: Workspace, project_id: str, space_id: str | None) -> list[Evidence]:
     with ws.reading() as s:
-        return spaces.evidence_options(s, project_id, space_id)
+        return space_queries.evidence_options(s, project_id, space_id)
 
 
 def load_space_for_edit(ws: Workspace, space_id: str) -> tuple[spaces.SpaceInput, dict[tuple[str, str], str]]:
     with ws.reading() as s:
         data = spaces.space_input(s, space_id)
-        labels = {(kind, rid): spaces.describe_evidence(s, kind, rid)
+        labels = {(kind, rid): space_queries.describe_evidence(s, kind, rid)
                   for have in data.haves.values() for kind, rid in have.evidence}
         return data, labels
 

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from PIL import Image
 
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import projects
 from desktop_app.core.storage.workspace import Workspace
 from tests.cli.test_cli import data_state, run
@@ -42,7 +43,7 @@ def pilot(tmp_path, capsys):
     _ok(folder, capsys, "project", "add", "--name", "另一个项目", "--start", "2024-02-01", "--end", "2025-02-28",
         "--budget", "1万")
     with Workspace.open(folder, auto_backup=False) as ws, ws.reading() as s:
-        project = projects.resolve_project(s, PROJECT)
+        project = project_queries.resolve_project(s, PROJECT)
         data = projects.project_input(s, project)
     data.sites = [projects.SiteInput("青花镇立信社区"), projects.SiteInput("八台镇天池村")]
     with Workspace.open(folder, auto_backup=False) as ws:

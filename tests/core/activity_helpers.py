@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import ledger, projects
 from desktop_app.core.services.activities import ActivityInput
 from tests.helpers import FUND_NAME, make_entry
@@ -14,7 +15,7 @@ def attach_project(ws, name="四川省慈善事业高质量发展试点工作"):
         sites=[projects.SiteInput("青花镇立信社区"), projects.SiteInput("八台镇天池村")]))
     projects.update_fund(ws, ws.fund.id, projects.FundInput(name=FUND_NAME, project_id=project.id))
     with ws.reading() as s:
-        sites = projects.project_sites(s, project.id)
+        sites = project_queries.project_sites(s, project.id)
     return project, sites
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from desktop_app.core import quantities
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, BeneficiaryCount, ChangeJournal
 from desktop_app.core.queries.activities import ActivityFilter, activity_stats, list_activities
@@ -152,7 +153,7 @@ def test_activity_types_are_data(pilot):
 
 @pytest.mark.parametrize(("minutes", "text"), [(450, "7.5"), (600, "10"), (6000, "100"), (20, "0.33"), (0, "0")])
 def test_hours_are_written_the_way_people_write_them(minutes, text):
-    assert activities.hours_text(minutes) == text
+    assert quantities.hours_text(minutes) == text
 
 
 def test_an_activity_moved_to_another_project_takes_its_photos_along(pilot, tmp_path):

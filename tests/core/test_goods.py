@@ -4,8 +4,11 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from desktop_app.core import quantities
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import GoodsMovement
+from desktop_app.core.queries import goods as goods_queries
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import activities, goods
 from desktop_app.core.services.goods import GoodsIssueInput, GoodsReceiptInput
 from tests.core.activity_helpers import attach_project, concert
@@ -32,14 +35,14 @@ def movements(ws):
 
 def stock_of(ws, item="新春礼品"):
     with ws.reading() as s:
-        return next(r for r in goods.stock(s) if r.item == item)
+        return next(r for r in goods_queries.stock(s) if r.item == item)
 
 
 def test_stock_is_received_minus_issued_and_issues_carry_value(workspace):
     receive(workspace)
     handed = issue(workspace, 150)
     row = stock_of(workspace)
-    assert goods.quantity_of(row.stock_milli) == 50
+    assert quantities.quantity_of(row.stock_milli) == 50
     assert handed.value_fen == 450000 and row.value_fen == 150000 and row.valued
 
 
@@ -48,7 +51,7 @@ def test_issue_beyond_stock_is_refused_and_nothing_written(workspace):
     issue(workspace, 150)
     with pytest.raises(UserError, match="库存不足：2025-01-26 时只有 50份，要发放 51份"):
         issue(workspace, 51, day=date(2025, 1, 26))
-    assert movements(workspace) == 2 and goods.quantity_of(stock_of(workspace).stock_milli) == 50
+    assert movements(workspace) == 2 and quantities.quantity_of(stock_of(workspace).stock_milli) == 50
 
 
 def test_issue_dated_before_the_goods_arrived_is_refused(workspace):
@@ -106,7 +109,7 @@ def test_issue_to_an_activity_of_another_project_is_refused(workspace):
 def test_quantities_may_be_fractional(workspace):
     receive(workspace, item="大米", unit="千克", quantity="12.5", valuation="公允价值", value="75")
     issue(workspace, Decimal("2.25"), item="大米", unit="千克", recipients=2)
-    assert goods.quantity_of(stock_of(workspace, "大米").stock_milli) == Decimal("10.25")
+    assert quantities.quantity_of(stock_of(workspace, "大米").stock_milli) == Decimal("10.25")
 
 
 def test_valued_goods_donations_count_in_the_fund_reports(workspace):
@@ -152,9 +155,9 @@ def test_issue_dated_in_a_closed_month_is_refused(workspace):
     close_january(workspace)
     with pytest.raises(UserError, match="不能再在 2025-01-25 登记物资发放。请把日期改到未结账的月份（2025年02月或以后）"):
         issue(workspace, 10, day=date(2025, 1, 25))
-    assert movements(workspace) == 1 and goods.quantity_of(stock_of(workspace).stock_milli) == 200
+    assert movements(workspace) == 1 and quantities.quantity_of(stock_of(workspace).stock_milli) == 200
     issue(workspace, 10, day=date(2025, 2, 3))
-    assert goods.quantity_of(stock_of(workspace).stock_milli) == 190
+    assert quantities.quantity_of(stock_of(workspace).stock_milli) == 190
 
 
 def test_removing_a_movement_of_a_closed_month_is_refused(workspace):
@@ -171,7 +174,7 @@ def test_goods_received_after_publishing_are_refused_and_the_notice_still_verifi
     """The review's case: publish the 2024 notice, then try to book valued goods on 2024-12-01."""
     from desktop_app.core.demo.build import BATAI_FUND, PROJECT_NAME, build_demo
     from desktop_app.core.notices.builder import NoticeRequest
-    from desktop_app.core.services import notices, projects
+    from desktop_app.core.services import notices
     from desktop_app.core.storage.workspace import Workspace
     from tests.core.test_notice_service import install_fast_pdf
 
@@ -179,8 +182,8 @@ def test_goods_received_after_publishing_are_refused_and_the_notice_still_verifi
     ws = Workspace.open(build_demo(tmp_path / "demo"), auto_backup=False)
     try:
         with ws.reading() as s:
-            project = projects.resolve_project(s, PROJECT_NAME)
-            fund = projects.resolve_fund(s, BATAI_FUND)
+            project = project_queries.resolve_project(s, PROJECT_NAME)
+            fund = project_queries.resolve_fund(s, BATAI_FUND)
         draft = notices.export_notice(ws, NoticeRequest(project.id, date_to=date(2024, 12, 31),
                                                         written_on=date(2025, 1, 5)), tmp_path / "公示.pdf").notice
         notice = notices.publish_notice(ws, draft.id, published_on=date(2025, 1, 6))

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from desktop_app.core.errors import NeedsOverride, UserError
 from desktop_app.core.models import ChangeJournal, LedgerEntry
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import ledger, settings
 from tests.helpers import make_entry
 
@@ -94,7 +95,7 @@ def test_reversal_cancels_and_cannot_be_repeated(workspace, voucher_file):
     reversal = ledger.reverse_entry(workspace, wrong.id, "金额录错", on_date=date(2024, 3, 5))
     assert reversal.amount_fen == -158000 and reversal.status == "posted" and reversal.voucher_seq == 3
     with workspace.reading() as s:
-        assert ledger.fund_balance(s, workspace.fund.id).balance_fen == 200000
+        assert project_queries.fund_balance(s, workspace.fund.id).balance_fen == 200000
     before = snapshot(workspace)
     with pytest.raises(UserError, match="已经被凭证 2024-0003 冲销过了"):
         ledger.reverse_entry(workspace, wrong.id, "再冲一次")
@@ -134,7 +135,7 @@ def test_restricted_money_is_spent_only_on_its_purpose(workspace, voucher_file):
                                                 attachments=[voucher_file]), post=True)
     assert ok.status == "posted"
     with workspace.reading() as s:
-        balance = ledger.fund_balance(s, workspace.fund.id)
+        balance = project_queries.fund_balance(s, workspace.fund.id)
     assert balance.restricted_fen == {"慈善阵地建设": 20000} and balance.unrestricted_fen == 10000
 
 

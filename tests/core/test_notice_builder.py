@@ -24,6 +24,7 @@ from desktop_app.core.notices.builder import (
     resolve_request,
     wan_yuan,
 )
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import activities, ledger, projects, settings
 from desktop_app.core.services.activities import ActivityInput, NamedInput
 from desktop_app.core.services.ledger import EntryInput
@@ -79,7 +80,7 @@ def demo(pristine, tmp_path_factory):
     """A read-only copy shared by the module's tests."""
     ws = _open_copy(pristine, tmp_path_factory.mktemp("shared") / "ws")
     with ws.reading() as s:
-        ws.project = projects.list_projects(s)[0]
+        ws.project = project_queries.list_projects(s)[0]
     yield ws
     ws.close(backup=False)
 
@@ -89,7 +90,7 @@ def own(pristine, tmp_path):
     """A copy of the demo a test may change."""
     ws = _open_copy(pristine, tmp_path / "ws")
     with ws.reading() as s:
-        ws.project = projects.list_projects(s)[0]
+        ws.project = project_queries.list_projects(s)[0]
     yield ws
     ws.close(backup=False)
 
@@ -315,8 +316,8 @@ def test_privacy_by_default_on_the_demo(demo):
 
 def test_consenting_person_is_masked_and_private_numbers_and_names_never_print(own):
     with own.reading() as s:
-        qinghua = next(f for f in projects.list_funds(s) if "青花" in f.name)
-        site = projects.project_sites(s, own.project.id)[0]
+        qinghua = next(f for f in project_queries.list_funds(s) if "青花" in f.name)
+        site = project_queries.project_sites(s, own.project.id)[0]
     ledger.add_entry(own, EntryInput(
         fund_id=qinghua.id, entry_date=date(2024, 12, 15), entry_type="donation", amount=Decimal("300"),
         summary="王小明个人捐赠", category="个人捐赠", counterparty_name="王小明", counterparty_kind="个人",
@@ -351,8 +352,8 @@ PUBLIC_LINES = [("万源市慈善会", "0818-8622345"), ("八台镇民政办", "
 
 def test_landlines_local_numbers_and_grouped_ids_are_hidden(own):
     with own.reading() as s:
-        qinghua = next(f for f in projects.list_funds(s) if "青花" in f.name)
-        site = projects.project_sites(s, own.project.id)[0]
+        qinghua = next(f for f in project_queries.list_funds(s) if "青花" in f.name)
+        site = project_queries.project_sites(s, own.project.id)[0]
     ledger.add_entry(own, EntryInput(
         fund_id=qinghua.id, entry_date=date(2024, 12, 16), entry_type="donation", amount=Decimal("200"),
         summary="欧阳娜娜捐款，电话0818-8621234", category="个人捐赠", counterparty_name="欧阳娜娜",
@@ -381,7 +382,7 @@ def test_landlines_local_numbers_and_grouped_ids_are_hidden(own):
 
 def test_amounts_vouchers_dates_and_public_phones_are_not_touched(own):
     with own.reading() as s:
-        site = projects.project_sites(s, own.project.id)[0]
+        site = project_queries.project_sites(s, own.project.id)[0]
     ordinary = ("凭证2024-0014、2024-0015 2024-0016，2024-12-20至2025年1月5日，支出¥1,150.00（1,150.00元），"
                 "发放250份，票据51010124 0003518，编号20241220，时间09:30-11:00，电话费8000元。"
                 "项目负责人电话13551281592，监督电话0818-8622345、(0818)8627890、12345，电话：8622345。")

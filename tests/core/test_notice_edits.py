@@ -21,7 +21,8 @@ from desktop_app.core.documents.model import (
 from desktop_app.core.errors import UserError
 from desktop_app.core.notices import verification as codes
 from desktop_app.core.notices.builder import NoticeRequest, build_notice, resolve_request
-from desktop_app.core.services import notices, projects
+from desktop_app.core.queries import projects as project_queries
+from desktop_app.core.services import notices
 from desktop_app.core.storage.workspace import Workspace
 from tests.core.test_notice_service import install_fast_pdf
 
@@ -45,7 +46,7 @@ def _open_copy(source, target) -> Workspace:
     shutil.copytree(source, target)
     ws = Workspace.open(target, auto_backup=False)
     with ws.reading() as s:
-        ws.project = projects.resolve_project(s, PROJECT_NAME)
+        ws.project = project_queries.resolve_project(s, PROJECT_NAME)
     return ws
 
 

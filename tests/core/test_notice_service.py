@@ -26,6 +26,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, LedgerEntry, Notice, NoticeEntry
 from desktop_app.core.notices import verification as codes
 from desktop_app.core.notices.builder import DraftsInPeriod, NoticeRequest
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import activities, goods, ledger, notices, projects
 from desktop_app.core.storage.workspace import Workspace
 
@@ -84,8 +85,8 @@ def ws(demo_dir, tmp_path, monkeypatch):
     shutil.copytree(demo_dir, folder)
     workspace = Workspace.open(folder, auto_backup=False)
     with workspace.reading() as s:
-        workspace.project = projects.resolve_project(s, PROJECT_NAME)
-        workspace.funds = {f.name: f for f in projects.list_funds(s)}
+        workspace.project = project_queries.resolve_project(s, PROJECT_NAME)
+        workspace.funds = {f.name: f for f in project_queries.list_funds(s)}
     yield workspace
     workspace.close(backup=False)
 
@@ -236,7 +237,7 @@ def test_publish_numbers_archives_closes_the_months_and_records_the_entries(ws, 
     assert fake_read(archived) == n.verification_code == draft.verification_code
     assert "公示编号：2025-001　发布日期：2025年1月6日" in archived.read_text(encoding="utf-8", errors="ignore")
     with ws.reading() as s:
-        assert all(ledger.closed_through(s, f.id) == "2024-12" for f in ws.funds.values())
+        assert all(project_queries.closed_through(s, f.id) == "2024-12" for f in ws.funds.values())
         disclosed = list(s.exec(select(NoticeEntry).where(NoticeEntry.notice_id == n.id)))
         chain_hashes = {e.id: e.chain_hash for e in s.exec(select(LedgerEntry))}
     assert len(disclosed) == n.entry_count == 40

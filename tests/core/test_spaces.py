@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import SIX_HAVES, CharitySpace
+from desktop_app.core.queries import spaces as space_queries
 from desktop_app.core.services import activities, spaces
 from desktop_app.core.services.spaces import HaveInput, MilestoneInput, SpaceInput
 from tests.core.activity_helpers import attach_project, concert
@@ -25,17 +26,17 @@ def test_space_progress_haves_and_evidence(workspace):
         "有场所": HaveInput(True, "集装箱两个"), "有活动": HaveInput(True, evidence=[("activity", meeting.id)])}))
     assert space.progress == 100
     with workspace.reading() as s:
-        assert spaces.haves_met(s, space.id) == ["有场所", "有活动"]
+        assert space_queries.haves_met(s, space.id) == ["有场所", "有活动"]
         data = spaces.space_input(s, space.id)
         assert set(data.haves) == set(SIX_HAVES)
         assert data.haves["有活动"].evidence == [("activity", meeting.id)]
-        assert spaces.describe_evidence(s, "activity", meeting.id) == "活动：2024-12-27 青花慈善阵地揭牌"
+        assert space_queries.describe_evidence(s, "activity", meeting.id) == "活动：2024-12-27 青花慈善阵地揭牌"
     data.milestones.append(MilestoneInput(date(2024, 12, 1), 100, "验收"))
     data.haves["有活动"].evidence = []
     spaces.update_space(workspace, space.id, data)
     with workspace.reading() as s:
         assert spaces.space_input(s, space.id).haves["有活动"].evidence == []
-        assert len(spaces.milestones(s, space.id)) == 3
+        assert len(space_queries.milestones(s, space.id)) == 3
 
 
 @pytest.mark.parametrize(("change", "message"), [

@@ -1,5 +1,7 @@
 """设置: backups, verification, office identity."""
 
+from desktop_app.core import settings as setting_registry
+from desktop_app.core.queries.settings import get_setting
 from desktop_app.core.services import ledger
 from tests.gui.conftest import wait_idle
 from tests.helpers import make_entry
@@ -89,10 +91,9 @@ def test_categories_can_be_added_and_retired(qtbot, window):
 
 
 def _notice_values(ws) -> dict:
-    from desktop_app.core.services import settings
 
     with ws.reading() as s:
-        return {key: settings.get_setting(s, key) for key in settings.DEFAULTS if key.startswith("notice.")}
+        return {key: get_setting(s, key) for key in setting_registry.DEFAULTS if key.startswith("notice.")}
 
 
 def test_notice_settings_are_saved_and_used_by_new_notices(qtbot, window):

@@ -7,6 +7,7 @@ from PySide6.QtCore import QDate
 from sqlmodel import select
 
 from desktop_app.core.models import CharitySpace
+from desktop_app.core.queries import spaces as space_queries
 from desktop_app.core.services import activities, spaces
 from desktop_app.core.services.spaces import HaveInput, MilestoneInput, SpaceInput
 from desktop_app.gui.pages.spaces import SpacesPage
@@ -72,7 +73,7 @@ def test_add_space_with_milestones_and_haves(qtbot, page, monkeypatch):
     assert haves["有资金"][0] == "✗ 未具备"
     space_id = live_spaces(ws)[0].id
     with ws.reading() as s:
-        assert spaces.haves_met(s, space_id) == ["有场所", "有活动"]
+        assert space_queries.haves_met(s, space_id) == ["有场所", "有活动"]
         assert spaces.space_input(s, space_id).haves["有活动"].evidence == [("activity", activity.id)]
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from desktop_app.core.demo.activities import add_demo_activities
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import ledger, office, projects, settings
 from desktop_app.core.services.ledger import EntryInput
 from desktop_app.core.storage.resources import CJK_FONT
@@ -185,5 +186,5 @@ def _fill(ws: Workspace, root: Path) -> None:
     expense(batai, date(2025, 3, 12), "600", "志愿者交通补贴（3月）", "活动开展", "八台社区社会组织联合会", post=False)
 
     with ws.reading() as s:
-        sites = {site.name: site for site in projects.project_sites(s, project.id)}
+        sites = {site.name: site for site in project_queries.project_sites(s, project.id)}
     add_demo_activities(ws, root, project, sites, {"qinghua": qinghua, "batai": batai}, spent)

@@ -31,9 +31,20 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.models import ENTRY_TYPES, EXPENSE_CLASSES, Activity, Fund, GoodsMovement, Project, Site
+from desktop_app.core.models import (
+    ENTRY_TYPES,
+    EXPENSE_CLASSES,
+    UNVALUED,
+    Activity,
+    Fund,
+    GoodsMovement,
+    Project,
+    Site,
+)
 from desktop_app.core.money import capital_yuan, from_fen
 from desktop_app.core.privacy import mask_name, public_counterparty
+from desktop_app.core.quantities import hours_text, quantity_of
+from desktop_app.core.queries import goods as goods_queries
 from desktop_app.core.queries import ledger as ledger_query
 from desktop_app.core.queries import reports
 from desktop_app.core.queries.activities import (
@@ -43,12 +54,9 @@ from desktop_app.core.queries.activities import (
     activity_stats,
     list_activities,
 )
+from desktop_app.core.queries.categories import list_categories
 from desktop_app.core.queries.ledger import LedgerFilter, LedgerRow
-from desktop_app.core.services import goods as goods_service
-from desktop_app.core.services.activities import hours_text
-from desktop_app.core.services.goods import UNVALUED, quantity_of
-from desktop_app.core.services.office import list_categories
-from desktop_app.core.services.projects import list_funds
+from desktop_app.core.queries.projects import list_funds
 
 Progress = Callable[[int, int], None]
 
@@ -858,8 +866,8 @@ def export_goods(ws, out_path, fund_id: str | None = None) -> int:
     office = ws.local_office()
     with ws.reading() as session:
         fund_ids, scope = _scope(session, fund_id, None)
-        stock_rows = goods_service.stock(session, fund_id)
-        movements = goods_service.list_movements(session, fund_id)
+        stock_rows = goods_queries.stock(session, fund_id)
+        movements = goods_queries.list_movements(session, fund_id)
         activity_titles = {a.id: a.title for a in session.exec(select(Activity).where(
             Activity.id.in_({m.activity_id for m in movements if m.activity_id})))}
         fund_names = {f.id: f.name for f in list_funds(session)}

@@ -79,8 +79,8 @@ from desktop_app.core.models import (
 )
 from desktop_app.core.money import capital_yuan, format_yuan
 from desktop_app.core.privacy import ANONYMOUS_DONOR, mask_name
-from desktop_app.core.services import settings
-from desktop_app.core.services.goods import quantity_of
+from desktop_app.core.quantities import quantity_of
+from desktop_app.core.queries.settings import get_setting
 from desktop_app.core.storage import photo_files
 
 TEMPLATES = {"fund-usage": "经费使用情况公示", "progress": "项目进展公示", "donations": "捐赠公示"}
@@ -200,8 +200,8 @@ def _sentence(text: str) -> str:
 
 def _setting(session: Session, key: str):
     try:
-        value = settings.get_setting(session, key)
-    except KeyError:  # not (yet) in settings.DEFAULTS
+        value = get_setting(session, key)
+    except KeyError:  # not (yet) in setting_registry.DEFAULTS
         return SETTING_DEFAULTS[key]
     return SETTING_DEFAULTS[key] if value in (None, "") else value
 
@@ -1151,7 +1151,7 @@ def _progress(ctx: _Context) -> NoticeDocument:
         CharitySpace.project_id == ctx.project.id, CharitySpace.deleted == False)  # noqa: E712
         .order_by(CharitySpace.created_at)))
     if spaces:
-        from desktop_app.core.services.spaces import milestones
+        from desktop_app.core.queries.spaces import milestones
 
         rows = []
         for space in spaces:

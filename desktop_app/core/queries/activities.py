@@ -10,9 +10,13 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from desktop_app.core.services.activities import hours_from_minutes
+from desktop_app.core.models import (
+    Fund,
+    LedgerEntry,
+)
+from desktop_app.core.quantities import hours_from_minutes
 
 _LIVE = "a.deleted = 0"
 
@@ -161,3 +165,10 @@ def activity_stats(session: Session, f: ActivityFilter = ALL_ACTIVITIES) -> Acti
 
 def _add(bucket: dict, key: str, value: int) -> None:
     bucket[key] = bucket.get(key, 0) + value
+
+
+def project_expenses(s: Session, project_id: str) -> list[LedgerEntry]:
+    """The posted expenses an activity of this project may link to (newest first)."""
+    return list(s.exec(select(LedgerEntry).join(Fund, Fund.id == LedgerEntry.fund_id).where(
+        Fund.project_id == project_id, LedgerEntry.entry_type == "expense", LedgerEntry.status == "posted",
+        LedgerEntry.deleted == False).order_by(LedgerEntry.entry_date.desc())))  # noqa: E712

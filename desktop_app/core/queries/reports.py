@@ -8,9 +8,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from desktop_app.core.privacy import public_counterparty
-from desktop_app.core.services.ledger import fund_balance
-from desktop_app.core.services.projects import list_funds, list_projects
-from desktop_app.core.services.settings import get_setting
+from desktop_app.core.queries.projects import fund_balance, list_funds, list_projects
+from desktop_app.core.queries.settings import get_setting
 
 _POSTED = "e.status = 'posted' AND e.deleted = 0"
 

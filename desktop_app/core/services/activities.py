@@ -2,12 +2,12 @@
 volunteers, the named beneficiaries (sensitive, optional) and the posted expenses that paid for them.
 
 Adding and editing share one set of checks (`_check_activity`) and write the child rows the way
-projects do (`_sync_children`): an edit updates matching rows and tombstones the rest.
+projects do (`sync_children`): an edit updates matching rows and tombstones the rest.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlmodel import Session, func, select
 
@@ -25,12 +25,13 @@ from desktop_app.core.models import (
     Site,
 )
 from desktop_app.core.money import format_yuan
-from desktop_app.core.services.office import list_categories
-from desktop_app.core.services.projects import _assign, _check_owner, _live, _sync_children
+from desktop_app.core.quantities import hours_from_minutes, parse_hours
+from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.services.projects import _check_owner
+from desktop_app.core.storage.records import assign, live, sync_children
 from desktop_app.core.validation import check_text, parse_count
 
 TITLE_MAX, LINE_MAX, SUMMARY_MAX = 100, 200, 5000
-MAX_HOURS = Decimal(100_000)
 
 
 @dataclass
@@ -65,39 +66,6 @@ class ActivityInput:
     expense_ids: list[str] = field(default_factory=list)
 
 
-def parse_hours(value) -> Decimal:
-    """Volunteer hours as typed ("120", "7.5", "７.５小时"): at most two decimals, whole minutes."""
-    if isinstance(value, Decimal):
-        hours = value
-    else:
-        import unicodedata
-
-        raw = unicodedata.normalize("NFKC", str(value or "")).strip().removesuffix("小时").strip()
-        if not raw:
-            return Decimal(0)
-        try:
-            hours = Decimal(raw)
-        except InvalidOperation:
-            raise UserError(f"志愿服务时长“{value}”不是数字。请填写小时数，例如 7.5。") from None
-    if not hours.is_finite() or hours < 0:
-        raise UserError("志愿服务时长不能是负数。请填写 0 或正数的小时数。")
-    if hours > MAX_HOURS:
-        raise UserError(f"志愿服务时长 {hours} 小时太大了，不像真实数字。请检查是否多打了零。")
-    if (hours * 60) != (hours * 60).to_integral_value():
-        raise UserError(f"志愿服务时长“{value}”太细了。请按整分钟填写，例如 7.5 或 1.25 小时。")
-    return hours
-
-
-def hours_from_minutes(minutes: int) -> Decimal:
-    """Stored minutes as the hours people type: 450 → 7.5, 600 → 10 (never 1E+1), 20 → 0.33."""
-    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
-    return hours.to_integral_value() if hours == hours.to_integral_value() else hours.normalize()
-
-
-def hours_text(minutes: int) -> str:
-    return f"{hours_from_minutes(minutes):f}"
-
-
 def add_activity(ws, data: ActivityInput) -> Activity:
     with ws.transaction() as s:
         values = _check_activity(s, data)
@@ -111,13 +79,13 @@ def add_activity(ws, data: ActivityInput) -> Activity:
 def update_activity(ws, activity_id: str, data: ActivityInput) -> Activity:
     """Replace everything about an activity in one transaction (its photos apart: see services.photos)."""
     with ws.transaction() as s:
-        activity = _live(s, Activity, activity_id, "活动", "activity list")
+        activity = live(s, Activity, activity_id, "活动", "activity list")
         _check_owner(ws, s, activity, f"活动“{activity.title}”")
         values = _check_activity(s, data, activity=activity)
         if values["project_id"] != activity.project_id:  # its photos move to the new project's gallery
             for photo in s.exec(select(Photo).where(Photo.activity_id == activity.id)):
                 photo.project_id = values["project_id"]
-        _assign(activity, values)
+        assign(activity, values)
         _write_children(s, activity.id, data)
     return activity
 
@@ -220,14 +188,14 @@ def _next_public_order(s: Session, project_id: str) -> int:
 
 
 def _write_children(s: Session, activity_id: str, data: ActivityInput) -> None:
-    _sync_children(s, BeneficiaryCount, _live_children(s, BeneficiaryCount, activity_id), "group_name", [
+    sync_children(s, BeneficiaryCount, _live_children(s, BeneficiaryCount, activity_id), "group_name", [
         {"activity_id": activity_id, "group_name": group, "count": parse_count(count, group)}
         for group, count in data.beneficiaries.items() if parse_count(count, group) > 0])
-    _sync_children(s, NamedBeneficiary, _live_children(s, NamedBeneficiary, activity_id), "name", [
+    sync_children(s, NamedBeneficiary, _live_children(s, NamedBeneficiary, activity_id), "name", [
         {"activity_id": activity_id, "name": p.name.strip(), "group_name": (p.group_name or "").strip(),
          "sensitive_facts": (p.sensitive_facts or "").strip(), "phone": (p.phone or "").strip(),
          "publish_consent": bool(p.publish_consent)} for p in data.named])
-    _sync_children(s, ActivityExpense, _live_children(s, ActivityExpense, activity_id), "entry_id", [
+    sync_children(s, ActivityExpense, _live_children(s, ActivityExpense, activity_id), "entry_id", [
         {"activity_id": activity_id, "entry_id": entry_id} for entry_id in data.expense_ids])
 
 
@@ -274,13 +242,6 @@ def activity_input(s: Session, activity_id: str) -> ActivityInput:
         beneficiaries=dict(d.beneficiaries),
         named=[NamedInput(p.name, p.group_name, p.sensitive_facts, p.phone, p.publish_consent) for p in d.named],
         expense_ids=[e.id for e in d.expenses])
-
-
-def project_expenses(s: Session, project_id: str) -> list[LedgerEntry]:
-    """The posted expenses an activity of this project may link to (newest first)."""
-    return list(s.exec(select(LedgerEntry).join(Fund, Fund.id == LedgerEntry.fund_id).where(
-        Fund.project_id == project_id, LedgerEntry.entry_type == "expense", LedgerEntry.status == "posted",
-        LedgerEntry.deleted == False).order_by(LedgerEntry.entry_date.desc())))  # noqa: E712
 
 
 def resolve_activity(s: Session, key: str) -> Activity:

@@ -6,12 +6,10 @@ A donation of goods counts in the fund's reports at its value when valued (by th
 at fair value); unvalued goods appear only in this register.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from sqlalchemy import text
 from sqlmodel import Session, select
 
 from desktop_app.core.errors import UserError
@@ -19,43 +17,18 @@ from desktop_app.core.models import (
     COUNTERPARTY_KINDS,
     GOODS_SOURCES,
     GOODS_VALUATIONS,
+    UNVALUED,
     Activity,
     Fund,
     GoodsMovement,
     LedgerEntry,
 )
 from desktop_app.core.money import parse_amount, to_fen
-from desktop_app.core.services.ledger import _month_closed, closed_through
-from desktop_app.core.services.projects import _check_owner, _live
+from desktop_app.core.quantities import parse_quantity, quantity_of
+from desktop_app.core.queries.projects import closed_through, month_closed
+from desktop_app.core.services.projects import _check_owner
+from desktop_app.core.storage.records import live
 from desktop_app.core.validation import check_text, parse_count
-
-UNVALUED = "未估值"
-MAX_QUANTITY = Decimal(100_000_000)
-
-
-def parse_quantity(value) -> Decimal:
-    """A quantity as typed ("200", "２００", "2.5"): positive, at most three decimals."""
-    if isinstance(value, Decimal):
-        quantity = value
-    else:
-        raw = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip().replace(",", "")
-        if not raw:
-            raise UserError("请填写数量，例如 200。")
-        try:
-            quantity = Decimal(raw)
-        except InvalidOperation:
-            raise UserError(f"数量“{value}”不是数字。请填写正数，例如 200 或 2.5。") from None
-    if not quantity.is_finite() or quantity <= 0:
-        raise UserError(f"数量必须大于 0（填了 {value}）。请填写正数。")
-    if quantity > MAX_QUANTITY:
-        raise UserError(f"数量 {quantity} 太大了，不像真实数字。请检查是否多打了零。")
-    if quantity != quantity.quantize(Decimal("0.001")):
-        raise UserError(f"数量“{value}”最多保留三位小数。请改用更小的单位，或四舍五入。")
-    return quantity
-
-
-def quantity_of(milli: int) -> Decimal:
-    return (Decimal(milli) / 1000).normalize() if milli % 1000 else Decimal(milli // 1000)
 
 
 @dataclass
@@ -151,7 +124,7 @@ def issue_goods(ws, data: GoodsIssueInput) -> GoodsMovement:
 def remove_movement(ws, movement_id: str) -> None:
     """Tombstone a movement entered by mistake; refused when the stock would go negative."""
     with ws.transaction() as s:
-        movement = _live(s, GoodsMovement, movement_id, "物资记录", "goods list")
+        movement = live(s, GoodsMovement, movement_id, "物资记录", "goods list")
         _check_owner(ws, s, movement, "这条物资记录")
         _refuse_closed_month(s, _fund(s, movement.fund_id), movement.movement_date, "删除这条物资记录",
                              removing=True)
@@ -171,7 +144,7 @@ def _refuse_closed_month(s: Session, fund: Fund, day: date, what: str, *, removi
     """Valued goods count in the fund's figures and in its notices: like a ledger entry, no movement is
     recorded, removed or moved in a closed month of its fund (publishing a notice closes its months).
     Every change of a movement (receive, issue, remove, restore, a new date or fund) checks here."""
-    if not _month_closed(s, fund.id, day):
+    if not month_closed(s, fund.id, day):
         return
     then = f"{day:%Y年%m月}已结账（社区基金“{fund.name}”已结账至 {closed_through(s, fund.id)}，发布公示时会结账公示期间），"
     if removing:
@@ -235,53 +208,3 @@ def _issue_value(movements: list[GoodsMovement], issue: GoodsMovement) -> tuple[
 # ------------------------------------------------------------------ reading
 
 
-@dataclass(frozen=True)
-class StockRow:
-    fund_id: str
-    fund_name: str
-    item: str
-    unit: str
-    received_milli: int
-    issued_milli: int
-    value_fen: int  # value of what is in stock, when everything received was valued; else 0
-    valued: bool
-
-    @property
-    def stock_milli(self) -> int:
-        return self.received_milli - self.issued_milli
-
-
-def stock(session: Session, fund_id: str | None = None) -> list[StockRow]:
-    params: dict = {}
-    where = "g.deleted = 0"
-    if fund_id:
-        where += " AND g.fund_id = :fund"
-        params["fund"] = fund_id
-    rows = session.execute(text(
-        "SELECT g.fund_id, f.name, g.item, g.unit, "
-        "sum(CASE WHEN g.direction='in' THEN g.quantity_milli ELSE 0 END), "
-        "sum(CASE WHEN g.direction='out' THEN g.quantity_milli ELSE 0 END), "
-        "sum(CASE WHEN g.direction='in' THEN g.value_fen ELSE -g.value_fen END), "
-        "min(CASE WHEN g.direction='in' THEN g.valuation != :unvalued END) "
-        f"FROM goods_movement g JOIN fund f ON f.id = g.fund_id WHERE {where} "
-        "GROUP BY g.fund_id, g.item, g.unit ORDER BY f.name, g.item"), params | {"unvalued": UNVALUED}).all()
-    return [StockRow(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), int(r[6]) if r[7] else 0, bool(r[7]))
-            for r in rows]
-
-
-def list_movements(session: Session, fund_id: str | None = None, *, direction: str | None = None,
-                   activity_id: str | None = None) -> list[GoodsMovement]:
-    query = select(GoodsMovement).where(GoodsMovement.deleted == False)  # noqa: E712
-    if fund_id:
-        query = query.where(GoodsMovement.fund_id == fund_id)
-    if direction:
-        query = query.where(GoodsMovement.direction == direction)
-    if activity_id:
-        query = query.where(GoodsMovement.activity_id == activity_id)
-    return list(session.exec(query.order_by(GoodsMovement.movement_date, GoodsMovement.created_at)))
-
-
-def known_items(session: Session) -> list[tuple[str, str]]:
-    """(item, unit) pairs already in the register, for the form's suggestions."""
-    return list(session.exec(select(GoodsMovement.item, GoodsMovement.unit).where(
-        GoodsMovement.deleted == False).distinct().order_by(GoodsMovement.item)))  # noqa: E712

@@ -9,7 +9,6 @@ Rules kept here and nowhere else:
   override reason is given, which is recorded on the entry (and covered by its hash).
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,8 +34,9 @@ from desktop_app.core.models import (
     utc_now,
 )
 from desktop_app.core.money import format_yuan, from_fen, to_fen
-from desktop_app.core.services.office import list_categories
-from desktop_app.core.services.settings import get_setting
+from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.queries.projects import closed_through, fund_balance, month_closed
+from desktop_app.core.queries.settings import get_setting
 from desktop_app.core.storage.journal import journal_row
 from desktop_app.core.validation import check_text
 
@@ -287,43 +287,6 @@ def input_from_entry(entry: LedgerEntry) -> EntryInput:
 # ------------------------------------------------------------------ balances
 
 
-@dataclass(frozen=True)
-class FundBalance:
-    income_fen: int
-    expense_fen: int
-    unrestricted_fen: int
-    restricted_fen: dict[str, int]
-
-    @property
-    def balance_fen(self) -> int:
-        return self.income_fen - self.expense_fen
-
-    @property
-    def restricted_total_fen(self) -> int:
-        return sum(self.restricted_fen.values())
-
-
-def fund_balance(session: Session, fund_id: str) -> FundBalance:
-    """Balances over posted entries; reversals carry negative amounts so they net out."""
-    rows = session.exec(
-        select(LedgerEntry.flow, LedgerEntry.restriction, func.sum(LedgerEntry.amount_fen))
-        .where(LedgerEntry.fund_id == fund_id, LedgerEntry.status == "posted", LedgerEntry.deleted == False)  # noqa: E712
-        .group_by(LedgerEntry.flow, LedgerEntry.restriction)
-    ).all()
-    income = expense = 0
-    buckets: dict[str, int] = defaultdict(int)
-    for flow, restriction, total in rows:
-        total = int(total or 0)
-        sign = 1 if flow == "in" else -1
-        if flow == "in":
-            income += total
-        else:
-            expense += total
-        buckets[restriction or ""] += sign * total
-    unrestricted = buckets.pop("", 0)
-    return FundBalance(income, expense, unrestricted, dict(buckets))
-
-
 def _check_balance(session: Session, entry: LedgerEntry, effect_fen: int, override_reason: str) -> None:
     """effect_fen: how the entry changes its bucket (negative = takes money out)."""
     if effect_fen >= 0:
@@ -344,17 +307,6 @@ def _check_balance(session: Session, entry: LedgerEntry, effect_fen: int, overri
     raise NeedsOverride(message + "如确需超额（例如款项已到账但尚未入账），请填写超额说明后再记账，说明会记录在凭证上。")
 
 
-def closed_through(session: Session, fund_id: str) -> str | None:
-    """The last closed month (YYYY-MM) of a fund: it and every month before it take no more postings."""
-    return session.exec(select(func.max(ClosedMonth.month)).where(
-        ClosedMonth.fund_id == fund_id, ClosedMonth.deleted == False)).one()  # noqa: E712
-
-
-def _month_closed(session: Session, fund_id: str, day: date) -> bool:
-    last = closed_through(session, fund_id)
-    return last is not None and day.strftime("%Y-%m") <= last
-
-
 def _assign_voucher(session: Session, entry: LedgerEntry) -> None:
     year = entry.entry_date.year
     # `voucher_seq IS NOT NULL` lets SQLite use the partial unique index (fund, year, seq): constant
@@ -367,7 +319,7 @@ def _assign_voucher(session: Session, entry: LedgerEntry) -> None:
 
 
 def _post(session: Session, entry: LedgerEntry, override_reason: str) -> None:
-    if _month_closed(session, entry.fund_id, entry.entry_date):
+    if month_closed(session, entry.fund_id, entry.entry_date):
         raise UserError(f"{entry.entry_date:%Y年%m月}已结账（本基金已结账至 {closed_through(session, entry.fund_id)}），"
                         "不能再记入。请把日期改到未结账的月份，或者（如是更正）用红字冲销记在本月。")
     if entry.entry_type == "expense" and get_setting(session, "require_expense_attachment"):
@@ -462,11 +414,6 @@ def close_month_in(session: Session, fund_id: str, month: str, *, today: date | 
     if drafts:
         raise UserError(f"{month} 及以前还有 {drafts} 条草稿没有记账。请先记账或删除它们，再结账。")
     session.add(ClosedMonth(fund_id=fund_id, month=month))
-
-
-def closed_months(session: Session, fund_id: str) -> list[str]:
-    return sorted(session.exec(select(ClosedMonth.month).where(ClosedMonth.fund_id == fund_id,
-                                                               ClosedMonth.deleted == False)))  # noqa: E712
 
 
 # ------------------------------------------------------------------ batches (慈善一日捐)

@@ -51,6 +51,7 @@ from desktop_app.core.notices.verification import (
     looks_like_code,
     normalize_code,
 )
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import ledger
 from desktop_app.core.validation import check_text
 
@@ -544,7 +545,7 @@ def _close_covered_months(s: Session, project_id: str, date_to: date, today: dat
             details=[f"{d.entry_date} {d.summary or '（无摘要）'} {format_yuan(d.amount_fen)}（{names[d.fund_id]}）"
                      for d in drafts])
     for fund in funds:
-        last = ledger.closed_through(s, fund.id)
+        last = project_queries.closed_through(s, fund.id)
         if last is not None and last >= month:
             continue
         try:

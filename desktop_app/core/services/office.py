@@ -13,6 +13,7 @@ from desktop_app.core.models import (
     Category,
     Office,
 )
+from desktop_app.core.queries.categories import list_categories
 from desktop_app.core.validation import check_division_code, division_level
 
 LEVELS = ("乡镇/街道", "村/社区", "县级慈善会")
@@ -64,15 +65,6 @@ def update_office(ws, *, name: str, division_code: str, association: str, code_y
         office.level = division_level(code)
         s.add(office)
     return office
-
-
-def list_categories(session, kind: str | None = None, *, include_inactive: bool = False) -> list[Category]:
-    query = select(Category).where(Category.deleted == False)  # noqa: E712
-    if kind:
-        query = query.where(Category.kind == kind)
-    if not include_inactive:
-        query = query.where(Category.active == True)  # noqa: E712
-    return list(session.exec(query.order_by(Category.kind, Category.position)))
 
 
 def add_category(ws, name: str, kind: str = "expense") -> Category:

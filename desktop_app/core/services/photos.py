@@ -30,8 +30,9 @@ from sqlmodel import Session, select
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, CharitySpace, Photo
-from desktop_app.core.services.projects import _check_owner, _live
+from desktop_app.core.services.projects import _check_owner
 from desktop_app.core.storage import photo_files as photos
+from desktop_app.core.storage.records import live
 from desktop_app.core.validation import check_text
 
 CAPTION_MAX = 200
@@ -223,10 +224,10 @@ def _file_sha256(path: Path) -> str:
 
 def _owner(ws, s: Session, activity_id: str | None, space_id: str | None) -> Activity | CharitySpace:
     if activity_id is not None:
-        activity = _live(s, Activity, activity_id, "活动", "activity list")
+        activity = live(s, Activity, activity_id, "活动", "activity list")
         _check_owner(ws, s, activity, f"活动“{activity.title}”")
         return activity
-    space = _live(s, CharitySpace, space_id, "慈善阵地", "space list")
+    space = live(s, CharitySpace, space_id, "慈善阵地", "space list")
     _check_owner(ws, s, space, f"慈善阵地“{space.name}”")
     return space
 
@@ -285,7 +286,7 @@ def _next_position(s: Session, project_id: str | None, space_id: str | None) -> 
 def update_photo(ws, photo_id: str, *, caption: str | None = None, in_notice: bool | None = None) -> Photo:
     """Change a photo's caption and/or whether it is used in notices (用于公示)."""
     with ws.transaction() as s:
-        photo = _live(s, Photo, photo_id, "照片", "photo list")
+        photo = live(s, Photo, photo_id, "照片", "photo list")
         _check_owner(ws, s, photo, f"照片“{photo.caption or photo.original_name}”")
         if caption is not None:
             value = check_text("照片说明", caption, CAPTION_MAX)
@@ -326,7 +327,7 @@ def reorder_photos(ws, photo_ids: list[str]) -> None:
 def move_photo(ws, photo_id: str, new_index: int) -> None:
     """Move a photo to place `new_index` (0 = first) of its activity's or space's list."""
     with ws.transaction() as s:
-        photo = _live(s, Photo, photo_id, "照片", "photo list")
+        photo = live(s, Photo, photo_id, "照片", "photo list")
         siblings = owner_photos(s, activity_id=photo.activity_id, space_id=photo.space_id)
         order = [p.id for p in siblings if p.id != photo.id]
         order.insert(max(0, min(new_index, len(order))), photo.id)
@@ -336,7 +337,7 @@ def move_photo(ws, photo_id: str, new_index: int) -> None:
 def _reorder(ws, s: Session, photo_ids: list[str]) -> None:
     if not photo_ids:
         return
-    first = _live(s, Photo, photo_ids[0], "照片", "photo list")
+    first = live(s, Photo, photo_ids[0], "照片", "photo list")
     siblings = owner_photos(s, activity_id=first.activity_id, space_id=first.space_id)
     if sorted(photo_ids) != sorted(p.id for p in siblings):
         raise UserError("照片列表已经变化（可能刚添加或删除了照片）。请刷新照片列表后重新排序。")

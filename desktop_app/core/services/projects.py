@@ -1,7 +1,7 @@
 """Projects (试点项目) with leaders, sites and budget lines; community funds with their committee.
 
 Adding and editing share one set of checks per kind (`_check_project`, `_check_fund`) and one way of
-writing child rows (`_sync_children`): an edit updates matching rows in place and tombstones the rest.
+writing child rows (`sync_children`): an edit updates matching rows in place and tombstones the rest.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +25,8 @@ from desktop_app.core.models import (
     Site,
 )
 from desktop_app.core.money import from_fen, to_fen
+from desktop_app.core.queries.projects import budget_lines, committee, project_leaders, project_sites
+from desktop_app.core.storage.records import assign, live, sync_children
 from desktop_app.core.validation import NameCheck, check_division_code, check_fund_name
 
 
@@ -70,7 +72,7 @@ def update_project(ws, project_id: str, data: ProjectInput, *, status: str | Non
     if status is not None:
         _check_choice(status, PROJECT_STATUSES, "项目状态")
     with ws.transaction() as s:
-        project = _live(s, Project, project_id, "项目", "project list")
+        project = live(s, Project, project_id, "项目", "project list")
         _check_owner(ws, s, project, f"项目“{project.name}”")
         name = _check_project(s, data, project_id=project.id)
         if (data.start_date, data.end_date) != (project.start_date, project.end_date):
@@ -80,7 +82,7 @@ def update_project(ws, project_id: str, data: ProjectInput, *, status: str | Non
                     f"项目周期 {data.start_date} 至 {data.end_date} 没有包含本项目基金已记账的全部分录"
                     f"（最早 {span[0]}，最晚 {span[1]}）。请把开始日期设在 {span[0]} 或之前、结束日期设在 "
                     f"{span[1]} 或之后；已记账的分录不能改日期。")
-        _assign(project, _project_values(name, data) | ({"status": status} if status is not None else {}))
+        assign(project, _project_values(name, data) | ({"status": status} if status is not None else {}))
         _write_project_children(s, project.id, data)
     return project
 
@@ -124,14 +126,14 @@ def _check_project(s: Session, data: ProjectInput, *, project_id: str | None = N
 
 
 def _write_project_children(s: Session, project_id: str, data: ProjectInput) -> None:
-    _sync_children(s, ProjectLeader, project_leaders(s, project_id), "name", [
+    sync_children(s, ProjectLeader, project_leaders(s, project_id), "name", [
         {"project_id": project_id, "name": x.name.strip(), "role": (x.role or "").strip(),
          "phone": (x.phone or "").strip(), "position": i} for i, x in enumerate(data.leaders)])
-    _sync_children(s, Site, project_sites(s, project_id), "name", [
+    sync_children(s, Site, project_sites(s, project_id), "name", [
         {"project_id": project_id, "name": x.name.strip(),
          "division_code": check_division_code(x.division_code) if x.division_code else "", "position": i}
         for i, x in enumerate(data.sites)])
-    _sync_children(s, BudgetLine, budget_lines(s, project_id), "category", [
+    sync_children(s, BudgetLine, budget_lines(s, project_id), "category", [
         {"project_id": project_id, "category": category.strip(), "amount_fen": to_fen(amount)}
         for category, amount in data.budget_lines.items()])
 
@@ -144,42 +146,11 @@ def _check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
         raise UserError(f"{what}“{value}”不对，应为：{'、'.join(choices)}。")
 
 
-def _live(s: Session, model: type[Record], record_id: str, what: str, list_command: str):
-    record = s.get(model, record_id)
-    if record is None or record.deleted:
-        raise UserError(f"找不到要修改的{what}（编号 {record_id}），它可能已被删除。请用 {list_command} 或在程序中刷新后重试。")
-    return record
-
-
 def _check_owner(ws, s: Session, record: Record, what: str) -> None:
     """Only the office that owns a record changes it (sync never has to merge)."""
     local = ws.office_id_or_empty(s)
     if record.office_id and local and record.office_id != local:
         raise UserError(f"{what}由其他单位登记，只有登记它的单位可以修改。请联系该单位修改，改好后通过数据同步传来。")
-
-
-def _assign(record: Record, values: dict) -> None:
-    """Set only the fields that differ, so an unchanged record gets no new version or journal row."""
-    for key, value in values.items():
-        if getattr(record, key) != value:
-            setattr(record, key, value)
-
-
-def _sync_children(s: Session, model: type[Record], live: list, key: str, wanted: list[dict]) -> None:
-    """Make the live child rows equal `wanted`: a row whose `key` matches is updated in place, a new
-    one is inserted, and what is no longer wanted is tombstoned (never deleted)."""
-    pool: dict[str, list] = {}
-    for row in live:
-        pool.setdefault(getattr(row, key), []).append(row)
-    for values in wanted:
-        matches = pool.get(values[key])
-        if matches:
-            _assign(matches.pop(0), values)
-        else:
-            s.add(model(**values))
-    for rows in pool.values():
-        for row in rows:
-            row.deleted = True
 
 
 def _posted_span(s: Session, *where) -> tuple[date, date] | None:
@@ -190,27 +161,6 @@ def _posted_span(s: Session, *where) -> tuple[date, date] | None:
     return (first, last) if first is not None else None
 
 
-def list_projects(session: Session) -> list[Project]:
-    return list(session.exec(select(Project).where(Project.deleted == False).order_by(Project.start_date)))  # noqa: E712
-
-
-def project_leaders(session: Session, project_id: str) -> list[ProjectLeader]:
-    return list(session.exec(select(ProjectLeader).where(ProjectLeader.project_id == project_id,
-                                                         ProjectLeader.deleted == False)  # noqa: E712
-                             .order_by(ProjectLeader.position)))
-
-
-def project_sites(session: Session, project_id: str) -> list[Site]:
-    return list(session.exec(select(Site).where(Site.project_id == project_id, Site.deleted == False)  # noqa: E712
-                             .order_by(Site.position)))
-
-
-def budget_lines(session: Session, project_id: str) -> list[BudgetLine]:
-    return list(session.exec(select(BudgetLine).where(BudgetLine.project_id == project_id,
-                                                      BudgetLine.deleted == False)  # noqa: E712
-                             .order_by(BudgetLine.created_at)))
-
-
 def project_input(session: Session, project: Project) -> ProjectInput:
     """A project as the form and the CLI edit it (status apart: it is passed on its own)."""
     return ProjectInput(
@@ -219,15 +169,6 @@ def project_input(session: Session, project: Project) -> ProjectInput:
         leaders=[LeaderInput(x.name, x.role, x.phone) for x in project_leaders(session, project.id)],
         sites=[SiteInput(x.name, x.division_code) for x in project_sites(session, project.id)],
         budget_lines={x.category: from_fen(x.amount_fen) for x in budget_lines(session, project.id)})
-
-
-def resolve_project(session: Session, key: str) -> Project:
-    project = session.get(Project, key)
-    if project is None:
-        project = session.exec(select(Project).where(Project.name == key, Project.deleted == False)).first()  # noqa: E712
-    if project is None or project.deleted:
-        raise UserError(f"找不到项目“{key}”。请用 project list 查看项目名称或编号。")
-    return project
 
 
 @dataclass
@@ -259,7 +200,7 @@ def update_fund(ws, fund_id: str, data: FundInput, *, status: str | None = None)
     if status is not None:
         _check_choice(status, FUND_STATUSES, "基金状态")
     with ws.transaction() as s:
-        fund = _live(s, Fund, fund_id, "社区基金", "fund list")
+        fund = live(s, Fund, fund_id, "社区基金", "fund list")
         _check_owner(ws, s, fund, f"社区基金“{fund.name}”")
         name = _check_fund(s, data, fund_id=fund.id)
         if data.project_id and data.project_id != fund.project_id:
@@ -270,7 +211,7 @@ def update_fund(ws, fund_id: str, data: FundInput, *, status: str | None = None)
                     f"社区基金“{fund.name}”已有记账分录在 {span[0]} 至 {span[1]} 之间，超出了项目“{project.name}”的周期"
                     f"（{project.start_date} 至 {project.end_date}）。请先在“项目”页调整项目周期，或选择其他项目。")
         association = data.association_name or fund.association_name
-        _assign(fund, _fund_values(name, association, data) | ({"status": status} if status is not None else {}))
+        assign(fund, _fund_values(name, association, data) | ({"status": status} if status is not None else {}))
         _write_committee(s, fund.id, data)
     return fund, check_fund_name(name, association)
 
@@ -303,18 +244,9 @@ def _check_fund(s: Session, data: FundInput, *, fund_id: str | None = None) -> s
 
 
 def _write_committee(s: Session, fund_id: str, data: FundInput) -> None:
-    _sync_children(s, CommitteeMember, committee(s, fund_id), "name", [
+    sync_children(s, CommitteeMember, committee(s, fund_id), "name", [
         {"fund_id": fund_id, "name": member.strip(), "role": (role or "").strip(), "is_supervisor": bool(supervisor)}
         for member, role, supervisor in data.committee])
-
-
-def list_funds(session: Session) -> list[Fund]:
-    return list(session.exec(select(Fund).where(Fund.deleted == False).order_by(Fund.created_at)))  # noqa: E712
-
-
-def committee(session: Session, fund_id: str) -> list[CommitteeMember]:
-    return list(session.exec(select(CommitteeMember).where(CommitteeMember.fund_id == fund_id,
-                                                           CommitteeMember.deleted == False)))  # noqa: E712
 
 
 def fund_input(session: Session, fund: Fund) -> FundInput:
@@ -324,11 +256,3 @@ def fund_input(session: Session, fund: Fund) -> FundInput:
                      committee=[(m.name, m.role, m.is_supervisor) for m in committee(session, fund.id)])
 
 
-def resolve_fund(session: Session, key: str) -> Fund:
-    """A fund by id or exact name."""
-    fund = session.get(Fund, key)
-    if fund is None:
-        fund = session.exec(select(Fund).where(Fund.name == (key or "").strip(), Fund.deleted == False)).first()  # noqa: E712
-    if fund is None or fund.deleted:
-        raise UserError(f"找不到社区基金“{key}”。请用 fund list 查看基金名称或编号。")
-    return fund

@@ -13,18 +13,16 @@ from desktop_app.core.models import (
     SIX_HAVES,
     Activity,
     CharitySpace,
-    LedgerEntry,
-    Photo,
     Project,
     Site,
     SpaceEvidence,
     SpaceHave,
     SpaceMilestone,
 )
-from desktop_app.core.services.projects import _assign, _check_owner, _live, _sync_children
+from desktop_app.core.queries.spaces import EVIDENCE_KINDS, have_evidence, milestones, space_haves
+from desktop_app.core.services.projects import _check_owner
+from desktop_app.core.storage.records import assign, live, sync_children
 from desktop_app.core.validation import check_text
-
-EVIDENCE_KINDS = {"activity": (Activity, "活动"), "photo": (Photo, "照片"), "entry": (LedgerEntry, "支出")}
 
 
 @dataclass
@@ -65,16 +63,16 @@ def add_space(ws, data: SpaceInput) -> CharitySpace:
 
 def update_space(ws, space_id: str, data: SpaceInput) -> CharitySpace:
     with ws.transaction() as s:
-        space = _live(s, CharitySpace, space_id, "慈善阵地", "space list")
+        space = live(s, CharitySpace, space_id, "慈善阵地", "space list")
         _check_owner(ws, s, space, f"慈善阵地“{space.name}”")
-        _assign(space, _check_space(s, data, space_id=space.id))
+        assign(space, _check_space(s, data, space_id=space.id))
         _write_children(s, space.id, data)
     return space
 
 
 def delete_space(ws, space_id: str) -> None:
     with ws.transaction() as s:
-        space = _live(s, CharitySpace, space_id, "慈善阵地", "space list")
+        space = live(s, CharitySpace, space_id, "慈善阵地", "space list")
         _check_owner(ws, s, space, f"慈善阵地“{space.name}”")
         if s.exec(select(Activity.id).where(Activity.space_id == space_id, Activity.deleted == False)).first():  # noqa: E712
             raise UserError(f"慈善阵地“{space.name}”还有活动记录在用。请先在这些活动里改选其他阵地，再删除。")
@@ -125,10 +123,10 @@ def _check_space(s: Session, data: SpaceInput, *, space_id: str | None = None) -
 
 
 def _write_children(s: Session, space_id: str, data: SpaceInput) -> None:
-    _sync_children(s, SpaceMilestone, milestones(s, space_id), "milestone_date", [
+    sync_children(s, SpaceMilestone, milestones(s, space_id), "milestone_date", [
         {"space_id": space_id, "milestone_date": m.milestone_date, "percent": int(m.percent),
          "note": (m.note or "").strip()} for m in sorted(data.milestones, key=lambda m: m.milestone_date)])
-    haves = {h.have: h for h in _haves(s, space_id)}
+    haves = {h.have: h for h in space_haves(s, space_id)}
     for name in SIX_HAVES:
         wanted = data.haves.get(name, HaveInput())
         row = haves.get(name)
@@ -136,75 +134,20 @@ def _write_children(s: Session, space_id: str, data: SpaceInput) -> None:
             row = SpaceHave(space_id=space_id, have=name)
             s.add(row)
             s.flush()
-        _assign(row, {"met": bool(wanted.met), "note": check_text(f"“{name}”说明", wanted.note, 200)})
-        _sync_children(s, SpaceEvidence, _evidence(s, row.id), "record_id", [
+        assign(row, {"met": bool(wanted.met), "note": check_text(f"“{name}”说明", wanted.note, 200)})
+        sync_children(s, SpaceEvidence, have_evidence(s, row.id), "record_id", [
             {"have_id": row.id, "kind": kind, "record_id": record_id} for kind, record_id in wanted.evidence])
-
-
-def milestones(s: Session, space_id: str) -> list[SpaceMilestone]:
-    return list(s.exec(select(SpaceMilestone).where(SpaceMilestone.space_id == space_id,
-                                                    SpaceMilestone.deleted == False)  # noqa: E712
-                       .order_by(SpaceMilestone.milestone_date)))
-
-
-def _haves(s: Session, space_id: str) -> list[SpaceHave]:
-    return list(s.exec(select(SpaceHave).where(SpaceHave.space_id == space_id, SpaceHave.deleted == False)))  # noqa: E712
-
-
-def _evidence(s: Session, have_id: str) -> list[SpaceEvidence]:
-    return list(s.exec(select(SpaceEvidence).where(SpaceEvidence.have_id == have_id,
-                                                   SpaceEvidence.deleted == False)))  # noqa: E712
-
-
-def list_spaces(s: Session, project_id: str | None = None) -> list[CharitySpace]:
-    query = select(CharitySpace).where(CharitySpace.deleted == False)  # noqa: E712
-    if project_id:
-        query = query.where(CharitySpace.project_id == project_id)
-    return list(s.exec(query.order_by(CharitySpace.created_at)))
 
 
 def space_input(s: Session, space_id: str) -> SpaceInput:
     """A space as its editor and the CLI edit it."""
-    space = _live(s, CharitySpace, space_id, "慈善阵地", "space list")
+    space = live(s, CharitySpace, space_id, "慈善阵地", "space list")
     haves = {}
-    for row in _haves(s, space_id):
-        haves[row.have] = HaveInput(row.met, row.note, [(e.kind, e.record_id) for e in _evidence(s, row.id)])
+    for row in space_haves(s, space_id):
+        haves[row.have] = HaveInput(row.met, row.note, [(e.kind, e.record_id) for e in have_evidence(s, row.id)])
     return SpaceInput(name=space.name, project_id=space.project_id, site_id=space.site_id, kind=space.kind,
                       address=space.address, opened_on=space.opened_on, note=space.note,
                       milestones=[MilestoneInput(m.milestone_date, m.percent, m.note) for m in milestones(s, space_id)],
                       haves=haves)
 
 
-def haves_met(s: Session, space_id: str) -> list[str]:
-    return [name for name in SIX_HAVES if any(h.have == name and h.met for h in _haves(s, space_id))]
-
-
-def describe_evidence(s: Session, kind: str, record_id: str) -> str:
-    """A one-line label for an evidence item (the checklist shows these)."""
-    model, label = EVIDENCE_KINDS[kind]
-    record = s.get(model, record_id)
-    if record is None or record.deleted:
-        return f"{label}（已删除）"
-    if kind == "activity":
-        return f"活动：{record.start_date} {record.title}"
-    if kind == "photo":
-        return f"照片：{record.caption or record.original_name}"
-    return f"支出：{record.entry_date} {record.summary}"
-
-
-def evidence_options(s: Session, project_id: str, space_id: str | None) -> list[tuple[str, str, str]]:
-    """What may prove a "have", as (kind, id, label): the project's activities and posted expenses, and
-    the photos of this space and of the activities held at it (not the whole project's gallery, which
-    may hold tens of thousands)."""
-    from desktop_app.core.queries.activities import ActivityFilter, list_activities
-    from desktop_app.core.services.activities import project_expenses
-
-    options = [("activity", a.id, f"活动：{a.start_date} {a.title}")
-               for a in list_activities(s, ActivityFilter(project_id=project_id))]
-    options += [("entry", e.id, describe_evidence(s, "entry", e.id)) for e in project_expenses(s, project_id)]
-    if space_id:
-        at_space = select(Activity.id).where(Activity.space_id == space_id, Activity.deleted == False)  # noqa: E712
-        photos = s.exec(select(Photo).where((Photo.space_id == space_id) | Photo.activity_id.in_(at_space),
-                                            Photo.deleted == False).order_by(Photo.position))  # noqa: E712
-        options += [("photo", p.id, describe_evidence(s, "photo", p.id)) for p in photos]
-    return options

@@ -30,6 +30,7 @@ from desktop_app.core.changes import ACTIVITIES, Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import CharitySpace, Photo
 from desktop_app.core.money import format_yuan
+from desktop_app.core.quantities import hours_text
 from desktop_app.core.queries.activities import (
     ActivityFilter,
     ActivityRow,
@@ -38,7 +39,6 @@ from desktop_app.core.queries.activities import (
     list_activities,
 )
 from desktop_app.core.services import activities
-from desktop_app.core.services.activities import hours_text
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import activity_charts, exports, undo
 from desktop_app.gui.activity_dialog import (

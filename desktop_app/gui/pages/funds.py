@@ -22,6 +22,7 @@ from desktop_app.core.changes import Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import FUND_STATUSES, Fund
 from desktop_app.core.money import format_yuan
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.queries import reports
 from desktop_app.core.services import ledger, projects
 from desktop_app.core.storage.workspace import Workspace
@@ -56,18 +57,18 @@ class FundDetail:
 def load_funds(ws: Workspace) -> list[FundDetail]:
     with ws.reading() as s:
         summaries = {x.fund_id: x for x in reports.fund_summaries(s)}
-        return [FundDetail(f, summaries[f.id], [(m.name, m.role, m.is_supervisor) for m in projects.committee(s, f.id)],
-                           ledger.closed_months(s, f.id)) for f in projects.list_funds(s)]
+        return [FundDetail(f, summaries[f.id], [(m.name, m.role, m.is_supervisor) for m in project_queries.committee(s, f.id)],
+                           project_queries.closed_months(s, f.id)) for f in project_queries.list_funds(s)]
 
 
 def load_project_names(ws: Workspace) -> list[tuple[str, str]]:
     with ws.reading() as s:
-        return [(p.id, p.name) for p in projects.list_projects(s)]
+        return [(p.id, p.name) for p in project_queries.list_projects(s)]
 
 
 def load_fund_input(ws: Workspace, fund_id: str) -> tuple[projects.FundInput, str]:
     with ws.reading() as s:
-        fund = projects.resolve_fund(s, fund_id)
+        fund = project_queries.resolve_fund(s, fund_id)
         return projects.fund_input(s, fund), fund.status
 
 

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core import quantities
 from desktop_app.core.changes import GOODS
 from desktop_app.core.models import Activity, GoodsMovement
 from desktop_app.core.money import format_yuan
+from desktop_app.core.queries import goods as goods_queries
+from desktop_app.core.queries.projects import list_funds
 from desktop_app.core.services import goods
-from desktop_app.core.services.projects import list_funds
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import exports, prompts
 from desktop_app.gui.goods_dialog import GoodsIssueDialog, GoodsReceiptDialog
@@ -36,7 +38,7 @@ NOTE = ("估值的捐赠物资（按捐赠方凭据或公允价值）按价值�
 @dataclass(frozen=True)
 class GoodsView:
     funds: list[tuple[str, str]]  # (id, name)
-    stock: list[goods.StockRow]
+    stock: list[goods_queries.StockRow]
     movements: list[GoodsMovement]
     fund_names: dict[str, str]  # id → the name without the association's (“八台镇尚善社区基金”)
     activity_titles: dict[str, str]
@@ -46,17 +48,17 @@ def load_goods(ws: Workspace, fund_id: str | None) -> GoodsView:
     association = ws.local_office().association_name
     with ws.reading() as s:
         funds = [(f.id, f.name) for f in list_funds(s)]
-        movements = goods.list_movements(s, fund_id)
+        movements = goods_queries.list_movements(s, fund_id)
         titles = {}
         for activity_id in {m.activity_id for m in movements if m.activity_id}:
             activity = s.get(Activity, activity_id)
             titles[activity_id] = activity.title if activity else ""
         short = {fid: short_fund_name(name, association) for fid, name in funds}
-        return GoodsView(funds, goods.stock(s, fund_id), movements, short, titles)
+        return GoodsView(funds, goods_queries.stock(s, fund_id), movements, short, titles)
 
 
 def quantity_text(milli: int, unit: str) -> str:
-    return f"{goods.quantity_of(milli)} {unit}"
+    return f"{quantities.quantity_of(milli)} {unit}"
 
 
 def source_text(m: GoodsMovement) -> str:
@@ -67,7 +69,7 @@ def source_text(m: GoodsMovement) -> str:
 
 def movement_row(m: GoodsMovement, view: GoodsView) -> tuple:
     received = m.direction == "in"
-    valued = m.valuation and m.valuation != goods.UNVALUED
+    valued = m.valuation and m.valuation != goods_queries.UNVALUED
     recipients = f"{m.beneficiary_group} {m.recipients} 人".strip() if m.recipients else m.beneficiary_group
     return (m.movement_date, view.fund_names.get(m.fund_id, ""), "收入" if received else "发放", m.item,
             quantity_text(m.quantity_milli, m.unit), source_text(m) if received else "", m.valuation,
@@ -159,8 +161,8 @@ class GoodsPage(Page):
         refill(self.fund_filter, [("全部基金", None)] + [(name, fid) for fid, name in data.funds])
         one_fund = self.fund_filter.currentData() is not None
         self.stock_model.set_rows([
-            (data.fund_names.get(r.fund_id, r.fund_name), r.item, r.unit, goods.quantity_of(r.received_milli), goods.quantity_of(r.issued_milli),
-             goods.quantity_of(r.stock_milli), format_yuan(r.value_fen) if r.valued else goods.UNVALUED)
+            (data.fund_names.get(r.fund_id, r.fund_name), r.item, r.unit, quantities.quantity_of(r.received_milli), quantities.quantity_of(r.issued_milli),
+             quantities.quantity_of(r.stock_milli), format_yuan(r.value_fen) if r.valued else goods_queries.UNVALUED)
             for r in data.stock], keys=data.stock)
         movements = list(reversed(data.movements))  # newest first: what was just entered is on top
         self.movements_model.set_rows([movement_row(m, data) for m in movements], keys=movements)
@@ -175,7 +177,7 @@ class GoodsPage(Page):
     def selected_movement(self) -> GoodsMovement | None:
         return self.movements_model.key(self.movements_view.currentIndex().row())
 
-    def selected_stock(self) -> goods.StockRow | None:
+    def selected_stock(self) -> goods_queries.StockRow | None:
         return self.stock_model.key(self.stock_view.currentIndex().row())
 
     def _update_buttons(self) -> None:

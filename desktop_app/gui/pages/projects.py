@@ -24,6 +24,7 @@ from desktop_app.core.changes import Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import PROJECT_STATUSES, Project
 from desktop_app.core.money import format_yuan, parse_amount
+from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.queries import reports
 from desktop_app.core.services import projects
 from desktop_app.core.storage.workspace import Workspace
@@ -55,9 +56,9 @@ class ProjectDetail:
 def load_projects(ws: Workspace) -> list[ProjectDetail]:
     with ws.reading() as s:
         return [ProjectDetail(
-            p, [(x.name, x.role, x.phone) for x in projects.project_leaders(s, p.id)],
-            [(x.name, x.division_code) for x in projects.project_sites(s, p.id)],
-            reports.budget_vs_actual(s, p.id)) for p in projects.list_projects(s)]
+            p, [(x.name, x.role, x.phone) for x in project_queries.project_leaders(s, p.id)],
+            [(x.name, x.division_code) for x in project_queries.project_sites(s, p.id)],
+            reports.budget_vs_actual(s, p.id)) for p in project_queries.list_projects(s)]
 
 
 class ProjectsPage(Page):
@@ -167,7 +168,7 @@ class ProjectsPage(Page):
 
 def load_project_input(ws: Workspace, project_id: str) -> tuple[projects.ProjectInput, str]:
     with ws.reading() as s:
-        project = projects.resolve_project(s, project_id)
+        project = project_queries.resolve_project(s, project_id)
         return projects.project_input(s, project), project.status
 
 

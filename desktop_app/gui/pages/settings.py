@@ -20,9 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import chain
+from desktop_app.core import settings as setting_registry
 from desktop_app.core.changes import Changes
 from desktop_app.core.errors import Cancelled
 from desktop_app.core.models import CATEGORY_KINDS, Category, Office
+from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.queries.settings import get_setting
 from desktop_app.core.services import office, settings
 from desktop_app.core.storage.backup import BackupInfo
 from desktop_app.core.storage.workspace import Workspace
@@ -48,10 +51,10 @@ class SettingsData:
 
 def load_settings(ws: Workspace) -> SettingsData:
     with ws.reading() as s:
-        return SettingsData(ws.local_office(), office.list_categories(s, include_inactive=True),
-                            bool(settings.get_setting(s, "require_expense_attachment")),
-                            int(settings.get_setting(s, "old_draft_days")), ws.list_backups(),
-                            {key: settings.get_setting(s, key) for key in NOTICE_KEYS})
+        return SettingsData(ws.local_office(), list_categories(s, include_inactive=True),
+                            bool(get_setting(s, "require_expense_attachment")),
+                            int(get_setting(s, "old_draft_days")), ws.list_backups(),
+                            {key: get_setting(s, key) for key in NOTICE_KEYS})
 
 
 def describe_report(report: chain.VerifyReport) -> str:
@@ -136,7 +139,7 @@ class SettingsPage(Page):
 
     def _rules_tab(self) -> QWidget:
         tab = QWidget()
-        self.require_attachment = QCheckBox(settings.LABELS["require_expense_attachment"])
+        self.require_attachment = QCheckBox(setting_registry.LABELS["require_expense_attachment"])
         self.old_draft_days = QSpinBox()
         self.old_draft_days.setRange(1, 365)
         self.old_draft_days.setSuffix(" 天")
@@ -144,7 +147,7 @@ class SettingsPage(Page):
         form = QFormLayout(tab)
         form.addRow(self.require_attachment)
         form.addRow(note("勾选时，支出必须附上发票、收据或签收单的扫描件或照片才能记账（建议保持勾选）。"))
-        form.addRow(settings.LABELS["old_draft_days"], self.old_draft_days)
+        form.addRow(setting_registry.LABELS["old_draft_days"], self.old_draft_days)
         form.addRow("", save)
         save.clicked.connect(self.save_rules)
         return tab
@@ -168,10 +171,10 @@ class SettingsPage(Page):
         form = QFormLayout(tab)
         form.addRow(note("新建公示时默认使用这些内容，生成时仍可逐份修改。监督电话印在公示的“公示期与监督”部分，"
                          "另附政务服务便民热线 12345。"))
-        form.addRow(settings.LABELS["notice.days"], self.notice_days)
-        form.addRow(settings.LABELS["notice.association_phone"], self.association_phone)
-        form.addRow(settings.LABELS["notice.civil_affairs_name"], self.civil_affairs_name)
-        form.addRow(settings.LABELS["notice.civil_affairs_phone"], self.civil_affairs_phone)
+        form.addRow(setting_registry.LABELS["notice.days"], self.notice_days)
+        form.addRow(setting_registry.LABELS["notice.association_phone"], self.association_phone)
+        form.addRow(setting_registry.LABELS["notice.civil_affairs_name"], self.civil_affairs_name)
+        form.addRow(setting_registry.LABELS["notice.civil_affairs_phone"], self.civil_affairs_phone)
         form.addRow("", self.save_notice_button)
         form.addRow(self.notice_message)
         self.save_notice_button.clicked.connect(self.save_notice_settings)

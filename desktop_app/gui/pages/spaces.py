@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.changes import ACTIVITIES
 from desktop_app.core.models import SIX_HAVES, CharitySpace, Project, Site
+from desktop_app.core.queries import spaces as space_queries
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services import spaces
 from desktop_app.core.storage.workspace import Workspace
@@ -59,7 +60,7 @@ class SpaceDetail:
 def load_spaces(ws: Workspace) -> list[SpaceDetail]:
     with ws.reading() as s:
         out = []
-        for space in spaces.list_spaces(s):
+        for space in space_queries.list_spaces(s):
             data = spaces.space_input(s, space.id)
             project = s.get(Project, space.project_id) if space.project_id else None
             site = s.get(Site, space.site_id) if space.site_id else None
@@ -67,7 +68,7 @@ def load_spaces(ws: Workspace) -> list[SpaceDetail]:
             for name in SIX_HAVES:
                 have = data.haves.get(name, spaces.HaveInput())
                 haves.append(HaveRow(name, have.met, have.note,
-                                     [spaces.describe_evidence(s, kind, rid) for kind, rid in have.evidence]))
+                                     [space_queries.describe_evidence(s, kind, rid) for kind, rid in have.evidence]))
             out.append(SpaceDetail(space, project.name if project else "", site.name if site else "",
                                    data.milestones, haves))
         return out

@@ -1,0 +1,68 @@
+"""Quantities people type and read: goods in thousandths of a unit, volunteer time in minutes shown as hours.
+Stored as integers, handled as Decimal, never float."""
+
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from desktop_app.core.errors import UserError
+
+MAX_QUANTITY = Decimal(100_000_000)
+
+
+def parse_quantity(value) -> Decimal:
+    """A quantity as typed ("200", "２００", "2.5"): positive, at most three decimals."""
+    if isinstance(value, Decimal):
+        quantity = value
+    else:
+        raw = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip().replace(",", "")
+        if not raw:
+            raise UserError("请填写数量，例如 200。")
+        try:
+            quantity = Decimal(raw)
+        except InvalidOperation:
+            raise UserError(f"数量“{value}”不是数字。请填写正数，例如 200 或 2.5。") from None
+    if not quantity.is_finite() or quantity <= 0:
+        raise UserError(f"数量必须大于 0（填了 {value}）。请填写正数。")
+    if quantity > MAX_QUANTITY:
+        raise UserError(f"数量 {quantity} 太大了，不像真实数字。请检查是否多打了零。")
+    if quantity != quantity.quantize(Decimal("0.001")):
+        raise UserError(f"数量“{value}”最多保留三位小数。请改用更小的单位，或四舍五入。")
+    return quantity
+
+
+def quantity_of(milli: int) -> Decimal:
+    return (Decimal(milli) / 1000).normalize() if milli % 1000 else Decimal(milli // 1000)
+
+
+MAX_HOURS = Decimal(100_000)
+
+
+def parse_hours(value) -> Decimal:
+    """Volunteer hours as typed ("120", "7.5", "７.５小时"): at most two decimals, whole minutes."""
+    if isinstance(value, Decimal):
+        hours = value
+    else:
+        raw = unicodedata.normalize("NFKC", str(value or "")).strip().removesuffix("小时").strip()
+        if not raw:
+            return Decimal(0)
+        try:
+            hours = Decimal(raw)
+        except InvalidOperation:
+            raise UserError(f"志愿服务时长“{value}”不是数字。请填写小时数，例如 7.5。") from None
+    if not hours.is_finite() or hours < 0:
+        raise UserError("志愿服务时长不能是负数。请填写 0 或正数的小时数。")
+    if hours > MAX_HOURS:
+        raise UserError(f"志愿服务时长 {hours} 小时太大了，不像真实数字。请检查是否多打了零。")
+    if (hours * 60) != (hours * 60).to_integral_value():
+        raise UserError(f"志愿服务时长“{value}”太细了。请按整分钟填写，例如 7.5 或 1.25 小时。")
+    return hours
+
+
+def hours_from_minutes(minutes: int) -> Decimal:
+    """Stored minutes as the hours people type: 450 → 7.5, 600 → 10 (never 1E+1), 20 → 0.33."""
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+    return hours.to_integral_value() if hours == hours.to_integral_value() else hours.normalize()
+
+
+def hours_text(minutes: int) -> str:
+    return f"{hours_from_minutes(minutes):f}"
