@@ -288,7 +288,7 @@ def build_gallery_workspace(folder: Path, count: int) -> str:
     from PIL import Image, ImageDraw
 
     from desktop_app.core.storage import photo_files as photos
-    from desktop_app.gui.photo_gallery import IMAGE_BOX
+    from desktop_app.gui.thumbnails import IMAGE_BOX
 
     ws = new_workspace(folder)
     project = projects.add_project(ws, projects.ProjectInput(name="四川省慈善事业高质量发展试点工作",
@@ -350,7 +350,9 @@ def bench_gallery(n: int = 50_000) -> dict:
     import shutil
 
     from desktop_app.gui.application import make_application
-    from desktop_app.gui.photo_gallery import READY, PhotoGalleryModel, PhotoGalleryView
+    from desktop_app.gui.photo_gallery import PhotoGalleryModel
+    from desktop_app.gui.photo_views import PhotoGalleryView
+    from desktop_app.gui.thumbnails import READY
 
     folder = OUT / f"gallery-{n}"
     marker = folder / "gallery.json"
@@ -508,7 +510,7 @@ def photo_workspace(folder: Path) -> tuple[Workspace, str, str]:
     ws = new_workspace(folder)
     project = projects.add_project(ws, projects.ProjectInput(
         name="八台镇慈善试点", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), budget=Decimal(0)))
-    with ws.transaction() as s:
+    with ws.transaction("bench.setup") as s:
         activity = Activity(project_id=project.id, activity_type="慈善服务", title="八台慈善音乐会",
                             start_date=date(2024, 9, 1), end_date=date(2024, 9, 1))
         s.add(activity)
@@ -550,11 +552,12 @@ def photo_gui_child(count: int) -> None:
 
     from desktop_app.core.storage import photo_files as photos
     from desktop_app.gui import prompts
-    from desktop_app.gui.activity_dialog import ActivityDialog, load_activity, load_activity_lookups
+    from desktop_app.gui.activity_dialog import ActivityDialog
+    from desktop_app.gui.activity_reads import load_activity, load_activity_lookups
     from desktop_app.gui.app import make_context
     from desktop_app.gui.application import make_application
     from desktop_app.gui.ops import PROGRESS_DELAY_MS
-    from desktop_app.gui.photo_gallery import READY
+    from desktop_app.gui.thumbnails import READY
 
     files = phone_jpegs(count)
     folder = files[0].parent
@@ -775,7 +778,6 @@ def _notice_document(photos: list[Path], lines: int):
         Field,
         Heading,
         Item,
-        NoticeDocument,
         Paragraph,
         Photo,
         PhotoGrid,
@@ -783,6 +785,7 @@ def _notice_document(photos: list[Path], lines: int):
         Table,
     )
     from desktop_app.core.money import capital_yuan, to_fen
+    from desktop_app.core.notices.document import NoticeDocument
 
     rnd = random.Random(4)
     rows, income, expense = [], Decimal(0), Decimal(0)
@@ -880,7 +883,7 @@ def _docx_styles(document) -> dict:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt
 
-    from desktop_app.core.documents import pdf
+    from desktop_app.core.documents import layout as pdf
 
     normal = document.styles["Normal"]
     _docx_fonts(normal, "SimSun", "宋体")
@@ -963,7 +966,7 @@ def write_notice_docx(doc, path: Path) -> None:
     from docx.shared import Emu, Pt
     from PIL import Image
 
-    from desktop_app.core.documents import pdf
+    from desktop_app.core.documents import layout as pdf
     from desktop_app.core.documents.model import (
         Field,
         Heading,

@@ -128,7 +128,7 @@ def bare_sql_model(folder: str) -> None:
 def export(folder: str, out: str, rows: str) -> None:
     from datetime import date
 
-    from desktop_app.core.exports import xlsx_export
+    from desktop_app.core.exports.ledger import export_ledger
     from desktop_app.core.queries import ledger as ledger_query
     from desktop_app.core.storage.workspace import Workspace
 
@@ -141,7 +141,7 @@ def export(folder: str, out: str, rows: str) -> None:
     years = max(1, round(int(rows) / 100_000))
     filt = ledger_query.LedgerFilter(date_from=start_day, date_to=start_day.replace(year=start_day.year + years))
     start = time.perf_counter()
-    count = xlsx_export.export_ledger(ws, Path(out), filt)
+    count = export_ledger(ws, Path(out), filt)
     elapsed = time.perf_counter() - start
     ws.close(backup=False)
     emit(export_s=elapsed, exported_rows=count, file_mb=Path(out).stat().st_size / 1e6)

@@ -103,7 +103,7 @@ def voucher_label(values: dict) -> str:
     return f"{values.get('voucher_year')}-{int(values['voucher_seq']):04d}"
 
 
-def _posted_snapshot(session: Session, entry_id: str) -> dict | None:
+def posted_snapshot(session: Session, entry_id: str) -> dict | None:
     """The entry as the app last wrote it, from the change journal."""
     row = session.exec(
         select(ChangeJournal).where(ChangeJournal.table_name == "ledger_entry", ChangeJournal.record_id == entry_id)
@@ -112,7 +112,7 @@ def _posted_snapshot(session: Session, entry_id: str) -> dict | None:
     return json.loads(row.payload) if row else None
 
 
-def _describe_change(before: dict | None, now: dict) -> str:
+def describe_change(before: dict | None, now: dict) -> str:
     if before is None:
         return "内容与记账时不符（变更记录中没有这条分录的原始内容）"
     diffs = []
@@ -264,9 +264,9 @@ def verify_chains(session: Session, progress=None) -> VerifyReport:
             done += 1
             expected = link_hash(previous, canonical(values, attachments.get(values["id"], [])))
             if expected != stored:
-                before = _posted_snapshot(session, values["id"])
+                before = posted_snapshot(session, values["id"])
                 report.problems.append(ChainProblem(fund.name, "changed", voucher_label(before or values),
-                                                    _describe_change(before, values)))
+                                                    describe_change(before, values)))
             previous = stored
             if progress and done % 1000 == 0:
                 progress(done, total_count)

@@ -37,7 +37,6 @@ class Office(Record, table=True):
     division_code: str
     code_year: int
     association_name: str
-    is_local: bool = False  # the office this workspace belongs to
 
 
 class Project(Record, table=True):
@@ -315,7 +314,7 @@ class Setting(Record, table=True):
 
 
 class ChangeJournal(SQLModel, table=True):
-    """Every change, in order: what the sync package will carry to the county."""
+    """Every change, in order: what the sync package will carry to the county, and who did what."""
 
     __tablename__ = "change_journal"
 
@@ -327,6 +326,35 @@ class ChangeJournal(SQLModel, table=True):
     office_id: str
     changed_at: str
     payload: str  # JSON of the record after the change
+    operation: str = ""  # the named operation of the transaction, e.g. entry.post, notice.publish
+    operator: str = ""  # who ran it: the operating-system user name until user accounts exist
+    epoch_id: str = ""  # the workspace epoch: a restore from backup starts a new one (sequence numbers rewind)
+
+
+class LocalIdentity(SQLModel, table=True):
+    """Which office this workspace is, at which level, in which epoch. One row; local to this workspace:
+    never journalled, never synced (a county database holds many offices, and only one of them is local)."""
+
+    __tablename__ = "local_identity"
+
+    id: int = Field(default=1, primary_key=True)
+    office_id: str = Field(foreign_key="office.id")
+    level: str  # 村/社区 | 乡镇/街道 | 县级慈善会: a county association's workspace runs in county mode
+    epoch_id: str = ""
+
+
+class WorkspaceEpoch(Record, table=True):
+    """A span of this workspace's history with unbroken journal sequence numbers. A restore from backup
+    starts a new epoch, so whoever reads the journal (the county) can tell a rewind from lost changes."""
+
+    __tablename__ = "workspace_epoch"
+
+    reason: str  # init | upgrade | restore
+    started_at: str
+    previous_epoch_id: str = ""
+    restored_from: str = ""  # the backup's file name
+    abandoned_seq: int = 0  # the last journal sequence number of the timeline left behind by the restore
+    resumed_seq: int = 0  # the last sequence number the restored data holds
 
 
 class Notice(Record, table=True):

@@ -3,7 +3,6 @@ declared count and total. A list that disagrees posts only after the user confir
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +11,8 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QDateEdit,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -35,7 +32,19 @@ from desktop_app.core.services.ledger import EntryInput
 from desktop_app.gui import prompts
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.lookups import Lookups
-from desktop_app.gui.widgets import ERROR_STYLE, OK_STYLE, combo, pydate, qdate
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    OK_STYLE,
+    STRETCH,
+    combo,
+    date_edit,
+    form_rows,
+    pydate,
+    read_form,
+    row_of,
+    wrapped_label,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 NAME, AMOUNT, ANONYMOUS = 0, 1, 2
@@ -166,9 +175,7 @@ class BatchDialog(QDialog):
 
     def _build(self) -> None:
         self.fund = combo(self._lookups.funds)
-        self.day = QDateEdit(qdate(date.today()))
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.day.setCalendarPopup(True)
+        self.day = date_edit()
         self.title = QLineEdit("慈善一日捐")
         self.category = combo(self._lookups.income_categories)
         if self.category.findText("慈善一日捐") >= 0:
@@ -181,17 +188,9 @@ class BatchDialog(QDialog):
         self.declared_total = QLineEdit()
         self.declared_total.setPlaceholderText("纸质清单上的合计金额，如 3,260.00")
 
-        form = QFormLayout()
-        form.addRow("基金", self.fund)
-        form.addRow("日期", self.day)
-        form.addRow("清单标题（作摘要）", self.title)
-        form.addRow("收入类别", self.category)
-        form.addRow("收款方式", self.payment)
-        declared = QHBoxLayout()
-        declared.addWidget(self.declared_count)
-        declared.addWidget(QLabel("合计金额（元）"))
-        declared.addWidget(self.declared_total, 1)
-        form.addRow("纸质清单笔数", declared)
+        declared = row_of(self.declared_count, QLabel("合计金额（元）"), (self.declared_total, 1))
+        form = form_rows(QFormLayout(), ("基金", self.fund), ("日期", self.day), ("清单标题（作摘要）", self.title),
+                         ("收入类别", self.category), ("收款方式", self.payment), ("纸质清单笔数", declared))
 
         self.model = BatchModel(self)
         self.table = QTableView()
@@ -206,22 +205,16 @@ class BatchDialog(QDialog):
 
         self.totals = QLabel()
         self.totals.setWordWrap(True)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message = wrapped_label("", ERROR_STYLE)
         hint = QLabel("Tab 在格子间移动；也可以从 Excel 复制“姓名、金额”两列后按 Ctrl+V 粘贴。")
-        hint.setStyleSheet("color: #566573;")
+        hint.setStyleSheet(HINT_STYLE)
 
         self.remove_button = QPushButton("删除所选行")
         self.post_button = QPushButton("记账")
         self.close_button = QPushButton("关闭")
         for button in (self.remove_button, self.post_button, self.close_button):
             button.setAutoDefault(False)  # Enter belongs to the table (commits the cell), never to a button
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch()
-        buttons.addWidget(self.post_button)
-        buttons.addWidget(self.close_button)
+        buttons = row_of(self.remove_button, STRETCH, self.post_button, self.close_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -303,11 +296,10 @@ class BatchDialog(QDialog):
     def post(self) -> None:
         if self._busy:
             return
-        try:
-            lines, count, total = self.collect()
-        except UserError as exc:
-            self.message.setText(str(exc))
+        collected = read_form(self.collect, self.message)
+        if collected is None:
             return
+        lines, count, total = collected
         self._submit(lines, count, total, confirm=False)
 
     def _submit(self, lines: list[EntryInput], count: int, total: Decimal, *, confirm: bool) -> None:

@@ -5,7 +5,6 @@ Tab walks the fields in paper order; Enter saves a draft, Ctrl+Enter saves and p
 core appear in red under the form and nothing typed is lost.
 """
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -13,11 +12,9 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -35,7 +32,23 @@ from desktop_app.core.services.ledger import EntryInput
 from desktop_app.gui import prompts, undo
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.lookups import Lookups
-from desktop_app.gui.widgets import ERROR_STYLE, HINT_STYLE, OK_STYLE, combo, pydate, qdate, select_data
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    STRETCH,
+    combo,
+    date_edit,
+    editable_combo,
+    fill,
+    form_rows,
+    pydate,
+    qdate,
+    read_form,
+    row_of,
+    select_data,
+    show_result,
+    wrapped_label,
+)
 
 TYPES = ("donation", "allocation", "expense")
 
@@ -59,9 +72,7 @@ class EntryDialog(QDialog):
 
     def _build(self) -> None:
         self.fund = combo(self._lookups.funds)
-        self.day = QDateEdit(qdate(date.today()))
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.day.setCalendarPopup(True)
+        self.day = date_edit()
         self.entry_type = combo([(t, ENTRY_TYPES[t]) for t in TYPES])
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("如 1234.5、1,234.50、3.5万")
@@ -71,10 +82,7 @@ class EntryDialog(QDialog):
         self.summary.setPlaceholderText("如“购置慈善阵地桌椅”")
         self.category = QComboBox()
         self.expense_class = combo(list(EXPENSE_CLASSES))
-        self.restriction = QComboBox()
-        self.restriction.setEditable(True)
-        self.restriction.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.restriction.lineEdit().setPlaceholderText("非限定（留空）")
+        self.restriction = editable_combo("非限定（留空）")
         self.counterparty = QLineEdit()
         self.counterparty_kind = combo([("", "（未填）")] + [(k, k) for k in COUNTERPARTY_KINDS])
         self.anonymous = QCheckBox("匿名捐赠（公示为“爱心人士”）")
@@ -89,25 +97,13 @@ class EntryDialog(QDialog):
         self.add_attachment = QPushButton("添加附件…")
         self.remove_attachment = QPushButton("移除所选")
 
-        left = QFormLayout()
-        left.addRow("基金", self.fund)
-        left.addRow("日期", self.day)
-        left.addRow("类型", self.entry_type)
-        left.addRow("金额（元）", self.amount)
-        left.addRow("", self.capital)
-        left.addRow("摘要", self.summary)
-        left.addRow("业务类别", self.category)
-        left.addRow("支出性质", self.expense_class)
-        left.addRow("限定用途", self.restriction)
-        right = QFormLayout()
-        right.addRow("对方名称", self.counterparty)
-        right.addRow("对方类型", self.counterparty_kind)
-        right.addRow("", self.anonymous)
-        right.addRow("", self.consent)
-        right.addRow("联系方式（不公开）", self.contact)
-        right.addRow("支付方式", self.payment)
-        right.addRow("捐赠票据代码", self.receipt_code)
-        right.addRow("捐赠票据号码", self.receipt_no)
+        left = form_rows(QFormLayout(), ("基金", self.fund), ("日期", self.day), ("类型", self.entry_type),
+                         ("金额（元）", self.amount), ("", self.capital), ("摘要", self.summary),
+                         ("业务类别", self.category), ("支出性质", self.expense_class), ("限定用途", self.restriction))
+        right = form_rows(QFormLayout(), ("对方名称", self.counterparty), ("对方类型", self.counterparty_kind),
+                          ("", self.anonymous), ("", self.consent), ("联系方式（不公开）", self.contact),
+                          ("支付方式", self.payment), ("捐赠票据代码", self.receipt_code),
+                          ("捐赠票据号码", self.receipt_no))
         grid = QGridLayout()
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
@@ -115,18 +111,11 @@ class EntryDialog(QDialog):
         grid.setColumnStretch(1, 2)
         grid.setHorizontalSpacing(24)
 
-        files = QHBoxLayout()
-        files.addWidget(self.attachments, 1)
-        file_buttons = QVBoxLayout()
-        file_buttons.addWidget(self.add_attachment)
-        file_buttons.addWidget(self.remove_attachment)
-        file_buttons.addStretch()
-        files.addLayout(file_buttons)
+        files = row_of((self.attachments, 1), fill(QVBoxLayout(), self.add_attachment, self.remove_attachment, STRETCH))
         self.existing_attachments = QLabel("")
         self.existing_attachments.setStyleSheet(HINT_STYLE)
 
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = wrapped_label()
         self.keep_going = QCheckBox("保存后继续录入下一笔")
         self.keep_going.setChecked(self._entry_id is None)
         self.keep_going.setVisible(self._entry_id is None)
@@ -134,12 +123,7 @@ class EntryDialog(QDialog):
         self.save_button.setDefault(True)
         self.post_button = QPushButton("保存并记账 (Ctrl+Enter)")
         self.close_button = QPushButton("关闭")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.keep_going)
-        buttons.addStretch()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.post_button)
-        buttons.addWidget(self.close_button)
+        buttons = row_of(self.keep_going, STRETCH, self.save_button, self.post_button, self.close_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
@@ -287,18 +271,15 @@ class EntryDialog(QDialog):
         self.amount.setFocus()
 
     def show_message(self, text: str, *, error: bool) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+        show_result(self.message, text, error=error)
 
     # ---------------------------------------------------------------- saving
 
     def save(self, *, post: bool) -> None:
         if self._busy:
             return
-        try:
-            data = self.collect()
-        except UserError as exc:
-            self.show_message(str(exc), error=True)
+        data = read_form(self.collect, self.message)
+        if data is None:
             return
         self._submit(data, post, "")
 

@@ -9,13 +9,15 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.core.exports import xlsx_export
+from desktop_app.core.exports import activities as activity_export
+from desktop_app.core.exports import goods as goods_export
+from desktop_app.core.exports import ledger as ledger_export
+from desktop_app.core.exports import reports as report_export
 from desktop_app.core.queries.activities import ActivityFilter
 from desktop_app.core.queries.ledger import LedgerFilter
-from desktop_app.core.queries.projects import list_projects
-from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
 from desktop_app.gui.context import AppContext
+from desktop_app.gui.lookups import load_project_choices
 
 REPORTS = {  # kind → menu text and file name
     "balances": "基金余额表",
@@ -33,8 +35,16 @@ def file_name(*parts: str, today: date | None = None) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", stem) + ".xlsx"
 
 
-def ask_path(ctx: AppContext, parent: QWidget, title: str, name: str) -> Path | None:
-    out = prompts.save_excel(parent, title, name, ctx.export_dir)
+def pdf_file_name(*parts: str) -> str:
+    """“四川省…经费使用情况公示-2025-01-05.pdf”: the Excel exports' naming, as a PDF."""
+    return Path(file_name(*parts)).with_suffix(".pdf").name
+
+
+def ask_path(ctx: AppContext, parent: QWidget, title: str, name: str, *, pdf: bool = False) -> Path | None:
+    """Where to save an Excel workbook (or, with `pdf`, a PDF), suggesting `name` in the folder of the last
+    export; the folder chosen is suggested next time."""
+    ask = prompts.save_pdf if pdf else prompts.save_excel
+    out = ask(parent, title, name, ctx.export_dir)
     if out is not None:
         ctx.export_dir = out.parent
     return out
@@ -62,14 +72,14 @@ def export_ledger(ctx: AppContext, parent: QWidget, ledger_filter: LedgerFilter)
     """收支台账 › 导出 Excel…: the entries the page shows (its current filter), oldest first."""
     ws = ctx.ws
     run_export(ctx, parent, "收支台账", file_name("收支台账"),
-               lambda out, progress: xlsx_export.export_ledger(ws, out, ledger_filter, progress), cancellable=True)
+               lambda out, progress: ledger_export.export_ledger(ws, out, ledger_filter, progress), cancellable=True)
 
 
 def export_activities(ctx: AppContext, parent: QWidget, activity_filter: ActivityFilter) -> None:
     """活动记录 › 导出活动登记表…: the activities the page shows (its filters); names masked."""
     ws = ctx.ws
     run_export(ctx, parent, "活动登记表", file_name("活动登记表"),
-               lambda out, progress: xlsx_export.export_activities(ws, out, activity_filter, progress),
+               lambda out, progress: activity_export.export_activities(ws, out, activity_filter, progress),
                cancellable=True)
 
 
@@ -78,7 +88,7 @@ def export_activity_stats(ctx: AppContext, parent: QWidget, activity_filter: Act
     ws = ctx.ws
     # export_activity_stats takes no progress callback (one pass over the list): busy dialog only
     run_export(ctx, parent, "活动统计", file_name("活动统计"),
-               lambda out, _progress: xlsx_export.export_activity_stats(ws, out, activity_filter),
+               lambda out, _progress: activity_export.export_activity_stats(ws, out, activity_filter),
                what=lambda count: f"活动统计（共 {count:,} 个活动）")
 
 
@@ -89,24 +99,15 @@ def export_report(ctx: AppContext, parent: QWidget, kind: str, *, project_id: st
         choose_project(ctx, parent)
         return
     label = REPORTS[kind]
-    out = ask_path(ctx, parent, f"导出{label}", file_name(label, project_name) if project_name else file_name(label))
-    if out is None:
-        return
     ws = ctx.ws
     # export_report takes no progress callback, so there is nothing 取消 could stop: busy dialog only.
-    ctx.runner.run(lambda _progress: xlsx_export.export_report(ws, kind, out, project_id=project_id, public=True),
-                   lambda rows: exported(parent, out, rows), progress_title=f"正在导出{label}到 {out.name}…",
-                   parent=parent)
-
-
-def project_choices(ws: Workspace) -> list[tuple[str, str]]:
-    with ws.reading() as s:
-        return [(p.id, p.name) for p in list_projects(s)]
+    run_export(ctx, parent, label, file_name(label, project_name) if project_name else file_name(label),
+               lambda out, _progress: report_export.export_report(ws, kind, out, project_id=project_id, public=True))
 
 
 def choose_project(ctx: AppContext, parent: QWidget) -> None:
     """预算执行表 needs a project: the only one, or the one the user picks."""
-    ctx.runner.query(lambda: project_choices(ctx.ws), lambda found: _budget_for(ctx, parent, found))
+    ctx.runner.query(lambda: load_project_choices(ctx.ws), lambda found: _budget_for(ctx, parent, found))
 
 
 def _budget_for(ctx: AppContext, parent: QWidget, found: list[tuple[str, str]]) -> None:
@@ -120,11 +121,6 @@ def _budget_for(ctx: AppContext, parent: QWidget, found: list[tuple[str, str]]) 
 
 def export_goods(ctx: AppContext, parent: QWidget, fund_id: str | None = None, fund_name: str = "") -> None:
     """物资台账 › 导出物资台账…: stock and every receipt and issue, of one fund or of all."""
-    name = file_name("物资台账", fund_name) if fund_id else file_name("物资台账")
-    out = ask_path(ctx, parent, "导出物资台账", name)
-    if out is None:
-        return
     ws = ctx.ws
-    ctx.runner.run(lambda _progress: xlsx_export.export_goods(ws, out, fund_id=fund_id),
-                   lambda rows: exported(parent, out, rows), progress_title=f"正在导出物资台账到 {out.name}…",
-                   parent=parent)
+    run_export(ctx, parent, "物资台账", file_name("物资台账", fund_name) if fund_id else file_name("物资台账"),
+               lambda out, _progress: goods_export.export_goods(ws, out, fund_id=fund_id))

@@ -5,18 +5,14 @@ groups) off the GUI thread when they open. Bad input gets the core's message in 
 the dialog stays open and keeps everything typed.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -24,25 +20,32 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import quantities
-from desktop_app.core.changes import GOODS, Changes
+from desktop_app.core.changes import GOODS
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import COUNTERPARTY_KINDS, GOODS_SOURCES, GOODS_VALUATIONS
 from desktop_app.core.queries import goods as goods_queries
 from desktop_app.core.queries.activities import ActivityFilter, list_activities
-from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.queries.projects import list_funds
 from desktop_app.core.services import goods
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
+    STRETCH,
     combo,
+    date_edit,
+    editable_combo,
+    fit_height,
+    form_rows,
     note,
     pydate,
-    qdate,
     refill,
+    row_of,
     save_cancel_buttons,
     select_data,
+    submit,
+    wrapped_label,
 )
 
 VALUATION_HINTS = {
@@ -75,41 +78,7 @@ def load_goods_choices(ws: Workspace) -> GoodsChoices:
             activities[project_id] = [(a.id, f"{a.start_date} {a.title}")
                                       for a in list_activities(s, ActivityFilter(project_id=project_id))]
         return GoodsChoices(funds, goods_queries.known_items(s), goods_queries.stock(s), activities,
-                            [c.name for c in list_categories(s, "beneficiary_group")])
-
-
-def date_edit() -> QDateEdit:
-    edit = QDateEdit(qdate(date.today()))
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setCalendarPopup(True)
-    return edit
-
-
-def fit_height(dialog: QDialog) -> None:
-    """Grow a dialog so wrapped labels (a hint, an error message) show all their lines: a top-level
-    window does not follow its layout's height-for-width by itself."""
-    layout = dialog.layout()
-    layout.activate()
-    needed = layout.totalHeightForWidth(dialog.width()) if layout.hasHeightForWidth() else -1
-    if needed > dialog.height():
-        dialog.resize(dialog.width(), needed)
-
-
-def submit(dialog, op: Callable[[], object], changes: Changes, status: Callable[[object], str]) -> None:
-    """Save a form: run `op` in the worker with 保存 disabled; on success say `status(result)` in the
-    status bar and close, else show the core's message in the form (which keeps what was typed).
-    `dialog` has ctx, save_button, show_message."""
-    dialog.save_button.setEnabled(False)
-
-    def failed(exc: BaseException) -> None:
-        dialog.save_button.setEnabled(True)
-        dialog.show_message(str(exc) if isinstance(exc, UserError) else "没有保存，请重试。")
-
-    def saved(result) -> None:
-        dialog.ctx.runner.message.emit(status(result))
-        dialog.accept()
-
-    dialog.ctx.runner.run(op, saved, failed, changes=changes)
+                            [c.name for c in local_categories(s, "beneficiary_group")])
 
 
 def stock_text(row: goods_queries.StockRow) -> str:
@@ -131,9 +100,7 @@ class _GoodsDialog(QDialog):
         self.quantity = QLineEdit()
         self.quantity.setPlaceholderText("如 200 或 2.5")
         self.note_edit = QLineEdit()
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message = wrapped_label("", ERROR_STYLE)
         self.form = QFormLayout()
         self.outer = QVBoxLayout(self)
         self.outer.addLayout(self.form)
@@ -209,10 +176,7 @@ class GoodsReceiptDialog(_GoodsDialog):
 
     def __init__(self, ctx, parent: QWidget | None = None, *, fund_id: str | None = None):
         super().__init__(ctx, parent, fund_id=fund_id)
-        self.item = QComboBox()
-        self.item.setEditable(True)
-        self.item.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.item.lineEdit().setPlaceholderText("如“新春礼品”；可从已登记的物资中选")
+        self.item = editable_combo("如“新春礼品”；可从已登记的物资中选")
         self.unit = QLineEdit()
         self.unit.setPlaceholderText("份、个、箱、千克…")
         self.unit.setMaximumWidth(120)
@@ -226,30 +190,13 @@ class GoodsReceiptDialog(_GoodsDialog):
         self.valuation.setCurrentText(goods_queries.UNVALUED)
         self.value = QLineEdit()
         self.value.setPlaceholderText("这批物资的总价值，如 6000 或 6,000.00")
-        self.value_hint = QLabel("")
-        self.value_hint.setWordWrap(True)
-        self.value_hint.setStyleSheet(HINT_STYLE)
-        amount = QHBoxLayout()
-        amount.addWidget(self.quantity, 1)
-        amount.addWidget(QLabel("单位"))
-        amount.addWidget(self.unit)
-        donor = QHBoxLayout()
-        donor.addWidget(self.donor, 1)
-        donor.addWidget(self.donor_kind)
-        flags = QHBoxLayout()
-        flags.addWidget(self.anonymous)
-        flags.addWidget(self.consent)
-        flags.addStretch()
-        self.form.addRow("社区基金", self.fund)
-        self.form.addRow("收到日期", self.day)
-        self.form.addRow("物资名称", self.item)
-        self.form.addRow("数量", amount)
-        self.form.addRow("来源", self.source)
-        self.form.addRow("捐赠方", donor)
-        self.form.addRow("", flags)
-        self.form.addRow("估值依据", self.valuation)
-        self.form.addRow("总价值（元）", self.value)
-        self.form.addRow("", self.value_hint)
+        self.value_hint = wrapped_label("", HINT_STYLE)
+        amount = row_of((self.quantity, 1), QLabel("单位"), self.unit)
+        donor = row_of((self.donor, 1), self.donor_kind)
+        flags = row_of(self.anonymous, self.consent, STRETCH)
+        form_rows(self.form, ("社区基金", self.fund), ("收到日期", self.day), ("物资名称", self.item), ("数量", amount),
+                  ("来源", self.source), ("捐赠方", donor), ("", flags), ("估值依据", self.valuation),
+                  ("总价值（元）", self.value), ("", self.value_hint))
         self.finish_form("估值的捐赠物资按价值计入基金的捐赠收入和报表；未估值的物资只在物资台账中登记。")
         self.item.activated.connect(self._item_chosen)
         self.source.currentIndexChanged.connect(lambda _i: self._source_changed())
@@ -314,22 +261,12 @@ class GoodsIssueDialog(_GoodsDialog):
         self.item = QComboBox()
         self.unit = QLabel("")
         self.activity = QComboBox()
-        self.group = QComboBox()
-        self.group.setEditable(True)
-        self.group.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.group.lineEdit().setPlaceholderText("如 老年人、儿童")
+        self.group = editable_combo("如 老年人、儿童")
         self.recipients = QLineEdit()
         self.recipients.setPlaceholderText("领到物资的人数，如 150")
-        amount = QHBoxLayout()
-        amount.addWidget(self.quantity, 1)
-        amount.addWidget(self.unit)
-        self.form.addRow("社区基金", self.fund)
-        self.form.addRow("发放日期", self.day)
-        self.form.addRow("物资（现有库存）", self.item)
-        self.form.addRow("发放数量", amount)
-        self.form.addRow("发放活动", self.activity)
-        self.form.addRow("受益群体", self.group)
-        self.form.addRow("受益人数", self.recipients)
+        amount = row_of((self.quantity, 1), self.unit)
+        form_rows(self.form, ("社区基金", self.fund), ("发放日期", self.day), ("物资（现有库存）", self.item),
+                  ("发放数量", amount), ("发放活动", self.activity), ("受益群体", self.group), ("受益人数", self.recipients))
         self.finish_form("只能发放本基金库存中的物资，任何日期的库存都不能小于零。物资收到以前的日期不能登记发放。")
         self.item.currentIndexChanged.connect(lambda _i: self._item_changed())
 

@@ -1,11 +1,12 @@
-"""The short lists the forms offer (funds, categories, restricted purposes), read in one go."""
+"""The short lists the forms offer: funds, categories and restricted purposes (read in one go), and the
+projects."""
 
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
 
-from desktop_app.core.queries.categories import list_categories
-from desktop_app.core.queries.projects import list_funds
+from desktop_app.core.queries.categories import local_categories
+from desktop_app.core.queries.projects import list_funds, list_projects
 from desktop_app.core.storage.workspace import Workspace
 
 
@@ -27,11 +28,17 @@ class Lookups:
 def load_lookups(ws: Workspace) -> Lookups:
     with ws.reading() as s:
         funds = [(f.id, f.name) for f in list_funds(s)]
-        income = [c.name for c in list_categories(s, "income")]
-        expense = [c.name for c in list_categories(s, "expense")]
+        income = [c.name for c in local_categories(s, "income")]
+        expense = [c.name for c in local_categories(s, "expense")]
         restrictions: dict[str, list[str]] = {}
         rows = s.execute(text("SELECT DISTINCT fund_id, restriction FROM ledger_entry "
                               "WHERE restriction != '' AND deleted = 0 ORDER BY restriction"))
         for fund_id, purpose in rows:
             restrictions.setdefault(fund_id, []).append(purpose)
     return Lookups(funds, income, expense, restrictions)
+
+
+def load_project_choices(ws: Workspace) -> list[tuple[str, str]]:
+    """Every project as (id, name), for a project combo or a choice list."""
+    with ws.reading() as s:
+        return [(p.id, p.name) for p in list_projects(s)]

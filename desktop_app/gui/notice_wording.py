@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -19,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.documents.model import PART_NAMES, EditableText
-from desktop_app.gui.widgets import ERROR_STYLE, HINT_STYLE
+from desktop_app.core.notices.wording import PART_NAMES, EditableText
+from desktop_app.gui.widgets import ERROR_STYLE, HINT_STYLE, splitter
 
 EDITED_MARK = "✎ "
 WORDING_HINT = ("选中一段文字修改，点“应用”后重新生成预览。表格、金额、照片和项目资料来自台账，不能在这里改；"
@@ -99,11 +98,7 @@ class WordingPanel(QWidget):
         column.addWidget(self.title)
         column.addWidget(self.editor, 1)
         column.addLayout(row)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.tree)
-        split.addWidget(bottom)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split = splitter(self.tree, bottom, stretch=(1, 1), vertical=True)
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

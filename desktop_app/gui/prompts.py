@@ -43,22 +43,33 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return value if ok and value else None
 
 
-def ask_month(parent: QWidget | None, title: str, label: str, default: date) -> str | None:
-    """A month as YYYY-MM, or None when the user cancelled."""
+def _question_dialog(parent: QWidget | None, title: str, label: str) -> tuple[QDialog, QVBoxLayout]:
+    """A dialog that asks something: `label` (wrapped) on top; the asker adds the fields under it."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     layout = QVBoxLayout(dialog)
     text = QLabel(label)
     text.setWordWrap(True)
     layout.addWidget(text)
+    return dialog, layout
+
+
+def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """确定/取消 that accept or reject `dialog`."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def ask_month(parent: QWidget | None, title: str, label: str, default: date) -> str | None:
+    """A month as YYYY-MM, or None when the user cancelled."""
+    dialog, layout = _question_dialog(parent, title, label)
     picker = QDateEdit(QDate(default.year, default.month, 1))
     picker.setDisplayFormat("yyyy年MM月")
     picker.setCalendarPopup(True)
     layout.addWidget(picker)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    layout.addWidget(buttons)
+    layout.addWidget(_ok_cancel(dialog))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     chosen = picker.date()
@@ -98,11 +109,18 @@ def with_suffix(name: str, suffix: str = ".xlsx") -> Path:
     return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
+def _save_file(parent: QWidget | None, title: str, file_name: str, folder: Path | None, kinds: str,
+              suffix: str) -> Path | None:
+    """Where to save a file of `kinds` (suggesting `file_name` in `folder`, default 文档; `suffix` added
+    when the user leaves it out), or None when cancelled."""
+    start = (folder if folder and folder.is_dir() else documents_dir()) / file_name
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(start), kinds)
+    return with_suffix(name, suffix) if name.strip() else None
+
+
 def save_excel(parent: QWidget | None, title: str, file_name: str, folder: Path | None = None) -> Path | None:
     """Where to save an Excel file (suggesting `file_name` in `folder`, default 文档), or None when cancelled."""
-    start = (folder if folder and folder.is_dir() else documents_dir()) / file_name
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(start), EXCEL_FILTER)
-    return with_suffix(name) if name.strip() else None
+    return _save_file(parent, title, file_name, folder, EXCEL_FILTER, ".xlsx")
 
 
 PDF_FILTER = "PDF 文件 (*.pdf *.PDF)"
@@ -110,9 +128,7 @@ PDF_FILTER = "PDF 文件 (*.pdf *.PDF)"
 
 def save_pdf(parent: QWidget | None, title: str, file_name: str, folder: Path | None = None) -> Path | None:
     """Where to save a PDF (suggesting `file_name` in `folder`, default 文档), or None when cancelled."""
-    start = (folder if folder and folder.is_dir() else documents_dir()) / file_name
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(start), PDF_FILTER)
-    return with_suffix(name, ".pdf") if name.strip() else None
+    return _save_file(parent, title, file_name, folder, PDF_FILTER, ".pdf")
 
 
 def open_pdf(parent: QWidget | None, title: str = "选择公示 PDF 文件") -> Path | None:
@@ -141,13 +157,8 @@ def print_dialog(parent: QWidget | None, printer, pages: int) -> bool:
 def ask_verification(parent: QWidget | None, typed: str = "") -> str | Path | None:
     """A verification code as typed (`typed`: what was typed before), or a PDF file to check, or None
     when cancelled."""
-    dialog = QDialog(parent)
-    dialog.setWindowTitle("核验公示")
-    layout = QVBoxLayout(dialog)
-    text = QLabel("输入公示末尾印的核验码（如 ABCDE-FGHJK，大小写、空格和横线都可以），"
-                  "或选择一份公示 PDF 文件。核验会说明公示所依据的数据是否在那之后被改动过。")
-    text.setWordWrap(True)
-    layout.addWidget(text)
+    dialog, layout = _question_dialog(parent, "核验公示", "输入公示末尾印的核验码（如 ABCDE-FGHJK，大小写、空格和横线都可以），"
+                                      "或选择一份公示 PDF 文件。核验会说明公示所依据的数据是否在那之后被改动过。")
     code = QLineEdit(typed)
     code.setPlaceholderText("核验码，如 ABCDE-FGHJK")
     layout.addWidget(code)
@@ -159,11 +170,9 @@ def ask_verification(parent: QWidget | None, typed: str = "") -> str | Path | No
             chosen.append(path)
             dialog.accept()
 
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons = _ok_cancel(dialog)
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText("核验")
     buttons.addButton("选择 PDF 文件…", QDialogButtonBox.ButtonRole.ActionRole).clicked.connect(pick)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     dialog.resize(460, 0)
     if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -182,12 +191,7 @@ def choose(parent: QWidget | None, title: str, label: str, items: list[str]) -> 
 def choose_many(parent: QWidget | None, title: str, label: str, items: list[str]) -> list[int]:
     """The indexes of the items the user picked (several allowed; a search box filters long lists),
     or [] when cancelled."""
-    dialog = QDialog(parent)
-    dialog.setWindowTitle(title)
-    layout = QVBoxLayout(dialog)
-    text = QLabel(label)
-    text.setWordWrap(True)
-    layout.addWidget(text)
+    dialog, layout = _question_dialog(parent, title, label)
     search = QLineEdit()
     search.setPlaceholderText("输入文字筛选")
     layout.addWidget(search)
@@ -201,9 +205,7 @@ def choose_many(parent: QWidget | None, title: str, label: str, items: list[str]
             choices.item(i).setHidden(typed.strip() not in item)
 
     search.textChanged.connect(only)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
+    buttons = _ok_cancel(dialog)
     choices.itemDoubleClicked.connect(lambda _item: dialog.accept())
     layout.addWidget(buttons)
     dialog.resize(520, 420)

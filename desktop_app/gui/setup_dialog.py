@@ -5,7 +5,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import UserError
 from desktop_app.core.services import office
 from desktop_app.core.storage.workspace import Workspace
-from desktop_app.gui.widgets import ERROR_STYLE, note
+from desktop_app.gui.widgets import ERROR_STYLE, form_rows, note, wrapped_label
 
 
 class SetupDialog(QDialog):
@@ -36,17 +35,10 @@ class SetupDialog(QDialog):
             self.level.addItem(level, level)
         self.association = QLineEdit()
         self.association.setPlaceholderText("如“万源市慈善会”")
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        form = QFormLayout(self)
-        form.addRow(note(f"工作区：{ws.root}\n这些信息用于标识本单位的数据，以后可在“设置 › 本单位”修改。"))
-        form.addRow("本单位名称", self.name)
-        form.addRow("统计用区划代码", self.division_code)
-        form.addRow("区划代码表年份", self.code_year)
-        form.addRow("单位层级", self.level)
-        form.addRow("所属慈善会", self.association)
-        form.addRow(self.message)
+        self.message = wrapped_label("", ERROR_STYLE)
+        form = form_rows(QFormLayout(self), note(f"工作区：{ws.root}\n这些信息用于标识本单位的数据，以后可在“设置 › 本单位”修改。"),
+                         ("本单位名称", self.name), ("统计用区划代码", self.division_code), ("区划代码表年份", self.code_year),
+                         ("单位层级", self.level), ("所属慈善会", self.association), self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)

@@ -39,9 +39,10 @@ from desktop_app.core.services import spaces
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import parse_count, parse_date
 from desktop_app.gui import prompts
-from desktop_app.gui.goods_dialog import date_edit, fit_height, submit
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
+    date_edit,
+    fit_height,
     heading,
     note,
     pydate,
@@ -49,6 +50,7 @@ from desktop_app.gui.widgets import (
     refill,
     save_cancel_buttons,
     select_data,
+    submit,
     text_box,
 )
 

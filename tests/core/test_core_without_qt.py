@@ -1,4 +1,4 @@
-"""The core and every headless subcommand run with PySide6 impossible to import."""
+"""The core and every headless subcommand (every module of the CLI package) run with PySide6 impossible to import."""
 
 import subprocess
 import sys
@@ -24,10 +24,10 @@ def run_blocked(code: str, tmp_path) -> subprocess.CompletedProcess:
 
 def test_core_modules_do_not_import_qt(tmp_path):
     result = run_blocked("""
-        import pkgutil, importlib, desktop_app.core as core
-        for m in pkgutil.walk_packages(core.__path__, "desktop_app.core."):
-            importlib.import_module(m.name)
-        import desktop_app.cli.main
+        import pkgutil, importlib, desktop_app.core as core, desktop_app.cli as cli
+        for package in (core, cli):
+            for m in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+                importlib.import_module(m.name)
         print("ok")
     """, tmp_path)
     assert result.returncode == 0, result.stderr

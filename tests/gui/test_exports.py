@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from desktop_app.core.exports import xlsx_export
+from desktop_app.core.exports import ledger as ledger_export
+from desktop_app.core.exports import reports as report_export
 from desktop_app.core.services import ledger, projects
 from desktop_app.gui import exports, prompts
 from desktop_app.gui.ops import OpRunner
@@ -127,7 +128,7 @@ def test_each_report_action_writes_its_file(qtbot, window, out_dir, save_as, don
     report_action(window, label).trigger()
     wait_idle(qtbot, window.ctx.runner)
     assert asked == [(f"导出{label}", exports.file_name(label))]
-    assert xlsx_export.REPORT_KINDS[kind] in title(target)
+    assert report_export.REPORT_KINDS[kind] in title(target)
     assert len(done) == 1 and done[0].startswith("已导出 ") and done[0].endswith(f"行到 {target}。")
     if kind == "donors":  # the public version: no consent to publish, so no name
         assert [r[0] for r in data_rows(target)] == ["爱心人士"]
@@ -179,7 +180,7 @@ def test_cancel_during_the_export_leaves_no_file(qtbot, window, ledger_page, out
     ws = ledger_page.ctx.ws
     for i in range(3):
         ledger.add_entry(ws, make_entry(ws, amount=str(100 + i)), post=True)
-    monkeypatch.setattr(xlsx_export, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(ledger_export, "PROGRESS_EVERY", 1)
     original = OpRunner._with_progress
     reports = []
 

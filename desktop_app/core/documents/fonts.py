@@ -1,4 +1,4 @@
-"""The two bundled TrueType faces of printed notices, registered with reportlab, and the glyph check.
+"""The two bundled TrueType faces of printed documents, registered with reportlab, and the glyph check.
 
 - heading face: Droid Sans Fallback (`DroidSansFallbackFull.ttf`, Apache-2.0), a sans face that reads
   as 黑体: title, 一、二、三 headings, field labels, item leads, table headers and totals;
@@ -29,8 +29,8 @@ from desktop_app.core.storage.resources import RESOURCES
 FONT_DIR = RESOURCES / "fonts"
 HEADING_FONT_FILE = FONT_DIR / "DroidSansFallbackFull.ttf"
 BODY_FONT_FILE = FONT_DIR / "UMingCN.ttf"
-HEADING = "NoticeHei"  # reportlab names of the registered faces
-BODY = "NoticeSong"
+HEADING = "DocumentHei"  # reportlab names of the registered faces
+BODY = "DocumentSong"
 
 # Characters that are not drawn and need no glyph: line breaks and tabs (turned into spaces/breaks by
 # the layout), and invisible format characters (zero-width space, BOM, variation selectors) that come
@@ -47,7 +47,7 @@ def is_invisible(ch: str) -> bool:
 
 
 @dataclass(frozen=True)
-class NoticeFonts:
+class Fonts:
     heading: str  # reportlab font names
     body: str
     files: dict[str, Path]  # name -> file
@@ -82,11 +82,12 @@ class NoticeFonts:
 
 
 _lock = threading.Lock()
-_fonts: NoticeFonts | None = None
+_fonts: Fonts | None = None
 
 
-def register_notice_fonts() -> NoticeFonts:
-    """Register both faces with reportlab once per process (thread-safe) and return them."""
+def register_fonts(noun: str = "文档") -> Fonts:
+    """Register both faces with reportlab once per process (thread-safe) and return them. `noun` is what
+    a message calls the document the faces are wanted for ("公示", "报告")."""
     global _fonts
     with _lock:
         if _fonts is not None:
@@ -95,25 +96,25 @@ def register_notice_fonts() -> NoticeFonts:
         charmaps = {}
         for name, path in files.items():
             if not path.is_file():
-                raise UserError(f"找不到公示用的字体文件 {path}，无法生成 PDF。请重新安装本软件（安装包里带有这个字体）。")
+                raise UserError(f"找不到{noun}用的字体文件 {path}，无法生成 PDF。请重新安装本软件（安装包里带有这个字体）。")
             try:
                 font = TTFont(name, str(path))
             except Exception as exc:  # a damaged or replaced file
-                raise UserError(f"公示用的字体文件 {path} 已损坏，无法读取（{exc}）。请重新安装本软件。") from exc
+                raise UserError(f"{noun}用的字体文件 {path} 已损坏，无法读取（{exc}）。请重新安装本软件。") from exc
             pdfmetrics.registerFont(font)
             charmaps[name] = frozenset(font.face.charToGlyph)
-        _fonts = NoticeFonts(heading=HEADING, body=BODY, files=files, charmaps=charmaps)
+        _fonts = Fonts(heading=HEADING, body=BODY, files=files, charmaps=charmaps)
         return _fonts
 
 
 def font_files() -> list[Path]:
-    """The bundled notice fonts (for Qt registration where the system lacks a 宋体/黑体)."""
+    """The bundled fonts (for Qt registration where the system lacks a 宋体/黑体)."""
     return [HEADING_FONT_FILE, BODY_FONT_FILE]
 
 
-def unprintable(texts, fonts: NoticeFonts | None = None) -> dict[str, str]:
+def unprintable(texts, fonts: Fonts | None = None) -> dict[str, str]:
     """Characters in neither face, in order of first appearance -> the first text containing them."""
-    fonts = fonts or register_notice_fonts()
+    fonts = fonts or register_fonts()
     found: dict[str, str] = {}
     for text in texts:
         for ch in text:

@@ -1,5 +1,5 @@
-"""Reads back the printed text of a notice PDF, page by page, so `notice verify FILE` can tell whether
-the file still says what the notice with its code said.
+"""Reads back the printed text of a PDF the writer made, page by page, so a caller can tell whether a
+file still says what its document said (`says`).
 
 The text is extracted with pypdf (a well-kept pure-Python PDF library) in drawing order; reportlab's
 TrueType subsets carry ToUnicode maps, so CJK text comes back as written. A file with form fields or

@@ -1,14 +1,15 @@
-"""The lists kept as data: income and expense categories, activity types, beneficiary groups."""
+"""The lists kept as data: income and expense categories, activity types, beneficiary groups. Each office
+keeps its own lists (a county database holds every township's), so the forms and checks read this office's."""
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from desktop_app.core.models import (
-    Category,
-)
+from desktop_app.core.models import Category
+from desktop_app.core.storage.identity import local_office_id
 
 
-def list_categories(session, kind: str | None = None, *, include_inactive: bool = False) -> list[Category]:
-    query = select(Category).where(Category.deleted == False)  # noqa: E712
+def local_categories(session: Session, kind: str | None = None, *, include_inactive: bool = False) -> list[Category]:
+    """This office's categories of `kind` (all kinds when None), in their order."""
+    query = select(Category).where(Category.deleted == False, Category.office_id == local_office_id(session))  # noqa: E712
     if kind:
         query = query.where(Category.kind == kind)
     if not include_inactive:

@@ -18,6 +18,7 @@ from desktop_app.core.models import (
     ProjectLeader,
     Site,
 )
+from desktop_app.core.months import month_key
 
 
 def list_projects(session: Session) -> list[Project]:
@@ -119,4 +120,10 @@ def closed_months(session: Session, fund_id: str) -> list[str]:
 
 def month_closed(session: Session, fund_id: str, day: date) -> bool:
     last = closed_through(session, fund_id)
-    return last is not None and day.strftime("%Y-%m") <= last
+    return last is not None and month_key(day) <= last
+
+
+def project_funds(session: Session, project_id: str) -> list[Fund]:
+    """The project's live funds, oldest first (the order of the per-fund tables)."""
+    return list(session.exec(select(Fund).where(Fund.project_id == project_id, Fund.deleted == False)  # noqa: E712
+                             .order_by(Fund.created_at)))

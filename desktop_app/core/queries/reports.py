@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from desktop_app.core.privacy import public_counterparty
 from desktop_app.core.queries.projects import fund_balance, list_funds, list_projects
-from desktop_app.core.queries.settings import get_setting
+from desktop_app.core.queries.settings import local_setting
 
 _POSTED = "e.status = 'posted' AND e.deleted = 0"
 
@@ -185,7 +185,7 @@ class Alert:
 def alerts(ws, session: Session, today: date | None = None) -> list[Alert]:
     today = today or date.today()
     found: list[Alert] = []
-    days = int(get_setting(session, "old_draft_days"))
+    days = int(local_setting(session, "old_draft_days"))
     old = session.execute(text(
         "SELECT count(*) FROM ledger_entry WHERE status='draft' AND deleted=0 AND entry_date < :d"),
         {"d": (today - timedelta(days=days)).isoformat()}).scalar()

@@ -26,8 +26,7 @@ from desktop_app.core.models import (
 )
 from desktop_app.core.money import format_yuan
 from desktop_app.core.quantities import hours_from_minutes, parse_hours
-from desktop_app.core.queries.categories import list_categories
-from desktop_app.core.services.projects import _check_owner
+from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.storage.records import assign, live, sync_children
 from desktop_app.core.validation import check_text, parse_count
 
@@ -67,7 +66,7 @@ class ActivityInput:
 
 
 def add_activity(ws, data: ActivityInput) -> Activity:
-    with ws.transaction() as s:
+    with ws.transaction("activity.add") as s:
         values = _check_activity(s, data)
         activity = Activity(**values)
         s.add(activity)
@@ -78,9 +77,8 @@ def add_activity(ws, data: ActivityInput) -> Activity:
 
 def update_activity(ws, activity_id: str, data: ActivityInput) -> Activity:
     """Replace everything about an activity in one transaction (its photos apart: see services.photos)."""
-    with ws.transaction() as s:
+    with ws.transaction("activity.update") as s:
         activity = live(s, Activity, activity_id, "活动", "activity list")
-        _check_owner(ws, s, activity, f"活动“{activity.title}”")
         values = _check_activity(s, data, activity=activity)
         if values["project_id"] != activity.project_id:  # its photos move to the new project's gallery
             for photo in s.exec(select(Photo).where(Photo.activity_id == activity.id)):
@@ -94,20 +92,19 @@ def delete_activity(ws, activity_id: str) -> None:
     """Tombstone an activity. Its counts, names and expense links stay with it (every query reads
     them through a live activity), so `restore_activity` brings it back whole. Its photos stay in the
     project gallery; goods handed out at it keep their record."""
-    _set_deleted(ws, activity_id, True)
+    _set_deleted(ws, activity_id, True, "activity.delete")
 
 
 def restore_activity(ws, activity_id: str) -> None:
     """Undo of a delete."""
-    _set_deleted(ws, activity_id, False)
+    _set_deleted(ws, activity_id, False, "activity.restore")
 
 
-def _set_deleted(ws, activity_id: str, deleted: bool) -> None:
-    with ws.transaction() as s:
+def _set_deleted(ws, activity_id: str, deleted: bool, op: str) -> None:
+    with ws.transaction(op) as s:
         activity = s.get(Activity, activity_id)
         if activity is None:
             raise UserError("找不到这个活动。请刷新列表后重试。")
-        _check_owner(ws, s, activity, f"活动“{activity.title}”")
         activity.deleted = deleted
 
 
@@ -124,9 +121,9 @@ def _check_activity(s: Session, data: ActivityInput, *, activity: Activity | Non
         space = s.get(CharitySpace, data.space_id)
         if space is None or space.deleted:
             raise UserError("所选慈善阵地不存在（可能已被删除）。请重新选择。")
-    types = [c.name for c in list_categories(s, "activity_type", include_inactive=True)]
+    types = [c.name for c in local_categories(s, "activity_type", include_inactive=True)]
     if data.activity_type not in types:
-        active = [c.name for c in list_categories(s, "activity_type")]
+        active = [c.name for c in local_categories(s, "activity_type")]
         raise UserError(f"活动类型“{data.activity_type}”不在类型表里。可选：{'、'.join(active)}。"
                         f"如需新类型，请到“设置 › 业务类别”添加“活动类型”。")
     title = check_text("活动名称", data.title, TITLE_MAX)
@@ -135,10 +132,10 @@ def _check_activity(s: Session, data: ActivityInput, *, activity: Activity | Non
     end = data.end_date or data.start_date
     if end < data.start_date:
         raise UserError(f"活动结束日期 {end} 早于开始日期 {data.start_date}。请检查日期；一天的活动只填开始日期即可。")
-    groups = [c.name for c in list_categories(s, "beneficiary_group", include_inactive=True)]
+    groups = [c.name for c in local_categories(s, "beneficiary_group", include_inactive=True)]
     for group, count in data.beneficiaries.items():
         if group not in groups:
-            active = [c.name for c in list_categories(s, "beneficiary_group")]
+            active = [c.name for c in local_categories(s, "beneficiary_group")]
             raise UserError(f"受益群体“{group}”不在群体表里。可选：{'、'.join(active)}。如需新群体，请到“设置 › 业务类别”添加。")
         parse_count(count, f"受益群体“{group}”的人数")
     for i, person in enumerate(data.named, 1):

@@ -24,9 +24,9 @@ from desktop_app.core.models import (
     LedgerEntry,
 )
 from desktop_app.core.money import parse_amount, to_fen
+from desktop_app.core.months import month_after
 from desktop_app.core.quantities import parse_quantity, quantity_of
 from desktop_app.core.queries.projects import closed_through, month_closed
-from desktop_app.core.services.projects import _check_owner
 from desktop_app.core.storage.records import live
 from desktop_app.core.validation import check_text, parse_count
 
@@ -63,7 +63,7 @@ class GoodsIssueInput:
 
 
 def receive_goods(ws, data: GoodsReceiptInput) -> GoodsMovement:
-    with ws.transaction() as s:
+    with ws.transaction("goods.receive") as s:
         fund = _fund(s, data.fund_id)
         _refuse_closed_month(s, fund, data.movement_date, "登记物资收入")
         item, unit = _item(data.item, data.unit)
@@ -98,7 +98,7 @@ def receive_goods(ws, data: GoodsReceiptInput) -> GoodsMovement:
 
 
 def issue_goods(ws, data: GoodsIssueInput) -> GoodsMovement:
-    with ws.transaction() as s:
+    with ws.transaction("goods.issue") as s:
         fund = _fund(s, data.fund_id)
         _refuse_closed_month(s, fund, data.movement_date, "登记物资发放")
         item, unit = _item(data.item, data.unit)
@@ -123,9 +123,8 @@ def issue_goods(ws, data: GoodsIssueInput) -> GoodsMovement:
 
 def remove_movement(ws, movement_id: str) -> None:
     """Tombstone a movement entered by mistake; refused when the stock would go negative."""
-    with ws.transaction() as s:
+    with ws.transaction("goods.remove") as s:
         movement = live(s, GoodsMovement, movement_id, "物资记录", "goods list")
-        _check_owner(ws, s, movement, "这条物资记录")
         _refuse_closed_month(s, _fund(s, movement.fund_id), movement.movement_date, "删除这条物资记录",
                              removing=True)
         rest = [m for m in _movements(s, movement.fund_id, movement.item, movement.unit) if m.id != movement.id]
@@ -151,13 +150,8 @@ def _refuse_closed_month(s: Session, fund: Fund, day: date, what: str, *, removi
         raise UserError(then + f"不能再{what}。如记录有误，请在未结账的月份补登一笔收入或发放来调整库存；"
                                "如它已列入已发布的公示，请在“信息公示”中为那份公示发布更正说明。")
     raise UserError(then + f"不能再在 {day} {what}。请把日期改到未结账的月份（"
-                           f"{_next_month(closed_through(s, fund.id))}或以后）；如已发布的公示漏列或错列了这批物资，"
+                           f"{month_after(closed_through(s, fund.id)):%Y年%m月}或以后）；如已发布的公示漏列或错列了这批物资，"
                            "请在“信息公示”中为那份公示发布更正说明。")
-
-
-def _next_month(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year + mon // 12}年{mon % 12 + 1:02d}月"
 
 
 def _item(item: str, unit: str) -> tuple[str, str]:

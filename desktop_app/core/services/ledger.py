@@ -24,7 +24,6 @@ from desktop_app.core.models import (
     COUNTERPARTY_KINDS,
     ENTRY_TYPES,
     EXPENSE_CLASSES,
-    ChangeJournal,
     ClosedMonth,
     EntryAttachment,
     EntryBatch,
@@ -34,10 +33,10 @@ from desktop_app.core.models import (
     utc_now,
 )
 from desktop_app.core.money import format_yuan, from_fen, to_fen
-from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.months import month_key
+from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.queries.projects import closed_through, fund_balance, month_closed
-from desktop_app.core.queries.settings import get_setting
-from desktop_app.core.storage.journal import journal_row
+from desktop_app.core.queries.settings import local_setting
 from desktop_app.core.validation import check_text
 
 INCOME_TYPES = ("donation", "allocation")
@@ -82,7 +81,7 @@ def _validate(session: Session, data: EntryInput) -> None:
 
 def _category_names(session: Session) -> dict[str, list[str]]:
     names: dict[str, list[str]] = {"expense": [], "income": []}
-    for category in list_categories(session):
+    for category in local_categories(session):
         if category.kind in names:
             names[category.kind].append(category.name)
     return names
@@ -166,7 +165,7 @@ def _editable(session: Session, entry_id: str) -> LedgerEntry:
 
 
 def add_draft(ws, data: EntryInput) -> LedgerEntry:
-    with ws.transaction() as s:
+    with ws.transaction("entry.add") as s:
         _validate(s, data)
         entry = LedgerEntry(fund_id=data.fund_id, entry_date=data.entry_date, entry_type=data.entry_type,
                             flow="in", amount_fen=0)
@@ -181,7 +180,7 @@ def add_entry(ws, data: EntryInput, *, post: bool = False, override_reason: str 
     """Add a draft and, when asked, post it — all in one transaction (a failed post leaves nothing)."""
     if not post:
         return add_draft(ws, data)
-    with ws.transaction() as s:
+    with ws.transaction("entry.add_and_post") as s:
         _validate(s, data)
         entry = LedgerEntry(fund_id=data.fund_id, entry_date=data.entry_date, entry_type=data.entry_type,
                             flow="in", amount_fen=0)
@@ -197,34 +196,29 @@ def add_entry(ws, data: EntryInput, *, post: bool = False, override_reason: str 
 def import_drafts(ws, inputs: Iterable[EntryInput], progress=None) -> int:
     """Add many drafts in one transaction (imports of paper lists and spreadsheets).
 
-    Checks every row with the same rules as a single add, then inserts with executemany; the change
-    journal gets a row per entry. Attachments are not taken here: add them to the drafts afterwards.
+    Checks every row with the same rules as a single add, then inserts with executemany; the journal's
+    bulk path stamps the rows and journals each one. Attachments are not taken here: add them to the drafts afterwards.
     A verified backup is taken first, as before every import.
     """
     inputs = list(inputs)
     if not inputs:
         return 0
     ws.create_backup("import")
-    with ws.transaction() as s:
-        office_id = ws.office_id_or_empty(s)
+    with ws.transaction("entry.import_drafts") as s:
         fund_ids = {f for f in s.exec(select(Fund.id).where(Fund.deleted == False))}  # noqa: E712
         categories = _category_names(s)
-        now = utc_now()
-        entries, journal_rows = [], []
+        entries = []
         for data in inputs:
             if data.attachments:
                 raise UserError("批量导入不带附件。请导入后在分录中添加附件。")
             _check_input(data, fund_ids, categories)
             row = _entry_values(data)
-            row.update(id=new_id(), office_id=office_id, created_at=now, updated_at=now, version=1, deleted=False,
-                       status="draft", reversal_reason="", override_reason="")
+            row.update(id=new_id(), deleted=False, status="draft", reversal_reason="", override_reason="")
             entries.append(row)
-            journal_rows.append(journal_row("ledger_entry", row, "insert"))
             if progress and len(entries) % 5000 == 0:
                 progress(len(entries), 0)
         if entries:
-            s.execute(insert(LedgerEntry.__table__), entries)
-            s.execute(insert(ChangeJournal.__table__), journal_rows)
+            s.execute(insert(LedgerEntry), entries)  # stamped and journalled by the journal's bulk path
     return len(entries)
 
 
@@ -232,7 +226,7 @@ def update_draft(ws, entry_id: str, data: EntryInput, *, post: bool = False,
                  override_reason: str = "") -> LedgerEntry:
     """Save a draft's new fields and, when asked, post it — one transaction: a refused post keeps the
     draft exactly as it was."""
-    with ws.transaction() as s:
+    with ws.transaction("entry.update") as s:
         entry = _editable(s, entry_id)
         _validate(s, data)
         _apply(entry, data)
@@ -246,7 +240,7 @@ def update_draft(ws, entry_id: str, data: EntryInput, *, post: bool = False,
 
 def delete_draft(ws, entry_id: str) -> None:
     """Drafts leave a tombstone (sync needs to know they are gone)."""
-    with ws.transaction() as s:
+    with ws.transaction("entry.delete") as s:
         entry = _editable(s, entry_id)
         entry.deleted = True
         s.add(entry)
@@ -254,7 +248,7 @@ def delete_draft(ws, entry_id: str) -> None:
 
 def restore_draft(ws, entry_id: str) -> None:
     """Undo of a draft deletion."""
-    with ws.transaction() as s:
+    with ws.transaction("entry.restore") as s:
         entry = s.get(LedgerEntry, entry_id)
         if entry is None or entry.status != "draft":
             raise UserError("只能恢复被删除的草稿。")
@@ -322,7 +316,7 @@ def _post(session: Session, entry: LedgerEntry, override_reason: str) -> None:
     if month_closed(session, entry.fund_id, entry.entry_date):
         raise UserError(f"{entry.entry_date:%Y年%m月}已结账（本基金已结账至 {closed_through(session, entry.fund_id)}），"
                         "不能再记入。请把日期改到未结账的月份，或者（如是更正）用红字冲销记在本月。")
-    if entry.entry_type == "expense" and get_setting(session, "require_expense_attachment"):
+    if entry.entry_type == "expense" and local_setting(session, "require_expense_attachment"):
         has_attachment = session.exec(select(EntryAttachment.id).where(
             EntryAttachment.entry_id == entry.id, EntryAttachment.deleted == False)).first()  # noqa: E712
         if not has_attachment:
@@ -341,7 +335,7 @@ def _post(session: Session, entry: LedgerEntry, override_reason: str) -> None:
 
 
 def post_entry(ws, entry_id: str, *, override_reason: str = "") -> LedgerEntry:
-    with ws.transaction() as s:
+    with ws.transaction("entry.post") as s:
         entry = s.get(LedgerEntry, entry_id)
         if entry is None or entry.deleted:
             raise UserError(f"找不到分录“{entry_id}”。请用 entry list 查看分录编号。")
@@ -357,7 +351,7 @@ def reverse_entry(ws, entry_id: str, reason: str, *, on_date: date | None = None
     reason = (reason or "").strip()
     if not reason:
         raise UserError("请填写冲销原因，例如“金额录错，应为 1,200.00 元”。")
-    with ws.transaction() as s:
+    with ws.transaction("entry.reverse") as s:
         original = s.get(LedgerEntry, entry_id)
         if original is None or original.deleted:
             raise UserError(f"找不到分录“{entry_id}”。请用 entry list 查看分录编号。")
@@ -392,7 +386,7 @@ def reverse_entry(ws, entry_id: str, reason: str, *, on_date: date | None = None
 def close_month(ws, fund_id: str, month: str, *, today: date | None = None) -> None:
     """Close a month, and with it every earlier one: nothing posts into them afterwards. Drafts dated in
     them must be posted, moved or deleted first. A month that has not ended cannot be closed."""
-    with ws.transaction() as s:
+    with ws.transaction("fund.close_month") as s:
         close_month_in(s, fund_id, month, today=today)
 
 
@@ -403,7 +397,7 @@ def close_month_in(session: Session, fund_id: str, month: str, *, today: date | 
     fund = session.get(Fund, fund_id)
     if fund is None:
         raise UserError("找不到这个社区基金。")
-    if month >= today.strftime("%Y-%m"):
+    if month >= month_key(today):
         raise UserError(f"{month} 还没有结束，不能结账。请在月末之后再结账。")
     last = closed_through(session, fund_id)
     if last is not None and month <= last:
@@ -454,7 +448,7 @@ def post_batch(ws, title: str, lines: list[EntryInput], declared_count: int, dec
     if not result.agrees and not confirm_mismatch:
         raise NeedsOverride("批量录入与纸质清单不一致：" + result.describe() + "请核对后再记账，或确认按录入的数字记账。")
     posted = []
-    with ws.transaction() as s:
+    with ws.transaction("entry.post_batch") as s:
         batch = EntryBatch(fund_id=lines[0].fund_id, title=title.strip() or "批量录入",
                            declared_count=declared_count, declared_total_fen=to_fen(declared_total))
         s.add(batch)

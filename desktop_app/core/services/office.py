@@ -1,7 +1,6 @@
 """The office this workspace belongs to (init) and the lists kept as data: income and expense
 categories, activity types and beneficiary groups."""
 
-from sqlmodel import select
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import (
@@ -11,9 +10,13 @@ from desktop_app.core.models import (
     DEFAULT_EXPENSE_CATEGORIES,
     DEFAULT_INCOME_CATEGORIES,
     Category,
+    LocalIdentity,
     Office,
+    WorkspaceEpoch,
+    utc_now,
 )
-from desktop_app.core.queries.categories import list_categories
+from desktop_app.core.queries.categories import local_categories
+from desktop_app.core.storage.identity import local_office
 from desktop_app.core.validation import check_division_code, division_level
 
 LEVELS = ("乡镇/街道", "村/社区", "县级慈善会")
@@ -44,10 +47,13 @@ def init_office(ws, *, name: str, division_code: str, association: str, level: s
     if ws.has_office():
         raise UserError("这个工作区已经初始化过了。要修改本单位信息，请到“设置 › 本单位”。")
     office = Office(name=name, level=level, division_code=code, code_year=int(code_year),
-                    association_name=association, is_local=True)
+                    association_name=association)
     office.office_id = office.id  # an office owns its own record
-    with ws.transaction() as s:
+    epoch = WorkspaceEpoch(office_id=office.id, reason="init", started_at=utc_now())
+    identity = LocalIdentity(office_id=office.id, level=level, epoch_id=epoch.id)
+    with ws.transaction("office.init", identity=identity) as s:
         s.add(office)
+        s.add(epoch)
         for kind, names in DEFAULT_LISTS:
             for position, cat in enumerate(names):
                 s.add(Category(name=cat, kind=kind, position=position, office_id=office.id))
@@ -58,12 +64,13 @@ def update_office(ws, *, name: str, division_code: str, association: str, code_y
     code = check_division_code(division_code)
     if not (name or "").strip() or not (association or "").strip():
         raise UserError("本单位名称和所属慈善会都不能为空。")
-    with ws.transaction() as s:
-        office = s.exec(select(Office).where(Office.is_local)).one()
+    with ws.transaction("office.update") as s:
+        office = local_office(s)
         office.name, office.association_name = name.strip(), association.strip()
         office.division_code, office.code_year = code, int(code_year)
         office.level = division_level(code)
         s.add(office)
+        s.get(LocalIdentity, 1).level = office.level
     return office
 
 
@@ -74,8 +81,8 @@ def add_category(ws, name: str, kind: str = "expense") -> Category:
     if kind not in CATEGORY_KINDS:
         choices = "、".join(f"{k}（{label}）" for k, label in CATEGORY_KINDS.items())
         raise UserError(f"类别种类“{kind}”不对，应为：{choices}。")
-    with ws.transaction() as s:
-        existing = [c for c in list_categories(s, kind, include_inactive=True)]
+    with ws.transaction("category.add") as s:
+        existing = [c for c in local_categories(s, kind, include_inactive=True)]
         if any(c.name == name for c in existing):
             raise UserError(f"类别“{name}”已经存在。")
         cat = Category(name=name, kind=kind, position=len(existing))
@@ -85,7 +92,7 @@ def add_category(ws, name: str, kind: str = "expense") -> Category:
 
 def set_category_active(ws, category_id: str, active: bool) -> None:
     """Categories are never removed (posted entries name them); retired ones just leave the list."""
-    with ws.transaction() as s:
+    with ws.transaction("category.set_active") as s:
         cat = s.get(Category, category_id)
         if cat is None:
             raise UserError("找不到这个类别。")

@@ -30,7 +30,6 @@ from sqlmodel import Session, select
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, CharitySpace, Photo
-from desktop_app.core.services.projects import _check_owner
 from desktop_app.core.storage import photo_files as photos
 from desktop_app.core.storage.records import live
 from desktop_app.core.validation import check_text
@@ -135,7 +134,7 @@ def add_photos(ws, files: Iterable[Path | str], *, activity_id: str | None = Non
             progress(done, total)  # may raise Cancelled: nothing has been written to the database
     if not prepared:
         return result
-    with ws.transaction() as s:
+    with ws.transaction("photo.add") as s:
         owner = _owner(ws, s, activity_id, space_id)
         owned = _owned_shas(s, activity_id, space_id)  # again: another window may have added meanwhile
         elsewhere = _elsewhere(s, [p.sha256 for p in prepared], activity_id, space_id)
@@ -153,7 +152,7 @@ def add_photos(ws, files: Iterable[Path | str], *, activity_id: str | None = Non
                 result.refused.append((name, exc.message))
                 continue
             except OSError as exc:
-                raise UserError(f"无法把照片“{name}”复制到工作区的附件文件夹：{photos._why(exc)}。本次没有添加任何照片；"
+                raise UserError(f"无法把照片“{name}”复制到工作区的附件文件夹：{photos.os_error_reason(exc)}。本次没有添加任何照片；"
                                 "请检查磁盘空间和写入权限后重试。") from exc
             if attachment.sha256 != item.sha256:
                 raise UserError(f"照片“{name}”在添加过程中被改动了（可能正被其他程序编辑或仍在复制）。"
@@ -217,19 +216,18 @@ def _file_sha256(path: Path) -> str:
     except OSError as exc:
         if path.is_dir():
             raise UserError(f"“{path.name}”是一个文件夹，不是照片。请选择文件夹里的照片，或用“添加整个文件夹”。") from None
-        raise UserError(f"无法读取“{path.name}”：{photos._why(exc)}。请确认文件没有被其他程序占用并且有读取权限，然后重试。") from exc
+        raise UserError(f"无法读取“{path.name}”：{photos.os_error_reason(exc)}。请确认文件没有被其他程序占用并且有读取权限，然后重试。") from exc
     return digest.hexdigest()
 
 
 
 def _owner(ws, s: Session, activity_id: str | None, space_id: str | None) -> Activity | CharitySpace:
     if activity_id is not None:
-        activity = live(s, Activity, activity_id, "活动", "activity list")
-        _check_owner(ws, s, activity, f"活动“{activity.title}”")
-        return activity
-    space = live(s, CharitySpace, space_id, "慈善阵地", "space list")
-    _check_owner(ws, s, space, f"慈善阵地“{space.name}”")
-    return space
+        owner = live(s, Activity, activity_id, "活动", "activity list")
+    else:
+        owner = live(s, CharitySpace, space_id, "慈善阵地", "space list")
+    ws.refuse_foreign(s, owner)  # now, not after minutes of decoding (the journal would refuse at the end)
+    return owner
 
 
 def _owned_shas(s: Session, activity_id: str | None, space_id: str | None) -> dict[str, str]:
@@ -285,9 +283,8 @@ def _next_position(s: Session, project_id: str | None, space_id: str | None) -> 
 
 def update_photo(ws, photo_id: str, *, caption: str | None = None, in_notice: bool | None = None) -> Photo:
     """Change a photo's caption and/or whether it is used in notices (用于公示)."""
-    with ws.transaction() as s:
+    with ws.transaction("photo.update") as s:
         photo = live(s, Photo, photo_id, "照片", "photo list")
-        _check_owner(ws, s, photo, f"照片“{photo.caption or photo.original_name}”")
         if caption is not None:
             value = check_text("照片说明", caption, CAPTION_MAX)
             if value != photo.caption:
@@ -300,33 +297,32 @@ def update_photo(ws, photo_id: str, *, caption: str | None = None, in_notice: bo
 def remove_photo(ws, photo_id: str) -> None:
     """Tombstone a photo. Its original stays in the attachment store: other photos (or a restore) may
     use the same file, and the store is content-addressed."""
-    _set_deleted(ws, photo_id, True)
+    _set_deleted(ws, photo_id, True, "photo.remove")
 
 
 def restore_photo(ws, photo_id: str) -> None:
     """Undo of `remove_photo` (it returns to its old place in the order)."""
-    _set_deleted(ws, photo_id, False)
+    _set_deleted(ws, photo_id, False, "photo.restore")
 
 
-def _set_deleted(ws, photo_id: str, deleted: bool) -> None:
-    with ws.transaction() as s:
+def _set_deleted(ws, photo_id: str, deleted: bool, op: str) -> None:
+    with ws.transaction(op) as s:
         photo = s.get(Photo, photo_id)
         if photo is None:
             raise UserError("找不到这张照片，它可能已被删除。请刷新照片列表后重试。")
-        _check_owner(ws, s, photo, f"照片“{photo.caption or photo.original_name}”")
         if photo.deleted != deleted:
             photo.deleted = deleted
 
 
 def reorder_photos(ws, photo_ids: list[str]) -> None:
     """Put all the photos of one activity (or one space) in the given order."""
-    with ws.transaction() as s:
+    with ws.transaction("photo.reorder") as s:
         _reorder(ws, s, photo_ids)
 
 
 def move_photo(ws, photo_id: str, new_index: int) -> None:
     """Move a photo to place `new_index` (0 = first) of its activity's or space's list."""
-    with ws.transaction() as s:
+    with ws.transaction("photo.move") as s:
         photo = live(s, Photo, photo_id, "照片", "photo list")
         siblings = owner_photos(s, activity_id=photo.activity_id, space_id=photo.space_id)
         order = [p.id for p in siblings if p.id != photo.id]
@@ -342,8 +338,6 @@ def _reorder(ws, s: Session, photo_ids: list[str]) -> None:
     if sorted(photo_ids) != sorted(p.id for p in siblings):
         raise UserError("照片列表已经变化（可能刚添加或删除了照片）。请刷新照片列表后重新排序。")
     by_id = {p.id: p for p in siblings}
-    for photo in siblings:
-        _check_owner(ws, s, photo, f"照片“{photo.caption or photo.original_name}”")
     # the list's own position values, shared out again in the new order (kept strictly increasing)
     values = sorted(p.position for p in siblings)
     for i in range(1, len(values)):

@@ -21,7 +21,6 @@ from desktop_app.core.models import (
     LedgerEntry,
     Project,
     ProjectLeader,
-    Record,
     Site,
 )
 from desktop_app.core.money import from_fen, to_fen
@@ -57,7 +56,7 @@ class ProjectInput:
 
 
 def add_project(ws, data: ProjectInput) -> Project:
-    with ws.transaction() as s:
+    with ws.transaction("project.add") as s:
         name = _check_project(s, data)
         project = Project(**_project_values(name, data))
         s.add(project)
@@ -71,9 +70,8 @@ def update_project(ws, project_id: str, data: ProjectInput, *, status: str | Non
     budget lines. Child rows that go away are tombstoned; unchanged rows are left as they are."""
     if status is not None:
         _check_choice(status, PROJECT_STATUSES, "项目状态")
-    with ws.transaction() as s:
+    with ws.transaction("project.update") as s:
         project = live(s, Project, project_id, "项目", "project list")
-        _check_owner(ws, s, project, f"项目“{project.name}”")
         name = _check_project(s, data, project_id=project.id)
         if (data.start_date, data.end_date) != (project.start_date, project.end_date):
             span = _posted_span(s, Fund.project_id == project.id, Fund.deleted == False)  # noqa: E712
@@ -146,13 +144,6 @@ def _check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
         raise UserError(f"{what}“{value}”不对，应为：{'、'.join(choices)}。")
 
 
-def _check_owner(ws, s: Session, record: Record, what: str) -> None:
-    """Only the office that owns a record changes it (sync never has to merge)."""
-    local = ws.office_id_or_empty(s)
-    if record.office_id and local and record.office_id != local:
-        raise UserError(f"{what}由其他单位登记，只有登记它的单位可以修改。请联系该单位修改，改好后通过数据同步传来。")
-
-
 def _posted_span(s: Session, *where) -> tuple[date, date] | None:
     """Earliest and latest date of the posted entries of the funds matching `where`."""
     first, last = s.exec(select(func.min(LedgerEntry.entry_date), func.max(LedgerEntry.entry_date))
@@ -185,7 +176,7 @@ class FundInput:
 def add_fund(ws, data: FundInput) -> tuple[Fund, NameCheck]:
     """Create a fund. The naming convention is checked and explained, never enforced."""
     association = data.association_name or ws.local_office().association_name
-    with ws.transaction() as s:
+    with ws.transaction("fund.add") as s:
         name = _check_fund(s, data)
         fund = Fund(**_fund_values(name, association, data))
         s.add(fund)
@@ -199,9 +190,8 @@ def update_fund(ws, fund_id: str, data: FundInput, *, status: str | None = None)
     A fund with posted entries may be renamed (entries refer to it by id); its hash chain is untouched."""
     if status is not None:
         _check_choice(status, FUND_STATUSES, "基金状态")
-    with ws.transaction() as s:
+    with ws.transaction("fund.update") as s:
         fund = live(s, Fund, fund_id, "社区基金", "fund list")
-        _check_owner(ws, s, fund, f"社区基金“{fund.name}”")
         name = _check_fund(s, data, fund_id=fund.id)
         if data.project_id and data.project_id != fund.project_id:
             project = s.get(Project, data.project_id)

@@ -20,7 +20,6 @@ from desktop_app.core.models import (
     SpaceMilestone,
 )
 from desktop_app.core.queries.spaces import EVIDENCE_KINDS, have_evidence, milestones, space_haves
-from desktop_app.core.services.projects import _check_owner
 from desktop_app.core.storage.records import assign, live, sync_children
 from desktop_app.core.validation import check_text
 
@@ -53,7 +52,7 @@ class SpaceInput:
 
 
 def add_space(ws, data: SpaceInput) -> CharitySpace:
-    with ws.transaction() as s:
+    with ws.transaction("space.add") as s:
         space = CharitySpace(**_check_space(s, data))
         s.add(space)
         s.flush()
@@ -62,18 +61,16 @@ def add_space(ws, data: SpaceInput) -> CharitySpace:
 
 
 def update_space(ws, space_id: str, data: SpaceInput) -> CharitySpace:
-    with ws.transaction() as s:
+    with ws.transaction("space.update") as s:
         space = live(s, CharitySpace, space_id, "慈善阵地", "space list")
-        _check_owner(ws, s, space, f"慈善阵地“{space.name}”")
         assign(space, _check_space(s, data, space_id=space.id))
         _write_children(s, space.id, data)
     return space
 
 
 def delete_space(ws, space_id: str) -> None:
-    with ws.transaction() as s:
+    with ws.transaction("space.delete") as s:
         space = live(s, CharitySpace, space_id, "慈善阵地", "space list")
-        _check_owner(ws, s, space, f"慈善阵地“{space.name}”")
         if s.exec(select(Activity.id).where(Activity.space_id == space_id, Activity.deleted == False)).first():  # noqa: E712
             raise UserError(f"慈善阵地“{space.name}”还有活动记录在用。请先在这些活动里改选其他阵地，再删除。")
         space.deleted = True

@@ -96,3 +96,13 @@ def make_engine(path: Path, *, immediate: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def backup_owner(conn: sqlite3.Connection) -> tuple[str, str] | None:
+    """(office id, name) of the office a database (a backup) belongs to, whatever its schema version."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "local_identity" in tables:
+        return conn.execute("SELECT o.id, o.name FROM local_identity i JOIN office o ON o.id = i.office_id").fetchone()
+    if "office" in tables:  # written before schema 8: the local office was flagged in the office table
+        return conn.execute("SELECT id, name FROM office WHERE is_local = 1").fetchone()
+    return None

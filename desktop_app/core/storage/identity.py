@@ -1,17 +1,35 @@
-"""Which office this workspace belongs to. The one place that answers "this office"; reads that mean
-"all offices" (the county's views) simply do not ask it."""
+"""Which office this workspace belongs to, at which level, in which epoch: the one place that answers
+"this office". It reads the local table `local_identity`, which is never journalled or synced. Reads that
+mean "all offices" (the county's views) simply do not ask it."""
 
-from sqlmodel import Session, select
+import getpass
+import os
 
-from desktop_app.core.models import Office
+from sqlmodel import Session
+
+from desktop_app.core.models import LocalIdentity, Office
+
+
+def local_identity(session: Session) -> LocalIdentity | None:
+    """This workspace's identity row, or None before `init`."""
+    return session.get(LocalIdentity, 1)
 
 
 def local_office(session: Session) -> Office | None:
     """This workspace's own office, or None before `init`."""
-    return session.exec(select(Office).where(Office.is_local)).first()
+    identity = local_identity(session)
+    return session.get(Office, identity.office_id) if identity else None
 
 
 def local_office_id(session: Session) -> str:
     """This workspace's office id, or "" before `init`."""
-    office = local_office(session)
-    return office.id if office else ""
+    identity = local_identity(session)
+    return identity.office_id if identity else ""
+
+
+def operator_name() -> str:
+    """Who is working: the operating-system user name (until the product has user accounts)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in the environment or the password database
+        return os.environ.get("USERNAME", "")

@@ -1,16 +1,48 @@
-"""The change journal: every insert, update and tombstone, with the record as it became.
+"""The change journal: every insert, update and tombstone, with the record as it became, the operation that
+made it and who ran it.
 
-A session listener fills it, so no service can forget to: it also stamps office, version and
-updated_at, which keeps sync identity in one place.
+A session listener fills it, so no service can forget to: it also stamps office, version and updated_at, which
+keeps sync identity in one place, and it is the one place where ownership is enforced: a record belongs to the
+office that made it, and only that office changes it (the county never edits a township's ledger). The one door
+past that rule is `Stamp.importing`, for the sync importer, which writes other offices' records as they come.
 """
 
 import json
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import ORMExecuteState, Session
 
-from desktop_app.core.models import ChangeJournal, Record, utc_now
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import ChangeJournal, Office, Record, utc_now
+
+# What a record is called in a refusal, by table; the record's own label comes from its first set field.
+RECORD_NOUNS = {
+    "office": "单位信息", "project": "项目", "project_leader": "项目负责人", "site": "试点村(社区)",
+    "budget_line": "预算", "fund": "社区基金", "committee_member": "基金管委会成员", "category": "类别",
+    "ledger_entry": "分录", "entry_batch": "批量录入", "attachment": "附件", "entry_attachment": "分录附件",
+    "closed_month": "月末结账", "activity": "活动", "beneficiary_count": "受益人数", "named_beneficiary": "受益人",
+    "activity_expense": "活动支出", "photo": "照片", "goods_movement": "物资记录", "charity_space": "慈善阵地",
+    "space_milestone": "阵地进度", "space_have": "阵地“六有”", "space_evidence": "阵地佐证", "setting": "设置",
+    "notice": "公示", "notice_entry": "公示分录", "workspace_epoch": "工作区时期",
+}
+LABEL_FIELDS = ("name", "title", "caption", "item", "key", "summary", "number")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What every journal row of one transaction records beside the change itself."""
+
+    office_id: str  # this workspace's office ("" before init)
+    operation: str  # e.g. entry.post, notice.publish
+    operator: str  # the operating-system user name until user accounts exist
+    epoch_id: str = ""
+    importing: bool = False  # the sync importer's door: other offices' records, kept as they come
+
+
+class NotOwner(UserError):
+    """A change to a record that another office owns."""
 
 
 def record_payload(obj: Record) -> dict:
@@ -21,7 +53,7 @@ def record_payload(obj: Record) -> dict:
     return out
 
 
-def journal_row(table: str, payload: dict, op: str) -> dict:
+def journal_row(table: str, payload: dict, op: str, stamp: Stamp) -> dict:
     return {
         "table_name": table,
         "record_id": payload["id"],
@@ -30,20 +62,90 @@ def journal_row(table: str, payload: dict, op: str) -> dict:
         "office_id": payload["office_id"],
         "changed_at": payload["updated_at"],
         "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str),
+        "operation": stamp.operation,
+        "operator": stamp.operator,
+        "epoch_id": stamp.epoch_id,
     }
 
 
-def install(session: Session, office_id: str) -> None:
-    """Journal every change made through `session` (one transaction), owned by `office_id`.
+def _label(values: dict) -> str:
+    for field in LABEL_FIELDS:
+        if values.get(field):
+            return f"“{values[field]}”"
+    return ""
+
+
+def refuse_foreign(sess: Session, table: str, values: dict, stamp: Stamp) -> None:
+    """Raise NotOwner when the record `values` of `table` belongs to another office (nothing is written:
+    the transaction rolls back)."""
+    owner_id = values.get("office_id")
+    if stamp.importing or not stamp.office_id or not owner_id or owner_id == stamp.office_id:
+        return
+    owner = sess.get(Office, owner_id)
+    who = f"（{owner.name}）" if owner is not None else ""
+    noun = RECORD_NOUNS.get(table, "这条记录")
+    raise NotOwner(f"{noun}{_label(values)}由其他单位{who}登记，只有登记它的单位可以修改。"
+                   "请联系该单位修改，改好后通过数据同步传来。")
+
+
+def _values(obj: Record, office_id: str | None = None) -> dict:
+    values = {name: getattr(obj, name, None) for name in LABEL_FIELDS}
+    values["office_id"] = obj.office_id if office_id is None else office_id
+    return values
+
+
+def refuse_foreign_record(sess: Session, obj: Record, stamp: Stamp) -> None:
+    """Refuse a change to `obj` unless this office owns it — as it was committed and as it would become
+    (so a record can be neither taken over nor given away)."""
+    history = inspect(obj).attrs.office_id.history
+    for owner in {*history.deleted, obj.office_id} - {None, ""}:
+        refuse_foreign(sess, obj.__tablename__, _values(obj, owner), stamp)
+
+
+def refuse_foreign_parents(sess: Session, table, values: dict, stamp: Stamp, cache: dict) -> None:
+    """A new record belongs under records of its own office: an entry in another office's fund, a photo
+    of another office's activity would change what that office owns."""
+    if stamp.importing or not stamp.office_id:
+        return
+    for fk in table.foreign_keys:
+        parent_id = values.get(fk.parent.name)
+        model = _MODELS_BY_TABLE.get(fk.column.table.name)
+        if not parent_id or model is None:
+            continue
+        key = (model, parent_id)
+        if key not in cache:
+            parent = sess.get(model, parent_id)
+            cache[key] = None if parent is None else (_values(parent) | {"office_id": parent.office_id})
+        if cache[key] is not None:
+            refuse_foreign(sess, fk.column.table.name, cache[key], stamp)
+
+
+def row_payload(model: type[Record], row: dict) -> dict:
+    """A bulk-inserted row as `record_payload` gives a record (dates as ISO text)."""
+    return {c.name: (v.isoformat() if isinstance(v := row[c.name], date) else v) for c in model.__table__.columns}
+
+
+def complete_row(model: type[Record], row: dict) -> dict:
+    """A bulk row with every column, missing ones at the model's defaults (so row and payload agree)."""
+    full = dict(row)
+    for name, field in model.model_fields.items():
+        if name not in full and name in model.__table__.columns:
+            full[name] = field.default_factory() if field.default_factory else field.default
+    return full
+
+
+def install(session: Session, stamp: Stamp) -> None:
+    """Journal every change made through `session` (one transaction) under `stamp`.
 
     One journal row per record per transaction, holding the state it committed: an entry added and
     posted in one step is journalled once, as posted, at version 1 — sync never sees a state that was
     never committed, and a version moves once per transaction."""
     written: dict[tuple[str, str], ChangeJournal] = {}
+    parents: dict = {}  # owners of the records new ones hang under, looked up once per transaction
 
     def journal(sess: Session, obj: Record, op: str) -> None:
         key = (obj.__tablename__, obj.id)
-        row = journal_row(obj.__tablename__, record_payload(obj), op)
+        row = journal_row(obj.__tablename__, record_payload(obj), op, stamp)
         earlier = written.get(key)
         if earlier is None:
             written[key] = ChangeJournal(**row)
@@ -61,12 +163,16 @@ def install(session: Session, office_id: str) -> None:
             if not isinstance(obj, Record):
                 continue
             if not obj.office_id:
-                obj.office_id = office_id
-            obj.created_at = obj.updated_at = now
+                obj.office_id = stamp.office_id
+            refuse_foreign(sess, obj.__tablename__, _values(obj), stamp)
+            refuse_foreign_parents(sess, obj.__table__, record_payload(obj), stamp, parents)
+            if not stamp.importing:
+                obj.created_at = obj.updated_at = now
             journal(sess, obj, "insert")
         for obj in list(sess.dirty):
             if not isinstance(obj, Record) or not sess.is_modified(obj, include_collections=False):
                 continue
+            refuse_foreign_record(sess, obj, stamp)
             state = inspect(obj)
             if state.attrs.version.history.has_changes():
                 continue
@@ -78,3 +184,45 @@ def install(session: Session, office_id: str) -> None:
         for obj in sess.deleted:
             if isinstance(obj, Record):
                 raise RuntimeError("records are never deleted: set deleted=True (a tombstone)")
+
+    @event.listens_for(session, "do_orm_execute")
+    def _bulk_insert(state: ORMExecuteState):
+        """`session.execute(insert(Model), rows)` — the fast path for imports — is stamped and journalled
+        here too, with one executemany for the rows and one for their journal rows."""
+        model = _bulk_insert_model(state)
+        if model is None:
+            return None
+        now = utc_now()
+        rows = []
+        for given in state.parameters:
+            row = complete_row(model, given)
+            row["office_id"] = row["office_id"] or stamp.office_id
+            if not stamp.importing:
+                row.update(created_at=now, updated_at=now, version=1)
+            refuse_foreign(state.session, model.__tablename__, row, stamp)
+            refuse_foreign_parents(state.session, model.__table__, row, stamp, parents)
+            rows.append(row)
+        result = state.invoke_statement(params=rows)
+        state.session.execute(insert(ChangeJournal.__table__), [
+            journal_row(model.__tablename__, row_payload(model, row), "insert", stamp) for row in rows])
+        return result
+
+
+def _bulk_insert_model(state: ORMExecuteState) -> type[Record] | None:
+    if not (state.is_insert and isinstance(state.parameters, list) and state.parameters):
+        return None
+    table = getattr(state.statement, "table", None)
+    return _MODELS_BY_TABLE.get(getattr(table, "name", None))
+
+
+def _record_models() -> dict[str, type[Record]]:
+    found, todo = {}, list(Record.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if hasattr(cls, "__table__"):
+            found[cls.__table__.name] = cls
+    return found
+
+
+_MODELS_BY_TABLE = _record_models()

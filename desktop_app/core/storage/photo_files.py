@@ -139,7 +139,7 @@ def images_in_folder(folder: Path | str) -> list[Path]:
         found = [p for p in folder.iterdir()
                  if p.suffix.lower() in wanted and not _hidden(p) and p.is_file()]
     except OSError as exc:
-        raise UserError(f"无法读取文件夹“{folder}”：{_why(exc)}。请确认有读取权限后重试。") from exc
+        raise UserError(f"无法读取文件夹“{folder}”：{os_error_reason(exc)}。请确认有读取权限后重试。") from exc
     return sorted(found, key=_natural_key)
 
 
@@ -173,7 +173,7 @@ def _decode(path: Path) -> tuple[Image.Image, ImageInfo]:
     except UnidentifiedImageError:
         raise UserError(_unidentified(path, head)) from None
     except OSError as exc:
-        raise UserError(f"无法读取“{name}”：{_why(exc)}。请确认文件没有被其他程序占用并且有读取权限，然后重试。") from exc
+        raise UserError(f"无法读取“{name}”：{os_error_reason(exc)}。请确认文件没有被其他程序占用并且有读取权限，然后重试。") from exc
     except (SyntaxError, ValueError, TypeError, EOFError, IndexError) as exc:  # a header Pillow chokes on
         raise UserError(_damaged(name, _format_by_magic(head))) from exc
     with image:
@@ -328,7 +328,7 @@ def _save_atomically(picture: Image.Image, target: Path, **options) -> None:
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise UserError(f"无法在工作区写入照片的预览图（{target.parent}）：{_why(exc)}。"
+        raise UserError(f"无法在工作区写入照片的预览图（{target.parent}）：{os_error_reason(exc)}。"
                         "请检查磁盘空间和写入权限后重试。") from exc
 
 
@@ -352,7 +352,7 @@ def _read_head(path: Path) -> bytes:
     except FileNotFoundError:
         raise UserError(f"找不到照片“{path}”。请检查文件是否还在、路径是否写对。") from None
     except OSError as exc:
-        raise UserError(f"无法读取“{name}”：{_why(exc)}。请确认文件没有被其他程序占用并且有读取权限，然后重试。") from exc
+        raise UserError(f"无法读取“{name}”：{os_error_reason(exc)}。请确认文件没有被其他程序占用并且有读取权限，然后重试。") from exc
     if not head:
         raise UserError(f"“{name}”是空文件（0 字节），可能没有下载或复制完整。请从手机或相机重新复制这张照片。")
     return head
@@ -441,7 +441,8 @@ def _pixels_in(message: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _why(exc: OSError) -> str:
+def os_error_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in words a user understands."""
     if isinstance(exc, PermissionError):
         return "没有访问权限"
     if isinstance(exc, FileNotFoundError):

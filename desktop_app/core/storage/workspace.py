@@ -6,24 +6,25 @@ by the OS when its process dies, so a crash never leaves a stale lock), the file
 migrated. Nothing is written to a workspace that fails these checks.
 """
 
-import hashlib
 import json
 import os
-import shutil
 import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import filelock
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError, WorkspaceLocked
-from desktop_app.core.models import Attachment, Office
+from desktop_app.core.models import Attachment, ChangeJournal, LocalIdentity, Office, WorkspaceEpoch, utc_now
 from desktop_app.core.storage import backup as backups
-from desktop_app.core.storage import db, journal
+from desktop_app.core.storage import db, files, journal
+from desktop_app.core.storage import identity as workspace_identity
 from desktop_app.core.storage.paths import DB_NAME, default_workspace_dir, demo_workspace_dir  # noqa: F401 (re-exported)
 
 AUTO_BACKUP_AGE = timedelta(days=1)
@@ -40,7 +41,8 @@ class Workspace:
         self._lock: filelock.BaseFileLock | None = None
         self.engine = None
         self.read_engine = None
-        self._office_id: str | None = None
+        self._identity: tuple[str, str] | None = None  # (office id, epoch id), read once
+        self.operator = workspace_identity.operator_name()
         self._auto_backup = True
 
     # ---------------------------------------------------------------- open / close
@@ -207,16 +209,56 @@ class Workspace:
     # ---------------------------------------------------------------- sessions
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work: everything inside commits together or not at all, and is journalled."""
+    def transaction(self, op: str, *, identity: LocalIdentity | None = None) -> Iterator[Session]:
+        """One unit of work named `op` (e.g. "entry.post"): everything inside commits together or not at all,
+        and every change is journalled with `op`, the operator and this office.
+
+        `identity` is given only by the transactions that set this workspace's identity (init, a restore's
+        new epoch): their journal rows already carry it, and it is stored with them."""
         with Session(self.engine, expire_on_commit=False) as session:
-            journal.install(session, self._office_id or self.office_id_or_empty(session))
+            if identity is None:
+                stamp = self._stamp(session, op)
+            else:
+                stamp = journal.Stamp(identity.office_id, op, self.operator, identity.epoch_id)
+            journal.install(session, stamp)
+            try:
+                yield session
+                if identity is not None:
+                    session.flush()  # the office first: the identity row refers to it
+                    session.merge(identity)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            if identity is not None:
+                self._identity = None
+
+    @contextmanager
+    def sync_import_transaction(self, op: str = "sync.import") -> Iterator[Session]:
+        """The one door past ownership: only the sync importer uses it, to write other offices' records as
+        their packages carry them (their own office, times and versions). Journalled like any transaction."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            journal.install(session, replace(self._stamp(session, op), importing=True))
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+    def _stamp(self, session: Session, op: str) -> journal.Stamp:
+        if self._identity is None:
+            found = workspace_identity.local_identity(session)
+            if found is None:
+                return journal.Stamp("", op, self.operator)  # before init: nothing is owned yet
+            self._identity = (found.office_id, found.epoch_id)
+        office_id, epoch_id = self._identity
+        return journal.Stamp(office_id, op, self.operator, epoch_id)
+
+    def refuse_foreign(self, session: Session, record) -> None:
+        """Raise the journal's refusal now when another office owns `record` (for commands that would
+        otherwise find out only when they write, after long work)."""
+        journal.refuse_foreign_record(session, record, self._stamp(session, "check"))
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -227,18 +269,13 @@ class Workspace:
         """A separate read-only sqlite3 connection (for lazy table models on the GUI thread)."""
         return db.connect_raw(self.db_path, readonly=True)
 
-    def office_id_or_empty(self, session: Session) -> str:
-        office = session.exec(select(Office).where(Office.is_local)).first()
-        self._office_id = office.id if office else None
-        return self._office_id or ""
-
     def has_office(self) -> bool:
         with self.reading() as s:
-            return s.exec(select(Office.id).where(Office.is_local)).first() is not None
+            return workspace_identity.local_identity(s) is not None
 
     def local_office(self) -> Office:
         with self.reading() as s:
-            office = s.exec(select(Office).where(Office.is_local)).first()
+            office = workspace_identity.local_office(s)
         if office is None:
             raise WorkspaceError("工作区还没有初始化。请先运行 init 填写本单位信息。")
         return office
@@ -251,22 +288,14 @@ class Workspace:
         source = Path(source)
         if not source.is_file():
             raise UserError(f"找不到附件“{source}”。请检查文件是否存在、路径是否写对。")
-        digest = hashlib.sha256()
         try:
-            with open(source, "rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
+            sha = files.sha256_of(source)
         except OSError as exc:
             raise UserError(f"无法读取附件“{source.name}”：{exc.strerror}。请确认文件没有被占用并有读取权限。") from exc
-        sha = digest.hexdigest()
         target = self.attachment_path(sha)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".partial")
-            shutil.copyfile(source, partial)
-            with open(partial, "rb+") as handle:
-                os.fsync(handle.fileno())
-            os.replace(partial, target)
+            files.copy_atomically(source, target, target.with_suffix(".partial"))
         existing = session.exec(select(Attachment).where(Attachment.sha256 == sha)).first()
         if existing:
             return existing
@@ -315,7 +344,7 @@ class Workspace:
         """A backup of another office's workspace would silently replace this office's books."""
         conn = db.connect_raw(source, readonly=True)
         try:
-            row = conn.execute("SELECT id, name FROM office WHERE is_local = 1").fetchone()
+            row = db.backup_owner(conn)
         finally:
             conn.close()
         mine = self.local_office()
@@ -335,16 +364,36 @@ class Workspace:
             dest.close()
 
     def restore_backup(self, backup_file: Path | str) -> backups.BackupInfo:
-        """Replace the live data by a backup, after backing up the current state."""
+        """Replace the live data by a backup, after backing up the current state. The restored workspace
+        starts a new epoch: its journal's sequence numbers rewind, and the epoch record says so."""
         source = self._usable_backup(backup_file)
         self._check_same_office(source)
         safety = self.create_backup("restore")
+        abandoned = self._last_journal_seq()
         self.engine.dispose()
         self.read_engine.dispose()
         self._copy_in(source)
-        self._office_id = None
+        self._identity = None
         self._connect()
+        self._start_epoch("restore", source.name, abandoned)
         return safety
+
+    def _last_journal_seq(self) -> int:
+        with self.reading() as s:
+            return s.exec(select(func.max(ChangeJournal.seq))).one() or 0
+
+    def _start_epoch(self, reason: str, restored_from: str = "", abandoned_seq: int = 0) -> None:
+        """A new epoch of this workspace's history, journalled (so the county sees it) and made current."""
+        with self.reading() as s:
+            current = workspace_identity.local_identity(s)
+        if current is None:
+            return
+        epoch = WorkspaceEpoch(office_id=current.office_id, reason=reason, started_at=utc_now(),
+                               previous_epoch_id=current.epoch_id, restored_from=restored_from,
+                               abandoned_seq=abandoned_seq, resumed_seq=self._last_journal_seq())
+        identity = LocalIdentity(office_id=current.office_id, level=current.level, epoch_id=epoch.id)
+        with self.transaction(f"workspace.{reason}", identity=identity) as s:
+            s.add(epoch)
 
     @classmethod
     def restore_damaged(cls, root: Path | str, backup_file: Path | str) -> Path:
@@ -365,7 +414,13 @@ class Workspace:
                 if damaged.exists():
                     os.replace(damaged, aside / damaged.name)
             ws._copy_in(source)
+            ws._connect()
+            ws._start_epoch("restore", source.name)  # the damaged file's last sequence number is unknown
         finally:
+            if ws.engine is not None:
+                ws.engine.dispose()
+                ws.read_engine.dispose()
+                ws.engine = ws.read_engine = None
             ws._release()
         return aside
 

@@ -6,19 +6,15 @@ its statistics (core.activity_reports), shown in plain models.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTabWidget,
     QTreeView,
@@ -29,8 +25,6 @@ from PySide6.QtWidgets import (
 from desktop_app.core.changes import ACTIVITIES, Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import CharitySpace, Photo
-from desktop_app.core.money import format_yuan
-from desktop_app.core.quantities import hours_text
 from desktop_app.core.queries.activities import (
     ActivityFilter,
     ActivityRow,
@@ -41,21 +35,34 @@ from desktop_app.core.queries.activities import (
 from desktop_app.core.services import activities
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import activity_charts, exports, undo
-from desktop_app.gui.activity_dialog import (
-    ActivityDialog,
-    ActivityLookups,
-    load_activity,
-    load_activity_lookups,
+from desktop_app.gui.activity_dialog import ActivityDialog
+from desktop_app.gui.activity_reads import ActivityLookups, load_activity, load_activity_lookups
+from desktop_app.gui.pages.activity_rows import (
+    WHOLE_PROJECT,
+    day_text,
+    list_values,
+    timeline_groups,
+    totals_text,
 )
 from desktop_app.gui.pages.base import Page
-from desktop_app.gui.pages.ledger import SEARCH_DELAY_MS
-from desktop_app.gui.photo_gallery import PhotoGalleryModel, PhotoGalleryView
+from desktop_app.gui.photo_gallery import PhotoGalleryModel
+from desktop_app.gui.photo_views import PhotoGalleryView
 from desktop_app.gui.table_model import RowsModel
-from desktop_app.gui.widgets import DateBound, note, refill, reselect, table
+from desktop_app.gui.widgets import (
+    STRETCH,
+    SearchBox,
+    date_range,
+    filter_combo,
+    note,
+    push_button,
+    refill,
+    reselect,
+    row_of,
+    table,
+)
 
 COLUMNS = ["日期", "类型", "活动名称", "试点", "地点", "参与人数", "受益人次", "志愿者/时长", "照片", "费用", "公示序号"]
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-WHOLE_PROJECT = "项目整体"
 
 
 @dataclass(frozen=True)
@@ -77,77 +84,6 @@ def photo_owner(ws: Workspace, photo_id: str) -> tuple[str | None, str]:
 def load_page(ws: Workspace, f: ActivityFilter) -> PageData:
     with ws.reading() as s:
         return PageData(list_activities(s, f), activity_stats(s, f))
-
-
-def volunteer_text(row: ActivityRow) -> str:
-    if not row.volunteers and not row.volunteer_minutes:
-        return ""
-    hours = f"/{hours_text(row.volunteer_minutes)}小时" if row.volunteer_minutes else ""
-    return f"{row.volunteers}人{hours}"
-
-
-def dates_text(row: ActivityRow) -> str:
-    """“2024-12-27”; a multi-day activity “2024-11-05～06” or “2024-08-01～10-15”."""
-    start, end = row.start_date, row.end_date
-    if end == start:
-        return start.isoformat()
-    if end.year != start.year:
-        return f"{start.isoformat()}～{end.isoformat()}"
-    return f"{start.isoformat()}～{end:%d}" if end.month == start.month else f"{start.isoformat()}～{end:%m-%d}"
-
-
-def list_values(row: ActivityRow) -> tuple:
-    return (dates_text(row), row.activity_type, row.title, row.site_name or WHOLE_PROJECT, row.place,
-            f"{row.participants:,}", f"{row.beneficiaries:,}" if row.beneficiaries else "", volunteer_text(row),
-            row.photos or "", format_yuan(row.cost_fen) if row.cost_fen else "",
-            row.public_order if row.public else "")
-
-
-def totals_text(rows: list[ActivityRow]) -> str:
-    if not rows:
-        return "没有符合条件的活动。"
-    participants = sum(r.participants for r in rows)
-    reached = sum(r.beneficiaries for r in rows)
-    hours = hours_text(sum(r.volunteer_minutes for r in rows))
-    cost = sum(r.cost_fen for r in rows)
-    return (f"共 {len(rows):,} 个活动，参与 {participants:,} 人次，受益 {reached:,} 人次，"
-            f"志愿服务 {hours} 小时，费用 {format_yuan(cost)}")
-
-
-def day_text(row: ActivityRow) -> str:
-    """“12月27日”, or “12月27日—29日” / “12月30日—1月2日” for a multi-day activity."""
-    start, end = row.start_date, row.end_date
-    text = f"{start.month}月{start.day}日"
-    if end != start:
-        text += f"—{end.day}日" if (end.year, end.month) == (start.year, start.month) else f"—{end.month}月{end.day}日"
-    return text
-
-
-def timeline_groups(rows: list[ActivityRow], site_order: dict[str, int] | None = None
-                    ) -> list[tuple[str, list[tuple[str, list[ActivityRow]]]]]:
-    """[(site label, [(month label, [rows by date])])]: per project, 项目整体 first and then the sites in
-    the project's order (`site_order`: site id → position); months and activities oldest first. With
-    several projects the site label names its project."""
-    several = len({r.project_id for r in rows}) > 1
-    order = site_order or {}
-    sites: dict[tuple[str, str | None], list[ActivityRow]] = {}
-    for row in rows:
-        sites.setdefault((row.project_id, row.site_id), []).append(row)
-    out = []
-    def place(group: list[ActivityRow]) -> tuple:
-        first = group[0]
-        return first.project_name, -1 if first.site_id is None else order.get(first.site_id, len(order)), first.site_name
-
-    for members in sorted(sites.values(), key=place):
-        first = members[0]
-        label = first.site_name or WHOLE_PROJECT
-        if several:
-            label = f"{first.project_name} · {label}"
-        months: dict[str, list[ActivityRow]] = {}
-        for row in sorted(members, key=lambda r: (r.start_date, r.title)):
-            months.setdefault(f"{row.start_date.year}年{row.start_date.month}月", []).append(row)
-        out.append((label, list(months.items())))
-    return out
 
 
 class ActivitiesPage(Page):
@@ -177,66 +113,39 @@ class ActivitiesPage(Page):
         layout.addLayout(self.buttons)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.totals)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._update_buttons()
 
     # ---------------------------------------------------------------- layout
 
     def _build_filters(self) -> None:
-        self.project_filter = QComboBox()
-        self.project_filter.addItem("全部项目", None)
-        self.project_filter.setMinimumContentsLength(12)
-        self.project_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.site_filter = QComboBox()
-        self.site_filter.addItem("全部试点", None)
+        self.project_filter = filter_combo("全部项目", 12)
+        self.site_filter = filter_combo("全部试点", 8)
         self.site_filter.addItem(WHOLE_PROJECT, "")
-        self.site_filter.setMinimumContentsLength(8)
-        self.site_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.type_filter = QComboBox()
-        self.type_filter.addItem("全部类型", None)
-        today = date.today()
-        self.date_from = DateBound("从", today.replace(month=1, day=1))
-        self.date_to = DateBound("至", today)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索活动名称、简介、地点或单位")
-        self.search.setClearButtonEnabled(True)
+        self.type_filter = filter_combo("全部类型")
+        self.date_from, self.date_to = date_range()
+        self.search = SearchBox("搜索活动名称、简介、地点或单位")
         self.public_only = QCheckBox("只看列入公示")
-        self.filters = QHBoxLayout()
-        for box in (self.project_filter, self.site_filter, self.type_filter):
-            self.filters.addWidget(box)
+        self.filters = row_of(self.project_filter, self.site_filter, self.type_filter, self.date_from, self.date_to,
+                              (self.search, 1), self.public_only)
         self.project_filter.currentIndexChanged.connect(self._project_filter_changed)
         self.site_filter.currentIndexChanged.connect(self.apply_filter)
         self.type_filter.currentIndexChanged.connect(self.apply_filter)
         for bound in (self.date_from, self.date_to):
-            self.filters.addLayout(bound)
-            bound.check.toggled.connect(self.apply_filter)
-            bound.edit.dateChanged.connect(self.apply_filter)
-        self.filters.addWidget(self.search, 1)
-        self.filters.addWidget(self.public_only)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+            bound.changed.connect(self.apply_filter)
+        self.search.settled.connect(self.apply_filter)
         self.public_only.toggled.connect(self.apply_filter)
 
     def _build_buttons(self) -> None:
         self.new_button = QPushButton("新增活动…")
         self.edit_button = QPushButton("修改…")
-        self.delete_button = QPushButton("删除")
-        self.delete_button.setToolTip("删除所选活动（可撤销）。活动的照片仍保留在项目相册里。")
-        self.undo_button = QPushButton("撤销")
-        self.undo_button.setToolTip("撤销活动的新增、修改、删除（Ctrl+Z）。")
-        self.export_list_button = QPushButton("导出活动登记表…")
-        self.export_list_button.setToolTip("把当前筛选出的活动导出为 Excel 工作簿（受益人姓名打码）。")
-        self.export_stats_button = QPushButton("导出活动统计…")
-        self.export_stats_button.setToolTip("把当前筛选下的活动统计（按类型、月份、试点、受益群体）导出为 Excel。")
-        self.buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button, self.undo_button):
-            self.buttons.addWidget(button)
-        self.buttons.addStretch()
-        self.buttons.addWidget(self.export_list_button)
-        self.buttons.addWidget(self.export_stats_button)
+        self.delete_button = push_button("删除", "删除所选活动（可撤销）。活动的照片仍保留在项目相册里。")
+        self.undo_button = push_button("撤销", "撤销活动的新增、修改、删除（Ctrl+Z）。")
+        self.export_list_button = push_button("导出活动登记表…", "把当前筛选出的活动导出为 Excel 工作簿（受益人姓名打码）。")
+        self.export_stats_button = push_button("导出活动统计…",
+                                               "把当前筛选下的活动统计（按类型、月份、试点、受益群体）导出为 Excel。")
+        self.buttons = row_of(self.new_button, self.edit_button, self.delete_button, self.undo_button, STRETCH,
+                              self.export_list_button, self.export_stats_button)
         self.new_button.clicked.connect(self.add_activity)
         self.edit_button.clicked.connect(lambda: self.edit_activity())
         self.delete_button.clicked.connect(self.delete_selected)
@@ -356,7 +265,7 @@ class ActivitiesPage(Page):
                               public_only=self.public_only.isChecked())
 
     def apply_filter(self) -> None:
-        self._search_timer.stop()
+        self.search.delay.stop()
         ws, f = self.ctx.ws, self.current_filter()
         self.ctx.runner.query(lambda: load_page(ws, f), self.show_data)
 
@@ -522,13 +431,11 @@ class ActivitiesPage(Page):
         self.ctx.runner.run(lambda: activities.delete_activity(ws, row.id), done, changes=ACTIVITIES)
 
     def export_list(self) -> None:
-        if self._search_timer.isActive():  # text typed in the last 250 ms: export what the box says
-            self.apply_filter()
+        self.search.settle_now()  # text typed in the last 250 ms: export what the box says
         exports.export_activities(self.ctx, self, self.current_filter())
 
     def export_stats(self) -> None:
-        if self._search_timer.isActive():
-            self.apply_filter()
+        self.search.settle_now()
         exports.export_activity_stats(self.ctx, self, self.current_filter())
 
     def shutdown(self) -> None:

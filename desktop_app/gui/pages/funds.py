@@ -7,10 +7,8 @@ from functools import partial
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.changes import Changes
-from desktop_app.core.errors import UserError
 from desktop_app.core.models import FUND_STATUSES, Fund
 from desktop_app.core.money import format_yuan
 from desktop_app.core.queries import projects as project_queries
@@ -28,21 +25,29 @@ from desktop_app.core.services import ledger, projects
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import check_fund_name
 from desktop_app.gui import prompts
+from desktop_app.gui.lookups import load_project_choices
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.table_model import RowsModel
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
     OK_STYLE,
+    STRETCH,
+    current_of,
+    date_edit,
+    form_rows,
     heading,
     parse_people,
     people_text,
     pydate,
     qdate,
+    read_form,
     reselect,
+    row_of,
     save_cancel_buttons,
     table,
     text_box,
+    wrapped_label,
 )
 
 
@@ -59,11 +64,6 @@ def load_funds(ws: Workspace) -> list[FundDetail]:
         summaries = {x.fund_id: x for x in reports.fund_summaries(s)}
         return [FundDetail(f, summaries[f.id], [(m.name, m.role, m.is_supervisor) for m in project_queries.committee(s, f.id)],
                            project_queries.closed_months(s, f.id)) for f in project_queries.list_funds(s)]
-
-
-def load_project_names(ws: Workspace) -> list[tuple[str, str]]:
-    with ws.reading() as s:
-        return [(p.id, p.name) for p in project_queries.list_projects(s)]
 
 
 def load_fund_input(ws: Workspace, fund_id: str) -> tuple[projects.FundInput, str]:
@@ -87,11 +87,7 @@ class FundsPage(Page):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.committee_model = RowsModel(["管委会成员", "职务", "监督员"])
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.close_button)
-        buttons.addStretch()
+        buttons = row_of(self.add_button, self.edit_button, self.close_button, STRETCH)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("社区基金"))
         layout.addWidget(self.view, 1)
@@ -110,8 +106,7 @@ class FundsPage(Page):
         self.ctx.runner.query(lambda: load_funds(ws), self.show_funds)
 
     def current(self) -> FundDetail | None:
-        row = self.view.currentIndex().row()
-        return self.details[row] if 0 <= row < len(self.details) else None
+        return current_of(self.view, self.details)
 
     def show_funds(self, details: list[FundDetail]) -> None:
         previous = self.current()
@@ -156,7 +151,7 @@ class FundsPage(Page):
 
     def _open(self, dialog: "FundDialog") -> "FundDialog":
         ws = self.ctx.ws
-        self.ctx.runner.query(lambda: load_project_names(ws), dialog.set_projects)
+        self.ctx.runner.query(lambda: load_project_choices(ws), dialog.set_projects)
         dialog.open()
         return dialog
 
@@ -185,38 +180,24 @@ class FundDialog(QDialog):
         self.setWindowTitle("修改社区基金" if fund_id else "新增社区基金")
         self.name = QLineEdit()
         self.name.setPlaceholderText(f"如“{association}八台镇尚善社区基金”")
-        self.name_check = QLabel("命名规范：“慈善组织 + 乡镇(街道) + 字号 + 社区基金”或“慈善组织 + 社区 + 字号 + 基金”。")
-        self.name_check.setWordWrap(True)
-        self.name_check.setStyleSheet(HINT_STYLE)
+        self.name_check = wrapped_label("命名规范：“慈善组织 + 乡镇(街道) + 字号 + 社区基金”或“慈善组织 + 社区 + 字号 + 基金”。",
+                                        HINT_STYLE)
         self.project = QComboBox()
         self.project.addItem("（不属于试点项目）", None)
         self.status = QComboBox()
         self.status.addItems(FUND_STATUSES)
         self.agreement_no = QLineEdit()
         self.has_agreement_date = QCheckBox("已签协议，日期：")
-        self.agreement_date = QDateEdit(qdate(date.today()))
-        self.agreement_date.setDisplayFormat("yyyy-MM-dd")
-        self.agreement_date.setCalendarPopup(True)
+        self.agreement_date = date_edit()
         self.agreement_date.setEnabled(False)
         self.purpose = text_box(2)
         self.committee = text_box(6, "每行一位：姓名，职务；监督员请在职务里写“监督员”")
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        dated = QHBoxLayout()
-        dated.addWidget(self.has_agreement_date)
-        dated.addWidget(self.agreement_date, 1)
-        form = QFormLayout(self)
-        form.addRow("基金名称", self.name)
-        form.addRow("", self.name_check)
-        form.addRow("所属项目", self.project)
-        form.addRow("基金状态", self.status)
+        self.message = wrapped_label("", ERROR_STYLE)
+        dated = row_of(self.has_agreement_date, (self.agreement_date, 1))
+        form = form_rows(QFormLayout(self), ("基金名称", self.name), ("", self.name_check), ("所属项目", self.project),
+                         ("基金状态", self.status), ("设立协议编号", self.agreement_no), ("", dated),
+                         ("用途", self.purpose), ("管委会", self.committee), self.message)
         form.setRowVisible(self.status, bool(fund_id))  # a new record starts in its default status
-        form.addRow("设立协议编号", self.agreement_no)
-        form.addRow("", dated)
-        form.addRow("用途", self.purpose)
-        form.addRow("管委会", self.committee)
-        form.addRow(self.message)
         buttons, self.save_button = save_cancel_buttons(self, self.save, enabled=not fund_id)
         form.addRow(buttons)
         self.name.textChanged.connect(self._check_name)
@@ -261,10 +242,8 @@ class FundDialog(QDialog):
             purpose=self.purpose.toPlainText().strip(), committee=committee)
 
     def save(self) -> None:
-        try:
-            data = self.collect()
-        except UserError as exc:
-            self.message.setText(str(exc))
+        data = read_form(self.collect, self.message)
+        if data is None:
             return
         ws = self.ctx.ws
 

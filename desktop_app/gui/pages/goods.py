@@ -2,17 +2,12 @@
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from desktop_app.core import quantities
@@ -28,7 +23,17 @@ from desktop_app.gui.goods_dialog import GoodsIssueDialog, GoodsReceiptDialog
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.pages.ledger import short_fund_name
 from desktop_app.gui.table_model import RowsModel
-from desktop_app.gui.widgets import heading, note, refill, table
+from desktop_app.gui.widgets import (
+    STRETCH,
+    filter_combo,
+    heading,
+    note,
+    pane,
+    refill,
+    row_of,
+    splitter,
+    table,
+)
 
 ANONYMOUS = "匿名"
 NOTE = ("估值的捐赠物资（按捐赠方凭据或公允价值）按价值计入基金的捐赠收入和报表；未估值的物资只在这里登记。"
@@ -93,10 +98,7 @@ class GoodsPage(Page):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.view_data: GoodsView | None = None
-        self.fund_filter = QComboBox()
-        self.fund_filter.addItem("全部基金", None)
-        self.fund_filter.setMinimumContentsLength(16)
-        self.fund_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.fund_filter = filter_combo("全部基金", 16)
         self.stock_model = RowsModel(["社区基金", "物资", "单位", "收入", "发出", "结存", "估值"], right=[3, 4, 5, 6])
         self.stock_view = table(self.stock_model, stretch=1)
         self.movements_model = RowsModel(
@@ -112,37 +114,16 @@ class GoodsPage(Page):
         self.count_label = QLabel("")
         self.count_label.setObjectName("note")
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("社区基金"))
-        filters.addWidget(self.fund_filter)
-        filters.addStretch()
-        filters.addWidget(self.receive_button)
-        filters.addWidget(self.issue_button)
-        stock = QWidget()
-        stock_layout = QVBoxLayout(stock)
-        stock_layout.setContentsMargins(0, 0, 0, 0)
-        stock_layout.addWidget(heading("库存"))
-        stock_layout.addWidget(self.stock_view)
-        movements = QWidget()
-        movements_layout = QVBoxLayout(movements)
-        movements_layout.setContentsMargins(0, 0, 0, 0)
-        movements_layout.addWidget(heading("收发记录"))
-        movements_layout.addWidget(self.movements_view)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count_label)
-        buttons.addStretch()
-        buttons.addWidget(self.delete_button)
-        buttons.addWidget(self.export_button)
-        movements_layout.addLayout(buttons)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(stock)
-        splitter.addWidget(movements)
-        splitter.setSizes([260, 440])
+        filters = row_of(QLabel("社区基金"), self.fund_filter, STRETCH, self.receive_button, self.issue_button)
+        stock = pane(heading("库存"), self.stock_view)
+        buttons = row_of(self.count_label, STRETCH, self.delete_button, self.export_button)
+        movements = pane(heading("收发记录"), self.movements_view, buttons)
+        parts = splitter(stock, movements, sizes=[260, 440], vertical=True)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("物资台账"))
         layout.addWidget(note(NOTE))
         layout.addLayout(filters)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(parts, 1)
 
         self.fund_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.receive_button.clicked.connect(self.receive)

@@ -1,15 +1,11 @@
 """收支台账: the lazy ledger table with its filter bar and the entry commands."""
 
-from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,9 +22,17 @@ from desktop_app.gui.entry_dialog import EntryDialog
 from desktop_app.gui.ledger_model import ROW_ROLE, SORT_KEYS, LedgerModel
 from desktop_app.gui.lookups import Lookups, load_lookups
 from desktop_app.gui.pages.base import Page
-from desktop_app.gui.widgets import DateBound, combo, refill
+from desktop_app.gui.widgets import (
+    STRETCH,
+    SearchBox,
+    combo,
+    date_range,
+    filter_combo,
+    push_button,
+    refill,
+    row_of,
+)
 
-SEARCH_DELAY_MS = 250
 COLUMN_WIDTHS = (84, 92, 150, 76, 0, 84, 110, 110, 140, 64, 44)
 
 
@@ -62,39 +66,24 @@ class LedgerPage(Page):
         layout.addLayout(self.filters)
         layout.addLayout(self.buttons)
         layout.addWidget(self.view, 1)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
         self._update_buttons()
 
     # ---------------------------------------------------------------- layout
 
     def _build_filters(self) -> None:
-        self.fund_filter = QComboBox()
-        self.fund_filter.addItem("全部基金", None)
-        self.fund_filter.setMinimumContentsLength(14)
-        self.fund_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.fund_filter = filter_combo("全部基金", 14)
         self.type_filter = combo([("", "全部类型")] + list(ENTRY_TYPES.items()))
-        self.category_filter = QComboBox()
-        self.category_filter.addItem("全部类别", None)
+        self.category_filter = filter_combo("全部类别")
         self.status_filter = combo([("", "全部状态"), ("draft", "草稿"), ("posted", "已记账")])
-        today = date.today()
-        self.date_from = DateBound("从", today.replace(month=1, day=1))
-        self.date_to = DateBound("至", today)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索摘要、对方、类别或凭证号（如 2024-0012）")
-        self.search.setClearButtonEnabled(True)
-        self.filters = QHBoxLayout()
+        self.date_from, self.date_to = date_range()
+        self.search = SearchBox("搜索摘要、对方、类别或凭证号（如 2024-0012）")
+        self.filters = row_of(self.fund_filter, self.type_filter, self.category_filter, self.status_filter,
+                              self.date_from, self.date_to, (self.search, 1))
         for widget in (self.fund_filter, self.type_filter, self.category_filter, self.status_filter):
-            self.filters.addWidget(widget)
             widget.currentIndexChanged.connect(self.apply_filter)
         for bound in (self.date_from, self.date_to):
-            self.filters.addLayout(bound)
-            bound.check.toggled.connect(self.apply_filter)
-            bound.edit.dateChanged.connect(self.apply_filter)
-        self.filters.addWidget(self.search, 1)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+            bound.changed.connect(self.apply_filter)
+        self.search.settled.connect(self.apply_filter)
 
     def _build_buttons(self) -> None:
         self.new_button = QPushButton("新增 (Ctrl+N)")
@@ -103,18 +92,13 @@ class LedgerPage(Page):
         self.post_button = QPushButton("记账")
         self.reverse_button = QPushButton("红字冲销")
         self.batch_button = QPushButton("批量录入")
-        self.undo_button = QPushButton("撤销")
+        self.undo_button = push_button("撤销", "撤销草稿的新增、修改、删除（Ctrl+Z）。记账不能撤销，已记账的错误请用红字冲销。")
         self.redo_button = QPushButton("重做")
-        self.undo_button.setToolTip("撤销草稿的新增、修改、删除（Ctrl+Z）。记账不能撤销，已记账的错误请用红字冲销。")
-        self.export_button = QPushButton("导出 Excel…")
-        self.export_button.setToolTip("把当前筛选出的分录导出为 Excel 工作簿（含合计和大写金额）。")
+        self.export_button = push_button("导出 Excel…", "把当前筛选出的分录导出为 Excel 工作簿（含合计和大写金额）。")
         self.count_label = QLabel()
-        self.buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button, self.post_button,
-                       self.reverse_button, self.batch_button, self.undo_button, self.redo_button):
-            self.buttons.addWidget(button)
-        self.buttons.addStretch()
-        self.buttons.addWidget(self.export_button)
+        self.buttons = row_of(self.new_button, self.edit_button, self.delete_button, self.post_button,
+                              self.reverse_button, self.batch_button, self.undo_button, self.redo_button, STRETCH,
+                              self.export_button)
         self.buttons.addSpacing(12)
         self.buttons.addWidget(self.count_label)
         self.new_button.clicked.connect(self.new_entry)
@@ -203,7 +187,7 @@ class LedgerPage(Page):
                             status=self.status_filter.currentData() or None)
 
     def apply_filter(self) -> None:
-        self._search_timer.stop()
+        self.search.delay.stop()
         self.model.set_filter(self.current_filter())
         self.view.setColumnHidden(2, self.fund_filter.currentData() is not None)  # one fund: no need to repeat it
         self._show_count()
@@ -343,8 +327,7 @@ class LedgerPage(Page):
         return self._open(dialog)
 
     def export_excel(self) -> None:
-        if self._search_timer.isActive():  # text typed in the last 250 ms: export what the box says
-            self.apply_filter()
+        self.search.settle_now()  # text typed in the last 250 ms: export what the box says
         exports.export_ledger(self.ctx, self, self.model.filter)
 
     def shutdown(self) -> None:

@@ -7,115 +7,53 @@ afresh into a temporary file (in the worker): what is shown is what prints, with
 when the data changed since, the draft takes the new code (the list then shows it).
 """
 
-import os
-import shutil
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
-from sqlmodel import select
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QVBoxLayout
 
 from desktop_app.core.changes import NOTICES, PUBLISHED, Changes
 from desktop_app.core.errors import UserError
-from desktop_app.core.models import Notice, Project
-from desktop_app.core.notices.builder import DraftsInPeriod, NoticeRequest
+from desktop_app.core.models import Notice
+from desktop_app.core.notices import lookup as notice_lookup
+from desktop_app.core.notices import verify as notice_verify
+from desktop_app.core.notices.request import DraftsInPeriod, NoticeRequest
 from desktop_app.core.services import notices
-from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import exports, pdf_preview, prompts
-from desktop_app.gui.notice_dialogs import (
-    NoticeBuilder,
-    VerifyDialog,
-    load_projects,
+from desktop_app.gui.exports import pdf_file_name
+from desktop_app.gui.lookups import load_project_choices
+from desktop_app.gui.notice_builder import NoticeBuilder
+from desktop_app.gui.notice_jobs import (
+    DraftPdf,
+    NoticeRow,
+    archived_pdf,
+    copy_archived,
+    export_draft,
+    load_notices,
     load_request,
-    pdf_file_name,
 )
+from desktop_app.gui.notice_verify_dialog import VerifyDialog
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.pdf_preview import PdfPreview, ScratchFiles
 from desktop_app.gui.table_model import RowsModel
-from desktop_app.gui.widgets import heading, note, reselect, table
+from desktop_app.gui.widgets import (
+    STRETCH,
+    current_of,
+    heading,
+    note,
+    pane,
+    push_button,
+    reselect,
+    row_of,
+    splitter,
+    table,
+)
 
 COLUMNS = ["编号", "类型", "项目", "期间", "状态", "核验码", "发布日期", "更正"]
 EMPTY = ("还没有公示。点“新建公示…”选择项目和期间，生成经费使用情况公示、项目进展公示或捐赠公示；"
          "核对预览后导出或打印，张贴后点“发布…”。")
 DATA_FLAGS = ("ledger", "funds", "projects", "activities", "goods", "settings")  # what a draft is built from
-
-
-@dataclass(frozen=True)
-class NoticeRow:
-    notice: Notice
-    project_name: str
-    corrects: str = ""  # the number of the notice this correction refers to
-    corrected_by: tuple[str, ...] = ()  # the numbers of its corrections
-
-    @property
-    def id(self) -> str:
-        return self.notice.id
-
-    @property
-    def published(self) -> bool:
-        return self.notice.status == "published"
-
-    def values(self) -> tuple:
-        n = self.notice
-        if self.corrects:
-            correction = f"更正 {self.corrects}"
-        elif self.corrected_by:
-            correction = "已更正：" + "、".join(self.corrected_by)
-        else:
-            correction = ""
-        return (n.number or "—", notices.template_label(n.template), self.project_name,
-                f"{n.date_from}～{n.date_to}", notices.STATUS_LABELS.get(n.status, n.status), n.verification_code,
-                n.published_on or "", correction)
-
-
-@dataclass(frozen=True)
-class DraftPdf:
-    notice_id: str
-    code: str
-    path: Path
-    pages: int
-
-
-def load_notices(ws: Workspace) -> list[NoticeRow]:
-    with ws.reading() as s:
-        rows = notices.list_notices(s)
-        names = {p.id: p.name for p in s.exec(select(Project))}
-        numbers = {n.id: n.number for n in rows}
-        corrected: dict[str, list[str]] = {}
-        for n in rows:
-            if n.corrects_id:
-                corrected.setdefault(n.corrects_id, []).append(n.number)
-        return [NoticeRow(n, names.get(n.project_id, ""), numbers.get(n.corrects_id, "") if n.corrects_id else "",
-                          tuple(sorted(corrected.get(n.id, [])))) for n in rows]
-
-
-def export_draft(ws: Workspace, notice_id: str, out: Path, progress=None) -> DraftPdf:
-    """Export a draft again, as it was asked for, to `out` (sealed with the code of today's data)."""
-    with ws.reading() as s:
-        notice = notices.resolve_notice(s, notice_id)
-        request = notices.request_from_json(notice.request_json)
-    result = notices.export_notice(ws, request, out, progress=progress)
-    return DraftPdf(notice_id, result.notice.verification_code, out, result.info.pages)
-
-
-def archived_pdf(ws: Workspace, notice: Notice) -> Path:
-    return ws.root / notices.NOTICES_DIR / notice.pdf_name
-
-
-def copy_archived(source: Path, out: Path) -> None:
-    """The published PDF, byte for byte (its SHA-256 stays that of the archive)."""
-    if not source.is_file():
-        raise UserError(f"存档的公示文件 {source.name} 不见了。请用“核验…”检查这份公示，或从备份恢复 notices 文件夹。")
-    partial = out.with_name(f".{out.stem}.partial.pdf")
-    try:
-        shutil.copyfile(source, partial)
-        os.replace(partial, out)
-    except OSError as exc:
-        raise UserError(f"无法保存到“{out}”：{exc.strerror or exc}。请换一个保存位置，或关闭正打开这个文件的程序。") from None
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def publish_text(n: Notice) -> str:
@@ -158,50 +96,22 @@ class NoticesPage(Page):
 
     def _build(self) -> None:
         self.new_button = QPushButton("新建公示…")
-        self.edit_button = QPushButton("修改草稿…")
-        self.edit_button.setToolTip("打开所选草稿的生成选项和文字修改，改好后重新导出（核验码随之更新）。")
-        self.publish_button = QPushButton("发布…")
-        self.publish_button.setToolTip("张贴后发布：给公示编号、存档 PDF、结账所涵盖的月份。发布后不能再改。")
-        self.correct_button = QPushButton("更正说明…")
-        self.correct_button.setToolTip("已发布的公示有错时，发布一份更正说明（新的公示，引用原公示）。")
-        self.verify_button = QPushButton("核验…")
-        self.verify_button.setToolTip("输入公示上的核验码或选择公示 PDF，查看它所依据的数据是否被改动过。")
-        self.preview_button = QPushButton("预览")
-        self.preview_button.setToolTip("重新生成所选公示的预览（草稿按现在的数据重新生成）。")
+        self.edit_button = push_button("修改草稿…", "打开所选草稿的生成选项和文字修改，改好后重新导出（核验码随之更新）。")
+        self.publish_button = push_button("发布…", "张贴后发布：给公示编号、存档 PDF、结账所涵盖的月份。发布后不能再改。")
+        self.correct_button = push_button("更正说明…", "已发布的公示有错时，发布一份更正说明（新的公示，引用原公示）。")
+        self.verify_button = push_button("核验…", "输入公示上的核验码或选择公示 PDF，查看它所依据的数据是否被改动过。")
+        self.preview_button = push_button("预览", "重新生成所选公示的预览（草稿按现在的数据重新生成）。")
         self.print_button = QPushButton("打印…")
         self.export_button = QPushButton("导出 PDF…")
-        top = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.publish_button, self.correct_button,
-                       self.verify_button):
-            top.addWidget(button)
-        top.addStretch()
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 6, 0)
-        column.addWidget(heading("信息公示"))
-        column.addLayout(top)
-        column.addWidget(self.view, 1)
-        column.addWidget(self.details)
-        column.addWidget(note("草稿可以反复导出、打印核对；张贴后点“发布…”。核验码印在每份公示末尾，"
-                              "任何人都可以凭它到这里核验数据是否被改动过。"))
-        tools = QHBoxLayout()
-        tools.addWidget(QLabel("公示预览"))
-        tools.addStretch()
-        for button in (self.preview_button, self.print_button, self.export_button):
-            tools.addWidget(button)
-        right = QWidget()
-        pane = QVBoxLayout(right)
-        pane.setContentsMargins(6, 0, 0, 0)
-        pane.addLayout(tools)
-        pane.addWidget(self.preview, 1)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setSizes([600, 500])
+        top = row_of(self.new_button, self.edit_button, self.publish_button, self.correct_button, self.verify_button,
+                  STRETCH)
+        left = pane(heading("信息公示"), top, (self.view, 1), self.details,
+                    note("草稿可以反复导出、打印核对；张贴后点“发布…”。核验码印在每份公示末尾，"
+                         "任何人都可以凭它到这里核验数据是否被改动过。"), margins=(0, 0, 6, 0))
+        tools = row_of(QLabel("公示预览"), STRETCH, self.preview_button, self.print_button, self.export_button)
+        right = pane(tools, (self.preview, 1), margins=(6, 0, 0, 0))
         layout = QVBoxLayout(self)
-        layout.addWidget(split)
+        layout.addWidget(splitter(left, right, stretch=(1, 1), sizes=[600, 500]))
         self.new_button.clicked.connect(lambda: self.new_notice())
         self.edit_button.clicked.connect(self.edit_draft)
         self.publish_button.clicked.connect(self.publish)
@@ -223,8 +133,7 @@ class NoticesPage(Page):
         self.ctx.runner.query(lambda: load_notices(ws), self.show_notices)
 
     def current(self) -> NoticeRow | None:
-        row = self.view.currentIndex().row()
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+        return current_of(self.view, self.rows)
 
     def show_notices(self, rows: list[NoticeRow]) -> None:
         previous = self.wanted_id or (self.current().id if self.current() else None)
@@ -272,7 +181,7 @@ class NoticesPage(Page):
 
     def _details(self, row: NoticeRow) -> str:
         n = row.notice
-        lines = [f"<b>{n.title}</b>", f"{notices.template_label(n.template)}　期间 {n.date_from} 至 {n.date_to}"
+        lines = [f"<b>{n.title}</b>", f"{notice_lookup.template_label(n.template)}　期间 {n.date_from} 至 {n.date_to}"
                  + (f"　公示期 {n.notice_start} 至 {n.notice_end}" if n.notice_start else "")
                  + f"　涵盖 {n.entry_count} 笔已记账分录"]
         if row.published:
@@ -365,7 +274,7 @@ class NoticesPage(Page):
         self.builder = dialog
         dialog.exported.connect(self._builder_exported)
         ws = self.ctx.ws
-        self.ctx.runner.query(lambda: load_projects(ws), dialog.set_projects)
+        self.ctx.runner.query(lambda: load_project_choices(ws), dialog.set_projects)
         dialog.open()
         return dialog
 
@@ -415,10 +324,9 @@ class NoticesPage(Page):
             return
         n = row.notice
         name = pdf_file_name(f"公示{n.number}" if row.published else "公示草稿", n.title)
-        out = prompts.save_pdf(self, "导出公示 PDF", name, self.ctx.export_dir)
+        out = exports.ask_path(self.ctx, self, "导出公示 PDF", name, pdf=True)
         if out is None:
             return
-        self.ctx.export_dir = out.parent
         ws, told = self.ctx.ws, f"《{n.title}》"
         if row.published:
             source = archived_pdf(ws, n)
@@ -477,10 +385,10 @@ class NoticesPage(Page):
         if target is None:
             return
         ws = self.ctx.ws
-        self.ctx.runner.run(lambda _progress: notices.verify_notice(ws, target), self._verified,
+        self.ctx.runner.run(lambda _progress: notice_verify.verify_notice(ws, target), self._verified,
                             lambda exc: self._verify_failed(exc, target), progress_title="正在核验公示…", parent=self)
 
-    def _verified(self, result: notices.VerifyResult) -> None:
+    def _verified(self, result: notice_verify.VerifyResult) -> None:
         self.select_notice(result.notice.id)
         self.verify_dialog = VerifyDialog(result, self)
         self.verify_dialog.open()

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.money import format_yuan
+from desktop_app.core.notices.clock import DueNotice, due_notices
 from desktop_app.core.queries import reports
 from desktop_app.core.queries.projects import list_projects
-from desktop_app.core.services.notices import DueNotice, due_notices
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.table_model import RowsModel

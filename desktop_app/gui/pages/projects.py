@@ -8,14 +8,11 @@ from functools import partial
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -32,16 +29,24 @@ from desktop_app.gui.pages.base import Page
 from desktop_app.gui.table_model import RowsModel
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
+    current_of,
+    date_edit,
+    form_rows,
     heading,
     note,
+    pane,
     parse_people,
     people_text,
     pydate,
     qdate,
+    read_form,
     reselect,
+    row_of,
     save_cancel_buttons,
+    splitter,
     table,
     text_box,
+    wrapped_label,
 )
 
 
@@ -79,30 +84,12 @@ class ProjectsPage(Page):
         self.sites_model = RowsModel(["试点村（社区）", "区划代码"])
         self.budget_model = RowsModel(["业务类别", "预算", "实际支出", "差额", "执行率"], right=[1, 2, 3, 4],
                                       red=self._over_budget)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(heading("试点项目"))
-        left_layout.addWidget(self.list_view, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.edit_button)
-        left_layout.addLayout(buttons)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(heading("项目详情"))
-        right_layout.addWidget(self.info)
-        people = QHBoxLayout()
-        people.addWidget(table(self.leaders_model, stretch=1), 3)
-        people.addWidget(table(self.sites_model), 2)
-        right_layout.addLayout(people, 1)
-        right_layout.addWidget(heading("预算执行（已记账支出）"))
-        right_layout.addWidget(table(self.budget_model), 2)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([380, 840])
+        left = pane(heading("试点项目"), (self.list_view, 1), row_of(self.add_button, self.edit_button), margins=None)
+        people = row_of((table(self.leaders_model, stretch=1), 3), (table(self.sites_model), 2))
+        right = pane(heading("项目详情"), self.info, (people, 1), heading("预算执行（已记账支出）"),
+                     (table(self.budget_model), 2), margins=None)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter(left, right, sizes=[380, 840]))
         self.list_view.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_project(current.row()))
         self.add_button.clicked.connect(self.add_project)
         self.edit_button.clicked.connect(self.edit_project)
@@ -116,8 +103,7 @@ class ProjectsPage(Page):
         return bool(line.budget_fen) and line.actual_fen > line.budget_fen
 
     def _current(self) -> ProjectDetail | None:
-        row = self.list_view.currentIndex().row()
-        return self.details[row] if 0 <= row < len(self.details) else None
+        return current_of(self.list_view, self.details)
 
     def refresh(self) -> None:
         ws = self.ctx.ws
@@ -208,11 +194,8 @@ class ProjectDialog(QDialog):
         self.setWindowTitle("修改试点项目" if project_id else "新增试点项目")
         today = date.today()
         self.name = QLineEdit()
-        self.start = QDateEdit(qdate(today))
-        self.end = QDateEdit(qdate(today.replace(year=today.year + 1)))
-        for edit in (self.start, self.end):
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setCalendarPopup(True)
+        self.start = date_edit(today)
+        self.end = date_edit(today.replace(year=today.year + 1))
         self.budget = QLineEdit()
         self.status = QComboBox()
         self.status.addItems(PROJECT_STATUSES)
@@ -221,23 +204,13 @@ class ProjectDialog(QDialog):
         self.leaders = text_box(3, "每行一位：姓名，职务，联系电话\n如：蒲栋，万源市慈善会秘书长，13551281592")
         self.sites = text_box(3, "每行一个：名称，12 位区划代码（可不填）\n如：八台镇天池村，511781107201")
         self.budget_lines = text_box(6, "每行一项：业务类别，金额（可不填）\n如：阵地建设，40万")
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        form = QFormLayout(self)
-        form.addRow("项目名称", self.name)
-        form.addRow("开始日期", self.start)
-        form.addRow("结束日期", self.end)
-        form.addRow("总预算（元）", self.budget)
-        form.addRow("项目状态", self.status)
+        self.message = wrapped_label("", ERROR_STYLE)
+        form = form_rows(QFormLayout(self), ("项目名称", self.name), ("开始日期", self.start), ("结束日期", self.end),
+                         ("总预算（元）", self.budget), ("项目状态", self.status), ("主要内容和绩效目标", self.goals),
+                         ("完成情况", self.completion), ("负责人", self.leaders), ("试点村（社区）", self.sites),
+                         ("预算明细", self.budget_lines),
+                         note("预算明细按业务类别填写，合计不超过总预算；实际支出按台账中的业务类别自动汇总。"), self.message)
         form.setRowVisible(self.status, bool(project_id))  # a new record starts in its default status
-        form.addRow("主要内容和绩效目标", self.goals)
-        form.addRow("完成情况", self.completion)
-        form.addRow("负责人", self.leaders)
-        form.addRow("试点村（社区）", self.sites)
-        form.addRow("预算明细", self.budget_lines)
-        form.addRow(note("预算明细按业务类别填写，合计不超过总预算；实际支出按台账中的业务类别自动汇总。"))
-        form.addRow(self.message)
         buttons, self.save_button = save_cancel_buttons(self, self.save, enabled=not project_id)
         form.addRow(buttons)
         self.resize(640, 0)
@@ -268,10 +241,8 @@ class ProjectDialog(QDialog):
             budget_lines=parse_budget_lines(self.budget_lines.toPlainText()))
 
     def save(self) -> None:
-        try:
-            data = self.collect()
-        except UserError as exc:
-            self.message.setText(str(exc))
+        data = read_form(self.collect, self.message)
+        if data is None:
             return
         ws = self.ctx.ws
         op = (partial(projects.update_project, ws, self.project_id, data, status=self.status.currentText())

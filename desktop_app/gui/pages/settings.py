@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -24,15 +23,25 @@ from desktop_app.core import settings as setting_registry
 from desktop_app.core.changes import Changes
 from desktop_app.core.errors import Cancelled
 from desktop_app.core.models import CATEGORY_KINDS, Category, Office
-from desktop_app.core.queries.categories import list_categories
-from desktop_app.core.queries.settings import get_setting
+from desktop_app.core.queries.categories import local_categories
+from desktop_app.core.queries.settings import local_setting
 from desktop_app.core.services import office, settings
 from desktop_app.core.storage.backup import BackupInfo
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.table_model import RowsModel
-from desktop_app.gui.widgets import ERROR_STYLE, OK_STYLE, heading, note, table
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    OK_STYLE,
+    STRETCH,
+    form_rows,
+    heading,
+    note,
+    row_of,
+    table,
+    wrapped_label,
+)
 
 SETTINGS = Changes(settings=True)
 NOTICE_KEYS = ("notice.days", "notice.association_phone", "notice.civil_affairs_name", "notice.civil_affairs_phone")
@@ -51,10 +60,10 @@ class SettingsData:
 
 def load_settings(ws: Workspace) -> SettingsData:
     with ws.reading() as s:
-        return SettingsData(ws.local_office(), list_categories(s, include_inactive=True),
-                            bool(get_setting(s, "require_expense_attachment")),
-                            int(get_setting(s, "old_draft_days")), ws.list_backups(),
-                            {key: get_setting(s, key) for key in NOTICE_KEYS})
+        return SettingsData(ws.local_office(), local_categories(s, include_inactive=True),
+                            bool(local_setting(s, "require_expense_attachment")),
+                            int(local_setting(s, "old_draft_days")), ws.list_backups(),
+                            {key: local_setting(s, key) for key in NOTICE_KEYS})
 
 
 def describe_report(report: chain.VerifyReport) -> str:
@@ -101,13 +110,9 @@ class SettingsPage(Page):
         self.code_year.setRange(2009, 2100)
         self.office_level = QLabel()
         self.save_office_button = QPushButton("保存本单位信息")
-        form = QFormLayout(tab)
-        form.addRow("本单位名称", self.office_name)
-        form.addRow("统计用区划代码", self.division_code)
-        form.addRow("区划代码表年份", self.code_year)
-        form.addRow("单位层级", self.office_level)
-        form.addRow("所属慈善会", self.association)
-        form.addRow("", self.save_office_button)
+        form_rows(QFormLayout(tab), ("本单位名称", self.office_name), ("统计用区划代码", self.division_code),
+                  ("区划代码表年份", self.code_year), ("单位层级", self.office_level), ("所属慈善会", self.association),
+                  ("", self.save_office_button))
         self.save_office_button.clicked.connect(self.save_office)
         return tab
 
@@ -122,11 +127,7 @@ class SettingsPage(Page):
             self.new_category_kind.addItem(label, kind)
         add = QPushButton("添加类别")
         self.toggle_category_button = QPushButton("停用/启用所选类别")
-        row = QHBoxLayout()
-        row.addWidget(self.new_category, 1)
-        row.addWidget(self.new_category_kind)
-        row.addWidget(add)
-        row.addWidget(self.toggle_category_button)
+        row = row_of((self.new_category, 1), self.new_category_kind, add, self.toggle_category_button)
         layout = QVBoxLayout(tab)
         layout.addWidget(note("收支类别用于统计和预算执行，活动类型和受益群体用于活动记录。已用过的类别不能删除，只能停用：停用后不再出现在录入选项中，"
                               "历史分录保持不变。"))
@@ -144,11 +145,9 @@ class SettingsPage(Page):
         self.old_draft_days.setRange(1, 365)
         self.old_draft_days.setSuffix(" 天")
         save = QPushButton("保存记账规则")
-        form = QFormLayout(tab)
-        form.addRow(self.require_attachment)
-        form.addRow(note("勾选时，支出必须附上发票、收据或签收单的扫描件或照片才能记账（建议保持勾选）。"))
-        form.addRow(setting_registry.LABELS["old_draft_days"], self.old_draft_days)
-        form.addRow("", save)
+        form_rows(QFormLayout(tab), self.require_attachment,
+                  note("勾选时，支出必须附上发票、收据或签收单的扫描件或照片才能记账（建议保持勾选）。"),
+                  (setting_registry.LABELS["old_draft_days"], self.old_draft_days), ("", save))
         save.clicked.connect(self.save_rules)
         return tab
 
@@ -166,17 +165,14 @@ class SettingsPage(Page):
         self.civil_affairs_phone = QLineEdit()
         self.civil_affairs_phone.setPlaceholderText("例如 0818-8627890；不填则公示上留横线")
         self.save_notice_button = QPushButton("保存公示设置")
-        self.notice_message = QLabel("")
-        self.notice_message.setWordWrap(True)
-        form = QFormLayout(tab)
-        form.addRow(note("新建公示时默认使用这些内容，生成时仍可逐份修改。监督电话印在公示的“公示期与监督”部分，"
-                         "另附政务服务便民热线 12345。"))
-        form.addRow(setting_registry.LABELS["notice.days"], self.notice_days)
-        form.addRow(setting_registry.LABELS["notice.association_phone"], self.association_phone)
-        form.addRow(setting_registry.LABELS["notice.civil_affairs_name"], self.civil_affairs_name)
-        form.addRow(setting_registry.LABELS["notice.civil_affairs_phone"], self.civil_affairs_phone)
-        form.addRow("", self.save_notice_button)
-        form.addRow(self.notice_message)
+        self.notice_message = wrapped_label()
+        labels = setting_registry.LABELS
+        form_rows(QFormLayout(tab), note("新建公示时默认使用这些内容，生成时仍可逐份修改。监督电话印在公示的“公示期与监督”部分，"
+                                         "另附政务服务便民热线 12345。"),
+                  (labels["notice.days"], self.notice_days), (labels["notice.association_phone"], self.association_phone),
+                  (labels["notice.civil_affairs_name"], self.civil_affairs_name),
+                  (labels["notice.civil_affairs_phone"], self.civil_affairs_phone), ("", self.save_notice_button),
+                  self.notice_message)
         self.save_notice_button.clicked.connect(self.save_notice_settings)
         return tab
 
@@ -187,11 +183,7 @@ class SettingsPage(Page):
         self.backup_button = QPushButton("立即备份")
         self.restore_button = QPushButton("恢复所选备份…")
         folder = QPushButton("打开备份文件夹")
-        row = QHBoxLayout()
-        row.addWidget(self.backup_button)
-        row.addWidget(self.restore_button)
-        row.addWidget(folder)
-        row.addStretch()
+        row = row_of(self.backup_button, self.restore_button, folder, STRETCH)
         layout = QVBoxLayout(tab)
         layout.addWidget(note(f"备份保存在 {self.ctx.ws.backups_dir}。每次打开（每天一次）和关闭程序时自动备份，"
                               "保留最近 10 份和每个月的最后一份。建议每月把备份文件夹复制到 U 盘另外保存。"))

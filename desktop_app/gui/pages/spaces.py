@@ -6,18 +6,15 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionProgressBar,
     QStyleOptionViewItem,
     QTabWidget,
     QVBoxLayout,
-    QWidget,
 )
 
 from desktop_app.core.changes import ACTIVITIES
@@ -28,10 +25,21 @@ from desktop_app.core.services import spaces
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
 from desktop_app.gui.pages.base import Page
-from desktop_app.gui.photo_gallery import PhotoGalleryModel, PhotoStrip
+from desktop_app.gui.photo_gallery import PhotoGalleryModel
+from desktop_app.gui.photo_strip import PhotoStrip
 from desktop_app.gui.space_dialog import SpaceDialog
 from desktop_app.gui.table_model import RowsModel
-from desktop_app.gui.widgets import heading, note, reselect, table
+from desktop_app.gui.widgets import (
+    STRETCH,
+    current_of,
+    heading,
+    note,
+    pane,
+    reselect,
+    row_of,
+    splitter,
+    table,
+)
 
 PROGRESS_COLUMN = 5
 
@@ -118,65 +126,30 @@ class SpacesPage(Page):
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.milestones_model = RowsModel(["日期", "进度", "说明"], right=[1])
         self.haves_model = RowsModel(["六有", "具备", "说明", "证明材料"], red=self._unmet)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch()
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(heading("慈善阵地"))
-        top_layout.addWidget(note("建设进度取最近一个进度节点的百分比；“六有”即有人员、有场所、有资金、有项目、"
-                                  "有活动、有场景，每一项可用本项目的活动、支出和照片作证明。"))
-        top_layout.addWidget(self.view, 1)
-        top_layout.addLayout(buttons)
-        milestones = QWidget()
-        milestones_layout = QVBoxLayout(milestones)
-        milestones_layout.setContentsMargins(0, 0, 0, 0)
-        milestones_layout.addWidget(heading("建设进度"))
-        milestones_layout.addWidget(table(self.milestones_model, stretch=2), 1)
-        haves = QWidget()
-        haves_layout = QVBoxLayout(haves)
-        haves_layout.setContentsMargins(0, 0, 0, 0)
-        haves_layout.addWidget(heading("六有"))
+        buttons = row_of(self.add_button, self.edit_button, self.delete_button, STRETCH)
+        top = pane(heading("慈善阵地"), note("建设进度取最近一个进度节点的百分比；“六有”即有人员、有场所、有资金、有项目、"
+                                          "有活动、有场景，每一项可用本项目的活动、支出和照片作证明。"),
+                   (self.view, 1), buttons)
+        milestones = pane(heading("建设进度"), (table(self.milestones_model, stretch=2), 1))
         self.haves_view = table(self.haves_model, stretch=3)
         self.haves_view.setWordWrap(True)
-        haves_layout.addWidget(self.haves_view, 1)
-        lists = QSplitter()
-        lists.addWidget(milestones)
-        lists.addWidget(haves)
-        lists.setSizes([420, 800])
+        haves = pane(heading("六有"), (self.haves_view, 1))
+        lists = splitter(milestones, haves, sizes=[420, 800])
         self.photos = PhotoGalleryModel(ctx.ws, parent=self)
         self.photo_strip = PhotoStrip()
         self.photo_strip.setModel(self.photos)
         self.add_photos_button = QPushButton("添加照片…")
         self.caption_button = QPushButton("修改说明…")
         self.remove_photo_button = QPushButton("移除所选照片")
-        photo_buttons = QHBoxLayout()
-        photo_buttons.addWidget(note("可以把照片文件直接拖到下面；拖动照片可以调整顺序，双击修改说明。"), 1)
-        for button in (self.add_photos_button, self.caption_button, self.remove_photo_button):
-            photo_buttons.addWidget(button)
-        photo_page = QWidget()
-        photo_layout = QVBoxLayout(photo_page)
-        photo_layout.addLayout(photo_buttons)
-        photo_layout.addWidget(self.photo_strip)
-        photo_layout.addStretch()
+        photo_buttons = row_of((note("可以把照片文件直接拖到下面；拖动照片可以调整顺序，双击修改说明。"), 1),
+                               self.add_photos_button, self.caption_button, self.remove_photo_button)
+        photo_page = pane(photo_buttons, self.photo_strip, STRETCH, margins=None)
         self.tabs = QTabWidget()
         self.tabs.addTab(lists, "建设进度和六有")
         self.tabs.addTab(photo_page, "阵地照片")
-        bottom = QWidget()
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(heading("阵地详情"))
-        bottom_layout.addWidget(self.info)
-        bottom_layout.addWidget(self.tabs, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(bottom)
-        splitter.setSizes([200, 520])
+        bottom = pane(heading("阵地详情"), self.info, (self.tabs, 1))
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter(top, bottom, sizes=[200, 520], vertical=True))
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_space(current.row()))
         self.add_button.clicked.connect(self.add_space)
         self.edit_button.clicked.connect(self.edit_space)
@@ -200,8 +173,7 @@ class SpacesPage(Page):
         self.ctx.runner.query(lambda: load_spaces(ws), self.show_spaces)
 
     def current(self) -> SpaceDetail | None:
-        row = self.view.currentIndex().row()
-        return self.details[row] if 0 <= row < len(self.details) else None
+        return current_of(self.view, self.details)
 
     def show_spaces(self, details: list[SpaceDetail]) -> None:
         previous = self.current()

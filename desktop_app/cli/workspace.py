@@ -1,0 +1,121 @@
+"""The commands about the workspace as a whole: `init` and `demo` create one, `verify` checks its hash chains,
+`backup` creates, lists and restores backups (list and restore work on a damaged workspace too)."""
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from desktop_app.cli.output import print_json
+from desktop_app.core.errors import UserError
+
+
+def add_setup_parsers(sub) -> None:
+    s = sub.add_parser("init", help="创建工作区并登记本单位")
+    s.add_argument("--office", required=True, help="本单位名称")
+    s.add_argument("--division-code", required=True, help="12 位统计用区划代码")
+    s.add_argument("--association", required=True, help="所属慈善会名称")
+    s.add_argument("--level", choices=["乡镇/街道", "村/社区", "县级慈善会"])
+    s.add_argument("--code-year", type=int, default=2024, help="区划代码表年份")
+
+    sub.add_parser("demo", help="在 --workspace 指定的新文件夹中生成演示数据")
+
+
+def add_verify_parser(sub) -> None:
+    s = sub.add_parser("verify", help="校验已记账分录的哈希链")
+    s.add_argument("--json", action="store_true")
+
+
+def add_backup_parser(sub) -> None:
+    s = sub.add_parser("backup", help="备份与恢复")
+    s.add_argument("action", choices=["create", "list", "restore"])
+    s.add_argument("file", nargs="?")
+    s.add_argument("--json", action="store_true")
+
+
+def cmd_demo(folder: Path) -> int:
+    from desktop_app.core.demo.build import build_demo
+    from desktop_app.core.storage.workspace import DB_NAME
+
+    if (folder / DB_NAME).exists():
+        raise UserError(f"“{folder}”已经是一个工作区，演示数据只能生成到新的文件夹。请换一个文件夹。")
+    build_demo(folder)
+    print(f"演示工作区已生成：{folder}")
+    return 0
+
+
+def cmd_init(folder: Path, args) -> int:
+    from desktop_app.core.services import office
+    from desktop_app.core.storage.workspace import DB_NAME, Workspace
+
+    if (folder / DB_NAME).exists():
+        with Workspace.open(folder, auto_backup=False) as ws:
+            if ws.has_office():
+                raise UserError("这个工作区已经初始化过了。要修改本单位信息，请到“设置 › 本单位”。")
+    # refuse bad input before creating anything on disk
+    office.check_office_input(args.office, args.division_code, args.association, args.level, args.code_year)
+    ws = Workspace.open(folder, create=True, auto_backup=False)
+    try:
+        created = office.init_office(ws, name=args.office, division_code=args.division_code,
+                                     association=args.association, level=args.level, code_year=args.code_year)
+    finally:
+        ws.close(backup=False)
+    print(f"工作区已创建：{folder}\n本单位：{created.name}（{created.level}，区划代码 {created.division_code}）")
+    return 0
+
+
+def cmd_verify(ws, args) -> int:
+    from desktop_app.core import chain
+
+    report = chain.verify_workspace(ws)
+    if args.json:
+        print_json({"ok": report.ok, "funds": report.funds, "entries": report.entries,
+                    "problems": [asdict(p) for p in report.problems]})
+    elif report.ok:
+        print(f"哈希链完好：{report.funds} 个基金，{report.entries} 条已记账分录，均未被改动。")
+    if not report.ok:
+        print(f"发现 {len(report.problems)} 处数据在程序之外被改动：", file=sys.stderr)
+        for p in report.problems:
+            print("  " + p.describe(), file=sys.stderr)
+        print("请从改动之前的备份恢复（backup list / backup restore），并查明是谁改动了数据库文件。", file=sys.stderr)
+        return 3
+    return 0
+
+
+def cmd_backup(ws, args) -> int:
+    if args.action == "create":
+        info = ws.create_backup("manual")
+        print(f"已备份并校验：{info.path}")
+        return 0
+    if args.action == "restore":
+        if not args.file:
+            raise UserError("请指定要恢复的备份文件，可用 backup list 查看。")
+        safety = ws.restore_backup(args.file)
+        print(f"已恢复备份 {args.file}。恢复前的数据已另存为 {safety.path.name}。")
+        return 0
+    backups = ws.list_backups()
+    if args.json:
+        print_json([{"file": b.path.name, "path": str(b.path), "taken_at": b.taken_at.isoformat(),
+                     "reason": b.reason, "size": b.size} for b in backups])
+    else:
+        for b in backups:
+            print(f"{b.path.name}  {b.taken_at.astimezone():%Y-%m-%d %H:%M}  {b.reason_label}  {b.size // 1024} KB")
+        if not backups:
+            print("还没有备份。用 backup create 立即备份。")
+    return 0
+
+
+def cmd_backup_damaged(folder: Path, args) -> int:
+    """A workspace that fails its integrity check can still list its backups and restore one."""
+    from desktop_app.core.storage import backup as backups
+    from desktop_app.core.storage.workspace import Workspace
+
+    if args.action == "list":
+        for b in backups.list_backups(folder / "backups"):
+            state = "完好" if backups.integrity_ok(b.path) else "已损坏"
+            print(f"{b.path.name}  {b.taken_at.astimezone():%Y-%m-%d %H:%M}  {b.reason_label}  {state}")
+        return 0
+    if not args.file:
+        raise UserError("请指定要恢复的备份文件，可用 backup list 查看。")
+    aside = Workspace.restore_damaged(folder, args.file)
+    print(f"已用备份 {args.file} 替换损坏的数据库。损坏的文件已移到 {aside}，没有删除。")
+    return 0

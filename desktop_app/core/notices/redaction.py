@@ -1,0 +1,213 @@
+"""The privacy pass of a notice: what a name becomes and why, and every printed text cleaned at the end
+(个人信息保护法 第25、28、29条; 慈善法 第82条). Privacy is applied here, never in the PDF writer:
+- a donor's name only with recorded consent, else 爱心人士; a person's name, even with consent, masked
+  (张*明); organisations with consent in full;
+- names of the people behind the project's records (donors without consent, individual payees, named
+  beneficiaries) are replaced wherever they turn up in free text (summaries, titles, notes);
+- 11-digit mobile numbers, landlines with their area code (0818-8621234, (0818)8621234), 7–8 digit local
+  numbers right after 电话/手机/联系方式/Tel, and 15–19-digit ID or account numbers (also written in
+  groups: 511781 19900101 1234) are redacted to "***" everywhere except the leaders' official phones
+  and the supervision phones (both public by rule); `privacy_for` gives the same pass to a text written
+  outside a notice (a correction);
+every change is listed in `NoticeDocument.masked` for the builder to show.
+"""
+
+import re
+from dataclasses import replace
+
+from sqlmodel import Session, select
+
+from desktop_app.core.documents.model import Field, Heading, Item, Paragraph, PhotoGrid, SignOff, Table
+from desktop_app.core.models import Activity, GoodsMovement, LedgerEntry, NamedBeneficiary, ProjectLeader
+from desktop_app.core.notices.document import MaskedName, NoticeDocument
+from desktop_app.core.notices.request import NoticeRequest, resolve_request
+from desktop_app.core.privacy import ANONYMOUS_DONOR, mask_name
+from desktop_app.core.queries.projects import project_funds, project_leaders
+
+REDACTED = "***"
+_ORG_WORDS = ("公司", "会", "社", "村", "局", "厂", "店", "部", "中心", "站", "院", "校", "所", "团", "队", "委", "办",
+              "集团", "银行", "协会", "组织", "政府", "学", "馆", "行", "室")
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
+_LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{14,18}[0-9Xx](?![0-9A-Za-z])")
+# ID or bank-card numbers written in groups, one separator throughout (so "2024-0014 2024-0015" and the
+# association's receipt numbers "51010124 0003518" are not taken): 身份证 6-8-4 or 6-4-4-4, and groups of
+# four with a short last group (4-4-4-4-2 for an ID, 4-4-4-4[-1..3] for a bank card).
+_GROUPED_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9]{6}([- ])[0-9]{8}\1[0-9]{3}[0-9Xx]|[0-9]{6}([- ])[0-9]{4}\2[0-9]{4}\2[0-9]{3}[0-9Xx]"
+    r"|[0-9]{4}([- ])[0-9]{4}\3[0-9]{4}\3[0-9]{4}(?:\3[0-9]{0,2}[0-9Xx])?)(?![0-9A-Za-z])")
+# Landlines with their area code (010, 02x, 0xxx): 0818-8621234, 0818 8621234, (0818)8621234, 08188621234.
+_LANDLINE = re.compile(r"(?<![0-9])(?:[(（](?P<a1>0[1-9][0-9]{1,2})[)）][-－— ]?|(?P<a2>0[1-9][0-9]{1,2})[-－— ]?)"
+                       r"(?P<local>[2-9][0-9]{6,7})(?![0-9])")
+# A 7–8 digit local number only right after a word saying it is a phone (电话：8621234, Tel 8621234):
+# elsewhere such digits are amounts, voucher or receipt numbers.
+_LOCAL_PHONE = re.compile(r"(?P<lead>(?:电话|手机|座机|固话|联系方式|联系号码|(?i:tel|phone))(?:号码|号)?[：:.\s]*(?:是|为)?[：:\s]*)"
+                          r"(?P<local>[2-9][0-9]{6,7})(?![0-9])")
+
+
+def _is_person(name: str, kind: str) -> bool:
+    if kind:
+        return kind == "个人"
+    return len(name) <= 4 and not any(w in name for w in _ORG_WORDS)
+
+
+class PrivacyPass:
+    """Decides what each name becomes, remembers why, and cleans every printed text at the end."""
+
+    def __init__(self, public_names: set[str], allowed_numbers: set[str]):
+        self.public_names = public_names  # the leaders: official and public
+        self.allowed = {_digits(n) for n in allowed_numbers if _digits(n)}
+        self.masked: dict[tuple[str, str], MaskedName] = {}
+        self.replace: dict[str, tuple[str, str]] = {}  # name → (shown, reason) for free text
+
+    def record(self, original: str, shown: str, reason: str) -> None:
+        self.masked.setdefault((original, shown), MaskedName(original, shown, reason))
+
+    def donor(self, name: str, kind: str, anonymous: bool, consent: bool, *, note: bool = True) -> str:
+        """What a donor list may show (and, with note, record the change for the builder)."""
+        name = (name or "").strip()
+        if anonymous or not name:
+            if note:
+                self.record(name or "（匿名捐赠）", ANONYMOUS_DONOR, "匿名捐赠")
+            return ANONYMOUS_DONOR
+        if not consent:
+            if note:
+                self.record(name, ANONYMOUS_DONOR, "未记录公开同意")
+            return ANONYMOUS_DONOR
+        if _is_person(name, kind):
+            shown = mask_name(name)
+            if note:
+                self.record(name, shown, "个人姓名，已同意公开，按规定打码")
+            return shown
+        return name
+
+    def watch(self, name: str, shown: str, reason: str) -> None:
+        """A name that must not appear in free text: replaced by `shown` if it does. The most protective
+        form wins when one name turns up in several records."""
+        name = (name or "").strip()
+        if len(name) < 2 or name in self.public_names or name == shown:
+            return
+        current = self.replace.get(name)
+        if current is None or (current[0] != ANONYMOUS_DONOR and shown == ANONYMOUS_DONOR):
+            self.replace[name] = (shown, reason)
+
+    def clean(self, text: str) -> str:
+        if not text:
+            return text
+        for name in sorted(self.replace, key=len, reverse=True):
+            if name in text:
+                shown, reason = self.replace[name]
+                text = text.replace(name, shown)
+                self.record(name, shown, reason)
+        text = _GROUPED_NUMBER.sub(self._long_number, text)  # before the phones: an ID may hold a phone-like run
+        text = _LONG_NUMBER.sub(self._long_number, text)
+        text = _MOBILE.sub(self._phone, text)
+        text = _LANDLINE.sub(self._landline, text)
+        return _LOCAL_PHONE.sub(self._local_phone, text)
+
+    def _phone(self, match: re.Match) -> str:
+        digits = _digits(match.group(0))[-11:]
+        if digits in self.allowed:
+            return match.group(0)
+        self.record(f"{digits[:3]}****{digits[-4:]}", REDACTED, "私人电话已隐去")
+        return REDACTED
+
+    def _landline(self, match: re.Match) -> str:
+        area, local = match.group("a1") or match.group("a2"), match.group("local")
+        if area + local in self.allowed:
+            return match.group(0)
+        self.record(f"{area}-{'*' * (len(local) - 4)}{local[-4:]}", REDACTED, "私人电话已隐去")
+        return REDACTED
+
+    def _local_phone(self, match: re.Match) -> str:
+        local = match.group("local")
+        if local in self.allowed or any(n.endswith(local) and n[:-len(local)].startswith("0")
+                                        and 3 <= len(n) - len(local) <= 4 for n in self.allowed):
+            return match.group(0)  # an allowed landline written without its area code
+        self.record(f"{'*' * (len(local) - 4)}{local[-4:]}", REDACTED, "私人电话已隐去")
+        return match.group("lead") + REDACTED
+
+    def _long_number(self, match: re.Match) -> str:
+        raw = match.group(0)
+        digits = _digits(raw)
+        if digits in self.allowed:
+            return raw
+        self.record(f"{digits[:6]}{'*' * (len(digits) - 10)}{digits[-4:]}", REDACTED, "身份证号或账号已隐去")
+        return REDACTED
+
+    def apply(self, doc: NoticeDocument) -> NoticeDocument:
+        """Clean every text of the document (the last step of every builder)."""
+        c = self.clean
+        blocks = []
+        for block in doc.blocks:
+            match block:
+                case Heading() | Paragraph():
+                    block = replace(block, text=c(block.text))
+                case Field():
+                    block = replace(block, label=c(block.label), text=c(block.text))
+                case Item():
+                    block = replace(block, lead=c(block.lead), body=c(block.body))
+                case Table():
+                    block = replace(block, caption=c(block.caption),
+                                    columns=tuple(replace(col, title=c(col.title)) for col in block.columns),
+                                    rows=tuple(tuple(c(x) for x in row) for row in block.rows),
+                                    totals=tuple(tuple(c(x) for x in row) for row in block.totals))
+                case PhotoGrid():
+                    block = replace(block, photos=tuple(replace(p, caption=c(p.caption)) for p in block.photos))
+                case SignOff():
+                    block = replace(block, names=tuple(c(n) for n in block.names))
+            blocks.append(block)
+        doc.title_lines = [c(t) for t in doc.title_lines]
+        doc.blocks = blocks
+        doc.masked = list(self.masked.values())
+        return doc
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit() or ch in "Xx")
+
+
+def new_privacy_pass(leaders: list[ProjectLeader], req: NoticeRequest) -> PrivacyPass:
+    """The leaders' names and phones and the supervision phones are public by rule."""
+    allowed = {ld.phone for ld in leaders} | {phone for _label, phone in req.supervision or []}
+    return PrivacyPass({ld.name for ld in leaders}, allowed)
+
+
+def privacy_for(session: Session, request: NoticeRequest, *, also=()) -> PrivacyPass:
+    """The privacy pass of the notice `request` describes, for text printed outside the notice's own blocks
+    (a 更正说明): `.clean(text)` gives what may be printed, `.masked` records what was replaced and why.
+    `also`: further ledger rows (objects with the entry's fields, e.g. the journal's earlier values of a
+    changed entry) whose names are watched like the project's entries."""
+    req = resolve_request(session, request)
+    privacy = new_privacy_pass(project_leaders(session, req.project_id), req)
+    watch_names(session, privacy, req.project_id, [f.id for f in project_funds(session, req.project_id)], also=also)
+    return privacy
+
+
+def watch_names(s: Session, p: PrivacyPass, project_id: str, fund_ids: list[str], *, also=()) -> None:
+    """Every person or non-consenting donor behind the project's records, so free text cannot leak them."""
+    if fund_ids:
+        consented: set[str] = set()
+        rows = list(s.exec(select(LedgerEntry).where(LedgerEntry.fund_id.in_(fund_ids)))) + list(also)
+        goods = list(s.exec(select(GoodsMovement).where(GoodsMovement.fund_id.in_(fund_ids))))
+        donors = [(e.counterparty_name, e.counterparty_kind, e.anonymous, e.publish_consent)
+                  for e in rows if e.entry_type == "donation"]
+        donors += [(g.donor_name, g.donor_kind, g.anonymous, g.publish_consent) for g in goods if g.direction == "in"]
+        for name, _kind, anonymous, consent in donors:
+            if name and consent and not anonymous:
+                consented.add(name.strip())
+        for name, kind, anonymous, consent in donors:
+            name = (name or "").strip()
+            if not name:
+                continue
+            if anonymous or not consent:
+                if _is_person(name, kind) or name not in consented:
+                    p.watch(name, ANONYMOUS_DONOR, "匿名捐赠" if anonymous else "未记录公开同意")
+            elif _is_person(name, kind):
+                p.watch(name, mask_name(name), "个人姓名，已同意公开，按规定打码")
+        for e in rows:  # individual payees and other counterparties
+            if e.entry_type != "donation" and e.counterparty_name and _is_person(e.counterparty_name,
+                                                                                  e.counterparty_kind):
+                p.watch(e.counterparty_name, mask_name(e.counterparty_name.strip()), "个人姓名，按规定打码")
+    for b in s.exec(select(NamedBeneficiary).join(Activity, Activity.id == NamedBeneficiary.activity_id)
+                    .where(Activity.project_id == project_id)):
+        p.watch(b.name, mask_name(b.name.strip()), "受益人姓名，按规定打码")

@@ -1,0 +1,170 @@
+"""Verifying a notice (reads only): given its code or a PDF file, rebuild the notice from what it was built
+from and name every entry and text that changed since; a PDF must itself be the archived file or print
+exactly what the notice printed, else it is reported as not that notice (possibly altered)."""
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_app.core.documents import pdf_text
+from desktop_app.core.documents.model import Paragraph
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import Notice
+from desktop_app.core.notices import document as notice_document  # printed through here: tests stub it
+from desktop_app.core.notices.codes import UnknownCode, normalize_code
+from desktop_app.core.notices.diff import differences
+from desktop_app.core.notices.document import NoticeDocument
+from desktop_app.core.notices.lookup import NOTICES_DIR, corrections_of, find_by_code, notice_label
+from desktop_app.core.notices.sealing import numbered, rebuild, seal
+from desktop_app.core.storage.files import sha256_of
+
+
+class NotOurPdf(UserError):
+    """A file that carries no verification code of ours."""
+
+
+@dataclass
+class VerifyResult:
+    """What verifying found: unchanged (ok), or the changes since, and for a file what is wrong with it."""
+
+    ok: bool
+    notice: Notice
+    changes: list[str]
+    notes: list[str] = field(default_factory=list)
+    # Verifying a file: why the file is not the notice with its code (it prints something else, or its
+    # text cannot be read back); "" when it is, or when verifying by code. Not ok whatever the data says.
+    file_problem: str = ""
+
+    @property
+    def summary(self) -> str:
+        what = notice_label(self.notice)
+        verb = "发布" if self.notice.status == "published" else "导出"
+        if self.file_problem:
+            data = ("核验码对应的数据本身未变。" if not self.changes else
+                    f"另外，核验码对应的数据在{verb}之后也有 {len(self.changes)} 处变化（见下）。")
+            made = "导出或发布" if self.notice.status == "published" else "导出"
+            return (f"文件不符：{self.file_problem}，它不是{what}{made}时的文件，可能被改动过，请不要以它为准——"
+                    f"请以出具单位存档的公示为准，或直接输入公示上的核验码 {self.notice.verification_code} 核验。"
+                    + data)
+        if self.ok:
+            return (f"数据未变：{what}所依据的 {self.notice.entry_count} 条已记账分录和公示内容，"
+                    "与" + ("发布时" if self.notice.status == "published" else "导出时") + "完全一致。")
+        return f"数据已变：{what}" + ("发布" if self.notice.status == "published" else "导出") + \
+            f"之后有 {len(self.changes)} 处变化。"
+
+
+def code_from_pdf(path: Path, doing: str = "核验") -> str:
+    """The verification code in a PDF this program wrote; NotOurPdf (saying what `doing` needs) otherwise."""
+    if not path.is_file():
+        raise UserError(f"找不到文件“{path}”。请检查路径是否写对。")
+    try:
+        code = notice_document.read_verification_code(path)
+    except Exception:  # noqa: BLE001 — a damaged or foreign file is simply not ours
+        code = None
+    what = "或直接输入公示上的核验码" if doing == "核验" else "或给出草稿编号（notice list 可查）"
+    if not code:
+        raise NotOurPdf(f"“{path.name}”不是本程序生成的公示文件（没有核验码），无法{doing}。"
+                        f"请选择从“信息公示”导出的 PDF，{what}。")
+    try:
+        return normalize_code(code)
+    except UserError:
+        raise NotOurPdf(f"“{path.name}”不是本程序生成的公示文件（没有有效的核验码），无法{doing}。"
+                        f"请选择从“信息公示”导出的 PDF，{what}。") from None
+
+
+def is_file_argument(target) -> bool:
+    """Whether a command's target names a PDF file (else it is an id, a number or a code)."""
+    if isinstance(target, Path):
+        return True
+    text = str(target)
+    return text.lower().endswith(".pdf") or Path(text).is_file() or os.sep in text or "/" in text
+
+
+def _archive_changes(ws, notice: Notice) -> list[str]:
+    if notice.status != "published" or not notice.pdf_name:
+        return []
+    path = ws.root / NOTICES_DIR / notice.pdf_name
+    try:
+        sha = sha256_of(path)
+    except OSError:
+        return [f"存档的公示文件 {NOTICES_DIR}/{notice.pdf_name} 不见了（发布时的 SHA-256：{notice.pdf_sha256[:16]}…）"]
+    if sha != notice.pdf_sha256:
+        return [f"存档的公示文件 {NOTICES_DIR}/{notice.pdf_name} 被改动过（SHA-256 与发布时不符）"]
+    return []
+
+
+def _printed_tail(notice: Notice) -> str:
+    """What the PDF writer prints after the document's texts: the verification block with the code."""
+    bare = NoticeDocument(template=notice.template, title_lines=[], verification_code=notice.verification_code)
+    with tempfile.TemporaryDirectory(prefix="notice-verify-") as folder:
+        out = Path(folder) / "tail.pdf"
+        notice_document.render_pdf(bare, out)
+        pages = pdf_text.page_texts(out)
+    if pages is None:
+        raise UserError("无法读回核验用的参照文件。请用核验码核验，并把这个问题告诉软件维护人员。")
+    return pdf_text.flatten(pages)
+
+
+def _file_problem(notice: Notice, path: Path) -> str:
+    """"" when the file is the notice's archived PDF (same SHA-256) or prints exactly the notice's texts
+    (a draft as exported, a reprint of a published notice); else what is wrong with it."""
+    if notice.pdf_sha256 and sha256_of(path) == notice.pdf_sha256:
+        return ""
+    pages = pdf_text.page_texts(path)
+    if pages is None:
+        return f"无法读出“{path.name}”上的文字（文件可能被其他程序另存或改动过）"
+    inserts: tuple[str, ...] = ()
+    if notice.status == "published" and notice.number and notice.published_on:
+        stamped = numbered(NoticeDocument(template=notice.template, title_lines=[]), notice.number,
+                           notice.published_on)
+        inserts = tuple(block.text for block in stamped.blocks if isinstance(block, Paragraph))
+    texts = json.loads(notice.document_json or "[]")
+    if pdf_text.says(pages, texts, inserts=inserts, tail=_printed_tail(notice)):
+        return ""
+    return f"“{path.name}”上印的文字与核验码 {notice.verification_code} 对应的公示不一致"
+
+
+def verify_notice(ws, target) -> VerifyResult:
+    """Take a verification code (as typed) or a PDF file, and say whether the data behind the notice is
+    unchanged; otherwise name every change. Unknown or mistyped codes and foreign PDFs are UserErrors.
+    A file is also checked itself: it must be the archived PDF (same SHA-256) or print exactly the
+    notice's texts (an exported draft, a reprint); otherwise `file_problem` says so and the result is not
+    ok, whatever the data behind the code says."""
+    given_pdf: Path | None = None
+    if is_file_argument(target):
+        given_pdf = Path(target)
+        code = code_from_pdf(given_pdf)
+    else:
+        code = normalize_code(str(target))
+    with ws.reading() as s:
+        notice = find_by_code(s, code)
+        if notice is None:
+            raise UnknownCode(f"没有找到核验码 {code}。它不属于本工作区的任何公示：可能来自另一个单位的工作区，"
+                              "或是一份后来又重新导出过的草稿。请核对核验码，或到出具公示的单位核验。")
+        notes: list[str] = []
+        try:
+            rebuilt = rebuild(s, ws.root, notice)
+        except UserError as exc:
+            changes = [f"无法按原条件重新生成这份公示：{exc.message}"]
+        else:
+            changes = differences(s, notice, seal(rebuilt.doc, rebuilt.entries), drafts_pending=bool(rebuilt.drafts))
+            if rebuilt.drafts:
+                notes.append(f"公示期间现有 {len(rebuilt.drafts)} 笔尚未记账的草稿，它们不属于公示的数据，未计入核验。")
+        changes += _archive_changes(ws, notice)
+        for correction in corrections_of(s, notice.id):
+            notes.append(f"这份公示已于 {correction.published_on} 发布更正说明（编号 {correction.number}）。")
+        if notice.corrects_id:
+            original = s.get(Notice, notice.corrects_id)
+            if original is not None:
+                notes.append(f"这是对公示 {original.number}《{original.title}》的更正说明。")
+        if notice.status == "draft":
+            notes.append("这份公示还是草稿，尚未发布。")
+        file_problem = _file_problem(notice, given_pdf) if given_pdf is not None else ""
+        if given_pdf is not None and not file_problem and notice.pdf_sha256 and \
+                sha256_of(given_pdf) != notice.pdf_sha256:
+            notes.append("这份文件不是存档的发布版本（是发布前导出的文件或重新导出的打印件），上面的文字与公示一致；"
+                         "核验按核验码对应的公示进行。")
+    return VerifyResult(ok=not changes and not file_problem, notice=notice, changes=changes, notes=notes,
+                        file_problem=file_problem)

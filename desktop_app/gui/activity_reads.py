@@ -1,0 +1,70 @@
+"""What the activity editor reads, in the worker: the choices its fields offer (projects, their sites
+and charity spaces, activity types, beneficiary groups), one activity to edit, and the posted expenses
+of a project that an activity may be linked to."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from desktop_app.core.money import format_yuan
+from desktop_app.core.queries import activities as activity_queries
+from desktop_app.core.queries import projects as project_queries
+from desktop_app.core.queries import spaces as space_queries
+from desktop_app.core.queries.categories import local_categories
+from desktop_app.core.services import activities
+from desktop_app.core.services.activities import ActivityInput
+from desktop_app.core.services.ledger import voucher_text
+from desktop_app.core.storage.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ExpenseChoice:
+    id: str
+    entry_date: date
+    voucher: str
+    summary: str
+    amount_fen: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.entry_date}　凭证 {self.voucher}　{self.summary}　{format_yuan(self.amount_fen)}"
+
+
+@dataclass(frozen=True)
+class ActivityLookups:
+    projects: list[tuple[str, str]]  # (id, name)
+    sites: dict[str, list[tuple[str, str]]]  # project id → (id, name)
+    spaces: dict[str, list[tuple[str, str, str | None]]]  # project id → (id, name, site id)
+    types: list[str]
+    groups: list[str]
+
+
+@dataclass(frozen=True)
+class LoadedActivity:
+    data: ActivityInput
+    expenses: list[ExpenseChoice]  # the linked ones
+
+
+def load_activity_lookups(ws: Workspace) -> ActivityLookups:
+    with ws.reading() as s:
+        found = project_queries.list_projects(s)
+        return ActivityLookups(
+            [(p.id, p.name) for p in found],
+            {p.id: [(x.id, x.name) for x in project_queries.project_sites(s, p.id)] for p in found},
+            {p.id: [(x.id, x.name, x.site_id) for x in space_queries.list_spaces(s, p.id)] for p in found},
+            [c.name for c in local_categories(s, "activity_type")],
+            [c.name for c in local_categories(s, "beneficiary_group")])
+
+
+def _choice(entry) -> ExpenseChoice:
+    return ExpenseChoice(entry.id, entry.entry_date, voucher_text(entry), entry.summary, entry.amount_fen)
+
+
+def load_expenses(ws: Workspace, project_id: str) -> list[ExpenseChoice]:
+    with ws.reading() as s:
+        return [_choice(e) for e in activity_queries.project_expenses(s, project_id)]
+
+
+def load_activity(ws: Workspace, activity_id: str) -> LoadedActivity:
+    with ws.reading() as s:
+        detail = activities.activity_detail(s, activity_id)
+        return LoadedActivity(activities.activity_input(s, activity_id), [_choice(e) for e in detail.expenses])
