@@ -34,6 +34,7 @@ OUT = ROOT / "bench" / "out"
 from desktop_app.core import chain  # noqa: E402
 from desktop_app.core.models import new_id  # noqa: E402
 from desktop_app.core.queries import ledger as ledger_query  # noqa: E402
+from desktop_app.core.queries import photos as photo_queries  # noqa: E402
 from desktop_app.core.services import ledger, office, projects  # noqa: E402
 from desktop_app.core.storage.workspace import Workspace  # noqa: E402
 
@@ -656,7 +657,6 @@ def photo_gui_child(count: int) -> None:
 
 def bench_gallery_pages(ws: Workspace, project_id: str, attachment_id: str, total: int = 50_000) -> dict:
     """Fill the project up to `total` photos (raw rows) and time a page at the start, middle and end."""
-    from desktop_app.core.services import photos as photo_service
 
     office_id = ws.local_office().id
     conn = sqlite3.connect(ws.db_path)
@@ -671,11 +671,11 @@ def bench_gallery_pages(ws: Workspace, project_id: str, attachment_id: str, tota
     conn.close()
     timings = {}
     with ws.reading() as s:
-        photo_service.count_photos(s, project_id=project_id)  # warm the connection
-        timings["gallery_count_ms"] = timed(lambda: photo_service.count_photos(s, project_id=project_id), 3) * 1000
+        photo_queries.count_photos(s, project_id=project_id)  # warm the connection
+        timings["gallery_count_ms"] = timed(lambda: photo_queries.count_photos(s, project_id=project_id), 3) * 1000
         for name, offset in (("first", 0), ("middle", total // 2), ("last", total - 200)):
             timings[f"gallery_page_{name}_ms"] = timed(
-                lambda o=offset: photo_service.photo_page(s, project_id=project_id, offset=o, limit=200), 3) * 1000
+                lambda o=offset: photo_queries.photo_page(s, project_id=project_id, offset=o, limit=200), 3) * 1000
     timings["gallery_photos"] = total
     return timings
 

@@ -101,14 +101,14 @@ def _resolve_site_filter(s, project, key: str | None) -> str | None:
     from sqlmodel import select
 
     from desktop_app.core.models import Site
-    from desktop_app.core.services import activities
+    from desktop_app.core.queries import activities as activity_queries
 
     if key is None:
         return None
     if key.strip() == "项目整体":
         return ""
     if project is not None:
-        return activities.resolve_site(s, project, key).id
+        return activity_queries.resolve_site(s, project, key).id
     found = [site for site in s.exec(select(Site).where(Site.deleted == False))  # noqa: E712
              if key in (site.id, site.name)]
     if not found:
@@ -162,6 +162,7 @@ def cmd_activity(ws, args) -> int:
 def activity_add(ws, args) -> int:
     """Check everything (dates, counts, photos) before writing; then the activity and its photos."""
     from desktop_app.core.quantities import hours_text
+    from desktop_app.core.queries import activities as activity_queries
     from desktop_app.core.services import activities
 
     start = parse_date(args.date, what="活动日期")
@@ -173,7 +174,7 @@ def activity_add(ws, args) -> int:
     photos = _checked_photos(args.photos)
     with ws.reading() as s:
         project = project_queries.resolve_project(s, args.project)
-        site = activities.resolve_site(s, project, args.site)
+        site = activity_queries.resolve_site(s, project, args.site)
     data = activities.ActivityInput(
         project_id=project.id, activity_type=args.type, title=args.title, start_date=start, end_date=end,
         site_id=site.id if site else None, place=args.place, organisers=args.organisers, partners=args.partners,
@@ -183,7 +184,7 @@ def activity_add(ws, args) -> int:
     activity = activities.add_activity(ws, data)
     added = _add_activity_photos(ws, activity, photos)
     with ws.reading() as s:
-        detail = activities.activity_detail(s, activity.id)
+        detail = activity_queries.activity_detail(s, activity.id)
     if args.json:
         print_json({"id": activity.id, "title": activity.title, "project": project.name,
                     "site": site.name if site else None, "start_date": activity.start_date.isoformat(),
@@ -203,23 +204,23 @@ def activity_add(ws, args) -> int:
 
 
 def activity_show(ws, args) -> int:
-    from desktop_app.core import privacy
+    from desktop_app.core import privacy, vouchers
     from desktop_app.core.quantities import hours_text
+    from desktop_app.core.queries import activities as activity_queries
     from desktop_app.core.queries.projects import resolve_project
-    from desktop_app.core.services import activities, ledger
 
     with ws.reading() as s:
-        activity = activities.resolve_activity(s, args.activity)
-        detail = activities.activity_detail(s, activity.id)
+        activity = activity_queries.resolve_activity(s, args.activity)
+        detail = activity_queries.activity_detail(s, activity.id)
         project = resolve_project(s, activity.project_id)
-        site = activities.resolve_site(s, project, activity.site_id)
+        site = activity_queries.resolve_site(s, project, activity.site_id)
         photos = _activity_photos(s, activity.id)
         handed = goods_queries.list_movements(s, direction="out", activity_id=activity.id)
     a = detail.activity
     # names stay masked even here: a terminal's output is easily pasted or redirected out of the office
     named = [{"name": privacy.mask_name(p.name), "group": p.group_name, "consent": p.publish_consent}
              for p in detail.named]
-    expenses = [{"id": e.id, "voucher": ledger.voucher_text(e) or None, "date": e.entry_date.isoformat(),
+    expenses = [{"id": e.id, "voucher": vouchers.voucher_text(e) or None, "date": e.entry_date.isoformat(),
                  "amount": fen_to_str(e.amount_fen), "summary": e.summary} for e in detail.expenses]
     goods_out = [{"date": m.movement_date.isoformat(), "item": m.item, "quantity": str(quantities.quantity_of(m.quantity_milli)),
                   "unit": m.unit, "group": m.beneficiary_group, "recipients": m.recipients} for m in handed]
@@ -245,7 +246,7 @@ def activity_show(ws, args) -> int:
         if value not in ("", None):
             print(f"{label}：{value}")
     for e in detail.expenses:
-        print(f"  支出 {ledger.voucher_text(e)}  {e.entry_date}  {format_yuan(e.amount_fen):>12}  {e.summary}")
+        print(f"  支出 {vouchers.voucher_text(e)}  {e.entry_date}  {format_yuan(e.amount_fen):>12}  {e.summary}")
     for m in goods_out:
         print(f"  发放物资 {m['date']}  {m['item']} {m['quantity']}{m['unit']}  {m['group']} {m['recipients'] or ''}".rstrip())
     print(f"照片：{len(photos)} 张")
@@ -297,6 +298,6 @@ def _photo_json(photo) -> dict:
 
 
 def _activity_photos(s, activity_id: str) -> list[dict]:
-    from desktop_app.core.services.photos import owner_photos
+    from desktop_app.core.queries.photos import owner_photos
 
     return [_photo_json(p) for p in owner_photos(s, activity_id=activity_id)]

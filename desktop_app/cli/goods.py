@@ -135,13 +135,14 @@ def goods_receive(ws, args, fund) -> int:
 
 
 def goods_issue(ws, args, fund) -> int:
-    from desktop_app.core.services import activities, goods
+    from desktop_app.core.queries import activities as activity_queries
+    from desktop_app.core.services import goods
 
     day = parse_date(args.date, what="发放日期")
     activity = None
     if args.activity:
         with ws.reading() as s:
-            activity = activities.resolve_activity(s, args.activity)
+            activity = activity_queries.resolve_activity(s, args.activity)
     data = goods.GoodsIssueInput(fund_id=fund.id, movement_date=day, item=args.item, unit=args.unit,
                                  quantity=args.quantity, activity_id=activity.id if activity else None,
                                  beneficiary_group=args.group, recipients=args.recipients, note=args.note)

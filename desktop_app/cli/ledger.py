@@ -66,6 +66,7 @@ def _entry_json(row) -> dict:
 
 
 def cmd_entry(ws, args) -> int:
+    from desktop_app.core import vouchers
     from desktop_app.core.queries import ledger as ledger_query
     from desktop_app.core.services import ledger
 
@@ -81,7 +82,7 @@ def cmd_entry(ws, args) -> int:
             publish_consent=args.consent, payment_method=args.payment_method, receipt_code=args.receipt_code,
             receipt_no=args.receipt_no, attachments=list(args.attach))
         entry = ledger.add_entry(ws, data, post=args.post, override_reason=args.override)
-        voucher = ledger.voucher_text(entry)
+        voucher = vouchers.voucher_text(entry)
         if args.json:
             print_json({"id": entry.id, "voucher": voucher or None, "status": entry.status,
                         "amount": fen_to_str(entry.amount_fen)})
@@ -92,12 +93,12 @@ def cmd_entry(ws, args) -> int:
         return 0
     if args.action == "post":
         entry = ledger.post_entry(ws, args.id, override_reason=args.override)
-        print(f"{entry.id}  已记账，凭证号 {ledger.voucher_text(entry)}")
+        print(f"{entry.id}  已记账，凭证号 {vouchers.voucher_text(entry)}")
         return 0
     if args.action == "reverse":
         day = parse_date(args.date, what="冲销日期") if args.date else None
         reversal = ledger.reverse_entry(ws, args.id, args.reason, on_date=day, override_reason=args.override)
-        print(f"{reversal.id}  已红字冲销，冲销凭证号 {ledger.voucher_text(reversal)}，金额 {format_yuan(reversal.amount_fen)}")
+        print(f"{reversal.id}  已红字冲销，冲销凭证号 {vouchers.voucher_text(reversal)}，金额 {format_yuan(reversal.amount_fen)}")
         return 0
     if args.action == "delete":
         ledger.delete_draft(ws, args.id)
@@ -123,7 +124,7 @@ def cmd_entry(ws, args) -> int:
     else:
         for r in rows:
             status = "已记账" if r.status == "posted" else "草稿"
-            print(f"{r.id}  {r.voucher or '(草稿)':>9}  {r.entry_date}  {ledger.entry_type_label(r.entry_type)}  "
+            print(f"{r.id}  {r.voucher or '(草稿)':>9}  {r.entry_date}  {vouchers.entry_type_label(r.entry_type)}  "
                   f"{format_yuan(r.amount_fen):>14}  {r.summary}  [{status}]")
         print(f"共 {len(rows)} 条")
     return 0

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from desktop_app.core.models import Attachment, ChangeJournal, EntryAttachment, Fund, LedgerEntry
 from desktop_app.core.money import format_yuan
+from desktop_app.core.vouchers import voucher_number
 
 # The fields a posted entry's hash covers. Never reorder or drop one: old hashes would stop matching.
 HASHED_FIELDS = (
@@ -100,7 +101,7 @@ class VerifyReport:
 def voucher_label(values: dict) -> str:
     if values.get("voucher_seq") is None:
         return "（无凭证号）"
-    return f"{values.get('voucher_year')}-{int(values['voucher_seq']):04d}"
+    return voucher_number(values.get("voucher_year"), values["voucher_seq"])
 
 
 def posted_snapshot(session: Session, entry_id: str) -> dict | None:

@@ -12,8 +12,8 @@ from desktop_app.core.queries import spaces as space_queries
 from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.services import activities
 from desktop_app.core.services.activities import ActivityInput
-from desktop_app.core.services.ledger import voucher_text
 from desktop_app.core.storage.workspace import Workspace
+from desktop_app.core.vouchers import voucher_text
 
 
 @dataclass(frozen=True)
@@ -66,5 +66,5 @@ def load_expenses(ws: Workspace, project_id: str) -> list[ExpenseChoice]:
 
 def load_activity(ws: Workspace, activity_id: str) -> LoadedActivity:
     with ws.reading() as s:
-        detail = activities.activity_detail(s, activity_id)
+        detail = activity_queries.activity_detail(s, activity_id)
         return LoadedActivity(activities.activity_input(s, activity_id), [_choice(e) for e in detail.expenses])

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core import vouchers
 from desktop_app.core.changes import LEDGER
 from desktop_app.core.errors import NeedsOverride, UserError
 from desktop_app.core.models import COUNTERPARTY_KINDS, ENTRY_TYPES, EXPENSE_CLASSES, PAYMENT_METHODS
@@ -314,7 +315,7 @@ class EntryDialog(QDialog):
     def _saved(self, data: EntryInput, entry, post: bool) -> None:
         self._set_busy(False)
         if post:
-            text = (f"已记账：凭证 {ledger.voucher_text(entry)}，{data.summary}。"
+            text = (f"已记账：凭证 {vouchers.voucher_text(entry)}，{data.summary}。"
                     "记账不能撤销，如有错误请用“红字冲销”。")
         elif self._entry_id:
             self._ctx.undo.push(undo.edited(self._ctx, entry.id, self._before, data))

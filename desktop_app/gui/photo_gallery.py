@@ -34,8 +34,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
-from desktop_app.core.services import photos as photo_service
-from desktop_app.core.services.photos import PhotoRow
+from desktop_app.core.queries import photos as photo_queries
+from desktop_app.core.queries.photos import PhotoRow
 from desktop_app.gui.page_loader import PageCache, PageLoader
 from desktop_app.gui.thumbnails import FAILED, ThumbnailLoader
 
@@ -91,7 +91,7 @@ class _Reader:
 
     def page(self, scope: Scope, offset: int, limit: int) -> list[PhotoRow]:
         with self.session() as session:
-            return photo_service.photo_page(session, **scope, offset=offset, limit=limit)
+            return photo_queries.photo_page(session, **scope, offset=offset, limit=limit)
 
     def close(self) -> None:
         if self._engine is not None:
@@ -164,9 +164,9 @@ class PhotoGalleryModel(QAbstractListModel):
         if self._scope is not None:
             try:
                 with self._db.session() as session:
-                    self._count = photo_service.count_photos(session, **self._scope)
+                    self._count = photo_queries.count_photos(session, **self._scope)
                     if self._count:
-                        self._store(0, photo_service.photo_page(session, **self._scope, offset=0, limit=PAGE_SIZE))
+                        self._store(0, photo_queries.photo_page(session, **self._scope, offset=0, limit=PAGE_SIZE))
             except (sqlite3.Error, SQLAlchemyError) as exc:  # a damaged file: show nothing rather than crash
                 log.error("读取照片失败：%s", exc)
                 self._count, self.error = 0, f"读取照片失败（{exc}）"
@@ -204,8 +204,8 @@ class PhotoGalleryModel(QAbstractListModel):
         if self._scope is None:
             return []
         with self._db.session() as session:
-            count = photo_service.count_photos(session, **self._scope)
-            return [r.id for r in photo_service.photo_page(session, **self._scope, offset=0, limit=count)]
+            count = photo_queries.count_photos(session, **self._scope)
+            return [r.id for r in photo_queries.photo_page(session, **self._scope, offset=0, limit=count)]
 
     def row_of(self, photo_id: str) -> int | None:
         """The row of a photo among the windows already read (for keeping a selection)."""

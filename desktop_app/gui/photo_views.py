@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.services.photos import PhotoRow
+from desktop_app.core.queries.photos import PhotoRow
 from desktop_app.gui.photo_gallery import PHOTO_ROLE, TILE_ROLE, Index
 from desktop_app.gui.thumbnails import IMAGE_BOX, MUTED
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from desktop_app.core.queries import activities as activity_queries
 from desktop_app.core.queries.activities import list_activities
 from desktop_app.core.services import activities
 from desktop_app.core.services.activities import NamedInput
@@ -110,7 +111,7 @@ def test_edit_changes_the_activity_and_undo_restores_it(qtbot, ctx, page, projec
     wait_idle(qtbot, ctx.runner)
     assert not dialog.isVisible()
     with ctx.ws.reading() as s:
-        assert activities.activity_detail(s, activity.id).activity.participants == 160
+        assert activity_queries.activity_detail(s, activity.id).activity.participants == 160
     assert page.model.index(0, 2).data() == "尚善红城·爱聚万源迎新慈善音乐会"
 
     ctx.undo.undo()

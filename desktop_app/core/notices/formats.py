@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from desktop_app.core.documents.model import Column, Heading, Table, chinese_date
-from desktop_app.core.models import LedgerEntry
 from desktop_app.core.money import capital_yuan, format_yuan
 from desktop_app.core.quantities import quantity_of
 
@@ -67,11 +66,6 @@ def percent_text(part: int, whole: int) -> str:
         return "—"
     value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
     return f"{value}%"
-
-
-def voucher_number(e: LedgerEntry) -> str:
-    """2024-0001 (numbers run per fund and year); "" for an entry without one."""
-    return "" if e.voucher_seq is None else f"{e.voucher_year}-{e.voucher_seq:04d}"
 
 
 class Sections:

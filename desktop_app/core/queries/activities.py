@@ -12,9 +12,16 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from desktop_app.core.errors import UserError
 from desktop_app.core.models import (
+    Activity,
+    ActivityExpense,
+    BeneficiaryCount,
     Fund,
     LedgerEntry,
+    NamedBeneficiary,
+    Project,
+    Site,
 )
 from desktop_app.core.quantities import hours_from_minutes
 
@@ -172,3 +179,52 @@ def project_expenses(s: Session, project_id: str) -> list[LedgerEntry]:
     return list(s.exec(select(LedgerEntry).join(Fund, Fund.id == LedgerEntry.fund_id).where(
         Fund.project_id == project_id, LedgerEntry.entry_type == "expense", LedgerEntry.status == "posted",
         LedgerEntry.deleted == False).order_by(LedgerEntry.entry_date.desc())))  # noqa: E712
+
+
+def live_children(s: Session, model, activity_id: str) -> list:
+    return list(s.exec(select(model).where(model.activity_id == activity_id, model.deleted == False)  # noqa: E712
+                       .order_by(model.created_at)))
+
+
+@dataclass(frozen=True)
+class ActivityDetail:
+    activity: Activity
+    beneficiaries: dict[str, int]
+    named: list[NamedBeneficiary]
+    expenses: list[LedgerEntry]
+
+    @property
+    def cost_fen(self) -> int:
+        return sum(e.amount_fen for e in self.expenses)
+
+
+def activity_detail(s: Session, activity_id: str) -> ActivityDetail:
+    activity = s.get(Activity, activity_id)
+    if activity is None or activity.deleted:
+        raise UserError("找不到这个活动，它可能已被删除。请刷新列表后重试。")
+    counts = {c.group_name: c.count for c in live_children(s, BeneficiaryCount, activity_id)}
+    named = live_children(s, NamedBeneficiary, activity_id)
+    links = live_children(s, ActivityExpense, activity_id)
+    expenses = [s.get(LedgerEntry, link.entry_id) for link in links]
+    return ActivityDetail(activity, counts, named, [e for e in expenses if e is not None])
+
+
+def resolve_activity(s: Session, key: str) -> Activity:
+    """An activity by id or exact title (the newest of that title)."""
+    activity = s.get(Activity, key)
+    if activity is None:
+        activity = s.exec(select(Activity).where(Activity.title == (key or "").strip(), Activity.deleted == False)  # noqa: E712
+                          .order_by(Activity.start_date.desc())).first()
+    if activity is None or activity.deleted:
+        raise UserError(f"找不到活动“{key}”。请用 activity list 查看活动名称或编号。")
+    return activity
+
+
+def resolve_site(s: Session, project: Project, key: str | None) -> Site | None:
+    if not key:
+        return None
+    for site in s.exec(select(Site).where(Site.project_id == project.id, Site.deleted == False)):  # noqa: E712
+        if key in (site.id, site.name):
+            return site
+    names = "、".join(x.name for x in s.exec(select(Site).where(Site.project_id == project.id, Site.deleted == False)))  # noqa: E712
+    raise UserError(f"项目“{project.name}”没有试点村（社区）“{key}”。可选：{names or '（还没有，请先在“项目”页添加）'}。")

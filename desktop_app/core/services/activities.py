@@ -26,6 +26,7 @@ from desktop_app.core.models import (
 )
 from desktop_app.core.money import format_yuan
 from desktop_app.core.quantities import hours_from_minutes, parse_hours
+from desktop_app.core.queries.activities import activity_detail, live_children
 from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.storage.records import assign, live, sync_children
 from desktop_app.core.validation import check_text, parse_count
@@ -185,46 +186,18 @@ def _next_public_order(s: Session, project_id: str) -> int:
 
 
 def _write_children(s: Session, activity_id: str, data: ActivityInput) -> None:
-    sync_children(s, BeneficiaryCount, _live_children(s, BeneficiaryCount, activity_id), "group_name", [
+    sync_children(s, BeneficiaryCount, live_children(s, BeneficiaryCount, activity_id), "group_name", [
         {"activity_id": activity_id, "group_name": group, "count": parse_count(count, group)}
         for group, count in data.beneficiaries.items() if parse_count(count, group) > 0])
-    sync_children(s, NamedBeneficiary, _live_children(s, NamedBeneficiary, activity_id), "name", [
+    sync_children(s, NamedBeneficiary, live_children(s, NamedBeneficiary, activity_id), "name", [
         {"activity_id": activity_id, "name": p.name.strip(), "group_name": (p.group_name or "").strip(),
          "sensitive_facts": (p.sensitive_facts or "").strip(), "phone": (p.phone or "").strip(),
          "publish_consent": bool(p.publish_consent)} for p in data.named])
-    sync_children(s, ActivityExpense, _live_children(s, ActivityExpense, activity_id), "entry_id", [
+    sync_children(s, ActivityExpense, live_children(s, ActivityExpense, activity_id), "entry_id", [
         {"activity_id": activity_id, "entry_id": entry_id} for entry_id in data.expense_ids])
 
 
-def _live_children(s: Session, model, activity_id: str) -> list:
-    return list(s.exec(select(model).where(model.activity_id == activity_id, model.deleted == False)  # noqa: E712
-                       .order_by(model.created_at)))
-
-
 # ------------------------------------------------------------------ reading
-
-
-@dataclass(frozen=True)
-class ActivityDetail:
-    activity: Activity
-    beneficiaries: dict[str, int]
-    named: list[NamedBeneficiary]
-    expenses: list[LedgerEntry]
-
-    @property
-    def cost_fen(self) -> int:
-        return sum(e.amount_fen for e in self.expenses)
-
-
-def activity_detail(s: Session, activity_id: str) -> ActivityDetail:
-    activity = s.get(Activity, activity_id)
-    if activity is None or activity.deleted:
-        raise UserError("找不到这个活动，它可能已被删除。请刷新列表后重试。")
-    counts = {c.group_name: c.count for c in _live_children(s, BeneficiaryCount, activity_id)}
-    named = _live_children(s, NamedBeneficiary, activity_id)
-    links = _live_children(s, ActivityExpense, activity_id)
-    expenses = [s.get(LedgerEntry, link.entry_id) for link in links]
-    return ActivityDetail(activity, counts, named, [e for e in expenses if e is not None])
 
 
 def activity_input(s: Session, activity_id: str) -> ActivityInput:
@@ -241,22 +214,3 @@ def activity_input(s: Session, activity_id: str) -> ActivityInput:
         expense_ids=[e.id for e in d.expenses])
 
 
-def resolve_activity(s: Session, key: str) -> Activity:
-    """An activity by id or exact title (the newest of that title)."""
-    activity = s.get(Activity, key)
-    if activity is None:
-        activity = s.exec(select(Activity).where(Activity.title == (key or "").strip(), Activity.deleted == False)  # noqa: E712
-                          .order_by(Activity.start_date.desc())).first()
-    if activity is None or activity.deleted:
-        raise UserError(f"找不到活动“{key}”。请用 activity list 查看活动名称或编号。")
-    return activity
-
-
-def resolve_site(s: Session, project: Project, key: str | None) -> Site | None:
-    if not key:
-        return None
-    for site in s.exec(select(Site).where(Site.project_id == project.id, Site.deleted == False)):  # noqa: E712
-        if key in (site.id, site.name):
-            return site
-    names = "、".join(x.name for x in s.exec(select(Site).where(Site.project_id == project.id, Site.deleted == False)))  # noqa: E712
-    raise UserError(f"项目“{project.name}”没有试点村（社区）“{key}”。可选：{names or '（还没有，请先在“项目”页添加）'}。")

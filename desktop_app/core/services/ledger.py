@@ -22,7 +22,6 @@ from desktop_app.core import chain
 from desktop_app.core.errors import NeedsOverride, UserError
 from desktop_app.core.models import (
     COUNTERPARTY_KINDS,
-    ENTRY_TYPES,
     EXPENSE_CLASSES,
     ClosedMonth,
     EntryAttachment,
@@ -38,6 +37,7 @@ from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.queries.projects import closed_through, fund_balance, month_closed
 from desktop_app.core.queries.settings import local_setting
 from desktop_app.core.validation import check_text
+from desktop_app.core.vouchers import voucher_text
 
 INCOME_TYPES = ("donation", "allocation")
 SUMMARY_MAX, NAME_MAX = 200, 100  # a ledger line and a name, as printed in a notice table
@@ -64,10 +64,6 @@ class EntryInput:
     receipt_code: str = ""
     receipt_no: str = ""
     attachments: list[Path] = field(default_factory=list)
-
-
-def voucher_text(entry: LedgerEntry) -> str:
-    return "" if entry.voucher_seq is None else f"{entry.voucher_year}-{entry.voucher_seq:04d}"
 
 
 # ------------------------------------------------------------------ validation
@@ -465,7 +461,3 @@ def post_batch(ws, title: str, lines: list[EntryInput], declared_count: int, dec
             _post(s, entry, "")
             posted.append(entry)
     return posted
-
-
-def entry_type_label(entry_type: str) -> str:
-    return ENTRY_TYPES.get(entry_type, entry_type)

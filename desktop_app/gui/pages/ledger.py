@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop_app.core import vouchers
 from desktop_app.core.changes import LEDGER, Changes
 from desktop_app.core.errors import NeedsOverride, UserError
 from desktop_app.core.models import ENTRY_TYPES
@@ -291,7 +292,7 @@ class LedgerPage(Page):
             prompts.show_error(self, str(exc), "没有记账")
 
         def done(entry) -> None:
-            self.status.emit(f"已记账：凭证 {ledger.voucher_text(entry)}。记账不能撤销，如有错误请用“红字冲销”。")
+            self.status.emit(f"已记账：凭证 {vouchers.voucher_text(entry)}。记账不能撤销，如有错误请用“红字冲销”。")
 
         self.ctx.runner.run(lambda: ledger.post_entry(ws, row.id, override_reason=override_reason), done, failed,
                             changes=LEDGER)
@@ -308,7 +309,7 @@ class LedgerPage(Page):
         ws = self.ctx.ws
 
         def done(entry) -> None:
-            self.status.emit(f"已红字冲销凭证 {row.voucher}，冲销凭证为 {ledger.voucher_text(entry)}。")
+            self.status.emit(f"已红字冲销凭证 {row.voucher}，冲销凭证为 {vouchers.voucher_text(entry)}。")
 
         def failed(exc: BaseException) -> None:
             # reversing a donation already spent takes its bucket below zero: ask, as posting does

@@ -19,6 +19,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from desktop_app.core import vouchers
 from desktop_app.core.demo.build import BATAI_FUND, PROJECT_NAME, QINGHUA_FUND, build_demo
 from desktop_app.core.documents import pdf_text
 from desktop_app.core.errors import UserError
@@ -306,7 +307,7 @@ def test_publishing_a_draft_whose_data_changed_says_to_export_again(ws, tmp_path
     before = state(ws)
     with pytest.raises(UserError, match="请重新导出") as caught:
         notices.publish_notice(ws, draft.id, published_on=date(2025, 1, 6))
-    assert f"凭证 {ledger.voucher_text(late)}" in str(caught.value) and "新增" in str(caught.value)
+    assert f"凭证 {vouchers.voucher_text(late)}" in str(caught.value) and "新增" in str(caught.value)
     assert state(ws) == before
 
 
@@ -457,7 +458,7 @@ def test_verify_names_a_deleted_entry_and_an_inserted_one(ws, tmp_path, no_attac
     assert any("办公用品" in c and "已从数据库中删除" in c for c in result.changes)
     late = post_expense(ws, fund=QINGHUA_FUND, summary="补记的宣传费")
     result = notice_verify.verify_notice(ws, n.verification_code)
-    assert any(c.startswith("新增") and "补记的宣传费" in c and ledger.voucher_text(late) in c for c in result.changes)
+    assert any(c.startswith("新增") and "补记的宣传费" in c and vouchers.voucher_text(late) in c for c in result.changes)
 
 
 def test_verify_checks_the_archived_pdf(ws, tmp_path):

@@ -7,6 +7,8 @@ from sqlmodel import select
 from desktop_app.core import quantities
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, BeneficiaryCount, ChangeJournal
+from desktop_app.core.queries import activities as activity_queries
+from desktop_app.core.queries import photos as photo_queries
 from desktop_app.core.queries.activities import ActivityFilter, activity_stats, list_activities
 from desktop_app.core.services import activities, office
 from desktop_app.core.services.activities import NamedInput
@@ -37,7 +39,7 @@ def test_add_activity_with_groups_named_people_and_cost(pilot, voucher_file):
                    public=True)
     activity = activities.add_activity(ws, data)
     with ws.reading() as s:
-        detail = activities.activity_detail(s, activity.id)
+        detail = activity_queries.activity_detail(s, activity.id)
         rows = list_activities(s)
     assert detail.beneficiaries == {"老年人": 40, "儿童": 60}
     assert detail.cost_fen == 120050
@@ -55,7 +57,7 @@ def test_edit_round_trips_and_tombstones_removed_groups(pilot):
     data.end_date = date(2024, 12, 28)
     activities.update_activity(ws, activity.id, data)
     with ws.reading() as s:
-        detail = activities.activity_detail(s, activity.id)
+        detail = activity_queries.activity_detail(s, activity.id)
         dead = list(s.exec(select(BeneficiaryCount).where(BeneficiaryCount.deleted == True)))  # noqa: E712
     assert detail.beneficiaries == {"老年人": 45} and detail.activity.end_date == date(2024, 12, 28)
     assert [d.group_name for d in dead] == ["儿童"]
@@ -172,5 +174,5 @@ def test_an_activity_moved_to_another_project_takes_its_photos_along(pilot, tmp_
     data.project_id, data.site_id = other.id, None
     activities.update_activity(ws, activity.id, data)
     with ws.reading() as s:
-        assert photos.count_photos(s, project_id=other.id) == 1
-        assert photos.count_photos(s, project_id=project.id) == 0
+        assert photo_queries.count_photos(s, project_id=other.id) == 1
+        assert photo_queries.count_photos(s, project_id=project.id) == 0

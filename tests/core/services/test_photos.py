@@ -16,6 +16,7 @@ from sqlmodel import func, select
 
 from desktop_app.core.errors import Cancelled, UserError
 from desktop_app.core.models import Activity, Attachment, ChangeJournal, CharitySpace, Photo
+from desktop_app.core.queries import photos as photo_queries
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.projects import ProjectInput, add_project
 from desktop_app.core.storage import photo_files as photos
@@ -57,7 +58,7 @@ def counts(ws) -> tuple[int, int]:
 
 def live_photos(ws, **owner) -> list[Photo]:
     with ws.reading() as s:
-        return photo_service.owner_photos(s, **owner)
+        return photo_queries.owner_photos(s, **owner)
 
 
 # ---------------------------------------------------------------- orientation and derived copies
@@ -347,7 +348,7 @@ def test_remove_tombstones_and_keeps_the_original(workspace, activity, files):
     photo_service.remove_photo(workspace, added[1].id)
     with workspace.reading() as s:
         assert s.get(Photo, added[1].id).deleted
-        assert photo_service.count_photos(s, activity_id=activity.id) == 2
+        assert photo_queries.count_photos(s, activity_id=activity.id) == 2
     assert workspace.attachment_path(added[1].sha256).exists()
     assert counts(workspace) == (3, 3)  # rows are never deleted
     photo_service.restore_photo(workspace, added[1].id)
@@ -381,23 +382,23 @@ def test_count_and_page_for_project_activity_and_space(workspace, project, files
     photo_service.add_photos(workspace, [pf.jpeg(files / f"t{i}.jpg", seed=10 + i) for i in range(2)],
                              activity_id=training.id, captions={"t0.jpg": "培训现场"})
     with workspace.reading() as s:
-        assert photo_service.count_photos(s, project_id=project.id) == 5
-        assert photo_service.count_photos(s, activity_id=training.id) == 2
-        assert photo_service.count_photos(s) == 5
-        page = photo_service.photo_page(s, project_id=project.id, offset=2, limit=2)
+        assert photo_queries.count_photos(s, project_id=project.id) == 5
+        assert photo_queries.count_photos(s, activity_id=training.id) == 2
+        assert photo_queries.count_photos(s) == 5
+        page = photo_queries.photo_page(s, project_id=project.id, offset=2, limit=2)
         assert [(r.original_name, r.activity_title, r.date) for r in page] == [
             ("c2.jpg", "八台慈善音乐会", "2024-09-01"), ("t0.jpg", "志愿者培训", "2024-10-08")]
         assert page[1].caption == "培训现场" and page[1].in_notice is False and page[1].width == 400
-        rows = photo_service.photo_page(s, activity_id=training.id, offset=0, limit=50)
+        rows = photo_queries.photo_page(s, activity_id=training.id, offset=0, limit=50)
         assert [r.original_name for r in rows] == ["t0.jpg", "t1.jpg"]
-        assert len(photo_service.photo_page(s, offset=0, limit=50)) == 5
+        assert len(photo_queries.photo_page(s, offset=0, limit=50)) == 5
 
 
 @pytest.mark.parametrize("owner", ["project", "all"])
 def test_a_gallery_page_is_read_from_the_index_without_sorting_the_photos(workspace, project, owner):
     """The page's rows are chosen from ix_photo_gallery in index order (no sort of a project's 50,000
     photos per page); only the page itself (≤ limit rows) is sorted after the joins."""
-    sql, params = photo_service._page_query(project.id if owner == "project" else None, None, None)
+    sql, params = photo_queries.page_query(project.id if owner == "project" else None, None, None)
     with workspace.reading() as s:
         plan = s.connection().execute(text("EXPLAIN QUERY PLAN " + sql.text),
                                       params | {"limit": 200, "offset": 40000}).fetchall()

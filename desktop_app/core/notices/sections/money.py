@@ -16,9 +16,9 @@ from desktop_app.core.notices.formats import (
     money_text,
     percent_text,
     sub_heading,
-    voucher_number,
 )
 from desktop_app.core.queries.projects import budget_lines
+from desktop_app.core.vouchers import voucher_text
 
 
 def fund_balances(ctx: BuildContext) -> dict[str, dict]:
@@ -180,7 +180,7 @@ def detail_part(ctx: BuildContext, blocks: list, sub: list[int]) -> None:
         expense = sum(e.amount_fen for e in entries if e.flow == "out")
         grand_in += income
         grand_out += expense
-        rows = [[voucher_number(e), e.entry_date.isoformat(), e.summary or ("红字冲销" if e.entry_type == "reversal" else ""),
+        rows = [[voucher_text(e), e.entry_date.isoformat(), e.summary or ("红字冲销" if e.entry_type == "reversal" else ""),
                  format_yuan(e.amount_fen) if e.flow == "in" else "", format_yuan(e.amount_fen) if e.flow == "out" else ""]
                 for e in entries]
         totals = [["合计", "", f"{len(entries)}笔", format_yuan(income), format_yuan(expense)],
