@@ -31,11 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 
-from desktop_app.core import chain  # noqa: E402
 from desktop_app.core.models import new_id  # noqa: E402
 from desktop_app.core.queries import ledger as ledger_query  # noqa: E402
 from desktop_app.core.queries import photos as photo_queries  # noqa: E402
 from desktop_app.core.services import ledger, office, projects  # noqa: E402
+from desktop_app.core.storage import chain  # noqa: E402
 from desktop_app.core.storage.workspace import Workspace  # noqa: E402
 
 SUMMARIES = ["慈善一日捐", "困难家庭慰问金", "慈善阵地水电费", "志愿者保险", "社区赋能培训场地费", "儿童关爱活动物料",
@@ -288,7 +288,7 @@ def build_gallery_workspace(folder: Path, count: int) -> str:
     small JPEGs hard-linked (or copied) under every photo's name. Returns the project id."""
     from PIL import Image, ImageDraw
 
-    from desktop_app.core.storage import photo_files as photos
+    from desktop_app.core.storage import photo_files
     from desktop_app.gui.thumbnails import IMAGE_BOX
 
     ws = new_workspace(folder)
@@ -299,7 +299,7 @@ def build_gallery_workspace(folder: Path, count: int) -> str:
     ws.close(backup=False)
     sources = []
     for i in range(20):
-        size = (photos.THUMB_EDGE, photos.THUMB_EDGE * 3 // 4) if i % 4 else (IMAGE_BOX.height(), photos.THUMB_EDGE)
+        size = (photo_files.THUMB_EDGE, photo_files.THUMB_EDGE * 3 // 4) if i % 4 else (IMAGE_BOX.height(), photo_files.THUMB_EDGE)
         picture = Image.new("RGB", size, f"hsl({i * 18}, 55%, 50%)")
         ImageDraw.Draw(picture).ellipse((30, 30, size[0] - 30, size[1] - 30), fill="#ecf0f1")
         sources.append(folder / "bench-sources" / f"{i}.jpg")
@@ -318,7 +318,7 @@ def build_gallery_workspace(folder: Path, count: int) -> str:
         attachments.append((attachment_id, office_id, now, now, sha, f"IMG_{i}.jpg", 2_000_000))
         rows.append((new_id(), office_id, created, created, attachment_id, sha, project.id, activities[i // 100][0],
                      GALLERY_CAPTIONS[i % len(GALLERY_CAPTIONS)], i % 100, int(i % 9 == 0), f"IMG_{i}.jpg"))
-        target = photos.thumb_path(folder, sha)
+        target = photo_files.thumb_path(folder, sha)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(sources[i % len(sources)], target)
@@ -551,7 +551,7 @@ def photo_gui_child(count: int) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QProgressDialog
 
-    from desktop_app.core.storage import photo_files as photos
+    from desktop_app.core.storage import photo_files
     from desktop_app.gui import prompts
     from desktop_app.gui.activity_dialog import ActivityDialog
     from desktop_app.gui.activity_reads import load_activity, load_activity_lookups
@@ -563,7 +563,7 @@ def photo_gui_child(count: int) -> None:
     files = phone_jpegs(count)
     folder = files[0].parent
     # the folder itself, as 添加整个文件夹… passes it, when it holds just these photos (else the files)
-    chosen = [folder] if photos.images_in_folder(folder) == files else files
+    chosen = [folder] if photo_files.images_in_folder(folder) == files else files
     told: list[str] = []  # what the dialog would have shown in a message box (none may block the run)
     prompts.show_info = lambda _parent, message, title="提示": told.append(f"{title}: {message}")
     prompts.show_error = lambda _parent, message, title="无法完成": told.append(f"{title}: {message}")

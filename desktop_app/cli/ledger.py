@@ -132,10 +132,10 @@ def cmd_entry(ws, args) -> int:
 
 def cmd_category(ws, args) -> int:
     from desktop_app.core.models import CATEGORY_KINDS
-    from desktop_app.core.services import office
+    from desktop_app.core.services import categories
 
     if args.action == "add":
-        cat = office.add_category(ws, args.name, args.kind)
+        cat = categories.add_category(ws, args.name, args.kind)
         print(f"已添加类别“{cat.name}”")
         return 0
     with ws.reading() as s:

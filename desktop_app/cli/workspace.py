@@ -64,7 +64,7 @@ def cmd_init(folder: Path, args) -> int:
 
 
 def cmd_verify(ws, args) -> int:
-    from desktop_app.core import chain
+    from desktop_app.core.storage import chain
 
     report = chain.verify_workspace(ws)
     if args.json:

@@ -220,7 +220,7 @@ class ActivityExpense(Record, table=True):
 
 class Photo(Record, table=True):
     """A photo of an activity or a charity space. The original is a content-addressed attachment; a
-    display copy and a thumbnail are derived from it (see core/photos.py) and can be rebuilt."""
+    display copy and a thumbnail are derived from it (see core/storage/photo_files.py) and can be rebuilt."""
 
     attachment_id: str = Field(foreign_key="attachment.id")
     sha256: str = Field(index=True)

@@ -5,7 +5,7 @@ allocations of ¥316,000.00 to two community funds, donations (one restricted, o
 with consent to publish), expenses with voucher scans on the charity spaces and the activities the
 seed describes, a paper list of 慈善一日捐, a red-ink reversal, closed months and two open drafts (after the pilot's end,
 so the fund-usage notice of the pilot period is complete);
-then the activities with drawn photos, the goods register and the two charity spaces (demo_activities.py).
+then the activities with drawn photos, the goods register and the two charity spaces (demo/activities.py).
 The content is the same on every run (only ids and timestamps differ).
 
 Division codes below are illustrative (万源市 is 511781; the township and village parts are made up).

@@ -107,11 +107,6 @@ def register_fonts(noun: str = "文档") -> Fonts:
         return _fonts
 
 
-def font_files() -> list[Path]:
-    """The bundled fonts (for Qt registration where the system lacks a 宋体/黑体)."""
-    return [HEADING_FONT_FILE, BODY_FONT_FILE]
-
-
 def unprintable(texts, fonts: Fonts | None = None) -> dict[str, str]:
     """Characters in neither face, in order of first appearance -> the first text containing them."""
     fonts = fonts or register_fonts()

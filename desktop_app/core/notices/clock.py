@@ -8,6 +8,8 @@ from sqlmodel import Session, select
 
 from desktop_app.core.models import Notice, Project
 from desktop_app.core.months import add_months, previous_month_end
+from desktop_app.core.queries.projects import list_projects
+from desktop_app.core.storage.identity import local_office_id
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ def due_notices(session: Session, today: date | None = None, *, horizon_days: in
         if n.template in ("progress", "fund-usage") and (n.published_on is None or n.published_on <= today):
             published.setdefault(n.project_id, []).append(n)
     found: list[DueNotice] = []
-    for project in session.exec(select(Project).where(Project.deleted == False)):  # noqa: E712
+    office = local_office_id(session)  # the notices this office must publish, for its own projects
+    for project in (p for p in list_projects(session) if p.office_id == office):
         mine = published.get(project.id, [])
         found += _quarterly(project, mine, today, horizon)
         found += _final(project, mine, today, horizon)

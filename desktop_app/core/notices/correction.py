@@ -6,7 +6,6 @@ from datetime import date
 
 from sqlmodel import Session
 
-from desktop_app.core import chain
 from desktop_app.core.documents.model import Heading, Item, Paragraph, SignOff, chinese_date
 from desktop_app.core.models import Notice
 from desktop_app.core.notices.document import MaskedName, NoticeDocument
@@ -14,6 +13,7 @@ from desktop_app.core.notices.entries import disclosed_entries
 from desktop_app.core.notices.formats import chinese_numeral
 from desktop_app.core.notices.redaction import privacy_for
 from desktop_app.core.notices.request import NoticeRequest
+from desktop_app.core.storage import chain
 
 
 def correction_document(spec: dict) -> NoticeDocument:

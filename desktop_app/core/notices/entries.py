@@ -5,10 +5,10 @@ import json
 
 from sqlmodel import Session, select
 
-from desktop_app.core import chain
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Fund, LedgerEntry, Notice, NoticeEntry
 from desktop_app.core.money import format_yuan
+from desktop_app.core.storage import chain
 
 MAX_LISTED_CHANGES = 40
 

@@ -25,6 +25,11 @@ def list_projects(session: Session) -> list[Project]:
     return list(session.exec(select(Project).where(Project.deleted == False).order_by(Project.start_date)))  # noqa: E712
 
 
+def project_choices(session: Session) -> list[tuple[str, str]]:
+    """Every project as (id, name), in the order of `list_projects`: for a project combo or a choice list."""
+    return [(p.id, p.name) for p in list_projects(session)]
+
+
 def project_leaders(session: Session, project_id: str) -> list[ProjectLeader]:
     return list(session.exec(select(ProjectLeader).where(ProjectLeader.project_id == project_id,
                                                          ProjectLeader.deleted == False)  # noqa: E712

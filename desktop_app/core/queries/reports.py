@@ -10,6 +10,7 @@ from sqlmodel import Session
 from desktop_app.core.privacy import public_counterparty
 from desktop_app.core.queries.projects import fund_balance, list_funds, list_projects
 from desktop_app.core.queries.settings import local_setting
+from desktop_app.core.storage.identity import local_office_id
 
 _POSTED = "e.status = 'posted' AND e.deleted = 0"
 
@@ -186,14 +187,15 @@ def alerts(ws, session: Session, today: date | None = None) -> list[Alert]:
     today = today or date.today()
     found: list[Alert] = []
     days = int(local_setting(session, "old_draft_days"))
+    office = local_office_id(session)  # the reminders are this office's work
     old = session.execute(text(
-        "SELECT count(*) FROM ledger_entry WHERE status='draft' AND deleted=0 AND entry_date < :d"),
-        {"d": (today - timedelta(days=days)).isoformat()}).scalar()
+        "SELECT count(*) FROM ledger_entry WHERE status='draft' AND deleted=0 AND entry_date < :d AND office_id = :o"),
+        {"d": (today - timedelta(days=days)).isoformat(), "o": office}).scalar()
     if old:
         found.append(Alert("warning", f"有 {old} 条草稿超过 {days} 天还没有记账。请到“收支台账”核对后记账或删除。"))
     missing = session.execute(text(
-        "SELECT count(*) FROM ledger_entry e WHERE e.entry_type='expense' AND e.deleted=0 AND NOT EXISTS "
-        "(SELECT 1 FROM entry_attachment a WHERE a.entry_id=e.id AND a.deleted=0)")).scalar()
+        "SELECT count(*) FROM ledger_entry e WHERE e.entry_type='expense' AND e.deleted=0 AND e.office_id = :o "
+        "AND NOT EXISTS (SELECT 1 FROM entry_attachment a WHERE a.entry_id=e.id AND a.deleted=0)"), {"o": office}).scalar()
     if missing:
         found.append(Alert("warning", f"有 {missing} 笔支出还没有附凭证。请补上发票、收据或签收单的照片。"))
     last = ws.last_backup()

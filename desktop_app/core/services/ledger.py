@@ -18,7 +18,6 @@ from pathlib import Path
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from desktop_app.core import chain
 from desktop_app.core.errors import NeedsOverride, UserError
 from desktop_app.core.models import (
     COUNTERPARTY_KINDS,
@@ -36,6 +35,7 @@ from desktop_app.core.months import month_key
 from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.queries.projects import closed_through, fund_balance, month_closed
 from desktop_app.core.queries.settings import local_setting
+from desktop_app.core.storage import chain
 from desktop_app.core.validation import check_text
 from desktop_app.core.vouchers import voucher_text
 
@@ -162,14 +162,7 @@ def _editable(session: Session, entry_id: str) -> LedgerEntry:
 
 def add_draft(ws, data: EntryInput) -> LedgerEntry:
     with ws.transaction("entry.add") as s:
-        _validate(s, data)
-        entry = LedgerEntry(fund_id=data.fund_id, entry_date=data.entry_date, entry_type=data.entry_type,
-                            flow="in", amount_fen=0)
-        _apply(entry, data)
-        s.add(entry)
-        s.flush()
-        _attach(ws, s, entry, data.attachments)
-    return entry
+        return _new_draft(ws, s, data)
 
 
 def add_entry(ws, data: EntryInput, *, post: bool = False, override_reason: str = "") -> LedgerEntry:
@@ -177,15 +170,20 @@ def add_entry(ws, data: EntryInput, *, post: bool = False, override_reason: str 
     if not post:
         return add_draft(ws, data)
     with ws.transaction("entry.add_and_post") as s:
-        _validate(s, data)
-        entry = LedgerEntry(fund_id=data.fund_id, entry_date=data.entry_date, entry_type=data.entry_type,
-                            flow="in", amount_fen=0)
-        _apply(entry, data)
-        s.add(entry)
-        s.flush()
-        _attach(ws, s, entry, data.attachments)
+        entry = _new_draft(ws, s, data)
         s.flush()
         _post(s, entry, override_reason)
+    return entry
+
+
+def _new_draft(ws, s: Session, data: EntryInput) -> LedgerEntry:
+    _validate(s, data)
+    entry = LedgerEntry(fund_id=data.fund_id, entry_date=data.entry_date, entry_type=data.entry_type,
+                        flow="in", amount_fen=0)
+    _apply(entry, data)
+    s.add(entry)
+    s.flush()
+    _attach(ws, s, entry, data.attachments)
     return entry
 
 
@@ -258,11 +256,11 @@ def load_draft(ws, entry_id: str) -> tuple[EntryInput, int]:
         entry = _editable(s, entry_id)
         count = s.exec(select(func.count()).select_from(EntryAttachment).where(
             EntryAttachment.entry_id == entry_id, EntryAttachment.deleted == False)).one()  # noqa: E712
-        return input_from_entry(entry), count
+        return _input_from_entry(entry), count
 
 
-def input_from_entry(entry: LedgerEntry) -> EntryInput:
-    """The editable fields of a draft (for the dialog and for undo)."""
+def _input_from_entry(entry: LedgerEntry) -> EntryInput:
+    """The editable fields of a draft (for the entry dialog)."""
     return EntryInput(
         fund_id=entry.fund_id, entry_date=entry.entry_date, entry_type=entry.entry_type,
         amount=from_fen(entry.amount_fen), summary=entry.summary, category=entry.category,

@@ -50,8 +50,7 @@ from desktop_app.core.notices.request import (
 )
 from desktop_app.core.notices.sealing import Sealed, build_with_entries, numbered, rebuild, seal
 from desktop_app.core.notices.verify import code_from_pdf, is_file_argument
-from desktop_app.core.queries import projects as project_queries
-from desktop_app.core.queries.projects import project_funds
+from desktop_app.core.queries.projects import closed_through, project_funds
 from desktop_app.core.services import ledger
 from desktop_app.core.storage.files import atomic_write, sha256_of
 from desktop_app.core.storage.identity import local_office, local_office_id
@@ -70,13 +69,6 @@ class ExportResult:
     masked: list = field(default_factory=list)  # the document's MaskedName list: what privacy changed
     notes: list = field(default_factory=list)  # the document's advice and notes (drafts left out, stale edits …)
     doc: NoticeDocument | None = None  # the document as sealed (its editable texts, for the wording editor)
-
-
-def _check_owner(session: Session, notice: Notice) -> None:
-    """Only the office that exported a notice publishes or corrects it."""
-    office_id = local_office_id(session)
-    if office_id and notice.office_id and notice.office_id != office_id:
-        raise UserError("这份公示由其他单位导出，只有导出它的单位可以发布或更正。请联系该单位办理。")
 
 
 def _check_out_path(out_path: Path) -> None:
@@ -193,7 +185,7 @@ def _close_covered_months(s: Session, project_id: str, date_to: date, today: dat
             details=[f"{d.entry_date} {d.summary or '（无摘要）'} {format_yuan(d.amount_fen)}（{names[d.fund_id]}）"
                      for d in drafts])
     for fund in funds:
-        last = project_queries.closed_through(s, fund.id)
+        last = closed_through(s, fund.id)
         if last is not None and last >= month:
             continue
         try:
@@ -256,7 +248,7 @@ def publish_notice(ws, target, *, published_on: date | None = None) -> Notice:
         if notice.status == "published":
             raise UserError(f"{notice_label(notice)}已于 {notice.published_on} 发布，已发布的公示不能再改动。"
                             f"如需更正，请发布更正说明（命令行：notice correct {notice.number} --text \"更正内容\"）。")
-        _check_owner(s, notice)
+        ws.refuse_foreign(s, notice)  # before the PDF is written (the journal would refuse at commit)
         request = request_from_json(notice.request_json)
         if request.written_on and published_on < request.written_on:
             raise UserError(f"发布日期 {published_on} 早于公示落款日期 {request.written_on}。请填写落款当天或之后的日期。")
@@ -314,7 +306,7 @@ def publish_correction(ws, notice_key: str, text: str, request: NoticeRequest | 
         if original.template == "correction":
             raise UserError(f"{notice_label(original)}本身是更正说明。如需再次更正，请针对原公示"
                             f"（编号 {_corrected_number(s, original)}）再发布一份更正说明。")
-        _check_owner(s, original)
+        ws.refuse_foreign(s, original)
         base_request = resolve_request(s, request) if request is not None else _original_request(s, original)
         rebuilt = rebuild(s, ws.root, original, base_request)
         entries = rebuilt.entries

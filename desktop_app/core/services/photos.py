@@ -1,5 +1,6 @@
-"""Photos of an activity or a charity space: adding a batch, captions, order, removal, and the queries of
-the lazy gallery. The image work itself (checking, orientation, display copy, thumbnail) is core/photos.py.
+"""Photos of an activity or a charity space: adding a batch, captions, order, removal. The gallery's reads
+are core/queries/photos.py; the image work itself (checking, orientation, display copy, thumbnail) is
+core/storage/photo_files.py.
 
 Adding is done in two steps. The slow part — hashing, decoding, writing the display copy and thumbnail —
 runs file by file outside any transaction, reporting progress (and can be cancelled: nothing is written
@@ -12,14 +13,13 @@ to several activities or spaces (a group photo of a joint event, a space photo r
 it is added, and the import says where else it already is, so an accidental double entry is visible.
 
 Order. `position` is one sequence per project (per space for a space outside any project): every new
-photo goes after all the project's photos. The project gallery therefore reads in the order photos were
+photo goes after all the project's photo_files. The project gallery therefore reads in the order photos were
 added, straight from the index ix_photo_gallery (project_id, deleted, position, created_at) — no sort
 of 50,000 rows per page. An activity's or space's own list orders by the same column, so reordering
 within it (`reorder_photos`) just shares out that list's position values again, and the project gallery
 follows the new order too.
 """
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,8 @@ from sqlmodel import Session, select
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, CharitySpace, Photo
 from desktop_app.core.queries.photos import owner_photos
-from desktop_app.core.storage import photo_files as photos
+from desktop_app.core.storage import photo_files
+from desktop_app.core.storage.files import sha256_of
 from desktop_app.core.storage.records import live
 from desktop_app.core.validation import check_text
 
@@ -66,7 +67,7 @@ class PhotoImport:
 class _Prepared:
     path: Path
     sha256: str
-    info: photos.ImageInfo
+    info: photo_files.ImageInfo
 
 
 # ------------------------------------------------------------------ adding
@@ -86,7 +87,7 @@ def add_photos(ws, files: Iterable[Path | str], *, activity_id: str | None = Non
         raise UserError("请选择照片所属的活动或慈善阵地（只选其中一个）。")
     paths = _expand_folders([Path(f) for f in files])
     if not paths:
-        raise UserError(f"没有选择照片。请选择要添加的照片文件（{photos.SUPPORTED_TEXT}）。")
+        raise UserError(f"没有选择照片。请选择要添加的照片文件（{photo_files.SUPPORTED_TEXT}）。")
     wanted_captions = _check_captions(captions or {})
     with ws.reading() as s:
         _owner(ws, s, activity_id, space_id)  # fail now, not after minutes of decoding
@@ -133,7 +134,7 @@ def add_photos(ws, files: Iterable[Path | str], *, activity_id: str | None = Non
                 result.refused.append((name, exc.message))
                 continue
             except OSError as exc:
-                raise UserError(f"无法把照片“{name}”复制到工作区的附件文件夹：{photos.os_error_reason(exc)}。本次没有添加任何照片；"
+                raise UserError(f"无法把照片“{name}”复制到工作区的附件文件夹：{photo_files.os_error_reason(exc)}。本次没有添加任何照片；"
                                 "请检查磁盘空间和写入权限后重试。") from exc
             if attachment.sha256 != item.sha256:
                 raise UserError(f"照片“{name}”在添加过程中被改动了（可能正被其他程序编辑或仍在复制）。"
@@ -157,24 +158,24 @@ def _expand_folders(paths: list[Path]) -> list[Path]:
         if not path.is_dir():
             files.append(path)
             continue
-        found = photos.images_in_folder(path)
+        found = photo_files.images_in_folder(path)
         if not found and len(paths) == 1:
-            raise UserError(f"文件夹“{path.name}”里没有照片（支持 {photos.SUPPORTED_TEXT}；子文件夹里的照片不会一起添加）。"
+            raise UserError(f"文件夹“{path.name}”里没有照片（支持 {photo_files.SUPPORTED_TEXT}；子文件夹里的照片不会一起添加）。"
                             "请选择存放照片的文件夹。")
         files += found
     return files
 
 
-def _prepare(ws, path: Path, sha: str) -> photos.ImageInfo:
+def _prepare(ws, path: Path, sha: str) -> photo_files.ImageInfo:
     """Check and derive one photo. A picture already in the workspace (used by another activity) with its
     derived files in place is not decoded again: its stored size and date are reused."""
-    if (photos.display_path(ws.root, sha).is_file() and photos.thumb_path(ws.root, sha).is_file()
+    if (photo_files.display_path(ws.root, sha).is_file() and photo_files.thumb_path(ws.root, sha).is_file()
             and ws.attachment_path(sha).is_file()):
         with ws.reading() as s:
             known = s.exec(select(Photo).where(Photo.sha256 == sha, Photo.deleted == False)).first()  # noqa: E712
         if known is not None and known.width and known.height:
-            return photos.ImageInfo(known.width, known.height, "", known.taken_at)
-    return photos.check_and_derive(path, ws.root, sha)
+            return photo_files.ImageInfo(known.width, known.height, "", known.taken_at)
+    return photo_files.check_and_derive(path, ws.root, sha)
 
 
 def _check_captions(captions: dict[str, str]) -> dict[str, str]:
@@ -185,11 +186,8 @@ def _check_captions(captions: dict[str, str]) -> dict[str, str]:
 
 
 def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+        return sha256_of(path)
     except IsADirectoryError:
         raise UserError(f"“{path.name}”是一个文件夹，不是照片。请选择文件夹里的照片，或用“添加整个文件夹”。") from None
     except FileNotFoundError:
@@ -197,8 +195,7 @@ def _file_sha256(path: Path) -> str:
     except OSError as exc:
         if path.is_dir():
             raise UserError(f"“{path.name}”是一个文件夹，不是照片。请选择文件夹里的照片，或用“添加整个文件夹”。") from None
-        raise UserError(f"无法读取“{path.name}”：{photos.os_error_reason(exc)}。请确认文件没有被其他程序占用并且有读取权限，然后重试。") from exc
-    return digest.hexdigest()
+        raise UserError(f"无法读取“{path.name}”：{photo_files.os_error_reason(exc)}。请确认文件没有被其他程序占用并且有读取权限，然后重试。") from exc
 
 
 def _owner(ws, s: Session, activity_id: str | None, space_id: str | None) -> Activity | CharitySpace:
@@ -325,8 +322,3 @@ def _reorder(ws, s: Session, photo_ids: list[str]) -> None:
     for photo_id, value in zip(photo_ids, values, strict=True):
         if by_id[photo_id].position != value:
             by_id[photo_id].position = value
-
-
-# ------------------------------------------------------------------ queries
-
-

@@ -25,7 +25,7 @@ from desktop_app.core.models import (
 )
 from desktop_app.core.money import from_fen, to_fen
 from desktop_app.core.queries.projects import budget_lines, committee, project_leaders, project_sites
-from desktop_app.core.storage.records import assign, live, sync_children
+from desktop_app.core.storage.records import assign, live, name_taken, sync_children
 from desktop_app.core.validation import NameCheck, check_division_code, check_fund_name
 
 
@@ -115,10 +115,7 @@ def _check_project(s: Session, data: ProjectInput, *, project_id: str | None = N
     lines_total = sum(data.budget_lines.values(), Decimal(0))
     if data.budget_lines and lines_total > data.budget:
         raise UserError(f"预算明细合计 {lines_total} 元超过了项目总预算 {data.budget} 元。请调整预算明细。")
-    same = select(Project).where(Project.name == name, Project.deleted == False)  # noqa: E712
-    if project_id:
-        same = same.where(Project.id != project_id)
-    if s.exec(same).first():
+    if name_taken(s, Project, name, other_than=project_id):
         raise UserError(f"项目“{name}”已经存在。请换一个名称，或在“项目”页修改已有项目。")
     return name
 
@@ -221,10 +218,7 @@ def _check_fund(s: Session, data: FundInput, *, fund_id: str | None = None) -> s
     for i, (member, _role, _supervisor) in enumerate(data.committee, 1):
         if not (member or "").strip():
             raise UserError(f"管委会第 {i} 位成员缺少姓名。请补上姓名，或删去这一行。")
-    same = select(Fund).where(Fund.name == name, Fund.deleted == False)  # noqa: E712
-    if fund_id:
-        same = same.where(Fund.id != fund_id)
-    if s.exec(same).first():
+    if name_taken(s, Fund, name, other_than=fund_id):
         raise UserError(f"社区基金“{name}”已经存在。请换一个名称，或在“社区基金”页修改已有基金。")
     if data.project_id:
         project = s.get(Project, data.project_id)

@@ -20,7 +20,7 @@ from desktop_app.core.models import (
     SpaceMilestone,
 )
 from desktop_app.core.queries.spaces import EVIDENCE_KINDS, have_evidence, milestones, space_haves
-from desktop_app.core.storage.records import assign, live, sync_children
+from desktop_app.core.storage.records import assign, live, name_taken, sync_children
 from desktop_app.core.validation import check_text
 
 
@@ -80,10 +80,7 @@ def _check_space(s: Session, data: SpaceInput, *, space_id: str | None = None) -
     name = check_text("阵地名称", data.name, 100)
     if not name:
         raise UserError("请填写阵地名称，例如“Ai青花慈善服务阵地”。")
-    same = select(CharitySpace).where(CharitySpace.name == name, CharitySpace.deleted == False)  # noqa: E712
-    if space_id:
-        same = same.where(CharitySpace.id != space_id)
-    if s.exec(same).first():
+    if name_taken(s, CharitySpace, name, other_than=space_id):
         raise UserError(f"慈善阵地“{name}”已经登记过了。请换一个名称，或修改已有的阵地。")
     if data.project_id:
         project = s.get(Project, data.project_id)

@@ -1,10 +1,11 @@
 """Working with synced records inside a transaction: find a live one, change only what differs, keep a
 list of child rows equal to what the user entered (tombstoning the rest, never deleting)."""
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Record
+from desktop_app.core.storage.identity import local_office_id
 
 
 def live(s: Session, model: type[Record], record_id: str, what: str, list_command: str):
@@ -37,3 +38,13 @@ def sync_children(s: Session, model: type[Record], current: list, key: str, want
     for rows in pool.values():
         for row in rows:
             row.deleted = True
+
+
+def name_taken(s: Session, model: type[Record], name: str, *, other_than: str | None = None) -> bool:
+    """Whether a live record of `model` of this office already has this name (leaving out the record being
+    edited). Other offices' records do not count: a county holds townships' projects of the same name."""
+    same = select(model).where(model.name == name, model.deleted == False,  # noqa: E712
+                               model.office_id == local_office_id(s))
+    if other_than:
+        same = same.where(model.id != other_than)
+    return s.exec(same).first() is not None

@@ -68,12 +68,9 @@ def fake_page_texts(path):
 
 
 def install_fast_pdf(monkeypatch):
-    try:
-        from desktop_app.core.documents import pdf
-    except ImportError:  # the PDF writer is built in parallel; the service imports it lazily
-        pdf = types.ModuleType("desktop_app.core.documents.pdf")
-        monkeypatch.setitem(sys.modules, "desktop_app.core.documents.pdf", pdf)
-    monkeypatch.setattr(pdf, "render_pdf", fake_render, raising=False)  # notices print through it
+    from desktop_app.core.documents import pdf
+
+    monkeypatch.setattr(pdf, "render_pdf", fake_render)  # notices print through it
     monkeypatch.setattr(notice_document, "read_verification_code", fake_read)  # and read their codes here
     monkeypatch.setattr(pdf_text, "page_texts", fake_page_texts)
     return pdf
@@ -594,9 +591,6 @@ def test_a_table_row_added_or_removed_is_one_line(ws, tmp_path):
 
 def test_end_to_end_with_the_real_pdf_writer(ws, tmp_path, monkeypatch):
     monkeypatch.undo()  # the real writer (the fixture had put the stand-in in)
-    pdf = pytest.importorskip("desktop_app.core.documents.pdf")
-    if getattr(pdf.render_pdf, "__name__", "") == "fake_render":
-        pytest.skip("the PDF writer is not there yet")
     result = export(ws, tmp_path)
     out = tmp_path / "公示.pdf"
     assert out.read_bytes().startswith(b"%PDF") and result.info.pages >= 2

@@ -10,7 +10,7 @@ from desktop_app.core.models import Activity, BeneficiaryCount, ChangeJournal
 from desktop_app.core.queries import activities as activity_queries
 from desktop_app.core.queries import photos as photo_queries
 from desktop_app.core.queries.activities import ActivityFilter, activity_stats, list_activities
-from desktop_app.core.services import activities, office
+from desktop_app.core.services import activities, categories
 from desktop_app.core.services.activities import NamedInput
 from tests.core.activity_helpers import attach_project, concert, posted_expense
 
@@ -148,7 +148,7 @@ def test_statistics_by_type_month_site_group_and_spending(pilot, voucher_file):
 
 def test_activity_types_are_data(pilot):
     ws, project, sites = pilot
-    office.add_category(ws, "助学", "activity_type")
+    categories.add_category(ws, "助学", "activity_type")
     activity = activities.add_activity(ws, concert(project, sites[0], activity_type="助学"))
     assert activity.activity_type == "助学"
 

@@ -19,7 +19,7 @@ from desktop_app.core.models import Activity, Attachment, ChangeJournal, Charity
 from desktop_app.core.queries import photos as photo_queries
 from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.projects import ProjectInput, add_project
-from desktop_app.core.storage import photo_files as photos
+from desktop_app.core.storage import photo_files
 from tests.core import photo_files as pf
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -70,12 +70,12 @@ def test_exif_orientation_is_applied_to_the_copies_and_the_stored_size(workspace
     photo = result.added[0]
     assert (photo.width, photo.height, photo.taken_at) == (200, 400, "2024-09-01T09:30:00")
     assert (photo.project_id, photo.original_name, photo.caption) == (activity.project_id, "IMG_0001.jpg", "")
-    with Image.open(photos.display_path(workspace.root, photo.sha256)) as display:
+    with Image.open(photo_files.display_path(workspace.root, photo.sha256)) as display:
         assert display.size == (200, 400)
         # rotated 90° clockwise: the red left half of the stored picture is now on top
         red_top, blue_bottom = display.getpixel((100, 40)), display.getpixel((100, 360))
         assert red_top[0] > 200 and red_top[2] < 60 and blue_bottom[2] > 200 and blue_bottom[0] < 60
-    with Image.open(photos.thumb_path(workspace.root, photo.sha256)) as thumb:
+    with Image.open(photo_files.thumb_path(workspace.root, photo.sha256)) as thumb:
         assert thumb.size == (128, 256)
     # the original is kept byte for byte
     assert workspace.attachment_path(photo.sha256).read_bytes() == source.read_bytes()
@@ -83,12 +83,12 @@ def test_exif_orientation_is_applied_to_the_copies_and_the_stored_size(workspace
 
 def test_display_copy_and_thumbnail_are_bounded_and_never_upscaled(tmp_path, files):
     big = pf.jpeg(files / "big.jpg", (3000, 2000))
-    display, thumb = photos.make_derived(big, tmp_path, "a" * 64)
+    display, thumb = photo_files.make_derived(big, tmp_path, "a" * 64)
     with Image.open(display) as d, Image.open(thumb) as t:
         assert d.size == (1600, 1067) and d.format == "JPEG" and d.mode == "RGB"
         assert t.size == (256, 171)
     small = pf.png(files / "small.png", (300, 200), transparent=True)
-    display, thumb = photos.make_derived(small, tmp_path, "b" * 64)
+    display, thumb = photo_files.make_derived(small, tmp_path, "b" * 64)
     with Image.open(display) as d, Image.open(thumb) as t:
         assert d.size == (300, 200) and d.mode == "RGB"
         assert d.getpixel((10, 100)) == (255, 255, 255)  # transparency flattened on white
@@ -97,20 +97,20 @@ def test_display_copy_and_thumbnail_are_bounded_and_never_upscaled(tmp_path, fil
 
 
 def test_check_image_reports_size_format_and_date(files):
-    info = photos.check_image(pf.jpeg(files / "a.jpg", (640, 480), taken_at="2024:05:01 08:00:00"))
-    assert info == photos.ImageInfo(640, 480, "JPEG", "2024-05-01T08:00:00")
-    assert photos.check_image(pf.jpeg(files / "b.jpg", taken_at="0000:00:00 00:00:00")).taken_at == ""
-    assert photos.check_image(pf.png(files / "c.png")).format == "PNG"
+    info = photo_files.check_image(pf.jpeg(files / "a.jpg", (640, 480), taken_at="2024:05:01 08:00:00"))
+    assert info == photo_files.ImageInfo(640, 480, "JPEG", "2024-05-01T08:00:00")
+    assert photo_files.check_image(pf.jpeg(files / "b.jpg", taken_at="0000:00:00 00:00:00")).taken_at == ""
+    assert photo_files.check_image(pf.png(files / "c.png")).format == "PNG"
 
 
 def test_ensure_derived_rebuilds_a_missing_thumbnail(workspace, activity, files):
     photo = photo_service.add_photos(workspace, [pf.jpeg(files / "a.jpg")], activity_id=activity.id).added[0]
-    thumb = photos.thumb_path(workspace.root, photo.sha256)
+    thumb = photo_files.thumb_path(workspace.root, photo.sha256)
     thumb.unlink()
-    display, rebuilt = photos.ensure_derived(workspace.root, photo.sha256, workspace.attachment_path(photo.sha256))
+    display, rebuilt = photo_files.ensure_derived(workspace.root, photo.sha256, workspace.attachment_path(photo.sha256))
     assert rebuilt == thumb and thumb.stat().st_size > 0 and display.exists()
     with pytest.raises(UserError, match="找不到了"):
-        photos.ensure_derived(workspace.root, "f" * 64, workspace.attachment_path("f" * 64))
+        photo_files.ensure_derived(workspace.root, "f" * 64, workspace.attachment_path("f" * 64))
 
 
 # ---------------------------------------------------------------- duplicates
@@ -222,7 +222,7 @@ def test_without_strict_the_good_files_are_added_and_the_bad_listed(workspace, a
 
 def test_a_file_that_vanishes_before_it_is_stored_is_refused(workspace, activity, files, monkeypatch):
     sources = [pf.jpeg(files / f"{i}.jpg", seed=i) for i in range(3)]
-    real = photos.check_and_derive
+    real = photo_files.check_and_derive
 
     def derive_then_vanish(source, root, sha):
         info = real(source, root, sha)
@@ -230,7 +230,7 @@ def test_a_file_that_vanishes_before_it_is_stored_is_refused(workspace, activity
             Path(source).unlink()  # e.g. the phone was unplugged
         return info
 
-    monkeypatch.setattr(photos, "check_and_derive", derive_then_vanish)
+    monkeypatch.setattr(photo_files, "check_and_derive", derive_then_vanish)
     result = photo_service.add_photos(workspace, sources, activity_id=activity.id)
     assert [p.original_name for p in result.added] == ["0.jpg", "2.jpg"]
     assert result.refused == [("1.jpg", result.refused[0][1])] and "找不到" in result.refused[0][1]
@@ -241,7 +241,7 @@ def test_a_100_megapixel_jpeg_is_accepted_at_reduced_scale(workspace, activity, 
     big = pf.big_jpeg(files / "一亿像素.jpg")
     photo = photo_service.add_photos(workspace, [big], activity_id=activity.id, strict=True).added[0]
     assert (photo.width, photo.height) == (10_000, 10_000)
-    with Image.open(photos.display_path(workspace.root, photo.sha256)) as display:
+    with Image.open(photo_files.display_path(workspace.root, photo.sha256)) as display:
         assert display.size == (1600, 1600)
 
 
@@ -253,8 +253,8 @@ def test_a_100_megapixel_jpeg_needs_little_memory(tmp_path):
     script = (
         "import json, resource, sys\n"
         "from pathlib import Path\n"
-        "from desktop_app.core.storage import photo_files as photos\n"
-        "info = photos.check_and_derive(Path(sys.argv[1]), Path(sys.argv[2]), 'c' * 64)\n"
+        "from desktop_app.core.storage import photo_files\n"
+        "info = photo_files.check_and_derive(Path(sys.argv[1]), Path(sys.argv[2]), 'c' * 64)\n"
         "status = Path('/proc/self/status')\n"
         "hwm = [l for l in status.read_text().splitlines() if l.startswith('VmHWM:')] if status.exists() else []\n"
         "peak = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
@@ -268,16 +268,16 @@ def test_a_100_megapixel_jpeg_needs_little_memory(tmp_path):
 
 
 def test_our_pixel_limit_applies_to_progressive_jpegs(files, monkeypatch):
-    monkeypatch.setattr(photos, "FULL_DECODE_MAX_PIXELS", 50_000)
+    monkeypatch.setattr(photo_files, "FULL_DECODE_MAX_PIXELS", 50_000)
     with pytest.raises(UserError, match="渐进式 JPEG"):
-        photos.check_image(pf.jpeg(files / "p.jpg", (400, 200), progressive=True))
-    assert photos.check_image(pf.jpeg(files / "b.jpg", (400, 200))).width == 400  # baseline: scaled decode
+        photo_files.check_image(pf.jpeg(files / "p.jpg", (400, 200), progressive=True))
+    assert photo_files.check_image(pf.jpeg(files / "b.jpg", (400, 200))).width == 400  # baseline: scaled decode
 
 
 def test_pillows_decompression_bomb_error_becomes_a_message(files, monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
     with pytest.raises(UserError, match="太大.*缩小"):
-        photos.check_image(pf.png(files / "a.png", (100, 100)))
+        photo_files.check_image(pf.png(files / "a.png", (100, 100)))
 
 
 # ---------------------------------------------------------------- cancel and owners
@@ -416,9 +416,9 @@ def test_images_in_folder(files):
         (files / name).write_bytes(b"x")
     (files / "sub").mkdir()
     (files / "sub" / "IMG_0.jpg").write_bytes(b"x")
-    assert [p.name for p in photos.images_in_folder(files)] == ["IMG_1.png", "IMG_2.jpeg", "IMG_3.HEIC", "IMG_10.JPG"]
+    assert [p.name for p in photo_files.images_in_folder(files)] == ["IMG_1.png", "IMG_2.jpeg", "IMG_3.HEIC", "IMG_10.JPG"]
     with pytest.raises(UserError, match="找不到文件夹"):
-        photos.images_in_folder(files / "nope")
+        photo_files.images_in_folder(files / "nope")
 
 
 def test_a_whole_folder_is_added_and_an_empty_one_is_explained(workspace, activity, tmp_path):

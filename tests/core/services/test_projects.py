@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from desktop_app.core import chain
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import (
     BudgetLine,
@@ -20,6 +19,7 @@ from desktop_app.core.models import (
     Site,
 )
 from desktop_app.core.services import ledger, projects
+from desktop_app.core.storage import chain
 from tests.helpers import FUND_NAME, make_entry
 
 D = Decimal

@@ -8,8 +8,18 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from desktop_app.core.models import Category, Office, Record
-from desktop_app.core.services import activities, goods, ledger, office, photos, projects, settings, spaces
+from desktop_app.core.models import Category, Notice, Office, Record
+from desktop_app.core.services import (
+    activities,
+    categories,
+    goods,
+    ledger,
+    notices,
+    photos,
+    projects,
+    settings,
+    spaces,
+)
 from desktop_app.core.services.goods import GoodsReceiptInput
 from desktop_app.core.storage.journal import NotOwner
 from tests.core.activity_helpers import attach_project, concert, posted_expense
@@ -49,12 +59,20 @@ def county_owned(workspace, voucher_file, tmp_path):
     with workspace.sync_import_transaction() as s:
         s.add(county)
         s.add(Category(name="县级统筹", kind="expense", office_id=county.id))
+        draft_notice = Notice(project_id=project.id, template="fund-usage", date_from=date(2024, 2, 1),
+                              date_to=date(2024, 3, 31), title="县里导出的公示", office_id=county.id)
+        published = Notice(project_id=project.id, template="fund-usage", date_from=date(2024, 2, 1),
+                           date_to=date(2024, 2, 29), status="published", number="2024-001", number_year=2024,
+                           number_seq=1, title="县里发布的公示", verification_code="ABCDE-FGHJK", office_id=county.id)
+        s.add(draft_notice)
+        s.add(published)
         for model in Record.__subclasses__():
             if hasattr(model, "__table__") and model not in (Office, Category):  # the lists stay this office's
                 for row in s.exec(select(model).where(model.office_id == local)):
                     row.office_id = county.id
     return dict(project=project, sites=sites, expense=expense, draft=draft, activity=activity, photo=photo,
-                movement=movement, space=space, tmp=tmp_path, voucher=voucher_file, county=county.id)
+                movement=movement, space=space, tmp=tmp_path, voucher=voucher_file, county=county.id,
+                draft_notice=draft_notice.id, published=published.id)
 
 
 def attempts(ws, r):
@@ -87,7 +105,11 @@ def attempts(ws, r):
     yield "goods.remove", lambda: goods.remove_movement(ws, r["movement"].id)
     yield "space.update", lambda: spaces.update_space(ws, r["space"].id, spaces.SpaceInput(name="改名的阵地"))
     yield "space.delete", lambda: spaces.delete_space(ws, r["space"].id)
-    yield "category.set_active", lambda: office.set_category_active(ws, category_id(ws), False)
+    yield "category.set_active", lambda: categories.set_category_active(ws, category_id(ws), False)
+    yield "entry.post_batch", lambda: ledger.post_batch(ws, "慈善一日捐", [make_entry(ws, "donation", "10", category="个人捐赠")],
+                                                        1, Decimal(10))
+    yield "notice.publish", lambda: notices.publish_notice(ws, r["draft_notice"], published_on=date(2024, 4, 2))
+    yield "notice.correct", lambda: notices.publish_correction(ws, r["published"], "更正金额", published_on=date(2024, 4, 2))
 
 
 def category_id(ws) -> str:

@@ -14,13 +14,12 @@ import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import SQLModel, select
 
-from desktop_app.core import chain
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError, WorkspaceLocked
 from desktop_app.core.models import LedgerEntry
 from desktop_app.core.queries import ledger as ledger_query
 from desktop_app.core.services import ledger
 from desktop_app.core.storage import backup as backups
-from desktop_app.core.storage import db
+from desktop_app.core.storage import chain, db
 from desktop_app.core.storage.workspace import Workspace
 from tests.helpers import make_entry
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from desktop_app.core.models import Attachment, ChangeJournal, EntryAttachment, Fund, LedgerEntry
 from desktop_app.core.money import format_yuan
+from desktop_app.core.storage.files import sha256_of
 from desktop_app.core.vouchers import voucher_number
 
 # The fields a posted entry's hash covers. Never reorder or drop one: old hashes would stop matching.
@@ -183,8 +184,6 @@ def _check_funds_against_journal(session: Session, report: VerifyReport) -> None
 
 def _check_attachment_files(session: Session, attachments_dir, report: VerifyReport, progress=None) -> None:
     """Voucher scans of posted entries: each file must still hash to the value the chain covers."""
-    import hashlib
-
     rows = session.connection().exec_driver_sql(
         "SELECT DISTINCT a.sha256, a.original_name, f.name, e.voucher_year, e.voucher_seq "
         "FROM attachment a JOIN entry_attachment ea ON ea.attachment_id = a.id AND ea.deleted = 0 "
@@ -193,14 +192,11 @@ def _check_attachment_files(session: Session, attachments_dir, report: VerifyRep
         path = attachments_dir / sha[:2] / sha
         voucher = voucher_label({"voucher_year": year, "voucher_seq": seq})
         try:
-            digest = hashlib.sha256()
-            with open(path, "rb") as handle:
-                for chunk in iter(lambda h=handle: h.read(1 << 20), b""):
-                    digest.update(chunk)
+            digest = sha256_of(path)
         except OSError:
             report.problems.append(ChainProblem(fund_name, "removed", voucher, f"附件“{name}”的文件不见了"))
             continue
-        if digest.hexdigest() != sha:
+        if digest != sha:
             report.problems.append(ChainProblem(fund_name, "changed", voucher, f"附件“{name}”的文件内容被替换"))
         if progress:
             progress(0, 0)  # lets a cancel through between files

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from desktop_app.core import chain
 from desktop_app.core.services import ledger
+from desktop_app.core.storage import chain
 from tests.helpers import make_entry
 
 
