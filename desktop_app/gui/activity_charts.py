@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.money import format_yuan
+from desktop_app.core.months import month_after, month_key
 from desktop_app.core.quantities import hours_text
 from desktop_app.core.queries.activities import ActivityStats
 
@@ -69,12 +70,11 @@ def month_range(months: list[str]) -> list[str]:
     """Every month from the first to the last of `months` (YYYY-MM), so quiet months show as gaps."""
     if not months:
         return []
-    first, last = min(months), max(months)
-    year, month = int(first[:4]), int(first[5:])
+    month, last = min(months), max(months)
     out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    while month <= last:
+        out.append(month)
+        month = month_key(month_after(month))
     return out
 
 

@@ -5,6 +5,9 @@ of a project that an activity may be linked to."""
 from dataclasses import dataclass
 from datetime import date
 
+from sqlmodel import select
+
+from desktop_app.core.models import LedgerEntry
 from desktop_app.core.money import format_yuan
 from desktop_app.core.queries import activities as activity_queries
 from desktop_app.core.queries import projects as project_queries
@@ -46,11 +49,12 @@ class LoadedActivity:
 
 def load_activity_lookups(ws: Workspace) -> ActivityLookups:
     with ws.reading() as s:
-        found = project_queries.list_projects(s)
+        projects = project_queries.project_choices(s)
+        ids = [pid for pid, _name in projects]
         return ActivityLookups(
-            [(p.id, p.name) for p in found],
-            {p.id: [(x.id, x.name) for x in project_queries.project_sites(s, p.id)] for p in found},
-            {p.id: [(x.id, x.name, x.site_id) for x in space_queries.list_spaces(s, p.id)] for p in found},
+            projects,
+            {pid: [(x.id, x.name) for x in project_queries.project_sites(s, pid)] for pid in ids},
+            {pid: [(x.id, x.name, x.site_id) for x in space_queries.list_spaces(s, pid)] for pid in ids},
             [c.name for c in local_categories(s, "activity_type")],
             [c.name for c in local_categories(s, "beneficiary_group")])
 
@@ -66,5 +70,6 @@ def load_expenses(ws: Workspace, project_id: str) -> list[ExpenseChoice]:
 
 def load_activity(ws: Workspace, activity_id: str) -> LoadedActivity:
     with ws.reading() as s:
-        detail = activity_queries.activity_detail(s, activity_id)
-        return LoadedActivity(activities.activity_input(s, activity_id), [_choice(e) for e in detail.expenses])
+        data = activities.activity_input(s, activity_id)  # reads the activity's detail, linked expenses too
+        linked = {e.id: e for e in s.exec(select(LedgerEntry).where(LedgerEntry.id.in_(data.expense_ids)))}
+        return LoadedActivity(data, [_choice(linked[entry_id]) for entry_id in data.expense_ids])

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import vouchers
 from desktop_app.core.changes import LEDGER
-from desktop_app.core.errors import NeedsOverride, UserError
+from desktop_app.core.errors import UserError
 from desktop_app.core.models import COUNTERPARTY_KINDS, ENTRY_TYPES, EXPENSE_CLASSES, PAYMENT_METHODS
 from desktop_app.core.money import capital_yuan, parse_amount, to_fen
 from desktop_app.core.services import ledger
@@ -297,16 +297,16 @@ class EntryDialog(QDialog):
                 return ledger.add_entry(ws, data, post=post, override_reason=override_reason)
             return ledger.update_draft(ws, entry_id, data, post=post, override_reason=override_reason)
 
+        def retry(reason: str) -> None:
+            self._set_busy(True)
+            self._submit(data, post, reason)
+
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
-            if isinstance(exc, NeedsOverride) and post:
-                reason = prompts.ask_override_reason(self, str(exc))
-                if reason:
-                    self._set_busy(True)
-                    self._submit(data, post, reason)
-                    return
-                self.show_message("没有记账：" + str(exc), error=True)
-            elif isinstance(exc, UserError):
+            if prompts.retry_with_override_reason(self, exc, override_reason, retry,
+                                                  lambda: self.show_message("没有记账：" + str(exc), error=True)):
+                return
+            if isinstance(exc, UserError):
                 self.show_message(str(exc), error=True)
 
         self._set_busy(True)

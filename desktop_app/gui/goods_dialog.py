@@ -33,6 +33,7 @@ from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
     STRETCH,
+    GrowingMessage,
     combo,
     date_edit,
     editable_combo,
@@ -40,6 +41,7 @@ from desktop_app.gui.widgets import (
     form_rows,
     note,
     pydate,
+    read_form,
     refill,
     row_of,
     save_cancel_buttons,
@@ -85,7 +87,7 @@ def stock_text(row: goods_queries.StockRow) -> str:
     return f"{row.item}（结存 {quantities.quantity_of(row.stock_milli)} {row.unit}）"
 
 
-class _GoodsDialog(QDialog):
+class _GoodsDialog(GrowingMessage, QDialog):
     """What both forms share: fund, date, quantity, note, the message line and 保存/取消."""
 
     title = ""
@@ -113,10 +115,6 @@ class _GoodsDialog(QDialog):
         self.outer.addWidget(self.message)
         self.outer.addWidget(self.buttons)
         self.resize(600, 0)
-        fit_height(self)
-
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
         fit_height(self)
 
     def load(self) -> None:
@@ -154,10 +152,8 @@ class _GoodsDialog(QDialog):
         raise NotImplementedError
 
     def save(self) -> None:
-        try:
-            data = self.collect()
-        except UserError as exc:
-            self.show_message(str(exc))
+        data = read_form(self.collect, self.message, grow=self)
+        if data is None:
             return
         self.message.setText("")
         submit(self, partial(self.operation, self.ctx.ws, data), GOODS, lambda _movement: self.done_text(data))

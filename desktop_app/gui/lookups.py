@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 
 from desktop_app.core.queries.categories import local_categories
-from desktop_app.core.queries.projects import list_funds, list_projects
+from desktop_app.core.queries.projects import list_funds, project_choices
 from desktop_app.core.storage.workspace import Workspace
 
 
@@ -41,4 +41,4 @@ def load_lookups(ws: Workspace) -> Lookups:
 def load_project_choices(ws: Workspace) -> list[tuple[str, str]]:
     """Every project as (id, name), for a project combo or a choice list."""
     with ws.reading() as s:
-        return [(p.id, p.name) for p in list_projects(s)]
+        return project_choices(s)

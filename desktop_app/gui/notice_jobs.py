@@ -11,13 +11,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import select
-
 from desktop_app.core.errors import UserError
-from desktop_app.core.models import Notice, Project
+from desktop_app.core.models import Notice
 from desktop_app.core.notices import lookup as notice_lookup
 from desktop_app.core.notices.document import NoticeDocument
 from desktop_app.core.notices.request import DraftLine, NoticeRequest, request_from_json, resolve_request
+from desktop_app.core.queries.projects import project_choices
 from desktop_app.core.services import ledger, notices
 from desktop_app.core.storage.files import copy_atomically
 from desktop_app.core.storage.workspace import Workspace
@@ -132,7 +131,7 @@ class DraftPdf:
 def load_notices(ws: Workspace) -> list[NoticeRow]:
     with ws.reading() as s:
         rows = notice_lookup.list_notices(s)
-        names = {p.id: p.name for p in s.exec(select(Project))}
+        names = dict(project_choices(s))
         numbers = {n.id: n.number for n in rows}
         corrected: dict[str, list[str]] = {}
         for n in rows:

@@ -1,5 +1,6 @@
 """Every modal question the GUI asks, as small functions: tests monkeypatch these (never a real dialog)."""
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop_app.core.errors import NeedsOverride
+from desktop_app.core.months import month_key
 
 
 def show_error(parent: QWidget | None, message: str, title: str = "无法完成") -> None:
@@ -72,8 +76,7 @@ def ask_month(parent: QWidget | None, title: str, label: str, default: date) -> 
     layout.addWidget(_ok_cancel(dialog))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    chosen = picker.date()
-    return f"{chosen.year():04d}-{chosen.month():02d}"
+    return month_key(picker.date().toPython())
 
 
 def open_files(parent: QWidget | None, title: str = "选择附件") -> list[Path]:
@@ -236,3 +239,19 @@ def open_folder(folder: Path) -> None:
 
 def ask_override_reason(parent: QWidget, message: str) -> str | None:
     return ask_text(parent, "需要超额说明", f"{message}\n\n超额说明（会记录在凭证上）：")
+
+
+def retry_with_override_reason(parent: QWidget, exc: BaseException, override_reason: str,
+                               retry: Callable[[str], None],
+                               cancelled: Callable[[], None] | None = None) -> bool:
+    """When the core refused a posting for want of an override reason (`NeedsOverride`) and none was given
+    yet: ask for one, then `retry(reason)` — or call `cancelled()` when the user gave none. True when `exc`
+    was handled so; False for any other failure, which the caller reports."""
+    if not isinstance(exc, NeedsOverride) or override_reason:
+        return False
+    reason = ask_override_reason(parent, str(exc))
+    if reason:
+        retry(reason)
+    elif cancelled is not None:
+        cancelled()
+    return True

@@ -34,19 +34,20 @@ from desktop_app.core.changes import ACTIVITIES
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import SIX_HAVES, CharitySpace
 from desktop_app.core.queries import spaces as space_queries
-from desktop_app.core.queries.projects import list_projects, project_sites
+from desktop_app.core.queries.projects import project_choices, project_sites
 from desktop_app.core.services import spaces
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import parse_count, parse_date
 from desktop_app.gui import prompts
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
+    GrowingMessage,
     date_edit,
-    fit_height,
     heading,
     note,
     pydate,
     qdate,
+    read_form,
     refill,
     save_cancel_buttons,
     select_data,
@@ -75,11 +76,11 @@ class SpaceChoices:
 
 def load_space_choices(ws: Workspace) -> SpaceChoices:
     with ws.reading() as s:
-        projects = list_projects(s)
+        projects = project_choices(s)
         used = s.exec(select(CharitySpace.kind).where(CharitySpace.deleted == False).distinct())  # noqa: E712
         kinds = list(dict.fromkeys([*SPACE_KINDS, *(k for k in used if k)]))
-        return SpaceChoices([(p.id, p.name) for p in projects],
-                            {p.id: [(x.id, x.name) for x in project_sites(s, p.id)] for p in projects}, kinds)
+        sites = {pid: [(x.id, x.name) for x in project_sites(s, pid)] for pid, _name in projects}
+        return SpaceChoices(projects, sites, kinds)
 
 
 def load_evidence_options(ws: Workspace, project_id: str, space_id: str | None) -> list[Evidence]:
@@ -152,7 +153,7 @@ class HaveBox(QGroupBox):
         return spaces.HaveInput(self.met.isChecked(), self.note_edit.text().strip(), self.evidence_keys())
 
 
-class SpaceDialog(QDialog):
+class SpaceDialog(GrowingMessage, QDialog):
     """New charity space, or — with `space_id` — the same form to edit one (filled by `fill`)."""
 
     def __init__(self, ctx, parent: QWidget | None = None, *, space_id: str | None = None):
@@ -283,10 +284,6 @@ class SpaceDialog(QDialog):
             box.fill(data.haves.get(name, spaces.HaveInput()), labels)
         self.save_button.setEnabled(True)
 
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        fit_height(self)
-
     def load_failed(self, exc: BaseException) -> None:
         self.show_message(f"{exc}\n请关闭此窗口，刷新后重试。")
 
@@ -367,10 +364,8 @@ class SpaceDialog(QDialog):
             haves={name: box.collect() for name, box in self.haves.items()})
 
     def save(self) -> None:
-        try:
-            data = self.collect()
-        except UserError as exc:
-            self.show_message(str(exc))
+        data = read_form(self.collect, self.message, grow=self)
+        if data is None:
             return
         ws = self.ctx.ws
         op = (partial(spaces.update_space, ws, self.space_id, data) if self.space_id

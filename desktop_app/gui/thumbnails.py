@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QThread, QThreadPool, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QImageReader, QPainter, QPixmap
 
-from desktop_app.core.storage import photo_files as photos
+from desktop_app.core.storage import photo_files
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +35,10 @@ MUTED = QColor("#7f8c8d")
 def load_thumbnail(root: Path, sha256: str, original: Callable[[str], Path], box: QSize) -> QImage:
     """The thumbnail scaled to fit `box`, read in a worker thread; a missing or empty file is first
     rebuilt from the original. A null QImage when it cannot be had (no original, a damaged file)."""
-    path = photos.thumb_path(root, sha256)
+    path = photo_files.thumb_path(root, sha256)
     if not _has_content(path):  # missing, or left empty by a power cut
         try:
-            photos.ensure_derived(root, sha256, original(sha256))
+            photo_files.ensure_derived(root, sha256, original(sha256))
         except Exception as exc:  # noqa: BLE001 — a tile shows “无法显示”, the list goes on
             log.warning("无法重建照片 %s 的缩略图：%s", sha256[:12], exc)
             return QImage()

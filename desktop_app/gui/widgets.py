@@ -242,13 +242,16 @@ def show_result(label: QLabel, text: str, *, error: bool) -> None:
     label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
 
 
-def read_form(collect: Callable[[], T], label: QLabel) -> T | None:
+def read_form(collect: Callable[[], T], label: QLabel, *, grow: QDialog | None = None) -> T | None:
     """What `collect()` reads from a form, or None after showing in `label`, in red, what the form
-    itself finds wrong (its UserError); what was typed stays."""
+    itself finds wrong (its UserError); what was typed stays. With `grow`, that dialog grows so the
+    whole message shows (see `fit_height`)."""
     try:
         return collect()
     except UserError as exc:
         show_result(label, str(exc), error=True)
+        if grow is not None:
+            fit_height(grow)
         return None
 
 
@@ -349,6 +352,17 @@ def fit_height(dialog: QDialog) -> None:
     needed = layout.totalHeightForWidth(dialog.width()) if layout.hasHeightForWidth() else -1
     if needed > dialog.height():
         dialog.resize(dialog.width(), needed)
+
+
+class GrowingMessage:
+    """Mixin for a form dialog with a `message` label (wrapped, in red): `show_message` — what `submit`
+    calls when the core refuses — puts the text there and grows the dialog so all of it shows."""
+
+    message: QLabel
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        fit_height(self)
 
 
 def submit(dialog, op: Callable[[], object], changes: Changes, status: Callable[[object], str]) -> None:

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.models import Activity, new_id
 from desktop_app.core.services import projects
-from desktop_app.core.storage import db
-from desktop_app.core.storage import photo_files as photos
+from desktop_app.core.storage import db, photo_files
 from desktop_app.gui import photo_gallery
 from desktop_app.gui.application import make_application
 from desktop_app.gui.photo_gallery import PAGE_SIZE, PHOTO_ROLE, THUMB_STATE_ROLE, PhotoGalleryModel
@@ -65,7 +64,7 @@ class Album:
             rows.append((photo_id, self.office_id, now, now, attachment_id, sha, self.project.id, activity.id,
                          caption(i), i, int(i % 7 == 0), f"IMG_{i}.jpg"))
             if i < thumbs:
-                write_jpeg(photos.thumb_path(self.ws.root, sha), colour=COLOURS[i % len(COLOURS)])
+                write_jpeg(photo_files.thumb_path(self.ws.root, sha), colour=COLOURS[i % len(COLOURS)])
         conn = db.connect_raw(self.ws.db_path)
         try:
             conn.execute("BEGIN")
@@ -192,22 +191,22 @@ def test_missing_thumbnails_are_rebuilt_or_shown_as_unreadable(qtbot, album, mod
     made = album.add_photos(4, thumbs=0)
     rebuilt, lost, damaged, refused = (sha for _id, sha in made)
     write_jpeg(album.ws.attachment_path(rebuilt), size=(1200, 900), colour="#27ae60")  # the original is there
-    photos.thumb_path(album.ws.root, damaged).parent.mkdir(parents=True, exist_ok=True)
-    photos.thumb_path(album.ws.root, damaged).write_bytes(b"\xff\xd8 not a picture")
-    real = photos.ensure_derived
+    photo_files.thumb_path(album.ws.root, damaged).parent.mkdir(parents=True, exist_ok=True)
+    photo_files.thumb_path(album.ws.root, damaged).write_bytes(b"\xff\xd8 not a picture")
+    real = photo_files.ensure_derived
 
     def ensure_derived(root, sha, original):
         if sha == refused:
             raise OSError("磁盘已满")
         return real(root, sha, original)
 
-    monkeypatch.setattr(photos, "ensure_derived", ensure_derived)
+    monkeypatch.setattr(photo_files, "ensure_derived", ensure_derived)
     model = models()
     model.set_scope(activity_id=album.activity.id)
     view = shown(qtbot, PhotoGalleryView(), model)
     qtbot.waitUntil(lambda: all(model.index(r).data(THUMB_STATE_ROLE) != LOADING for r in range(4)), timeout=10000)
     assert [model.index(r).data(THUMB_STATE_ROLE) for r in range(4)] == [READY, FAILED, FAILED, FAILED]
-    assert photos.thumb_path(album.ws.root, rebuilt).is_file()
+    assert photo_files.thumb_path(album.ws.root, rebuilt).is_file()
     failed = model.index(1).data(Qt.ItemDataRole.DecorationRole)
     assert failed.cacheKey() == model.loader.placeholder(True).cacheKey()
     view.grab()  # painting failed tiles is fine

@@ -2,7 +2,7 @@
 charts) under one filter bar, and the add / edit / delete commands.
 
 A township keeps thousands of activities, not millions: one query returns the whole filtered list and
-its statistics (core.activity_reports), shown in plain models.
+its statistics (core.queries.activities), shown in plain models.
 """
 
 from dataclasses import dataclass

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.changes import Changes
 from desktop_app.core.models import FUND_STATUSES, Fund
 from desktop_app.core.money import format_yuan
+from desktop_app.core.months import add_months
 from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.queries import reports
 from desktop_app.core.services import ledger, projects
@@ -159,8 +160,7 @@ class FundsPage(Page):
         detail = self.current()
         if detail is None:
             return
-        last = date.today().replace(day=1)
-        default = date(last.year - 1, 12, 1) if last.month == 1 else last.replace(month=last.month - 1)
+        default = add_months(date.today().replace(day=1), -1)  # the month before this one
         month = prompts.ask_month(self, "月末结账", f"结账后，{detail.fund.name} 在这个月及以前不能再记账"
                                   "（更正请在以后的月份红字冲销）。请选择要结账的月份：", default)
         if not month:

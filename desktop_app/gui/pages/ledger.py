@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import vouchers
 from desktop_app.core.changes import LEDGER, Changes
-from desktop_app.core.errors import NeedsOverride, UserError
+from desktop_app.core.errors import UserError
 from desktop_app.core.models import ENTRY_TYPES
 from desktop_app.core.queries.ledger import LedgerFilter, LedgerRow
 from desktop_app.core.services import ledger
@@ -284,10 +284,7 @@ class LedgerPage(Page):
         ws = self.ctx.ws
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, NeedsOverride) and not override_reason:
-                reason = prompts.ask_override_reason(self, str(exc))
-                if reason:
-                    self._post(row, reason)
+            if prompts.retry_with_override_reason(self, exc, override_reason, lambda given: self._post(row, given)):
                 return
             prompts.show_error(self, str(exc), "没有记账")
 
@@ -313,11 +310,10 @@ class LedgerPage(Page):
 
         def failed(exc: BaseException) -> None:
             # reversing a donation already spent takes its bucket below zero: ask, as posting does
-            if isinstance(exc, NeedsOverride) and not override_reason:
-                given = prompts.ask_override_reason(self, str(exc))
-                if given:
-                    self._reverse(row, reason, given)
-            elif isinstance(exc, UserError):
+            if prompts.retry_with_override_reason(self, exc, override_reason,
+                                                  lambda given: self._reverse(row, reason, given)):
+                return
+            if isinstance(exc, UserError):
                 prompts.show_error(self, str(exc))
 
         self.ctx.runner.run(lambda: ledger.reverse_entry(ws, row.id, reason, override_reason=override_reason),

@@ -1,7 +1,7 @@
 """概览: balances of every fund, this month's income and expense, budget use, alerts."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.money import format_yuan
+from desktop_app.core.months import month_end
 from desktop_app.core.notices.clock import DueNotice, due_notices
 from desktop_app.core.queries import reports
 from desktop_app.core.queries.projects import list_projects
@@ -50,9 +51,7 @@ class OverviewData:
 
 
 def month_bounds(today: date) -> tuple[date, date]:
-    first = today.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)
+    return today.replace(day=1), month_end(today)
 
 
 def load_overview(ws: Workspace, today: date | None = None) -> OverviewData:

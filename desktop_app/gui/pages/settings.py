@@ -18,14 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import chain
 from desktop_app.core import settings as setting_registry
 from desktop_app.core.changes import Changes
 from desktop_app.core.errors import Cancelled
 from desktop_app.core.models import CATEGORY_KINDS, Category, Office
 from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.queries.settings import local_setting
-from desktop_app.core.services import office, settings
+from desktop_app.core.services import categories, office, settings
+from desktop_app.core.storage import chain
 from desktop_app.core.storage.backup import BackupInfo
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
@@ -246,7 +246,7 @@ class SettingsPage(Page):
 
     def add_category(self) -> None:
         ws, name, kind = self.ctx.ws, self.new_category.text(), self.new_category_kind.currentData()
-        self.ctx.runner.run(lambda: office.add_category(ws, name, kind), lambda _c: self.new_category.clear(),
+        self.ctx.runner.run(lambda: categories.add_category(ws, name, kind), lambda _c: self.new_category.clear(),
                             changes=SETTINGS)
 
     def toggle_category(self) -> None:
@@ -256,7 +256,7 @@ class SettingsPage(Page):
             prompts.show_info(self, "请先在列表中选择一个类别。")
             return
         ws, active = self.ctx.ws, not category.active
-        self.ctx.runner.run(lambda: office.set_category_active(ws, category.id, active), changes=SETTINGS)
+        self.ctx.runner.run(lambda: categories.set_category_active(ws, category.id, active), changes=SETTINGS)
 
     def save_rules(self) -> None:
         ws, required, days = self.ctx.ws, self.require_attachment.isChecked(), self.old_draft_days.value()

@@ -201,10 +201,6 @@ def test_multi_day_dates_are_short_in_the_list():
 
 @pytest.mark.parametrize("button, sheet", [("export_list_button", "活动登记表"), ("export_stats_button", "活动统计")])
 def test_exports_write_the_filtered_workbook(qtbot, ctx, page, tmp_path, monkeypatch, button, sheet):
-    from desktop_app.core.exports import activities as xlsx_export
-
-    if not hasattr(xlsx_export, "export_activities"):
-        pytest.skip("xlsx_export.export_activities is not there yet")
     out = tmp_path / f"{sheet}.xlsx"
     told = []
     monkeypatch.setattr("desktop_app.gui.prompts.save_excel", lambda _p, _t, name, _f=None: out)
@@ -243,9 +239,7 @@ def test_photos_tab_shows_the_project_gallery_and_opens_the_activity(qtbot, ctx,
 
 
 def test_in_the_main_window(qtbot, window, data):
-    page = getattr(window, "activities", None)
-    if page is None:
-        pytest.skip("the main window has no 活动记录 page yet")
+    page = window.activities
     window.go_to(page)
     wait_idle(qtbot, window.ctx.runner)
     assert page.model.rowCount() == 5
