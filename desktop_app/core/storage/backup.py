@@ -78,8 +78,10 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
-def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progress=None) -> BackupInfo:
-    """Copy the live database page by page, verify the copy, then rotate old backups."""
+def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progress=None,
+                  spare: Path | None = None) -> BackupInfo:
+    """Copy the live database page by page, verify the copy, then rotate old backups (sparing `spare`:
+    the backup a restore is about to put in place)."""
     folder.mkdir(parents=True, exist_ok=True)
     taken = datetime.now(UTC)
     final = folder / f"ledger-{taken.strftime('%Y%m%dT%H%M%S%fZ')}-{reason}.db"
@@ -101,14 +103,16 @@ def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progres
         partial.unlink(missing_ok=True)
         raise UserError("备份写完后校验失败，已丢弃这份备份。请检查磁盘空间或换一个磁盘后重试。")
     os.replace(partial, final)
-    rotate(folder)
+    rotate(folder, spare)
     return BackupInfo(final, taken, reason, final.stat().st_size)
 
 
-def rotate(folder: Path) -> list[Path]:
-    """Keep the newest KEEP_LATEST and the newest backup of each month; remove the rest."""
+def rotate(folder: Path, spare: Path | None = None) -> list[Path]:
+    """Keep the newest KEEP_LATEST and the newest backup of each month (and `spare`); remove the rest."""
     backups = list_backups(folder)
     keep = {b.path for b in backups[:KEEP_LATEST]}
+    if spare is not None:
+        keep.update(b.path for b in backups if b.path.resolve() == Path(spare).resolve())
     seen_months: set[str] = set()
     for b in backups:  # newest first, so the first of a month is its newest
         month = b.taken_at.strftime("%Y-%m")

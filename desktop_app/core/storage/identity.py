@@ -28,8 +28,15 @@ def local_office_id(session: Session) -> str:
 
 
 def operator_name() -> str:
-    """Who is working: the operating-system user name (until the product has user accounts)."""
+    """Who is working: the operating-system user name (until the product has user accounts). Never empty:
+    when neither the environment nor the password database names the user (a service account, a container),
+    the login name or, last, the numeric user id stands in."""
     try:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):  # no login name in the environment or the password database
-        return os.environ.get("USERNAME", "")
+        pass
+    try:
+        return os.getlogin()  # on Windows, GetUserNameW: no environment needed
+    except OSError:
+        pass
+    return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"

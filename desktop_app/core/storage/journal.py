@@ -15,12 +15,12 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.models import ChangeJournal, Office, Record, utc_now
+from desktop_app.core.models import ChangeJournal, LocalIdentity, Office, Record, utc_now
 
 # What a record is called in a refusal, by table; the record's own label comes from its first set field.
 RECORD_NOUNS = {
-    "office": "单位信息", "project": "项目", "project_leader": "项目负责人", "site": "试点村(社区)",
-    "budget_line": "预算", "fund": "社区基金", "committee_member": "基金管委会成员", "category": "类别",
+    "office": "单位信息", "project": "项目", "projectleader": "项目负责人", "site": "试点村(社区)",
+    "budgetline": "预算", "fund": "社区基金", "committeemember": "基金管委会成员", "category": "类别",
     "ledger_entry": "分录", "entry_batch": "批量录入", "attachment": "附件", "entry_attachment": "分录附件",
     "closed_month": "月末结账", "activity": "活动", "beneficiary_count": "受益人数", "named_beneficiary": "受益人",
     "activity_expense": "活动支出", "photo": "照片", "goods_movement": "物资记录", "charity_space": "慈善阵地",
@@ -39,6 +39,7 @@ class Stamp:
     operator: str  # the operating-system user name until user accounts exist
     epoch_id: str = ""
     importing: bool = False  # the sync importer's door: other offices' records, kept as they come
+    identity: bool = False  # init or a restore's new epoch: the only transactions that say which office this is
 
 
 class NotOwner(UserError):
@@ -102,12 +103,34 @@ def refuse_foreign_record(sess: Session, obj: Record, stamp: Stamp) -> None:
         refuse_foreign(sess, obj.__tablename__, _values(obj, owner), stamp)
 
 
-def refuse_foreign_parents(sess: Session, table, values: dict, stamp: Stamp, cache: dict) -> None:
-    """A new record belongs under records of its own office: an entry in another office's fund, a photo
-    of another office's activity would change what that office owns."""
+def keep_owner(obj: Record, stamp: Stamp) -> None:
+    """A record changed to have no owner keeps the one it had (or, never owned, becomes this office's, as a
+    new record does): an empty owner would let any office change it and hide it from this office's lists."""
+    if not obj.office_id:
+        before = [owner for owner in inspect(obj).attrs.office_id.history.deleted if owner]
+        obj.office_id = before[0] if before else stamp.office_id
+
+
+def refuse_identity_change(obj: LocalIdentity, stamp: Stamp) -> None:
+    """Which office this workspace is (and its epoch) changes only in the transactions made for it: any other
+    would be a second door past ownership (a township turning itself into the county). Its level may change."""
+    if stamp.identity:
+        return
+    state = inspect(obj)
+    if state.pending or state.attrs.office_id.history.has_changes() or state.attrs.epoch_id.history.has_changes():
+        raise RuntimeError("local_identity changes only through Workspace.transaction(identity=...)")
+
+
+def refuse_foreign_parents(sess: Session, table, values: dict, stamp: Stamp, cache: dict,
+                           columns: set[str] | None = None) -> None:
+    """A record belongs under records of its own office: an entry in another office's fund, a photo
+    of another office's activity would change what that office owns — added there or moved there.
+    `columns`: only these references (those a change moved), else all of them (a new record)."""
     if stamp.importing or not stamp.office_id:
         return
     for fk in table.foreign_keys:
+        if columns is not None and fk.parent.name not in columns:
+            continue
         parent_id = values.get(fk.parent.name)
         model = _MODELS_BY_TABLE.get(fk.column.table.name)
         if not parent_id or model is None:
@@ -139,14 +162,23 @@ def install(session: Session, stamp: Stamp) -> None:
 
     One journal row per record per transaction, holding the state it committed: an entry added and
     posted in one step is journalled once, as posted, at version 1 — sync never sees a state that was
-    never committed, and a version moves once per transaction."""
+    never committed, and a version moves once per transaction (whatever a caller set it to; only the
+    sync importer keeps the version a package carries)."""
     written: dict[tuple[str, str], ChangeJournal] = {}
     parents: dict = {}  # owners of the records new ones hang under, looked up once per transaction
+
+    def earlier_row(sess: Session, key: tuple[str, str]) -> ChangeJournal | None:
+        """This transaction's journal row for the record, unless a rolled-back savepoint took it away."""
+        row = written.get(key)
+        if row is not None and row not in sess:
+            del written[key]
+            return None
+        return row
 
     def journal(sess: Session, obj: Record, op: str) -> None:
         key = (obj.__tablename__, obj.id)
         row = journal_row(obj.__tablename__, record_payload(obj), op, stamp)
-        earlier = written.get(key)
+        earlier = earlier_row(sess, key)
         if earlier is None:
             written[key] = ChangeJournal(**row)
             sess.add(written[key])
@@ -159,6 +191,9 @@ def install(session: Session, stamp: Stamp) -> None:
     @event.listens_for(session, "before_flush")
     def _before_flush(sess, _ctx, _instances):
         now = utc_now()
+        for obj in (*sess.new, *sess.dirty):
+            if isinstance(obj, LocalIdentity):
+                refuse_identity_change(obj, stamp)
         for obj in list(sess.new):
             if not isinstance(obj, Record):
                 continue
@@ -168,17 +203,27 @@ def install(session: Session, stamp: Stamp) -> None:
             refuse_foreign_parents(sess, obj.__table__, record_payload(obj), stamp, parents)
             if not stamp.importing:
                 obj.created_at = obj.updated_at = now
+                obj.version = 1
             journal(sess, obj, "insert")
         for obj in list(sess.dirty):
             if not isinstance(obj, Record) or not sess.is_modified(obj, include_collections=False):
                 continue
+            keep_owner(obj, stamp)
             refuse_foreign_record(sess, obj, stamp)
             state = inspect(obj)
-            if state.attrs.version.history.has_changes():
-                continue
-            if (obj.__tablename__, obj.id) not in written:  # first change in this transaction
-                obj.version = (obj.version or 0) + 1
-            obj.updated_at = now
+            moved = {fk.parent.name for fk in obj.__table__.foreign_keys
+                     if state.attrs[fk.parent.name].history.has_changes()}
+            if moved:
+                refuse_foreign_parents(sess, obj.__table__, record_payload(obj), stamp, parents, moved)
+            version = state.attrs.version.history
+            if not (stamp.importing and version.has_changes()):  # the importer keeps the package's version
+                earlier = earlier_row(sess, (obj.__tablename__, obj.id))
+                if earlier is None:  # first change in this transaction
+                    committed = version.deleted[0] if version.deleted else obj.version
+                    obj.version = (committed or 0) + 1
+                else:
+                    obj.version = earlier.version
+                obj.updated_at = now
             became_deleted = state.attrs.deleted.history.added == [True]
             journal(sess, obj, "delete" if became_deleted else "update")
         for obj in sess.deleted:
@@ -188,31 +233,42 @@ def install(session: Session, stamp: Stamp) -> None:
     @event.listens_for(session, "do_orm_execute")
     def _bulk_insert(state: ORMExecuteState):
         """`session.execute(insert(Model), rows)` — the fast path for imports — is stamped and journalled
-        here too, with one executemany for the rows and one for their journal rows."""
-        model = _bulk_insert_model(state)
+        here too, with one executemany for the rows and one for their journal rows. Other statements that
+        would write records (an update or delete statement, an insert of `.values()`) are refused: they
+        would change records past the journal and the ownership check."""
+        table = _dml_table(state)
+        if table == LocalIdentity.__tablename__ and not stamp.identity:
+            raise RuntimeError("local_identity changes only through Workspace.transaction(identity=...)")
+        model = _MODELS_BY_TABLE.get(table)
         if model is None:
             return None
+        given = state.parameters
+        if isinstance(given, dict) and given:
+            given = [given]  # one row is a bulk of one
+        if not (state.is_insert and isinstance(given, list) and given):
+            raise RuntimeError(f"{model.__tablename__}: records are written through the session or as "
+                               "session.execute(insert(Model), rows), so that the journal sees every change")
         now = utc_now()
         rows = []
-        for given in state.parameters:
-            row = complete_row(model, given)
+        for values in given:
+            row = complete_row(model, values)
             row["office_id"] = row["office_id"] or stamp.office_id
             if not stamp.importing:
                 row.update(created_at=now, updated_at=now, version=1)
             refuse_foreign(state.session, model.__tablename__, row, stamp)
             refuse_foreign_parents(state.session, model.__table__, row, stamp, parents)
             rows.append(row)
-        result = state.invoke_statement(params=rows)
+        result = state.invoke_statement(params=rows if state.is_executemany else rows[0])
         state.session.execute(insert(ChangeJournal.__table__), [
             journal_row(model.__tablename__, row_payload(model, row), "insert", stamp) for row in rows])
         return result
 
 
-def _bulk_insert_model(state: ORMExecuteState) -> type[Record] | None:
-    if not (state.is_insert and isinstance(state.parameters, list) and state.parameters):
+def _dml_table(state: ORMExecuteState) -> str | None:
+    """The table an insert, update or delete statement writes to (None for anything else)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
         return None
-    table = getattr(state.statement, "table", None)
-    return _MODELS_BY_TABLE.get(getattr(table, "name", None))
+    return getattr(getattr(state.statement, "table", None), "name", None)
 
 
 def _record_models() -> dict[str, type[Record]]:

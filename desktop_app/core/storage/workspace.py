@@ -62,6 +62,7 @@ class Workspace:
         try:
             ws._check_database(create, quick_check=not defer_checks)
             ws._connect()
+            _remove_staging(ws.root)  # what a restore killed part-way left behind
             ws._auto_backup = auto_backup
             if not defer_checks:
                 ws._backup_on_open()
@@ -189,9 +190,7 @@ class Workspace:
             if backup and self.has_office():
                 self.create_backup("close")
         finally:
-            self.engine.dispose()
-            self.read_engine.dispose()
-            self.engine = self.read_engine = None
+            self._dispose()
             self._release()
 
     def _release(self) -> None:
@@ -219,7 +218,7 @@ class Workspace:
             if identity is None:
                 stamp = self._stamp(session, op)
             else:
-                stamp = journal.Stamp(identity.office_id, op, self.operator, identity.epoch_id)
+                stamp = journal.Stamp(identity.office_id, op, self.operator, identity.epoch_id, identity=True)
             journal.install(session, stamp)
             try:
                 yield session
@@ -308,10 +307,11 @@ class Workspace:
 
     # ---------------------------------------------------------------- backups
 
-    def create_backup(self, reason: str = "manual", progress=None) -> backups.BackupInfo:
+    def create_backup(self, reason: str = "manual", progress=None, *, spare: Path | None = None) -> backups.BackupInfo:
+        """A verified backup; the rotation that follows spares `spare` (the backup a restore puts in place)."""
         conn = db.connect_raw(self.db_path)
         try:
-            return backups.create_backup(conn, self.backups_dir, reason, progress)
+            return backups.create_backup(conn, self.backups_dir, reason, progress, spare)
         finally:
             conn.close()
 
@@ -340,56 +340,137 @@ class Workspace:
             raise UserError("这份备份来自更新版本的程序，本程序无法恢复它。请升级程序后再恢复。")
         return source
 
-    def _check_same_office(self, source: Path) -> None:
-        """A backup of another office's workspace would silently replace this office's books."""
+    def _backup_owner(self, source: Path) -> tuple[str, str]:
+        """(office id, name) of the office a backup belongs to. A file that names none (an uninitialised
+        workspace, some other SQLite file) is refused: restoring it would leave this workspace nobody's."""
         conn = db.connect_raw(source, readonly=True)
         try:
-            row = db.backup_owner(conn)
+            owner = db.backup_owner(conn)
+            ledger = owner is not None or conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'office'").fetchone() is not None
         finally:
             conn.close()
-        mine = self.local_office()
-        if row is not None and row[0] != mine.id:
-            raise UserError(f"这份备份属于另一个单位（{row[1]}），不是本工作区（{mine.name}）的备份，未做任何恢复。"
+        if not ledger:
+            raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
+        if owner is None:
+            raise UserError(f"备份“{source.name}”里没有登记单位（备份时工作区还没有初始化），不是本工作区的备份，"
+                            "未做任何恢复。请选择本工作区 backups 文件夹里的备份。")
+        return owner
+
+    @staticmethod
+    def _refuse_other_office(owner: tuple[str, str], mine: tuple[str, str]) -> None:
+        if owner[0] != mine[0]:
+            raise UserError(f"这份备份属于另一个单位（{owner[1]}），不是本工作区（{mine[1]}）的备份，未做任何恢复。"
                             "请选择本工作区 backups 文件夹里的备份。")
 
-    def _copy_in(self, source: Path) -> None:
-        """Page-copy a backup over the database file (SQLite's backup API), then bring its schema up."""
-        src = sqlite3.connect(db.readonly_uri(source), uri=True)
-        dest = db.connect_raw(self.db_path)
+    def _check_same_office(self, source: Path) -> None:
+        """A backup of another office's workspace would silently replace this office's books."""
+        owner = self._backup_owner(source)
+        mine = self.local_office()
+        self._refuse_other_office(owner, (mine.id, mine.name))
+
+    def _damaged_identity(self) -> tuple[tuple[str, str] | None, str]:
+        """Best effort for a database that failed its checks: ((office id, name), epoch id) as the damaged
+        file still tells them; else the office its newest good backup names, epoch unknown ("")."""
+        owner, epoch = None, ""
+        wal = self.db_path.with_name(self.db_path.name + "-wal")
+        try:  # immutable when it can be: reading a damaged file must not write beside it
+            conn = sqlite3.connect(db.readonly_uri(self.db_path, immutable=not wal.exists()), uri=True)
+        except sqlite3.Error:
+            conn = None
+        if conn is not None:
+            try:
+                owner = db.backup_owner(conn)
+                epoch = conn.execute("SELECT epoch_id FROM local_identity WHERE id = 1").fetchone()[0]
+            except (sqlite3.Error, TypeError):
+                pass
+            finally:
+                conn.close()
+        if owner is None:
+            good = backups.newest_good_backup(self.backups_dir)
+            if good is not None:
+                conn = db.connect_raw(good.path, readonly=True)
+                try:
+                    owner = db.backup_owner(conn)
+                finally:
+                    conn.close()
+        return owner, epoch
+
+    def _dispose(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+            self.read_engine.dispose()
+            self.engine = self.read_engine = None
+
+    def _stage_restore(self, source: Path, previous_epoch_id: str, abandoned_seq: int,
+                       page_size: int | None = None) -> Path:
+        """Build the restored database beside the live one — the backup's pages, its schema brought up, its
+        new epoch journalled — so that only a complete one replaces the live database, in one step: a restore
+        that fails or is killed part-way leaves the workspace as it was (at worst a stale file to clear).
+        `page_size`: the live database's, which a page copy into it (in WAL mode) must match."""
+        staging = self.root / RESTORING
+        _remove_staging(self.root)
+        stage = Workspace(self.root)
+        stage.db_path, stage.operator = staging, self.operator
         try:
-            src.backup(dest)
-            db.migrate(dest)
-        finally:
-            src.close()
-            dest.close()
+            _copy_database(source, sqlite3.connect(staging))
+            conn = db.connect_raw(staging)
+            try:
+                db.migrate(conn)
+            finally:
+                conn.close()
+            stage._connect()
+            stage._start_epoch("restore", source.name, abandoned_seq, previous_epoch_id)
+            stage._dispose()
+            conn = sqlite3.connect(staging)
+            try:
+                conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, like a backup
+                if page_size and conn.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                    conn.execute(f"PRAGMA page_size={int(page_size)}")
+                    conn.execute("VACUUM")
+            finally:
+                conn.close()
+        except BaseException:
+            stage._dispose()
+            _remove_staging(self.root)
+            raise
+        return staging
 
     def restore_backup(self, backup_file: Path | str) -> backups.BackupInfo:
         """Replace the live data by a backup, after backing up the current state. The restored workspace
-        starts a new epoch: its journal's sequence numbers rewind, and the epoch record says so."""
+        starts a new epoch: its journal's sequence numbers rewind, and the epoch record says so, naming the
+        epoch whose timeline it left behind."""
         source = self._usable_backup(backup_file)
         self._check_same_office(source)
-        safety = self.create_backup("restore")
-        abandoned = self._last_journal_seq()
-        self.engine.dispose()
-        self.read_engine.dispose()
-        self._copy_in(source)
-        self._identity = None
-        self._connect()
-        self._start_epoch("restore", source.name, abandoned)
+        safety = self.create_backup("restore", spare=source)
+        with self.reading() as s:
+            left_behind = workspace_identity.local_identity(s).epoch_id
+        with self.engine.connect() as conn:
+            page_size = conn.exec_driver_sql("PRAGMA page_size").scalar()
+        staging = self._stage_restore(source, left_behind, self._last_journal_seq(), page_size)
+        self._dispose()
+        try:
+            _copy_database(staging, db.connect_raw(self.db_path))  # one step: whole or not at all
+        finally:
+            _remove_staging(self.root)
+            self._identity = None
+            self._connect()
         return safety
 
     def _last_journal_seq(self) -> int:
         with self.reading() as s:
             return s.exec(select(func.max(ChangeJournal.seq))).one() or 0
 
-    def _start_epoch(self, reason: str, restored_from: str = "", abandoned_seq: int = 0) -> None:
-        """A new epoch of this workspace's history, journalled (so the county sees it) and made current."""
+    def _start_epoch(self, reason: str, restored_from: str = "", abandoned_seq: int = 0,
+                     previous_epoch_id: str = "") -> None:
+        """A new epoch of this workspace's history, journalled (so the county sees it) and made current.
+        It follows `previous_epoch_id` (the timeline left behind), else the epoch the data was in."""
         with self.reading() as s:
             current = workspace_identity.local_identity(s)
         if current is None:
             return
         epoch = WorkspaceEpoch(office_id=current.office_id, reason=reason, started_at=utc_now(),
-                               previous_epoch_id=current.epoch_id, restored_from=restored_from,
+                               previous_epoch_id=previous_epoch_id or current.epoch_id, restored_from=restored_from,
                                abandoned_seq=abandoned_seq, resumed_seq=self._last_journal_seq())
         identity = LocalIdentity(office_id=current.office_id, level=current.level, epoch_id=epoch.id)
         with self.transaction(f"workspace.{reason}", identity=identity) as s:
@@ -400,27 +481,46 @@ class Workspace:
         """Put a good backup in place of a database that fails its integrity check, without opening it.
 
         The damaged files are moved aside (never deleted: someone may still recover entries from them)
-        into `damaged-<UTC time>/`; that folder is returned.
+        into `damaged-<UTC time>/`; that folder is returned. A backup of another office is refused when the
+        damaged file (or, failing that, the newest good backup) still says which office this is.
         """
         ws = cls(Path(root).expanduser().resolve())
         ws._check_folder(create=False)
         source = ws._usable_backup(backup_file)
         ws._acquire_lock()
         try:
+            owner = ws._backup_owner(source)
+            mine, damaged_epoch = ws._damaged_identity()
+            if mine is not None:
+                cls._refuse_other_office(owner, mine)
+            staging = ws._stage_restore(source, damaged_epoch, 0)  # the damaged file's last seq is unknown
             aside = ws.root / f"damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
             aside.mkdir()
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("-wal", "-shm", ""):  # the WAL first: it must never sit beside another database
                 damaged = ws.root / (DB_NAME + suffix)
                 if damaged.exists():
                     os.replace(damaged, aside / damaged.name)
-            ws._copy_in(source)
-            ws._connect()
-            ws._start_epoch("restore", source.name)  # the damaged file's last sequence number is unknown
+            os.replace(staging, ws.db_path)
         finally:
-            if ws.engine is not None:
-                ws.engine.dispose()
-                ws.read_engine.dispose()
-                ws.engine = ws.read_engine = None
+            _remove_staging(ws.root)
             ws._release()
         return aside
 
+
+RESTORING = DB_NAME + ".restoring"  # where a restore builds the database that will replace the live one
+
+
+def _remove_staging(root: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        (root / (RESTORING + suffix)).unlink(missing_ok=True)
+
+
+def _copy_database(source: Path, dest: sqlite3.Connection) -> None:
+    """Page-copy a database into `dest` (SQLite's backup API, all pages in one step, so the destination
+    changes in one transaction), then close `dest`."""
+    src = sqlite3.connect(db.readonly_uri(source), uri=True)
+    try:
+        src.backup(dest)
+    finally:
+        src.close()
+        dest.close()
