@@ -2,6 +2,7 @@
 
 A backup is a single-file snapshot `backups/ledger-<UTC time>-<reason>.db`, checked with
 `integrity_check` before it counts. Rotation keeps the newest 10 plus the newest of every month.
+Before a restore, a backup is checked here too: whole, not from a newer version, and this office's.
 """
 
 import os
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
+from desktop_app.core.storage import db
 from desktop_app.core.storage.db import readonly_uri
 
 KEEP_LATEST = 10
@@ -132,3 +134,77 @@ def newest_good_backup(folder: Path) -> BackupInfo | None:
         if integrity_ok(b.path):
             return b
     return None
+
+
+# ---------------------------------------------------------------- checking a backup before a restore
+
+
+def usable_backup(folder: Path, backup_file: Path | str) -> Path:
+    """A backup given by path or by file name in backups/, checked whole and not from a newer app."""
+    source = Path(backup_file)
+    if not source.is_file():
+        source = folder / Path(str(backup_file)).name
+    if not source.is_file():
+        raise UserError(f"找不到备份“{backup_file}”。请用 backup list 查看可用的备份。")
+    if not integrity_ok(source):
+        raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
+    conn = db.connect_raw(source, readonly=True)
+    try:
+        version = db.schema_version(conn)
+    finally:
+        conn.close()
+    if version > db.LATEST_VERSION:
+        raise UserError("这份备份来自更新版本的程序，本程序无法恢复它。请升级程序后再恢复。")
+    return source
+
+
+def backup_owner(source: Path) -> tuple[str, str]:
+    """(office id, name) of the office a backup belongs to. A file that names none (an uninitialised
+    workspace, some other SQLite file) is refused: restoring it would leave this workspace nobody's."""
+    conn = db.connect_raw(source, readonly=True)
+    try:
+        owner = db.backup_owner(conn)
+        ledger = owner is not None or conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'office'").fetchone() is not None
+    finally:
+        conn.close()
+    if not ledger:
+        raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
+    if owner is None:
+        raise UserError(f"备份“{source.name}”里没有登记单位（备份时工作区还没有初始化），不是本工作区的备份，"
+                        "未做任何恢复。请选择本工作区 backups 文件夹里的备份。")
+    return owner
+
+
+def refuse_other_office(owner: tuple[str, str], mine: tuple[str, str]) -> None:
+    if owner[0] != mine[0]:
+        raise UserError(f"这份备份属于另一个单位（{owner[1]}），不是本工作区（{mine[1]}）的备份，未做任何恢复。"
+                        "请选择本工作区 backups 文件夹里的备份。")
+
+
+def damaged_identity(db_path: Path, folder: Path) -> tuple[tuple[str, str] | None, str]:
+    """Best effort for a database that failed its checks: ((office id, name), epoch id) as the damaged
+    file still tells them; else the office its newest good backup names, epoch unknown ("")."""
+    owner, epoch = None, ""
+    wal = db_path.with_name(db_path.name + "-wal")
+    try:  # immutable when it can be: reading a damaged file must not write beside it
+        conn = sqlite3.connect(db.readonly_uri(db_path, immutable=not wal.exists()), uri=True)
+    except sqlite3.Error:
+        conn = None
+    if conn is not None:
+        try:
+            owner = db.backup_owner(conn)
+            epoch = conn.execute("SELECT epoch_id FROM local_identity WHERE id = 1").fetchone()[0]
+        except (sqlite3.Error, TypeError):
+            pass
+        finally:
+            conn.close()
+    if owner is None:
+        good = newest_good_backup(folder)
+        if good is not None:
+            conn = db.connect_raw(good.path, readonly=True)
+            try:
+                owner = db.backup_owner(conn)
+            finally:
+                conn.close()
+    return owner, epoch

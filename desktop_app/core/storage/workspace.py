@@ -322,79 +322,11 @@ class Workspace:
         found = self.list_backups()
         return found[0] if found else None
 
-    def _usable_backup(self, backup_file: Path | str) -> Path:
-        """A backup given by path or by file name in backups/, checked whole and not from a newer app."""
-        source = Path(backup_file)
-        if not source.is_file():
-            source = self.backups_dir / Path(str(backup_file)).name
-        if not source.is_file():
-            raise UserError(f"找不到备份“{backup_file}”。请用 backup list 查看可用的备份。")
-        if not backups.integrity_ok(source):
-            raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
-        conn = db.connect_raw(source, readonly=True)
-        try:
-            version = db.schema_version(conn)
-        finally:
-            conn.close()
-        if version > db.LATEST_VERSION:
-            raise UserError("这份备份来自更新版本的程序，本程序无法恢复它。请升级程序后再恢复。")
-        return source
-
-    def _backup_owner(self, source: Path) -> tuple[str, str]:
-        """(office id, name) of the office a backup belongs to. A file that names none (an uninitialised
-        workspace, some other SQLite file) is refused: restoring it would leave this workspace nobody's."""
-        conn = db.connect_raw(source, readonly=True)
-        try:
-            owner = db.backup_owner(conn)
-            ledger = owner is not None or conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'office'").fetchone() is not None
-        finally:
-            conn.close()
-        if not ledger:
-            raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
-        if owner is None:
-            raise UserError(f"备份“{source.name}”里没有登记单位（备份时工作区还没有初始化），不是本工作区的备份，"
-                            "未做任何恢复。请选择本工作区 backups 文件夹里的备份。")
-        return owner
-
-    @staticmethod
-    def _refuse_other_office(owner: tuple[str, str], mine: tuple[str, str]) -> None:
-        if owner[0] != mine[0]:
-            raise UserError(f"这份备份属于另一个单位（{owner[1]}），不是本工作区（{mine[1]}）的备份，未做任何恢复。"
-                            "请选择本工作区 backups 文件夹里的备份。")
-
     def _check_same_office(self, source: Path) -> None:
         """A backup of another office's workspace would silently replace this office's books."""
-        owner = self._backup_owner(source)
+        owner = backups.backup_owner(source)
         mine = self.local_office()
-        self._refuse_other_office(owner, (mine.id, mine.name))
-
-    def _damaged_identity(self) -> tuple[tuple[str, str] | None, str]:
-        """Best effort for a database that failed its checks: ((office id, name), epoch id) as the damaged
-        file still tells them; else the office its newest good backup names, epoch unknown ("")."""
-        owner, epoch = None, ""
-        wal = self.db_path.with_name(self.db_path.name + "-wal")
-        try:  # immutable when it can be: reading a damaged file must not write beside it
-            conn = sqlite3.connect(db.readonly_uri(self.db_path, immutable=not wal.exists()), uri=True)
-        except sqlite3.Error:
-            conn = None
-        if conn is not None:
-            try:
-                owner = db.backup_owner(conn)
-                epoch = conn.execute("SELECT epoch_id FROM local_identity WHERE id = 1").fetchone()[0]
-            except (sqlite3.Error, TypeError):
-                pass
-            finally:
-                conn.close()
-        if owner is None:
-            good = backups.newest_good_backup(self.backups_dir)
-            if good is not None:
-                conn = db.connect_raw(good.path, readonly=True)
-                try:
-                    owner = db.backup_owner(conn)
-                finally:
-                    conn.close()
-        return owner, epoch
+        backups.refuse_other_office(owner, (mine.id, mine.name))
 
     def _dispose(self) -> None:
         if self.engine is not None:
@@ -440,7 +372,7 @@ class Workspace:
         """Replace the live data by a backup, after backing up the current state. The restored workspace
         starts a new epoch: its journal's sequence numbers rewind, and the epoch record says so, naming the
         epoch whose timeline it left behind."""
-        source = self._usable_backup(backup_file)
+        source = backups.usable_backup(self.backups_dir, backup_file)
         self._check_same_office(source)
         safety = self.create_backup("restore", spare=source)
         with self.reading() as s:
@@ -486,13 +418,13 @@ class Workspace:
         """
         ws = cls(Path(root).expanduser().resolve())
         ws._check_folder(create=False)
-        source = ws._usable_backup(backup_file)
+        source = backups.usable_backup(ws.backups_dir, backup_file)
         ws._acquire_lock()
         try:
-            owner = ws._backup_owner(source)
-            mine, damaged_epoch = ws._damaged_identity()
+            owner = backups.backup_owner(source)
+            mine, damaged_epoch = backups.damaged_identity(ws.db_path, ws.backups_dir)
             if mine is not None:
-                cls._refuse_other_office(owner, mine)
+                backups.refuse_other_office(owner, mine)
             staging = ws._stage_restore(source, damaged_epoch, 0)  # the damaged file's last seq is unknown
             aside = ws.root / f"damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
             aside.mkdir()
@@ -505,6 +437,7 @@ class Workspace:
             _remove_staging(ws.root)
             ws._release()
         return aside
+
 
 
 RESTORING = DB_NAME + ".restoring"  # where a restore builds the database that will replace the live one
