@@ -95,10 +95,11 @@ def cmd_backup(ws, args) -> int:
     backups = ws.list_backups()
     if args.json:
         print_json([{"file": b.path.name, "path": str(b.path), "taken_at": b.taken_at.isoformat(),
-                     "reason": b.reason, "size": b.size} for b in backups])
+                     "reason": b.reason, "size": b.size, "future": b.future} for b in backups])
     else:
         for b in backups:
-            print(f"{b.path.name}  {b.taken_at.astimezone():%Y-%m-%d %H:%M}  {b.reason_label}  {b.size // 1024} KB")
+            print(f"{b.path.name}  {b.taken_at.astimezone():%Y-%m-%d %H:%M}{b.future_mark}  {b.reason_label}  "
+                  f"{b.size // 1024} KB")
         if not backups:
             print("还没有备份。用 backup create 立即备份。")
     return 0
@@ -112,7 +113,7 @@ def cmd_backup_damaged(folder: Path, args) -> int:
     if args.action == "list":
         for b in backups.list_backups(folder / "backups"):
             state = "完好" if backups.integrity_ok(b.path) else "已损坏"
-            print(f"{b.path.name}  {b.taken_at.astimezone():%Y-%m-%d %H:%M}  {b.reason_label}  {state}")
+            print(f"{b.path.name}  {b.taken_at.astimezone():%Y-%m-%d %H:%M}{b.future_mark}  {b.reason_label}  {state}")
         return 0
     if not args.file:
         raise UserError("请指定要恢复的备份文件，可用 backup list 查看。")

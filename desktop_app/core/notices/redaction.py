@@ -4,15 +4,16 @@
   (张*明); organisations with consent in full;
 - names of the people behind the project's records (donors without consent, individual payees, named
   beneficiaries) are replaced wherever they turn up in free text (summaries, titles, notes);
-- 11-digit mobile numbers, landlines with their area code (0818-8621234, (0818)8621234), 7–8 digit local
-  numbers right after 电话/手机/联系方式/Tel, and 15–19-digit ID or account numbers (also written in
-  groups: 511781 19900101 1234) are redacted to "***" everywhere except the leaders' official phones
-  and the supervision phones (both public by rule); `privacy_for` gives the same pass to a text written
-  outside a notice (a correction);
+- private numbers — mobiles, landlines with their area code, 7–8 digit local numbers right after
+  电话/手机/联系方式/Tel, ID and bank-card or account numbers — are found by `privacy.find_private_numbers`
+  however they are written (全角 digits, invisible characters, any separators: 138.1234.5678,
+  1 3 8 1 2 3 4 5 6 7 8, 510101.19900101.123X, 0818 862 1234) and redacted to "***" everywhere except the
+  leaders' official phones and the supervision phones (both public by rule, compared by their digits);
+  the rest of the text prints as it was; `privacy_for` gives the same pass to a text written outside a
+  notice (a correction);
 every change is listed in `NoticeDocument.masked` for the builder to show.
 """
 
-import re
 from dataclasses import replace
 
 from sqlmodel import Session, select
@@ -21,27 +22,18 @@ from desktop_app.core.documents.model import Field, Heading, Item, Paragraph, Ph
 from desktop_app.core.models import Activity, GoodsMovement, LedgerEntry, NamedBeneficiary, ProjectLeader
 from desktop_app.core.notices.document import MaskedName, NoticeDocument
 from desktop_app.core.notices.request import NoticeRequest, resolve_request
-from desktop_app.core.privacy import ANONYMOUS_DONOR, mask_name
+from desktop_app.core.privacy import (
+    ANONYMOUS_DONOR,
+    PrivateNumber,
+    digits_of,
+    find_private_numbers,
+    mask_name,
+)
 from desktop_app.core.queries.projects import project_funds, project_leaders
 
 REDACTED = "***"
 _ORG_WORDS = ("公司", "会", "社", "村", "局", "厂", "店", "部", "中心", "站", "院", "校", "所", "团", "队", "委", "办",
               "集团", "银行", "协会", "组织", "政府", "学", "馆", "行", "室")
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
-_LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{14,18}[0-9Xx](?![0-9A-Za-z])")
-# ID or bank-card numbers written in groups, one separator throughout (so "2024-0014 2024-0015" and the
-# association's receipt numbers "51010124 0003518" are not taken): 身份证 6-8-4 or 6-4-4-4, and groups of
-# four with a short last group (4-4-4-4-2 for an ID, 4-4-4-4[-1..3] for a bank card).
-_GROUPED_NUMBER = re.compile(
-    r"(?<![0-9A-Za-z])(?:[0-9]{6}([- ])[0-9]{8}\1[0-9]{3}[0-9Xx]|[0-9]{6}([- ])[0-9]{4}\2[0-9]{4}\2[0-9]{3}[0-9Xx]"
-    r"|[0-9]{4}([- ])[0-9]{4}\3[0-9]{4}\3[0-9]{4}(?:\3[0-9]{0,2}[0-9Xx])?)(?![0-9A-Za-z])")
-# Landlines with their area code (010, 02x, 0xxx): 0818-8621234, 0818 8621234, (0818)8621234, 08188621234.
-_LANDLINE = re.compile(r"(?<![0-9])(?:[(（](?P<a1>0[1-9][0-9]{1,2})[)）][-－— ]?|(?P<a2>0[1-9][0-9]{1,2})[-－— ]?)"
-                       r"(?P<local>[2-9][0-9]{6,7})(?![0-9])")
-# A 7–8 digit local number only right after a word saying it is a phone (电话：8621234, Tel 8621234):
-# elsewhere such digits are amounts, voucher or receipt numbers.
-_LOCAL_PHONE = re.compile(r"(?P<lead>(?:电话|手机|座机|固话|联系方式|联系号码|(?i:tel|phone))(?:号码|号)?[：:.\s]*(?:是|为)?[：:\s]*)"
-                          r"(?P<local>[2-9][0-9]{6,7})(?![0-9])")
 
 
 def _is_person(name: str, kind: str) -> bool:
@@ -55,7 +47,7 @@ class PrivacyPass:
 
     def __init__(self, public_names: set[str], allowed_numbers: set[str]):
         self.public_names = public_names  # the leaders: official and public
-        self.allowed = {_digits(n) for n in allowed_numbers if _digits(n)}
+        self.allowed = {digits_of(n) for n in allowed_numbers if digits_of(n)}
         self.masked: dict[tuple[str, str], MaskedName] = {}
         self.replace: dict[str, tuple[str, str]] = {}  # name → (shown, reason) for free text
 
@@ -98,40 +90,36 @@ class PrivacyPass:
                 shown, reason = self.replace[name]
                 text = text.replace(name, shown)
                 self.record(name, shown, reason)
-        text = _GROUPED_NUMBER.sub(self._long_number, text)  # before the phones: an ID may hold a phone-like run
-        text = _LONG_NUMBER.sub(self._long_number, text)
-        text = _MOBILE.sub(self._phone, text)
-        text = _LANDLINE.sub(self._landline, text)
-        return _LOCAL_PHONE.sub(self._local_phone, text)
+        return self._numbers(text)
 
-    def _phone(self, match: re.Match) -> str:
-        digits = _digits(match.group(0))[-11:]
-        if digits in self.allowed:
-            return match.group(0)
-        self.record(f"{digits[:3]}****{digits[-4:]}", REDACTED, "私人电话已隐去")
-        return REDACTED
+    def _numbers(self, text: str) -> str:
+        """Each private number → ***, the rest of the text as it was."""
+        out, at = [], 0
+        for hit in find_private_numbers(text):
+            out += [text[at:hit.start], text[hit.start:hit.end] if self._public(hit) else self._redact(hit)]
+            at = hit.end
+        return "".join(out) + text[at:] if out else text
 
-    def _landline(self, match: re.Match) -> str:
-        area, local = match.group("a1") or match.group("a2"), match.group("local")
-        if area + local in self.allowed:
-            return match.group(0)
-        self.record(f"{area}-{'*' * (len(local) - 4)}{local[-4:]}", REDACTED, "私人电话已隐去")
-        return REDACTED
+    def _public(self, hit: PrivateNumber) -> bool:
+        d = hit.digits
+        if hit.kind == "mobile":
+            return d[-11:] in self.allowed
+        if hit.kind == "local":  # also an allowed landline written without its area code
+            return d in self.allowed or any(n.endswith(d) and n[:-len(d)].startswith("0")
+                                            and 3 <= len(n) - len(d) <= 4 for n in self.allowed)
+        return d in self.allowed
 
-    def _local_phone(self, match: re.Match) -> str:
-        local = match.group("local")
-        if local in self.allowed or any(n.endswith(local) and n[:-len(local)].startswith("0")
-                                        and 3 <= len(n) - len(local) <= 4 for n in self.allowed):
-            return match.group(0)  # an allowed landline written without its area code
-        self.record(f"{'*' * (len(local) - 4)}{local[-4:]}", REDACTED, "私人电话已隐去")
-        return match.group("lead") + REDACTED
-
-    def _long_number(self, match: re.Match) -> str:
-        raw = match.group(0)
-        digits = _digits(raw)
-        if digits in self.allowed:
-            return raw
-        self.record(f"{digits[:6]}{'*' * (len(digits) - 10)}{digits[-4:]}", REDACTED, "身份证号或账号已隐去")
+    def _redact(self, hit: PrivateNumber) -> str:
+        d = hit.digits
+        if hit.kind == "mobile":
+            self.record(f"{d[-11:-8]}****{d[-4:]}", REDACTED, "私人电话已隐去")
+        elif hit.kind == "landline":
+            local = d[len(hit.area):]
+            self.record(f"{hit.area}-{'*' * (len(local) - 4)}{local[-4:]}", REDACTED, "私人电话已隐去")
+        elif hit.kind == "local":
+            self.record(f"{'*' * (len(d) - 4)}{d[-4:]}", REDACTED, "私人电话已隐去")
+        else:
+            self.record(f"{d[:6]}{'*' * (len(d) - 10)}{d[-4:]}", REDACTED, "身份证号或账号已隐去")
         return REDACTED
 
     def apply(self, doc: NoticeDocument) -> NoticeDocument:
@@ -160,10 +148,6 @@ class PrivacyPass:
         doc.blocks = blocks
         doc.masked = list(self.masked.values())
         return doc
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit() or ch in "Xx")
 
 
 def new_privacy_pass(leaders: list[ProjectLeader], req: NoticeRequest) -> PrivacyPass:

@@ -3,12 +3,18 @@
 A backup is a single-file snapshot `backups/ledger-<UTC time>-<reason>.db`, checked with
 `integrity_check` before it counts. Rotation keeps the newest 10 plus the newest of every month.
 Before a restore, a backup is checked here too: whole, not from a newer version, and this office's.
+
+A backup also carries its own time inside it (the `backup_stamp` table written into the copy; for backups
+older than the stamp, the newest `changed_at` of its change journal). A backup whose name or inside time
+is ahead of this PC's clock (taken while the clock was set ahead, or renamed) is *suspicious*: it is listed
+as such, never suppresses a new automatic backup, never counts as the newest good backup, and rotation
+neither counts it among the newest nor deletes it (the user decides).
 """
 
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
@@ -16,6 +22,9 @@ from desktop_app.core.storage import db
 from desktop_app.core.storage.db import readonly_uri
 
 KEEP_LATEST = 10
+CLOCK_SLACK = timedelta(minutes=10)  # a backup this far ahead of the clock is from the future
+STAMP_TABLE = "backup_stamp"  # written into each backup copy; dropped again when a backup is restored
+FUTURE_MARK = "（时间在将来，可疑）"
 REASONS = {
     "manual": "手动备份",
     "open": "打开时自动备份",
@@ -32,10 +41,17 @@ class BackupInfo:
     taken_at: datetime
     reason: str
     size: int
+    inside_at: datetime | None = None  # the time the backup itself holds (see `inside_time`)
+    future: bool = False  # its name or inside time is ahead of the clock: suspicious
 
     @property
     def reason_label(self) -> str:
         return REASONS.get(self.reason, self.reason)
+
+    @property
+    def future_mark(self) -> str:
+        """The Chinese marker lists append to a suspicious backup ("" for an ordinary one)."""
+        return FUTURE_MARK if self.future else ""
 
 
 def integrity_ok(path: Path, *, quick: bool = False) -> bool:
@@ -69,15 +85,59 @@ def _parse_name(path: Path) -> tuple[datetime, str] | None:
     return taken, parts[2]
 
 
+def _parse_time(text: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def inside_time(path: Path) -> datetime | None:
+    """The time a backup holds inside it: the stamp written when it was taken, else (a backup from before
+    stamps) the newest change its journal records; None for a file that tells neither (or cannot be read)."""
+    try:
+        wal = path.with_name(path.name + "-wal")
+        conn = sqlite3.connect(readonly_uri(path, immutable=not wal.exists()), uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        row = None
+        if STAMP_TABLE in tables:
+            row = conn.execute(f"SELECT max(taken_at) FROM {STAMP_TABLE}").fetchone()
+        if (row is None or row[0] is None) and "change_journal" in tables:
+            row = conn.execute("SELECT changed_at FROM change_journal ORDER BY seq DESC LIMIT 1").fetchone()
+        return _parse_time(row[0]) if row and row[0] else None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def is_future(taken_at: datetime, inside_at: datetime | None, now: datetime | None = None) -> bool:
+    """A backup is from the future when its name or its inside time is ahead of the clock."""
+    limit = (now or datetime.now(UTC)) + CLOCK_SLACK
+    return taken_at > limit or (inside_at is not None and inside_at > limit)
+
+
 def list_backups(folder: Path) -> list[BackupInfo]:
-    """Newest first."""
+    """Newest first by the time in the name (suspicious, future-dated ones therefore first, marked `future`)."""
     found = []
+    now = datetime.now(UTC)
     if folder.is_dir():
         for path in folder.glob("ledger-*.db"):
             parsed = _parse_name(path)
             if parsed:
-                found.append(BackupInfo(path, parsed[0], parsed[1], path.stat().st_size))
+                inside = inside_time(path)
+                found.append(BackupInfo(path, parsed[0], parsed[1], path.stat().st_size, inside,
+                                        is_future(parsed[0], inside, now)))
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def newest_ordinary(backups: list[BackupInfo]) -> BackupInfo | None:
+    """The newest backup that is not from the future."""
+    return next((b for b in backups if not b.future), None)
 
 
 def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progress=None,
@@ -96,6 +156,11 @@ def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progres
 
         source.backup(target, pages=256, progress=_step)
         target.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+        stamp = taken.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        with target:  # the backup's own time, inside it: a renamed file cannot hide it
+            target.execute(f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} (taken_at TEXT NOT NULL)")
+            target.execute(f"DELETE FROM {STAMP_TABLE}")
+            target.execute(f"INSERT INTO {STAMP_TABLE} (taken_at) VALUES (?)", (stamp,))
     except BaseException:
         target.close()
         partial.unlink(missing_ok=True)  # a cancelled or failed backup leaves nothing behind
@@ -106,12 +171,13 @@ def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progres
         raise UserError("备份写完后校验失败，已丢弃这份备份。请检查磁盘空间或换一个磁盘后重试。")
     os.replace(partial, final)
     rotate(folder, spare)
-    return BackupInfo(final, taken, reason, final.stat().st_size)
+    return BackupInfo(final, taken, reason, final.stat().st_size, taken, False)
 
 
 def rotate(folder: Path, spare: Path | None = None) -> list[Path]:
-    """Keep the newest KEEP_LATEST and the newest backup of each month (and `spare`); remove the rest."""
-    backups = list_backups(folder)
+    """Keep the newest KEEP_LATEST and the newest backup of each month (and `spare`); remove the rest.
+    Backups from the future take no place among the newest and are never removed here."""
+    backups = [b for b in list_backups(folder) if not b.future]
     keep = {b.path for b in backups[:KEEP_LATEST]}
     if spare is not None:
         keep.update(b.path for b in backups if b.path.resolve() == Path(spare).resolve())
@@ -130,8 +196,9 @@ def rotate(folder: Path, spare: Path | None = None) -> list[Path]:
 
 
 def newest_good_backup(folder: Path) -> BackupInfo | None:
+    """The newest whole backup that is not from the future."""
     for b in list_backups(folder):
-        if integrity_ok(b.path):
+        if not b.future and integrity_ok(b.path):
             return b
     return None
 
@@ -208,3 +275,26 @@ def damaged_identity(db_path: Path, folder: Path) -> tuple[tuple[str, str] | Non
             finally:
                 conn.close()
     return owner, epoch
+
+
+# ---------------------------------------------------------------- what interrupted work left behind
+
+PARTIAL_PATTERNS = ("*.partial", "*.partial-journal", "*.partial-wal", "*.partial-shm")
+
+
+def remove_partials(backups_dir: Path, attachments_dir: Path) -> list[Path]:
+    """Remove the `*.partial` files a killed `backup create` (backups/) or an interrupted attachment copy
+    (attachments/**) left behind, with their SQLite side files. Only for a workspace that passed its checks
+    and is locked by this process: nothing else can be writing them."""
+    removed = []
+    candidates = [p for pattern in PARTIAL_PATTERNS for p in backups_dir.glob(pattern)] if backups_dir.is_dir() else []
+    if attachments_dir.is_dir():
+        candidates += [p for pattern in PARTIAL_PATTERNS for p in attachments_dir.rglob(pattern)]
+    for path in candidates:
+        if path.is_file() and not path.is_symlink():
+            try:
+                path.unlink()
+            except OSError:
+                continue  # best effort: a file that cannot go now goes on a later open
+            removed.append(path)
+    return removed

@@ -3,7 +3,8 @@
 Opening checks, in order: the folder is writable, no other process holds it (an OS lock, released
 by the OS when its process dies, so a crash never leaves a stale lock), the file is SQLite, it passes
 `quick_check`, and it is not from a newer version of the app. Older schemas are backed up, then
-migrated. Nothing is written to a workspace that fails these checks.
+migrated. Nothing is written to a workspace that fails these checks. Once they pass, what interrupted work
+left behind (a killed restore's staging file, a killed backup's or attachment copy's `*.partial`) is removed.
 """
 
 import json
@@ -65,6 +66,7 @@ class Workspace:
             _remove_staging(ws.root)  # what a restore killed part-way left behind
             ws._auto_backup = auto_backup
             if not defer_checks:
+                ws._remove_partials()
                 ws._backup_on_open()
         except BaseException:
             ws._release()
@@ -75,9 +77,15 @@ class Workspace:
         """The quick_check skipped by `open(defer_checks=True)`; raises WorkspaceDamaged (nothing written)."""
         if not backups.integrity_ok(self.db_path, quick=True):
             raise self.damaged_error()
+        self._remove_partials()
+
+    def _remove_partials(self) -> None:
+        """What a killed `backup create` or an interrupted attachment copy left: only once the checks pass."""
+        backups.remove_partials(self.backups_dir, self.attachments_dir)
 
     def backup_if_due(self, progress=None) -> None:
-        """The backup on open: when the newest backup is older than a day (or there is none)."""
+        """The backup on open: when the newest backup is older than a day (or there is none). A backup from
+        the future (a clock once set ahead) does not count: it never suppresses this one."""
         self._backup_on_open(progress)
 
     def _backup_on_open(self, progress=None) -> None:
@@ -319,8 +327,8 @@ class Workspace:
         return backups.list_backups(self.backups_dir)
 
     def last_backup(self) -> backups.BackupInfo | None:
-        found = self.list_backups()
-        return found[0] if found else None
+        """The newest backup that is not from the future (see `backup.list_backups`)."""
+        return backups.newest_ordinary(self.list_backups())
 
     def _check_same_office(self, source: Path) -> None:
         """A backup of another office's workspace would silently replace this office's books."""
@@ -348,6 +356,8 @@ class Workspace:
             _copy_database(source, sqlite3.connect(staging))
             conn = db.connect_raw(staging)
             try:
+                with conn:  # the backup's own time belongs to the backup, not to the live data
+                    conn.execute(f"DROP TABLE IF EXISTS {backups.STAMP_TABLE}")
                 db.migrate(conn)
             finally:
                 conn.close()

@@ -231,8 +231,8 @@ class SettingsPage(Page):
         self.association_phone.setText(str(data.notice["notice.association_phone"]))
         self.civil_affairs_name.setText(str(data.notice["notice.civil_affairs_name"]))
         self.civil_affairs_phone.setText(str(data.notice["notice.civil_affairs_phone"]))
-        self.backups_model.set_rows([(f"{b.taken_at.astimezone():%Y-%m-%d %H:%M:%S}", b.reason_label, size_text(b.size),
-                                      b.path.name) for b in data.backups], data.backups)
+        self.backups_model.set_rows([(f"{b.taken_at.astimezone():%Y-%m-%d %H:%M:%S}{b.future_mark}", b.reason_label,
+                                      size_text(b.size), b.path.name) for b in data.backups], data.backups)
 
     # ---------------------------------------------------------------- commands
 
@@ -300,7 +300,7 @@ class SettingsPage(Page):
         if backup is None:
             prompts.show_info(self, "请先在列表中选择要恢复的备份。")
             return
-        when = f"{backup.taken_at.astimezone():%Y-%m-%d %H:%M}"
+        when = f"{backup.taken_at.astimezone():%Y-%m-%d %H:%M}{backup.future_mark}"
         if not prompts.confirm(self, "恢复备份", f"用 {when} 的备份（{backup.reason_label}）替换现在的全部数据吗？\n\n"
                                "恢复前会先把现在的数据另存为一份备份，必要时还能恢复回来。"):
             return
