@@ -18,11 +18,20 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def public_counterparty(name: str | None, anonymous: bool, consent: bool) -> str:
-    """The donor name a public list may show: the name only with recorded consent, else 爱心人士."""
+def is_individual(kind: str | None) -> bool:
+    """Whether a counterparty is a private person, by its recorded kind (个人, 企业, 社会组织 …) — never guessed
+    from the characters of the name (王学军, 陈会 and 李行 are people). An unknown kind counts as a person:
+    masking an organisation's name costs little, printing a person's costs much."""
+    return not kind or kind == "个人"
+
+
+def public_counterparty(name: str | None, anonymous: bool, consent: bool, kind: str | None = None) -> str:
+    """The donor name a public list may show: 爱心人士 without recorded consent; with it, a person's name
+    masked (张*明) and an organisation's in full."""
+    name = (name or "").strip()
     if anonymous or not name or not consent:
         return ANONYMOUS_DONOR
-    return name
+    return mask_name(name) if is_individual(kind) else name
 
 
 # ------------------------------------------------------------------------------ private numbers in free text

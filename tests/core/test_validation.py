@@ -34,5 +34,14 @@ def test_privacy_masks():
     assert mask_name("张小明") == "张*明"
     assert mask_name("张三") == "张*"
     assert public_counterparty("张小明", anonymous=False, consent=False) == "爱心人士"
-    assert public_counterparty("万源市鑫达建材有限公司", anonymous=False, consent=True) == "万源市鑫达建材有限公司"
+    assert public_counterparty("万源市鑫达建材有限公司", anonymous=False, consent=True, kind="企业") == "万源市鑫达建材有限公司"
     assert public_counterparty("张小明", anonymous=True, consent=True) == "爱心人士"
+
+
+def test_people_are_told_from_organisations_by_their_recorded_kind_not_their_name():
+    """王学军, 欧阳学文, 陈会 and 李行 hold characters of organisation names (学, 会, 行): still people."""
+    for name, shown in (("王学军", "王*军"), ("欧阳学文", "欧**文"), ("陈会", "陈*"), ("李行", "李*"), ("张所长", "张*长")):
+        assert public_counterparty(name, anonymous=False, consent=True, kind="个人") == shown
+        assert public_counterparty(name, anonymous=False, consent=True) == shown  # kind unknown: a person
+    assert public_counterparty("万源市鑫达建材有限公司", anonymous=False, consent=True) == "万*********司"
+    assert public_counterparty("万源市慈善会", anonymous=False, consent=True, kind="社会组织") == "万源市慈善会"

@@ -27,7 +27,7 @@ MOVEMENT_COLUMNS = (
 
 def _movement_values(m: GoodsMovement, activity_titles: dict[str, str]) -> list:
     received = m.direction == "in"
-    donor = public_counterparty(m.donor_name, m.anonymous, m.publish_consent) if received and m.source == "捐赠" else (
+    donor = public_counterparty(m.donor_name, m.anonymous, m.publish_consent, m.donor_kind) if received and m.source == "捐赠" else (
         m.donor_name if received else "")
     return [m.movement_date, "收" if received else "发", m.item, quantity_of(m.quantity_milli), m.unit,
             m.source if received else "", donor, m.valuation,

@@ -27,19 +27,14 @@ from desktop_app.core.privacy import (
     PrivateNumber,
     digits_of,
     find_private_numbers,
+    is_individual,
     mask_name,
 )
 from desktop_app.core.queries.projects import project_funds, project_leaders
 
 REDACTED = "***"
-_ORG_WORDS = ("公司", "会", "社", "村", "局", "厂", "店", "部", "中心", "站", "院", "校", "所", "团", "队", "委", "办",
-              "集团", "银行", "协会", "组织", "政府", "学", "馆", "行", "室")
 
 
-def _is_person(name: str, kind: str) -> bool:
-    if kind:
-        return kind == "个人"
-    return len(name) <= 4 and not any(w in name for w in _ORG_WORDS)
 
 
 class PrivacyPass:
@@ -65,7 +60,7 @@ class PrivacyPass:
             if note:
                 self.record(name, ANONYMOUS_DONOR, "未记录公开同意")
             return ANONYMOUS_DONOR
-        if _is_person(name, kind):
+        if is_individual(kind):
             shown = mask_name(name)
             if note:
                 self.record(name, shown, "个人姓名，已同意公开，按规定打码")
@@ -184,13 +179,12 @@ def watch_names(s: Session, p: PrivacyPass, project_id: str, fund_ids: list[str]
             if not name:
                 continue
             if anonymous or not consent:
-                if _is_person(name, kind) or name not in consented:
+                if is_individual(kind) or name not in consented:
                     p.watch(name, ANONYMOUS_DONOR, "匿名捐赠" if anonymous else "未记录公开同意")
-            elif _is_person(name, kind):
+            elif is_individual(kind):
                 p.watch(name, mask_name(name), "个人姓名，已同意公开，按规定打码")
         for e in rows:  # individual payees and other counterparties
-            if e.entry_type != "donation" and e.counterparty_name and _is_person(e.counterparty_name,
-                                                                                  e.counterparty_kind):
+            if e.entry_type != "donation" and e.counterparty_name and is_individual(e.counterparty_kind):
                 p.watch(e.counterparty_name, mask_name(e.counterparty_name.strip()), "个人姓名，按规定打码")
     for b in s.exec(select(NamedBeneficiary).join(Activity, Activity.id == NamedBeneficiary.activity_id)
                     .where(Activity.project_id == project_id)):

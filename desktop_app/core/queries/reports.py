@@ -167,7 +167,7 @@ def donor_list(session: Session, fund_id: str | None = None, *, public: bool = T
     merged: dict[tuple[str, str, bool], list[int]] = {}
     for rows, in_goods in ((session.execute(text(sql), params), False), (session.execute(text(goods_sql), params), True)):
         for name, kind, anonymous, consent, count, total in rows:
-            shown = public_counterparty(name, bool(anonymous), bool(consent)) if public else (name or "（未填写）")
+            shown = public_counterparty(name, bool(anonymous), bool(consent), kind) if public else (name or "（未填写）")
             masked = public and shown != name
             acc = merged.setdefault((shown, kind or "", masked), [0, 0, 0])
             acc[0] += int(count)
