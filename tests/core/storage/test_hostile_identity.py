@@ -34,7 +34,7 @@ from desktop_app.core.storage import db, identity, journal
 from desktop_app.core.storage.identity import local_identity
 from desktop_app.core.storage.journal import NotOwner, record_payload
 from desktop_app.core.storage.workspace import Workspace
-from tests.helpers import FUND_NAME, make_entry
+from tests.helpers import FUND_NAME, make_entry, table_rows
 
 FIXTURE_V1 = Path(__file__).parents[2] / "fixtures" / "workspace_v1.db"
 REFUSED = "由其他单位（万源市慈善会）登记，只有登记它的单位可以修改。请联系该单位修改，改好后通过数据同步传来。"
@@ -57,13 +57,7 @@ def unchanged_state(ws) -> tuple[dict, dict]:
 
 
 def all_rows(path: Path) -> dict:
-    conn = sqlite3.connect(path)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                              "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'ledger_search%'")]
-        return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
-    finally:
-        conn.close()
+    return table_rows(path)
 
 
 def journal_rows(ws) -> list[ChangeJournal]:

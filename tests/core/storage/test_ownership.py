@@ -1,7 +1,6 @@
 """Only the office that owns a record changes it: every service, tried against another office's records,
 is refused by the journal with the same Chinese message, and nothing changes."""
 
-import sqlite3
 from datetime import date
 from decimal import Decimal
 
@@ -24,20 +23,14 @@ from desktop_app.core.services.goods import GoodsReceiptInput
 from desktop_app.core.storage.journal import NotOwner
 from tests.core.activity_helpers import attach_project, concert, posted_expense
 from tests.core.photo_files import jpeg
-from tests.helpers import FUND_NAME, make_entry
+from tests.helpers import FUND_NAME, make_entry, table_rows
 
 REFUSED = "由其他单位（万源市慈善会）登记，只有登记它的单位可以修改。请联系该单位修改，改好后通过数据同步传来。"
 
 
 def all_rows(ws) -> dict:
     """Every table's rows, the journal included: equal means nothing changed."""
-    conn = sqlite3.connect(ws.db_path)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                              "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'ledger_search%'")]
-        return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
-    finally:
-        conn.close()
+    return table_rows(ws.db_path)
 
 
 @pytest.fixture
