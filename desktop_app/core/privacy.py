@@ -31,7 +31,17 @@ def public_counterparty(name: str | None, anonymous: bool, consent: bool, kind: 
     name = (name or "").strip()
     if anonymous or not name or not consent:
         return ANONYMOUS_DONOR
-    return mask_name(name) if is_individual(kind) else name
+    return mask_name(name) if is_individual(kind) else redact_private_numbers(name)
+
+
+def redact_private_numbers(text: str, mark: str = "***") -> str:
+    """`text` with every private number (however written) replaced by `mark`, the rest as it was: for public
+    lists outside a notice, which have no official phones to keep."""
+    out, at = [], 0
+    for hit in find_private_numbers(text):
+        out += [text[at:hit.start], mark]
+        at = hit.end
+    return "".join(out) + text[at:] if out else text
 
 
 # ------------------------------------------------------------------------------ private numbers in free text

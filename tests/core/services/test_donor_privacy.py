@@ -46,3 +46,28 @@ def test_the_notice_masks_people_by_kind():
     assert [p.donor(n, "个人", False, True) for n in PEOPLE] == ["王*军", "欧**文", "陈*", "李*"]
     assert p.donor("王学军", "", False, True) == "王*军"
     assert p.donor("万源市鑫达建材有限公司", "企业", False, True) == "万源市鑫达建材有限公司"
+
+
+def test_every_number_form_is_kept_out_of_the_public_donor_export_and_report(workspace, tmp_path):
+    """An organisation's name printed in full still loses the private numbers typed into it, in each of
+    the issue's forms (before: all eleven printed in clear in the 公示版 export and `report donors`)."""
+    from openpyxl import load_workbook
+
+    from desktop_app.core.privacy import digits_of
+    from tests.core.notices.test_privacy_forms import FORMS, compact
+
+    for k, form in enumerate(FORMS):
+        donate(workspace, f"巴山商贸{k}号店 联系{form}", "企业", str(100 + k))
+    with workspace.reading() as s:
+        report = [r.name for r in reports.donor_list(s, workspace.fund.id, public=True)]
+    out = tmp_path / "捐赠人.xlsx"
+    export_report(workspace, "donors", out, fund_id=workspace.fund.id)
+    wb = load_workbook(out, read_only=True)
+    cells = [str(c) for row in wb.active.iter_rows(values_only=True) for c in row if c is not None]
+    wb.close()
+    for k, form in enumerate(FORMS):
+        for printed in (report, cells):
+            shown = [t for t in printed if f"巴山商贸{k}号店" in t]
+            kept = "电话：" if form.startswith("电话：") else ""  # the lead word stays, the number goes
+            assert shown == [f"巴山商贸{k}号店 联系{kept}***"], (k, shown)
+            assert not any(digits_of(form) in compact(t) for t in printed)
