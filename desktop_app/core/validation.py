@@ -1,10 +1,15 @@
-"""Checks on what users type: dates, division codes, fund names. Messages in Chinese."""
+"""Checks on what users type: dates, division codes, fund names, and the one check of every typed text
+(`clean_text` / `check_text`, `name_key`). Messages in Chinese."""
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
+from desktop_app.core import typefaces
 from desktop_app.core.errors import UserError
 
 MIN_YEAR, MAX_YEAR = 1990, 2099  # outside: a typo (0024, 20240), not a community-fund record
@@ -45,7 +50,17 @@ def check_division_code(text: str | None) -> str:
             f"区划代码“{text or ''}”应为 12 位数字（统计用区划代码：县 6 位 + 乡镇 3 位 + 村 3 位）。"
             "可在国家统计局“统计用区划代码”表中查到；乡镇的末 3 位为 000。"
         )
+    if s[:6] == "000000" or s[:2] not in _PROVINCES:
+        raise UserError(
+            f"区划代码“{text}”不是真实的区划代码：前 2 位应是省级代码（如四川 51），前 6 位是所在县（市、区）的代码，"
+            "不会全是 0。请在国家统计局“统计用区划代码”表中查到本单位的 12 位代码后重新填写。"
+        )
     return s
+
+
+# the province part of a division code (GB/T 2260): 北京 11 … 新疆 65, 台湾 71, 香港 81, 澳门 82
+_PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
+                       "50 51 52 53 54 61 62 63 64 65 71 81 82".split())
 
 
 def division_level(code: str) -> str:
@@ -79,17 +94,206 @@ def check_fund_name(name: str, association: str = "") -> NameCheck:
     return NameCheck(True, "名称符合“组织 + 乡镇(街道)/社区 + 字号 + 基金”的命名规范。")
 
 
-def check_text(label: str, text: str | None, limit: int, *, multiline: bool = False) -> str:
-    """Trimmed text within `limit` characters and free of control characters (newlines only where
-    `multiline`): what every free-text field of a record obeys."""
-    value = (text or "").strip()
+# ------------------------------------------------------------------------------ the one text check
+# Every text a user can enter — in every command and dialog — passes `clean_text` (or `check_text`, its
+# value): control, bidirectional and other invisible format characters are refused with the character and
+# its place named; the invisible characters that come in with text pasted from Word or a web page are
+# removed, with a notice; odd-width spaces become ordinary ones; the ends are trimmed; emoji and what no
+# bundled font can print are refused, with the export's own words, so a character typed today cannot stop a
+# notice later (posted entries cannot be edited).
+
+# removed with a notice: nobody sees them, Word and web pages paste them
+_REMOVED = {
+    "\u200b": "零宽空格", "\u200c": "零宽非连接符", "\u200d": "零宽连接符", "\u2060": "单词连接符",
+    "\ufeff": "零宽不换行空格", "\u00ad": "软连字符", "\u2061": "不可见运算符", "\u2062": "不可见运算符",
+    "\u2063": "不可见运算符", "\u2064": "不可见运算符", "\u180e": "蒙古文元音分隔符", "\u034f": "字形连接符",
+}
+_VARIATION = "变体选择符"  # U+FE00–FE0E, U+E0100–E01EF: our fonts have no variants, the base character prints
+# refused: they make what is shown differ from what is stored (a reversed amount or name)
+_BIDI = {
+    "\u202a": "从左向右嵌入", "\u202b": "从右向左嵌入", "\u202c": "方向嵌入结束", "\u202d": "从左向右覆盖",
+    "\u202e": "从右向左覆盖", "\u2066": "从左向右隔离", "\u2067": "从右向左隔离", "\u2068": "方向隔离",
+    "\u2069": "方向隔离结束", "\u200e": "从左向右标记", "\u200f": "从右向左标记", "\u061c": "阿拉伯文字母标记",
+}
+_LINE_BREAKS = frozenset("\n\r\u2028\u2029\x85\x0b\x0c")
+_ODD_SPACES = frozenset(chr(c) for c in (0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F))  # become " "
+# Emoji: the pictograph blocks, regional indicators (flags), keycaps, tags, the emoji presentation
+# selector, and the BMP characters that phones show as emoji by default (Emoji_Presentation=Yes).
+_EMOJI_RANGES = ((0x1F000, 0x1F0FF), (0x1F170, 0x1F19A), (0x1F1E6, 0x1F1FF), (0x1F200, 0x1FAFF),
+                 (0xE0020, 0xE007F), (0xFE0F, 0xFE0F), (0x20E3, 0x20E3))
+_EMOJI_MARKS = frozenset("\ufe0f\u20e3")
+_EMOJI_BMP = frozenset(chr(c) for c in (
+    0x231A, 0x231B, *range(0x23E9, 0x23ED), 0x23F0, 0x23F3, 0x25FD, 0x25FE, 0x2614, 0x2615,
+    *range(0x2648, 0x2654), 0x267F, 0x2693, 0x26A1, 0x26AA, 0x26AB, 0x26BD, 0x26BE, 0x26C4, 0x26C5, 0x26CE,
+    0x26D4, 0x26EA, 0x26F2, 0x26F3, 0x26F5, 0x26FA, 0x26FD, 0x2705, 0x270A, 0x270B, 0x2728, 0x274C, 0x274E,
+    0x2753, 0x2754, 0x2755, 0x2757, 0x2795, 0x2796, 0x2797, 0x27B0, 0x27BF, 0x2B1B, 0x2B1C, 0x2B50, 0x2B55))
+
+
+def is_emoji(ch: str) -> bool:
+    cp = ord(ch)
+    return ch in _EMOJI_BMP or any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES)
+
+
+def _removable(ch: str) -> bool:
+    cp = ord(ch)
+    return ch in _REMOVED or 0xFE00 <= cp <= 0xFE0E or 0xE0100 <= cp <= 0xE01EF
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A typed text as it is stored (`value`), and the invisible characters taken out of it (`removed`, in
+    order) with the notice a front end shows for them ("" when none were)."""
+
+    value: str
+    removed: tuple[str, ...] = ()
+    label: str = ""
+
+    @property
+    def notice(self) -> str:
+        if not self.removed:
+            return ""
+        names = "、".join(dict.fromkeys(_REMOVED.get(c, _VARIATION) for c in self.removed))
+        return (f"已删去{self.label}里的 {len(self.removed)} 个不可见字符（{names}）。"
+                "它们多是从 Word 或网页复制时带进来的，看不见也印不出来，删去后文字不变。")
+
+
+_notices: ContextVar[list[str] | None] = ContextVar("text_notices", default=None)
+
+
+@contextmanager
+def text_notices() -> Iterator[list[str]]:
+    """Collect the notices of every text cleaned inside the block, for a front end to show after a command:
+
+        with text_notices() as notices:
+            projects.add_fund(ws, data)
+        for notice in notices: print(notice)      # “已删去基金名称里的 1 个不可见字符（零宽空格）……”
+
+    Per thread (a context variable): wrap the call where it runs (the GUI's worker runs the lambda)."""
+    token = _notices.set([])
+    try:
+        yield _notices.get()
+    finally:
+        _notices.reset(token)
+
+
+def clean_text(label: str, text: str | None, limit: int, *, multiline: bool = False) -> Cleaned:
+    """The one check of a typed text (see above), `label` naming the field in messages (“基金名称”).
+    Newlines only where `multiline` (then \\r\\n and \\r become \\n and tabs may stay). At most `limit`
+    characters once cleaned. Raises UserError naming the character and its place (1 = the first)."""
+    raw = "" if text is None else str(text)
+    odd = _odd_character(multiline)
+    if odd is not None and odd.search(raw) is None:  # the usual case, found at C speed
+        cleaned = Cleaned(raw.strip(), (), label)
+    else:
+        cleaned = _scan(label, raw, multiline)
+    value = cleaned.value
     if len(value) > limit:
         raise UserError(f"{label}太长（{len(value)} 字）。请精简到 {limit} 字以内，详细说明可放在附件里。")
-    allowed = "\n\r\t" if multiline else ""
-    if any(ord(c) < 32 and c not in allowed for c in text or ""):
-        raise UserError(f"{label}里有换行或不可见的控制字符。请写成一行普通文字。" if not multiline
-                        else f"{label}里有不可见的控制字符。请删去后重新粘贴。")
-    return value
+    collected = _notices.get()
+    if cleaned.removed and collected is not None and cleaned.notice not in collected:
+        collected.append(cleaned.notice)
+    return cleaned
+
+
+def check_text(label: str, text: str | None, limit: int, *, multiline: bool = False) -> str:
+    """The cleaned value of `clean_text` (what every free-text field of a record stores); a notice of
+    removed invisible characters goes to an enclosing `text_notices()`."""
+    return clean_text(label, text, limit, multiline=multiline).value
+
+
+def name_key(name: str | None) -> str:
+    """How names are compared for sameness (two funds, projects, categories): NFKC (全角 ＡＢ = AB), every
+    invisible or format character removed, the ends trimmed. Never stored: names keep their typed form."""
+    kept = "".join(ch for ch in name or "" if not (_removable(ch) or unicodedata.category(ch) == "Cf"))
+    return unicodedata.normalize("NFKC", kept).strip()
+
+
+def _scan(label: str, raw: str, multiline: bool) -> Cleaned:
+    covered = typefaces.coverage()
+    out: list[str] = []
+    removed: list[str] = []
+    missing: dict[str, int] = {}
+    for pos, ch in enumerate(raw, 1):
+        if ch in _LINE_BREAKS:
+            if not multiline:
+                raise UserError(f"{label}只能写一行：第 {pos} 个字符是换行（不可见的控制字符 U+{ord(ch):04X}）。"
+                                "请删去换行，写成一行普通文字。")
+            if ch in "\x0b\x0c":
+                raise UserError(_control(label, pos, ch))
+            if not (ch == "\r" and raw[pos:pos + 1] == "\n"):
+                out.append("\n")
+            continue
+        if ch == "\t":
+            if not multiline:
+                raise UserError(f"{label}的第 {pos} 个字符是制表符（不可见的控制字符 U+0009），多是从表格里复制带进来的。"
+                                "请删去它，或换成空格。")
+            out.append(ch)
+            continue
+        if _removable(ch):
+            removed.append(ch)
+            continue
+        if ch in _BIDI:
+            raise UserError(f"{label}的第 {pos} 个字符是改变文字方向的不可见控制符 U+{ord(ch):04X}（{_BIDI[ch]}），"
+                            "它会让显示出来的文字顺序和实际存下的不一样。请删去它后重新输入"
+                            "（从网页或聊天软件复制时常会带进来，可先粘贴到记事本再复制）。")
+        if is_emoji(ch):
+            if ch in _EMOJI_MARKS and pos > 1:  # ❤️, 1️⃣: the mark turns the character before it into an emoji
+                pos, ch = pos - 1, raw[pos - 2] + ch
+            raise UserError(f"不能输入表情符号：{label}的第 {pos} 个字符“{ch}”（U+{ord(ch[0]):04X}）是表情符号，"
+                            "公示和报表里印不出来。请删去它，改用文字表达。")
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cf", "Cs"):
+            raise UserError(_control(label, pos, ch))
+        if ch in _ODD_SPACES:
+            ch = " "
+        elif covered is not None and ord(ch) not in covered:
+            missing.setdefault(ch, pos)
+        out.append(ch)
+    if missing:
+        raise UserError(typefaces.missing_glyphs(label, missing, missing)
+                        + f"请把它{typefaces.GLYPH_ADVICE}。")
+    return Cleaned("".join(out).strip(), tuple(removed), label)
+
+
+def _control(label: str, pos: int, ch: str) -> str:
+    cp = ord(ch)
+    if unicodedata.category(ch) == "Cs":
+        return (f"{label}的第 {pos} 个字符无法识别（U+{cp:04X}，文字编码有误，可能来自非 UTF-8 的脚本或文件）。"
+                "请删去它后重新输入。")
+    kind = "格式字符" if unicodedata.category(ch) == "Cf" else "控制字符"
+    return f"{label}的第 {pos} 个字符是不可见的{kind} U+{cp:04X}。请删去它后重新输入（可先粘贴到记事本再复制）。"
+
+
+_odd: dict[bool, re.Pattern] = {}
+
+
+def _odd_character(multiline: bool) -> re.Pattern | None:
+    """A pattern finding any character that does not pass unchanged — one no bundled face prints, or one
+    of a class above (None when the fonts cannot be read: then every text takes the slow path, which skips
+    the font check). Built once from the fonts' coverage: a few hundred runs."""
+    if multiline not in _odd:
+        covered = typefaces.coverage()
+        if covered is None:
+            return None
+        plain: list[tuple[int, int]] = []
+        for first, last in covered.ranges:
+            start = None
+            for cp in range(first, last + 2):
+                ok = cp <= last and (0x3400 <= cp <= 0x9FFF or 0x20000 <= cp <= 0x3FFFF or _passes(chr(cp)))
+                if ok and start is None:
+                    start = cp
+                elif not ok and start is not None:
+                    plain.append((start, cp - 1))
+                    start = None
+        for lines, extra in ((False, ()), (True, ((9, 10),))):
+            runs = typefaces.merge((*plain, *extra))
+            _odd[lines] = re.compile("[^" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in runs) + "]")
+    return _odd[multiline]
+
+
+def _passes(ch: str) -> bool:
+    return not (ch in _LINE_BREAKS or ch in _ODD_SPACES or ch == "\t" or _removable(ch) or ch in _BIDI
+                or is_emoji(ch) or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"))
 
 
 def parse_count(value, what: str, *, maximum: int = 1_000_000) -> int:

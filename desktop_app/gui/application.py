@@ -1,4 +1,4 @@
-"""The QApplication: Chinese texts for Qt's own buttons, the bundled CJK font, the app style.
+"""The QApplication: Chinese texts for Qt's own buttons, the bundled CJK fonts, the app style.
 
 Only Qt is imported here, so the first window can appear before the core (SQLAlchemy, SQLModel) loads.
 """
@@ -10,7 +10,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.core.storage.resources import CJK_FONT
+from desktop_app.core.resources import CJK_FONT, RARE_FONT
 
 
 class MainThreadGarbageCollector(QObject):
@@ -50,25 +50,39 @@ QLabel#alertInfo { color: #566573; }
 """
 
 
+def _add_font(path) -> list[str]:
+    """Register a bundled font file with Qt; its family names ([] when the file is missing or unreadable)."""
+    if not path.is_file():
+        return []
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    return QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+
+
 def install_cjk_font(app: QApplication) -> str | None:
-    """Register the bundled CJK font and make it the fallback of the app font, so Chinese text never
-    shows as empty boxes (UOS/Kylin minimal installs and offscreen test runs have no CJK font).
-    Returns the family name, or None when the file is missing and the system has a CJK font."""
+    """Register the bundled CJK fonts and make them the fallbacks of the app font, so Chinese text never
+    shows as empty boxes (UOS/Kylin minimal installs and offscreen test runs have no CJK font): Droid Sans
+    Fallback for common characters, then HanaMinB for the rare name characters of CJK Extensions B–F
+    (𠮷), which few systems have. They are also substitutes of the app's own family, so a widget whose
+    style sheet names only that family falls back to them too.
+    Returns the family name of the CJK font, or None when its file is missing and the system has a CJK font."""
     system_has_cjk = bool(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
-    families: list[str] = []
-    if CJK_FONT.is_file():
-        font_id = QFontDatabase.addApplicationFont(str(CJK_FONT))
-        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-    if not families:
-        if not system_has_cjk:
-            print(f"警告：找不到中文字体 {CJK_FONT}，界面中的汉字可能显示为方框。", file=sys.stderr)
+    families = _add_font(CJK_FONT)
+    rare = _add_font(RARE_FONT)
+    if not families and not system_has_cjk:
+        print(f"警告：找不到中文字体 {CJK_FONT}，界面中的汉字可能显示为方框。", file=sys.stderr)
+    if not rare:
+        print(f"警告：找不到生僻字字体 {RARE_FONT}，姓名中的生僻字（如“𠮷”）可能显示为方框。", file=sys.stderr)
+    fallbacks = [*families, *rare]
+    if not fallbacks:
         return None
     font = QFont(app.font())
     base = font.families() or [font.family()]
-    font.setFamilies([*base, *[f for f in families if f not in base]])
+    font.setFamilies([*base, *[f for f in fallbacks if f not in base]])
+    for family in base:
+        QFont.insertSubstitutions(family, [f for f in fallbacks if f != family])
     font.setPointSizeF(FONT_POINT_SIZE)
     app.setFont(font)
-    return families[0]
+    return families[0] if families else None
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

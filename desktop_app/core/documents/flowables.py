@@ -1,8 +1,8 @@
 """The blocks of a document as reportlab flowables: title, headings, fields, paragraphs, numbered items,
-tables, the photo grid, the sign-off and the code box, set in the two bundled faces.
+tables, the photo grid, the sign-off and the code box, set in the bundled faces.
 
-Every text is set in its intended face; a character that face lacks comes from the other face (the
-glyph check has made sure one of them has it). `Typesetter.used` collects the faces used, so the writer
+Every text is set in its intended face; a character that face lacks comes from the other of heading and
+body, else from the rare face (𠮷: `fonts.Fonts.runs`; the glyph check has made sure one of them has it). `Typesetter.used` collects the faces used, so the writer
 can say which are embedded.
 """
 
@@ -59,7 +59,7 @@ class Typesetter:
         self._shrunk: dict[tuple[str, float], ParagraphStyle] = {}
 
     def markup(self, text: str, face: str) -> str:
-        """Escaped paragraph markup of `text` in `face`, with the other face for what it lacks."""
+        """Escaped paragraph markup of `text` in `face`, with the fallback faces for what it lacks."""
         parts = []
         for use, chunk in self.fonts.runs(text, face):
             self.used.add(use)
@@ -71,7 +71,7 @@ class Typesetter:
         return self.mixed([(face or style.fontName, text)], style)
 
     def mixed(self, parts: list[tuple[str, str]], style: ParagraphStyle) -> ChineseParagraph:
-        """A paragraph of (face, text) parts; in each, what the face lacks comes from the other face."""
+        """A paragraph of (face, text) parts; in each, what the face lacks comes from a fallback face."""
         parts = [(face, text.strip().replace("\t", " ")) for face, text in parts]
         if any("\n" in text for _, text in parts):  # line breaks: reportlab's parser makes the break frags
             out = []

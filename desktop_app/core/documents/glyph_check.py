@@ -1,6 +1,7 @@
-"""The glyph check before a document is printed: a character neither bundled face has stops the export
-with a UserError that names it and the place it is in (reportlab would print a blank without a word).
-A character only one face has is no problem: it is drawn in the other face (`fonts.Fonts.runs`).
+"""The glyph check before a document is printed: a character no bundled face has stops the export with
+a UserError that names it and the place it is in (reportlab would print a blank without a word).
+A character only one face has is no problem: it is drawn in that face (`fonts.Fonts.runs`). The same
+words refuse such a character when it is typed (`validation.clean_text`, `typefaces.missing_glyphs`).
 """
 
 from pathlib import Path
@@ -17,10 +18,11 @@ from desktop_app.core.documents.model import (
     Table,
 )
 from desktop_app.core.errors import UserError
+from desktop_app.core.typefaces import GLYPH_ADVICE, missing_glyphs
 
 
 def check_characters(doc: Printable, fonts: Fonts) -> None:
-    """Raise a UserError naming every character neither face has, and where it is (nothing is written)."""
+    """Raise a UserError naming every character no face has, and where it is (nothing is written)."""
     box = doc.code_box
     bad = unprintable([*doc.texts(), *((box.label, box.note) if box else ())], fonts)
     if not bad:
@@ -29,11 +31,8 @@ def check_characters(doc: Printable, fonts: Fonts) -> None:
     for ch, text in bad.items():
         where = _where(doc, ch) or _excerpt(text, ch)
         details.append(f"“{ch}”（U+{ord(ch):04X}）见于{where}")
-    chars = "、".join(f"“{c}”" for c in bad)
     raise UserError(
-        f"{doc.noun}里有 {len(bad)} 个字在内置字体中没有字形，印出来会是空白：{chars}。没有生成 PDF。"
-        "请在草稿里把它改为常用字或同音字，或写成拼音（如姓名中的生僻字写作“王yan”），"
-        "也可能是从别处粘贴进来的特殊符号，删去即可；然后重新导出。",
+        missing_glyphs(doc.noun, bad) + f"没有生成 PDF。请在草稿里把它{GLYPH_ADVICE}；然后重新导出。",
         details=details,
     )
 

@@ -5,7 +5,7 @@ The page and the type follow GB/T 9704 (`layout.py`), with page numbers "— 1 �
 block; Chinese lines are broken by our own rules (`linebreak.py`); the blocks become flowables in
 `flowables.py`, the photos print copies in `photos.py`.
 
-Before anything is written, every character is checked against both bundled faces (`glyph_check.py`)
+Before anything is written, every character is checked against the bundled faces (`glyph_check.py`)
 and every photo is checked to exist and be readable. The file is written to a temporary name beside the
 target and renamed into place only when complete (`storage.files.atomic_write`), so a failed or
 cancelled export leaves no file and never damages an earlier one.
@@ -68,7 +68,7 @@ class RenderInfo:
 def render_pdf(doc: Printable, out_path, *, progress: Callable[[int, int], None] | None = None) -> RenderInfo:
     """Write `doc` as an A4 PDF to `out_path` (atomically) and describe the result.
 
-    Raises UserError (nothing written) for a character neither bundled face has, a missing or damaged
+    Raises UserError (nothing written) for a character no bundled face has, a missing or damaged
     photo, or a target that cannot be written; Cancelled from `progress` also leaves no file."""
     fonts = register_fonts(doc.noun)
     check_characters(doc, fonts)
@@ -121,7 +121,7 @@ def _render(doc: Printable, out_path: Path, fonts: Fonts, photos: dict[Path, Pri
         # moving it onto the target failed: the target is open elsewhere (Windows) or read-only
         raise UserError(f"无法写入 {out_path}：文件可能正被其他程序（如 PDF 阅读器）打开。"
                         "请先关闭它，或换一个文件名再导出。") from exc
-    faces = [_postscript_name(name) for name in (fonts.heading, fonts.body) if name in builder.used]
+    faces = [_postscript_name(name) for name in (fonts.heading, fonts.body, fonts.rare) if name and name in builder.used]
     return RenderInfo(pages=pages[0], size=out_path.stat().st_size, fonts=faces)
 
 

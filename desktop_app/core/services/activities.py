@@ -5,7 +5,7 @@ Adding and editing share one set of checks (`_check_activity`) and write the chi
 projects do (`sync_children`): an edit updates matching rows and tombstones the rest.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -67,6 +67,7 @@ class ActivityInput:
 
 
 def add_activity(ws, data: ActivityInput) -> Activity:
+    data = _clean_named(data)
     with ws.transaction("activity.add") as s:
         values = _check_activity(s, data)
         activity = Activity(**values)
@@ -78,6 +79,7 @@ def add_activity(ws, data: ActivityInput) -> Activity:
 
 def update_activity(ws, activity_id: str, data: ActivityInput) -> Activity:
     """Replace everything about an activity in one transaction (its photos apart: see services.photos)."""
+    data = _clean_named(data)
     with ws.transaction("activity.update") as s:
         activity = live(s, Activity, activity_id, "活动", "activity list")
         values = _check_activity(s, data, activity=activity)
@@ -107,6 +109,15 @@ def _set_deleted(ws, activity_id: str, deleted: bool, op: str) -> None:
         if activity is None:
             raise UserError("找不到这个活动。请刷新列表后重试。")
         activity.deleted = deleted
+
+
+def _clean_named(data: ActivityInput) -> ActivityInput:
+    """The named beneficiaries' texts as they are stored: through the one text check (check_text)."""
+    return replace(data, named=[
+        NamedInput(check_text(f"第 {i} 位受益人的姓名", p.name, 50), check_text(f"第 {i} 位受益人的群体", p.group_name, 50),
+                   check_text(f"第 {i} 位受益人的情况说明", p.sensitive_facts, LINE_MAX),
+                   check_text(f"第 {i} 位受益人的电话", p.phone, 30), p.publish_consent)
+        for i, p in enumerate(data.named, 1)])
 
 
 def _check_activity(s: Session, data: ActivityInput, *, activity: Activity | None = None) -> dict:

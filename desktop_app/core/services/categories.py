@@ -7,10 +7,13 @@ from desktop_app.core.models import (
     Category,
 )
 from desktop_app.core.queries.categories import local_categories
+from desktop_app.core.validation import check_text, name_key
+
+NAME_MAX = 30
 
 
 def add_category(ws, name: str, kind: str = "expense") -> Category:
-    name = (name or "").strip()
+    name = check_text("类别名称", name, NAME_MAX)
     if not name:
         raise UserError("请填写类别名称。")
     if kind not in CATEGORY_KINDS:
@@ -18,8 +21,10 @@ def add_category(ws, name: str, kind: str = "expense") -> Category:
         raise UserError(f"类别种类“{kind}”不对，应为：{choices}。")
     with ws.transaction("category.add") as s:
         existing = [c for c in local_categories(s, kind, include_inactive=True)]
-        if any(c.name == name for c in existing):
-            raise UserError(f"类别“{name}”已经存在。")
+        same = next((c for c in existing if name_key(c.name) == name_key(name)), None)
+        if same is not None:
+            retired = "" if same.active else "（已停用，可在列表里重新启用）"
+            raise UserError(f"类别“{same.name}”已经存在{retired}。不用重复添加。")
         cat = Category(name=name, kind=kind, position=len(existing))
         s.add(cat)
     return cat

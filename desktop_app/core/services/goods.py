@@ -80,7 +80,8 @@ def receive_goods(ws, data: GoodsReceiptInput) -> GoodsMovement:
             value_fen = to_fen(value)
             if value_fen <= 0:
                 raise UserError(f"按“{data.valuation}”估值时请填写物资的总价值（元）；无法估值请选“未估值”。")
-        if data.source == "捐赠" and not data.anonymous and not (data.donor_name or "").strip():
+        donor_name = check_text("捐赠方名称", data.donor_name, 100)
+        if data.source == "捐赠" and not data.anonymous and not donor_name:
             raise UserError("请填写捐赠方名称；不愿留名的请勾选“匿名”。")
         if data.entry_id:
             entry = s.get(LedgerEntry, data.entry_id)
@@ -89,7 +90,7 @@ def receive_goods(ws, data: GoodsReceiptInput) -> GoodsMovement:
         movement = GoodsMovement(
             fund_id=fund.id, movement_date=data.movement_date, direction="in", item=item, unit=unit,
             quantity_milli=int(quantity * 1000), source=data.source,
-            donor_name=check_text("捐赠方名称", data.donor_name, 100), donor_kind=data.donor_kind,
+            donor_name=donor_name, donor_kind=data.donor_kind,
             anonymous=bool(data.anonymous), publish_consent=bool(data.publish_consent),
             valuation=data.valuation, value_fen=value_fen, entry_id=data.entry_id or None,
             note=check_text("备注", data.note, 200))

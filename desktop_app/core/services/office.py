@@ -15,9 +15,10 @@ from desktop_app.core.models import (
     utc_now,
 )
 from desktop_app.core.storage.identity import local_office
-from desktop_app.core.validation import check_division_code, division_level
+from desktop_app.core.validation import check_division_code, check_text, division_level
 
 LEVELS = ("乡镇/街道", "村/社区", "县级慈善会")
+NAME_MAX = 60  # 本单位 and 慈善会 names: the longest real ones ("…人民政府社会事务办公室") are about 30
 DEFAULT_LISTS = (("expense", DEFAULT_EXPENSE_CATEGORIES), ("income", DEFAULT_INCOME_CATEGORIES),
                  ("activity_type", DEFAULT_ACTIVITY_TYPES), ("beneficiary_group", DEFAULT_BENEFICIARY_GROUPS))
 
@@ -25,7 +26,8 @@ DEFAULT_LISTS = (("expense", DEFAULT_EXPENSE_CATEGORIES), ("income", DEFAULT_INC
 def check_office_input(name: str, division_code: str, association: str, level: str | None = None,
                        code_year: int = 2024) -> tuple[str, str, str, str]:
     """Validate what init asks for, before anything is written: (name, code, association, level)."""
-    name, association = (name or "").strip(), (association or "").strip()
+    name = check_text("本单位名称", name, NAME_MAX)
+    association = check_text("所属慈善会名称", association, NAME_MAX)
     if not name:
         raise UserError("请填写本单位名称，例如“八台镇社工站”。")
     if not association:
@@ -59,14 +61,12 @@ def init_office(ws, *, name: str, division_code: str, association: str, level: s
 
 
 def update_office(ws, *, name: str, division_code: str, association: str, code_year: int) -> Office:
-    code = check_division_code(division_code)
-    if not (name or "").strip() or not (association or "").strip():
-        raise UserError("本单位名称和所属慈善会都不能为空。")
+    name, code, association, level = check_office_input(name, division_code, association, None, code_year)
     with ws.transaction("office.update") as s:
         office = local_office(s)
-        office.name, office.association_name = name.strip(), association.strip()
+        office.name, office.association_name = name, association
         office.division_code, office.code_year = code, int(code_year)
-        office.level = division_level(code)
+        office.level = level
         s.add(office)
         s.get(LocalIdentity, 1).level = office.level
     return office

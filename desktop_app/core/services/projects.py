@@ -4,7 +4,7 @@ Adding and editing share one set of checks per kind (`_check_project`, `_check_f
 writing child rows (`sync_children`): an edit updates matching rows in place and tombstones the rest.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -26,7 +26,12 @@ from desktop_app.core.models import (
 from desktop_app.core.money import from_fen, to_fen
 from desktop_app.core.queries.projects import budget_lines, committee, project_leaders, project_sites
 from desktop_app.core.storage.records import assign, live, name_taken, sync_children
-from desktop_app.core.validation import NameCheck, check_division_code, check_fund_name
+from desktop_app.core.validation import NameCheck, check_division_code, check_fund_name, check_text
+
+NAME_MAX = 100  # a project, site or fund name
+TEXT_MAX = 5000  # goals, completion: they print in the notice (its edits allow as much)
+PURPOSE_MAX = 2000
+PERSON_MAX, ROLE_MAX, PHONE_MAX, AGREEMENT_MAX, ASSOCIATION_MAX = 50, 50, 30, 50, 60
 
 
 @dataclass
@@ -56,6 +61,7 @@ class ProjectInput:
 
 
 def add_project(ws, data: ProjectInput) -> Project:
+    data = clean_project(data)
     with ws.transaction("project.add") as s:
         name = _check_project(s, data)
         project = Project(**_project_values(name, data))
@@ -70,6 +76,7 @@ def update_project(ws, project_id: str, data: ProjectInput, *, status: str | Non
     budget lines. Child rows that go away are tombstoned; unchanged rows are left as they are."""
     if status is not None:
         _check_choice(status, PROJECT_STATUSES, "项目状态")
+    data = clean_project(data)
     with ws.transaction("project.update") as s:
         project = live(s, Project, project_id, "项目", "project list")
         name = _check_project(s, data, project_id=project.id)
@@ -86,13 +93,30 @@ def update_project(ws, project_id: str, data: ProjectInput, *, status: str | Non
 
 
 def _project_values(name: str, data: ProjectInput) -> dict:
-    return {"name": name, "goals": (data.goals or "").strip(), "start_date": data.start_date,
-            "end_date": data.end_date, "budget_fen": to_fen(data.budget), "completion": (data.completion or "").strip()}
+    return {"name": name, "goals": data.goals, "start_date": data.start_date,
+            "end_date": data.end_date, "budget_fen": to_fen(data.budget), "completion": data.completion}
+
+
+def clean_project(data: ProjectInput) -> ProjectInput:
+    """Every text of a project through the one text check (validation.check_text): cleaned, or refused."""
+    return replace(
+        data, name=check_text("项目名称", data.name, NAME_MAX),
+        goals=check_text("项目主要内容和绩效目标", data.goals, TEXT_MAX, multiline=True),
+        completion=check_text("项目完成情况", data.completion, TEXT_MAX, multiline=True),
+        leaders=[LeaderInput(check_text(f"第 {i} 位负责人的姓名", x.name, PERSON_MAX),
+                             check_text(f"第 {i} 位负责人的职务或单位", x.role, ROLE_MAX),
+                             check_text(f"第 {i} 位负责人的电话", x.phone, PHONE_MAX))
+                 for i, x in enumerate(data.leaders, 1)],
+        sites=[SiteInput(check_text(f"第 {i} 个试点村（社区）的名称", x.name, NAME_MAX),
+                         check_text(f"第 {i} 个试点村（社区）的区划代码", x.division_code, 30))
+               for i, x in enumerate(data.sites, 1)],
+        budget_lines={check_text("预算明细的业务类别", category, NAME_MAX): amount
+                      for category, amount in data.budget_lines.items()})
 
 
 def _check_project(s: Session, data: ProjectInput, *, project_id: str | None = None) -> str:
     """The rules every new or edited project obeys; returns the cleaned name."""
-    name = (data.name or "").strip()
+    name = data.name  # cleaned (clean_project)
     if not name:
         raise UserError("请填写项目名称。")
     if data.end_date < data.start_date:
@@ -172,6 +196,7 @@ class FundInput:
 
 def add_fund(ws, data: FundInput) -> tuple[Fund, NameCheck]:
     """Create a fund. The naming convention is checked and explained, never enforced."""
+    data = clean_fund(data)
     association = data.association_name or ws.local_office().association_name
     with ws.transaction("fund.add") as s:
         name = _check_fund(s, data)
@@ -187,6 +212,7 @@ def update_fund(ws, fund_id: str, data: FundInput, *, status: str | None = None)
     A fund with posted entries may be renamed (entries refer to it by id); its hash chain is untouched."""
     if status is not None:
         _check_choice(status, FUND_STATUSES, "基金状态")
+    data = clean_fund(data)
     with ws.transaction("fund.update") as s:
         fund = live(s, Fund, fund_id, "社区基金", "fund list")
         name = _check_fund(s, data, fund_id=fund.id)
@@ -206,13 +232,24 @@ def update_fund(ws, fund_id: str, data: FundInput, *, status: str | None = None)
 def _fund_values(name: str, association: str, data: FundInput) -> dict:
     """The fund's own fields a user edits (never the hash-chain head)."""
     return {"name": name, "project_id": data.project_id or None, "association_name": association,
-            "agreement_no": (data.agreement_no or "").strip(), "agreement_date": data.agreement_date,
-            "purpose": (data.purpose or "").strip()}
+            "agreement_no": data.agreement_no, "agreement_date": data.agreement_date, "purpose": data.purpose}
+
+
+def clean_fund(data: FundInput) -> FundInput:
+    """Every text of a fund through the one text check (validation.check_text): cleaned, or refused."""
+    return replace(
+        data, name=check_text("社区基金名称", data.name, NAME_MAX),
+        association_name=check_text("设立基金的慈善组织名称", data.association_name, ASSOCIATION_MAX),
+        agreement_no=check_text("设立协议编号", data.agreement_no, AGREEMENT_MAX),
+        purpose=check_text("基金用途", data.purpose, PURPOSE_MAX, multiline=True),
+        committee=[(check_text(f"管委会第 {i} 位成员的姓名", member, PERSON_MAX),
+                    check_text(f"管委会第 {i} 位成员的职务", role, ROLE_MAX), supervisor)
+                   for i, (member, role, supervisor) in enumerate(data.committee, 1)])
 
 
 def _check_fund(s: Session, data: FundInput, *, fund_id: str | None = None) -> str:
     """The rules every new or edited fund obeys; returns the cleaned name."""
-    name = (data.name or "").strip()
+    name = data.name  # cleaned (clean_fund)
     if not name:
         raise UserError("请填写社区基金名称，例如“万源市慈善会八台镇尚善社区基金”。")
     for i, (member, _role, _supervisor) in enumerate(data.committee, 1):

@@ -119,7 +119,7 @@ def _check_space(s: Session, data: SpaceInput, *, space_id: str | None = None) -
 def _write_children(s: Session, space_id: str, data: SpaceInput) -> None:
     sync_children(s, SpaceMilestone, milestones(s, space_id), "milestone_date", [
         {"space_id": space_id, "milestone_date": m.milestone_date, "percent": int(m.percent),
-         "note": (m.note or "").strip()} for m in sorted(data.milestones, key=lambda m: m.milestone_date)])
+         "note": check_text("进度说明", m.note, 200)} for m in sorted(data.milestones, key=lambda m: m.milestone_date)])
     haves = {h.have: h for h in space_haves(s, space_id)}
     for name in SIX_HAVES:
         wanted = data.haves.get(name, HaveInput())

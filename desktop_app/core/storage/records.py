@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Record
 from desktop_app.core.storage.identity import local_office_id
+from desktop_app.core.validation import name_key
 
 
 def live(s: Session, model: type[Record], record_id: str, what: str, list_command: str):
@@ -42,9 +43,11 @@ def sync_children(s: Session, model: type[Record], current: list, key: str, want
 
 def name_taken(s: Session, model: type[Record], name: str, *, other_than: str | None = None) -> bool:
     """Whether a live record of `model` of this office already has this name (leaving out the record being
-    edited). Other offices' records do not count: a county holds townships' projects of the same name."""
-    same = select(model).where(model.name == name, model.deleted == False,  # noqa: E712
-                               model.office_id == local_office_id(s))
+    edited), names compared as `validation.name_key` reads them: “尚善基金” and “尚善基金” + a zero-width
+    space, or ＡＢ and AB, are the same name. Other offices' records do not count: a county holds townships'
+    projects of the same name."""
+    key = name_key(name)
+    names = select(model.name).where(model.deleted == False, model.office_id == local_office_id(s))  # noqa: E712
     if other_than:
-        same = same.where(model.id != other_than)
-    return s.exec(same).first() is not None
+        names = names.where(model.id != other_than)
+    return any(name_key(other) == key for other in s.exec(names))

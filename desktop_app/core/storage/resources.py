@@ -1,10 +1,6 @@
-"""Where the bundled resources (fonts, icons, templates) live: `resources/` beside the package in a
-checkout or editable install; `<prefix>/share/charity-ledger/` when installed from a wheel."""
+"""Where the bundled resources live: kept here for the modules that import it from storage; the one
+definition is `desktop_app.core.resources` (values layer), which the text check can reach too."""
 
-import sys
-from pathlib import Path
+from desktop_app.core.resources import CJK_FONT, FONT_DIR, RARE_FONT, RESOURCES
 
-_CHECKOUT = Path(__file__).resolve().parents[3] / "resources"
-_INSTALLED = Path(sys.prefix) / "share" / "charity-ledger"
-RESOURCES = _CHECKOUT if _CHECKOUT.is_dir() else _INSTALLED
-CJK_FONT = RESOURCES / "fonts" / "DroidSansFallbackFull.ttf"
+__all__ = ["CJK_FONT", "FONT_DIR", "RARE_FONT", "RESOURCES"]
