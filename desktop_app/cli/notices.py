@@ -39,7 +39,7 @@ def add_parsers(sub) -> None:
     s.add_argument("--project", help="只看这个项目")
     s.add_argument("--json", action="store_true")
     s = notice.add_parser("verify", help="核验公示：数据是否与公示时一致（一致返回 0，有变化返回 3；"
-                                         "给出的 PDF 文件与该核验码的公示内容不符、可能被改动过时返回 4）")
+                                         "给出的 PDF 文件逐页比对与该核验码的公示不符、可能被改动过时返回 4）")
     s.add_argument("code", help="公示上的核验码，或公示 PDF 文件")
     s.add_argument("--json", action="store_true")
     s = notice.add_parser("due", help="应当公示的事项（公示时限）")
@@ -179,7 +179,8 @@ def notice_verify(ws, args) -> int:
     failed = 4 if result.file_problem else 3  # 4: the file given is not the notice with its code
     if args.json:
         data = _notice_json(n)
-        data.update(ok=result.ok, changes=result.changes, notes=result.notes, file_problem=result.file_problem)
+        data.update(ok=result.ok, changes=result.changes, notes=result.notes, file_problem=result.file_problem,
+                    file_pages=result.file_pages)
         print_json(data)
         return 0 if result.ok else failed
     if result.ok:

@@ -5,7 +5,9 @@ The text is extracted with pypdf (a well-kept pure-Python PDF library) in drawin
 TrueType subsets carry ToUnicode maps, so CJK text comes back as written. A file with form fields or
 annotations (which can show text over the page) is not vouched for, nor one pypdf cannot read.
 
-Text only: pictures and vector drawings are not compared.
+Text only: pictures and vector drawings are not compared (`render` compares what pages show). What is
+compared is the text as printed: characters the writer does not draw (`fonts.is_invisible`) are left out
+on both sides, so a text holding a zero-width space or a control character still matches its print.
 """
 
 import logging
@@ -46,8 +48,12 @@ MAX_HEADER_RUN = 20  # cells of a repeated table header
 
 
 def squash(text: str) -> str:
-    """Text without any whitespace: line breaks, justification and the PDF's spacing do not count."""
-    return "".join(text.split())
+    """Text as printed, without any whitespace: line breaks, justification and the PDF's spacing do not
+    count, and characters the writer does not draw (zero-width spaces, soft hyphens, direction marks,
+    control characters: `fonts.is_invisible`) are not there."""
+    from desktop_app.core.documents.fonts import is_invisible  # loaded with reportlab: only when comparing
+
+    return "".join(ch for ch in "".join(text.split()) if not is_invisible(ch))
 
 
 def _flatten(pages: list[str]) -> tuple[str, set[int]]:

@@ -1,23 +1,20 @@
 """Verifying a notice (reads only): given its code or a PDF file, rebuild the notice from what it was built
-from and name every entry and text that changed since; a PDF must itself be the archived file or print
-exactly what the notice printed, else it is reported as not that notice (possibly altered)."""
+from and name every entry and text that changed since; a PDF must itself be the archived file or show,
+page by page, exactly what the notice printed (`printed.check_file`), else it is reported as not that
+notice (possibly altered), with the pages that differ."""
 
-import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_app.core.documents import pdf_text
-from desktop_app.core.documents.model import Paragraph
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Notice
 from desktop_app.core.notices import document as notice_document  # printed through here: tests stub it
 from desktop_app.core.notices.codes import UnknownCode, normalize_code
 from desktop_app.core.notices.diff import differences
-from desktop_app.core.notices.document import NoticeDocument
 from desktop_app.core.notices.lookup import NOTICES_DIR, corrections_of, find_by_code, notice_label
-from desktop_app.core.notices.sealing import numbered, rebuild, seal
+from desktop_app.core.notices.printed import check_file
+from desktop_app.core.notices.sealing import rebuild, seal
 from desktop_app.core.storage.files import sha256_of
 
 
@@ -33,9 +30,11 @@ class VerifyResult:
     notice: Notice
     changes: list[str]
     notes: list[str] = field(default_factory=list)
-    # Verifying a file: why the file is not the notice with its code (it prints something else, or its
-    # text cannot be read back); "" when it is, or when verifying by code. Not ok whatever the data says.
+    # Verifying a file: why the file is not the notice with its code (a page shows something else, it
+    # prints other text, it cannot be read); "" when it is, or when verifying by code. Not ok whatever
+    # the data says. `file_pages`: the pages of the file that differ from the original.
     file_problem: str = ""
+    file_pages: list[int] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -95,43 +94,12 @@ def _archive_changes(ws, notice: Notice) -> list[str]:
     return []
 
 
-def _printed_tail(notice: Notice) -> str:
-    """What the PDF writer prints after the document's texts: the verification block with the code."""
-    bare = NoticeDocument(template=notice.template, title_lines=[], verification_code=notice.verification_code)
-    with tempfile.TemporaryDirectory(prefix="notice-verify-") as folder:
-        out = Path(folder) / "tail.pdf"
-        notice_document.render_pdf(bare, out)
-        pages = pdf_text.page_texts(out)
-    if pages is None:
-        raise UserError("无法读回核验用的参照文件。请用核验码核验，并把这个问题告诉软件维护人员。")
-    return pdf_text.flatten(pages)
-
-
-def _file_problem(notice: Notice, path: Path) -> str:
-    """"" when the file is the notice's archived PDF (same SHA-256) or prints exactly the notice's texts
-    (a draft as exported, a reprint of a published notice); else what is wrong with it."""
-    if notice.pdf_sha256 and sha256_of(path) == notice.pdf_sha256:
-        return ""
-    pages = pdf_text.page_texts(path)
-    if pages is None:
-        return f"无法读出“{path.name}”上的文字（文件可能被其他程序另存或改动过）"
-    inserts: tuple[str, ...] = ()
-    if notice.status == "published" and notice.number and notice.published_on:
-        stamped = numbered(NoticeDocument(template=notice.template, title_lines=[]), notice.number,
-                           notice.published_on)
-        inserts = tuple(block.text for block in stamped.blocks if isinstance(block, Paragraph))
-    texts = json.loads(notice.document_json or "[]")
-    if pdf_text.says(pages, texts, inserts=inserts, tail=_printed_tail(notice)):
-        return ""
-    return f"“{path.name}”上印的文字与核验码 {notice.verification_code} 对应的公示不一致"
-
-
 def verify_notice(ws, target) -> VerifyResult:
     """Take a verification code (as typed) or a PDF file, and say whether the data behind the notice is
     unchanged; otherwise name every change. Unknown or mistyped codes and foreign PDFs are UserErrors.
-    A file is also checked itself: it must be the archived PDF (same SHA-256) or print exactly the
-    notice's texts (an exported draft, a reprint); otherwise `file_problem` says so and the result is not
-    ok, whatever the data behind the code says."""
+    A file is also checked itself: it must be the archived PDF (same SHA-256) or show, page by page, what
+    the notice printed (an exported draft, a reprint); otherwise `file_problem` says so, naming the pages
+    (`file_pages`), and the result is not ok, whatever the data behind the code says."""
     given_pdf: Path | None = None
     if is_file_argument(target):
         given_pdf = Path(target)
@@ -144,12 +112,14 @@ def verify_notice(ws, target) -> VerifyResult:
             raise UnknownCode(f"没有找到核验码 {code}。它不属于本工作区的任何公示：可能来自另一个单位的工作区，"
                               "或是一份后来又重新导出过的草稿。请核对核验码，或到出具公示的单位核验。")
         notes: list[str] = []
+        sealed = None
         try:
             rebuilt = rebuild(s, ws.root, notice)
         except UserError as exc:
             changes = [f"无法按原条件重新生成这份公示：{exc.message}"]
         else:
-            changes = differences(s, notice, seal(rebuilt.doc, rebuilt.entries), drafts_pending=bool(rebuilt.drafts))
+            sealed = seal(rebuilt.doc, rebuilt.entries)
+            changes = differences(s, notice, sealed, drafts_pending=bool(rebuilt.drafts))
             if rebuilt.drafts:
                 notes.append(f"公示期间现有 {len(rebuilt.drafts)} 笔尚未记账的草稿，它们不属于公示的数据，未计入核验。")
         changes += _archive_changes(ws, notice)
@@ -161,10 +131,13 @@ def verify_notice(ws, target) -> VerifyResult:
                 notes.append(f"这是对公示 {original.number}《{original.title}》的更正说明。")
         if notice.status == "draft":
             notes.append("这份公示还是草稿，尚未发布。")
-        file_problem = _file_problem(notice, given_pdf) if given_pdf is not None else ""
-        if given_pdf is not None and not file_problem and notice.pdf_sha256 and \
-                sha256_of(given_pdf) != notice.pdf_sha256:
-            notes.append("这份文件不是存档的发布版本（是发布前导出的文件或重新导出的打印件），上面的文字与公示一致；"
+        file = check_file(ws, notice, given_pdf, sealed) if given_pdf is not None else None
+        if file is not None and not file.problem and notice.pdf_sha256 and file.how != "archive":
+            same = "每一页都与公示一致" if file.how == "pages" else "上面的文字与公示一致"
+            notes.append(f"这份文件不是存档的发布版本（是发布前导出的文件或重新导出的打印件），{same}；"
                          "核验按核验码对应的公示进行。")
-    return VerifyResult(ok=not changes and not file_problem, notice=notice, changes=changes, notes=notes,
-                        file_problem=file_problem)
+        if file is not None:
+            notes += file.notes
+    problem = file.problem if file is not None else ""
+    return VerifyResult(ok=not changes and not problem, notice=notice, changes=changes, notes=notes,
+                        file_problem=problem, file_pages=file.pages if file is not None else [])
