@@ -8,6 +8,11 @@ from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.validation import parse_date
 
+_FUTURE_HELP = "确认按今年年底之后的日期记账（不加时这样的日期会被拒绝，以防日期填错）"
+_UNKNOWN_KIND = ("提示：没有写对方类型（--counterparty-kind），已按个人记录，公示时姓名会打码（如 张*明）。"
+                 "如对方是单位，请用 --counterparty-kind 企业、社会组织、政府机关或村(社区) 录入"
+                 "（草稿可先 entry delete 再重录；已记账的请红字冲销后重录）。")
+
 
 def add_parsers(sub) -> None:
     entry = sub.add_parser("entry", help="收支分录").add_subparsers(dest="action", required=True)
@@ -19,7 +24,9 @@ def add_parsers(sub) -> None:
     s.add_argument("--category", required=True)
     s.add_argument("--summary", required=True)
     s.add_argument("--counterparty", default="")
-    s.add_argument("--counterparty-kind", default="", choices=["", "个人", "企业", "社会组织", "政府机关", "村(社区)"])
+    s.add_argument("--counterparty-kind", default="",
+                   help="对方类型：个人，或单位的类型 企业、社会组织、政府机关、村(社区)（也可写 公司、组织、机关、村、社区）。"
+                        "捐赠不写时按个人处理，公示时姓名打码")
     s.add_argument("--anonymous", action="store_true")
     s.add_argument("--consent", action="store_true", help="对方同意公开姓名/名称")
     s.add_argument("--restricted", default="", help="限定用途（捐赠人指定的用途；支出时为所用的限定资金）")
@@ -30,6 +37,7 @@ def add_parsers(sub) -> None:
     s.add_argument("--attach", action="append", default=[], type=Path)
     s.add_argument("--post", action="store_true", help="保存后立即记账")
     s.add_argument("--override", default="", help="超额说明（余额不足或动用限定资金时必须填写）")
+    s.add_argument("--allow-future-date", action="store_true", help=_FUTURE_HELP)
     s.add_argument("--json", action="store_true")
     s = entry.add_parser("list")
     s.add_argument("--fund")
@@ -41,11 +49,13 @@ def add_parsers(sub) -> None:
     s = entry.add_parser("post")
     s.add_argument("id")
     s.add_argument("--override", default="")
+    s.add_argument("--allow-future-date", action="store_true", help=_FUTURE_HELP)
     s = entry.add_parser("reverse")
     s.add_argument("id")
     s.add_argument("--reason", required=True)
     s.add_argument("--date")
     s.add_argument("--override", default="")
+    s.add_argument("--allow-future-date", action="store_true", help=_FUTURE_HELP)
     s = entry.add_parser("delete", help="删除草稿（已记账的分录不能删除）")
     s.add_argument("id")
 
@@ -73,31 +83,40 @@ def cmd_entry(ws, args) -> int:
     if args.action == "add":
         amount = parse_amount(args.amount)
         day = parse_date(args.date)
+        kind = ledger.counterparty_kind_of(args.counterparty_kind)
         with ws.reading() as s:
             fund = project_queries.resolve_fund(s, args.fund)
         data = ledger.EntryInput(
             fund_id=fund.id, entry_date=day, entry_type=args.type, amount=amount, summary=args.summary,
             category=args.category, expense_class=args.expense_class, restriction=args.restricted,
-            counterparty_name=args.counterparty, counterparty_kind=args.counterparty_kind, anonymous=args.anonymous,
+            counterparty_name=args.counterparty, counterparty_kind=kind, anonymous=args.anonymous,
             publish_consent=args.consent, payment_method=args.payment_method, receipt_code=args.receipt_code,
             receipt_no=args.receipt_no, attachments=list(args.attach))
-        entry = ledger.add_entry(ws, data, post=args.post, override_reason=args.override)
+        entry = ledger.add_entry(ws, data, post=args.post, override_reason=args.override,
+                                 allow_future_date=args.allow_future_date)
         voucher = vouchers.voucher_text(entry)
+        # a donor of unknown kind is masked as a person: say so, so that an organisation can be recorded as one
+        unknown = entry.entry_type == "donation" and entry.counterparty_name and not entry.counterparty_kind \
+            and not entry.anonymous
         if args.json:
             print_json({"id": entry.id, "voucher": voucher or None, "status": entry.status,
-                        "amount": fen_to_str(entry.amount_fen)})
+                        "amount": fen_to_str(entry.amount_fen), "counterparty_kind": entry.counterparty_kind or None,
+                        **({"note": _UNKNOWN_KIND} if unknown else {})})
         elif voucher:
             print(f"{entry.id}  已记账，凭证号 {voucher}，金额 {format_yuan(entry.amount_fen)}（{capital_yuan(entry.amount_fen)}）")
         else:
             print(f"{entry.id}  已保存为草稿，金额 {format_yuan(entry.amount_fen)}")
+        if unknown and not args.json:
+            print(_UNKNOWN_KIND)
         return 0
     if args.action == "post":
-        entry = ledger.post_entry(ws, args.id, override_reason=args.override)
+        entry = ledger.post_entry(ws, args.id, override_reason=args.override, allow_future_date=args.allow_future_date)
         print(f"{entry.id}  已记账，凭证号 {vouchers.voucher_text(entry)}")
         return 0
     if args.action == "reverse":
         day = parse_date(args.date, what="冲销日期") if args.date else None
-        reversal = ledger.reverse_entry(ws, args.id, args.reason, on_date=day, override_reason=args.override)
+        reversal = ledger.reverse_entry(ws, args.id, args.reason, on_date=day, override_reason=args.override,
+                                        allow_future_date=args.allow_future_date)
         print(f"{reversal.id}  已红字冲销，冲销凭证号 {vouchers.voucher_text(reversal)}，金额 {format_yuan(reversal.amount_fen)}")
         return 0
     if args.action == "delete":

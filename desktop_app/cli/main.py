@@ -1,7 +1,9 @@
 """`charity-ledger`: with no subcommand it opens the window; subcommands run headless over the core.
 
 Human text by default, JSON with --json (amounts as strings like "1234.50"). A failing command
-prints a Chinese message on stderr, exits non-zero and changes nothing.
+prints a Chinese message on stderr, exits non-zero and changes nothing — a full disk and arguments that are
+not UTF-8 included. A workspace that cannot be written (a write-protected USB stick) is opened read-only:
+lists, reports and exports to another folder work, writes are refused with a message.
 
 This module holds the root parser and its global options, opens the workspace and dispatches to the command
 groups (one module each in this package, holding both the group's arguments and its handlers).
@@ -40,7 +42,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = ChineseArgumentParser(prog="charity-ledger", description="社区慈善台账：社区基金收支、活动、公示与数据同步。"
                               "不带子命令时打开程序窗口。")
-    p.add_argument("--workspace", type=Path, help="工作区文件夹（便携模式，例如 U 盘上的文件夹）")
+    p.add_argument("--workspace", help="工作区文件夹（便携模式，例如 U 盘上的文件夹）")
     p.add_argument("--demo", action="store_true", help="打开演示工作区（四川万源试点，首次使用时自动生成）")
     p.add_argument("--version", action="version", version=f"charity-ledger {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
@@ -68,13 +70,34 @@ COMMANDS = {"project": projects.cmd_project, "fund": projects.cmd_fund, "entry":
 def _workspace_dir(args) -> Path:
     from desktop_app.core.storage.paths import default_workspace_dir, demo_workspace_dir
 
-    if args.workspace:
-        return args.workspace
+    if args.workspace is not None:
+        if not args.workspace.strip():  # Path("") is the current folder: never make a workspace there unasked
+            raise UserError("请写明工作区文件夹：--workspace 后面是空的，什么都没有做。例如 --workspace D:\\慈善台账；"
+                            "要用默认的工作区，就不要写 --workspace。")
+        return Path(args.workspace)
     return demo_workspace_dir() if args.demo else default_workspace_dir()
+
+
+def _not_utf8(argv: list[str]) -> str | None:
+    """The option whose value is not UTF-8, or None. On Linux and macOS, bytes that are not UTF-8 (Chinese
+    typed in a GBK-encoded script) reach Python as lone surrogates ("\\udcd5\\udcc5"), which no text can hold."""
+    for i, arg in enumerate(argv):
+        if any("\ud800" <= c <= "\udfff" for c in arg):
+            if arg.startswith("--") and "=" in arg:
+                return arg.split("=", 1)[0]
+            if i and argv[i - 1].startswith("-") and not any("\ud800" <= c <= "\udfff" for c in argv[i - 1]):
+                return argv[i - 1]
+            return f"第 {i + 1} 个参数"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     safe_streams()
+    where = _not_utf8(list(sys.argv[1:] if argv is None else argv))
+    if where:
+        print(f"错误：{where} 的文字不是 UTF-8 编码（例如用 GBK 编码保存的脚本或批处理传来的中文），程序读不懂，"
+              "什么都没有改动。请用 UTF-8 编码保存脚本（或把终端的编码设为 UTF-8）后重试。", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     try:
         if args.command is None:
@@ -86,7 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    except OSError as exc:
+    except Exception as exc:
+        from desktop_app.core.storage.files import DISK_FULL, is_disk_full
+
+        if is_disk_full(exc):  # from SQLite ("database or disk is full") or the OS (ENOSPC)
+            print(f"错误：{DISK_FULL}", file=sys.stderr)
+            return 1
+        if not isinstance(exc, OSError):
+            raise
         where = f"“{exc.filename}”" if exc.filename else ""
         print(f"错误：文件操作失败{where}（{os_error_text(exc)}）。请检查路径、权限和磁盘空间后重试。", file=sys.stderr)
         return 1
@@ -115,7 +145,7 @@ def _run(args) -> int:
     if args.command == "init":
         return workspace.cmd_init(folder, args)
     try:
-        ws = Workspace.open(folder)
+        ws = Workspace.open(folder, read_only_ok=True)  # a write-protected stick: read-only, writes refused
     except WorkspaceDamaged:
         if args.command == "backup" and args.action in ("list", "restore"):
             return workspace.cmd_backup_damaged(folder, args)

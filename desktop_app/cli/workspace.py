@@ -33,11 +33,10 @@ def add_backup_parser(sub) -> None:
 
 
 def cmd_demo(folder: Path) -> int:
+    """Built beside `folder` and moved into place when complete: a killed `demo` leaves nothing there, and
+    running it again works (build_demo refuses a folder that already holds something)."""
     from desktop_app.core.demo.build import build_demo
-    from desktop_app.core.storage.workspace import DB_NAME
 
-    if (folder / DB_NAME).exists():
-        raise UserError(f"“{folder}”已经是一个工作区，演示数据只能生成到新的文件夹。请换一个文件夹。")
     build_demo(folder)
     print(f"演示工作区已生成：{folder}")
     return 0

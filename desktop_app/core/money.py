@@ -30,8 +30,14 @@ def parse_amount(text: str | None, *, allow_zero: bool = False) -> Decimal:
         s = s[3:]
     if s.endswith("元"):
         s = s[:-1]
-    if s.startswith("-") or s.startswith("−"):
-        raise UserError(f"金额“{raw}”是负数。请填写正数；要更正已记账的分录，请用“红字冲销”。")
+    if s.startswith(("-", "−")):
+        try:  # "-0" and "-0.00" are zero, not negative
+            zero = parse_amount(s[1:], allow_zero=True) == 0
+        except UserError:
+            zero = False
+        if not zero:
+            raise UserError(f"金额“{raw}”是负数。请填写正数；要更正已记账的分录，请用“红字冲销”。")
+        s = s[1:]
     multiplier = Decimal(1)
     if s.endswith("万"):
         multiplier, s = Decimal(10000), s[:-1]
@@ -50,7 +56,7 @@ def parse_amount(text: str | None, *, allow_zero: bool = False) -> Decimal:
     if value != value.quantize(FEN):
         raise UserError(f"金额“{raw}”超出了“分”的精度。金额最多保留两位小数（到分）。")
     if value == 0 and not allow_zero:
-        raise UserError("金额不能为 0。请填写实际收到或支出的金额。")
+        raise UserError(f"金额必须大于 0，不能为 0（填的是“{raw}”）。请填写实际收到或支出的金额。")
     if value > MAX_AMOUNT:
         raise UserError(f"金额“{raw}”超过 100 亿元，不像真实金额。请检查是否多输了位数。")
     return value.quantize(FEN)

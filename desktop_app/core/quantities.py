@@ -21,7 +21,9 @@ def parse_quantity(value) -> Decimal:
             quantity = Decimal(raw)
         except InvalidOperation:
             raise UserError(f"数量“{value}”不是数字。请填写正数，例如 200 或 2.5。") from None
-    if not quantity.is_finite() or quantity <= 0:
+    if not quantity.is_finite():  # NaN, Infinity: not a number at all
+        raise UserError(f"数量“{value}”不是数字。请填写正数，例如 200 或 2.5。")
+    if quantity <= 0:
         raise UserError(f"数量必须大于 0（填了 {value}）。请填写正数。")
     if quantity > MAX_QUANTITY:
         raise UserError(f"数量 {quantity} 太大了，不像真实数字。请检查是否多打了零。")
@@ -49,7 +51,9 @@ def parse_hours(value) -> Decimal:
             hours = Decimal(raw)
         except InvalidOperation:
             raise UserError(f"志愿服务时长“{value}”不是数字。请填写小时数，例如 7.5。") from None
-    if not hours.is_finite() or hours < 0:
+    if not hours.is_finite():  # NaN, Infinity: not a number, not a negative one
+        raise UserError(f"志愿服务时长“{value}”不是数字。请填写小时数，例如 7.5。")
+    if hours < 0:
         raise UserError("志愿服务时长不能是负数。请填写 0 或正数的小时数。")
     if hours > MAX_HOURS:
         raise UserError(f"志愿服务时长 {hours} 小时太大了，不像真实数字。请检查是否多打了零。")

@@ -3,6 +3,9 @@
 Tab walks the fields in paper order; Enter saves a draft, Ctrl+Enter saves and posts. With
 “保存后继续录入下一笔” the form clears for the next entry but keeps fund, date and type. Errors from the
 core appear in red under the form and nothing typed is lost.
+
+A donation's counterparty is asked to be a person (个人) or an organisation (单位, of one of its kinds): the kind
+decides whether a public notice masks the name. A posting dated after this year asks for confirmation.
 """
 
 from pathlib import Path
@@ -29,7 +32,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.models import COUNTERPARTY_KINDS, ENTRY_TYPES, EXPENSE_CLASSES, PAYMENT_METHODS
 from desktop_app.core.money import capital_yuan, parse_amount, to_fen
 from desktop_app.core.services import ledger
-from desktop_app.core.services.ledger import EntryInput
+from desktop_app.core.services.ledger import EntryInput, FutureDate
 from desktop_app.gui import prompts, undo
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.lookups import Lookups
@@ -52,6 +55,8 @@ from desktop_app.gui.widgets import (
 )
 
 TYPES = ("donation", "allocation", "expense")
+# 个人 or 单位 (of its kind): the stored kinds of models.COUNTERPARTY_KINDS
+KIND_ITEMS = [("", "（个人/单位）")] + [(k, k if k == "个人" else f"单位：{k}") for k in COUNTERPARTY_KINDS]
 
 
 class EntryDialog(QDialog):
@@ -85,7 +90,8 @@ class EntryDialog(QDialog):
         self.expense_class = combo(list(EXPENSE_CLASSES))
         self.restriction = editable_combo("非限定（留空）")
         self.counterparty = QLineEdit()
-        self.counterparty_kind = combo([("", "（未填）")] + [(k, k) for k in COUNTERPARTY_KINDS])
+        self.counterparty_kind = combo(KIND_ITEMS)
+        self.counterparty_kind.setToolTip("对方是个人还是单位：个人的姓名在公示中会打码（如 张*明），单位的名称照登")
         self.anonymous = QCheckBox("匿名捐赠（公示为“爱心人士”）")
         self.consent = QCheckBox("同意在公示中显示姓名")
         self.contact = QLineEdit()
@@ -101,7 +107,7 @@ class EntryDialog(QDialog):
         left = form_rows(QFormLayout(), ("基金", self.fund), ("日期", self.day), ("类型", self.entry_type),
                          ("金额（元）", self.amount), ("", self.capital), ("摘要", self.summary),
                          ("业务类别", self.category), ("支出性质", self.expense_class), ("限定用途", self.restriction))
-        right = form_rows(QFormLayout(), ("对方名称", self.counterparty), ("对方类型", self.counterparty_kind),
+        right = form_rows(QFormLayout(), ("对方名称", row_of((self.counterparty, 1), self.counterparty_kind)),
                           ("", self.anonymous), ("", self.consent), ("联系方式（不公开）", self.contact),
                           ("支付方式", self.payment), ("捐赠票据代码", self.receipt_code),
                           ("捐赠票据号码", self.receipt_no))
@@ -222,10 +228,15 @@ class EntryDialog(QDialog):
 
     def add_files(self, paths: list[Path]) -> None:
         known = set(self.attachment_paths())
+        skipped = []
         for path in paths:
             if path.is_file() and path not in known:
                 self.attachments.addItem(str(path))
                 known.add(path)
+            elif not path.is_file():
+                skipped.append(f"“{path.name}”" + ("是文件夹，不是文件" if path.is_dir() else "不是普通文件"))
+        if skipped:
+            self.show_message("没有添加：" + "；".join(skipped) + "。请选择扫描件或照片文件本身。", error=True)
 
     def _pick_files(self) -> None:
         self.add_files(prompts.open_files(self))
@@ -246,6 +257,11 @@ class EntryDialog(QDialog):
         """The form as an EntryInput; raises UserError for what the form itself can tell."""
         if self.fund.currentData() is None:
             raise UserError("还没有社区基金。请先到“社区基金”页新增一个基金。")
+        if (self.entry_type.currentData() == "donation" and self.counterparty.text().strip()
+                and not self.anonymous.isChecked() and not self.counterparty_kind.currentData()):
+            self.counterparty_kind.setFocus()
+            raise UserError("请在“对方名称”旁选择捐赠方是个人还是单位（企业、社会组织……）："
+                            "个人的姓名在公示中会打码（如 张*明），单位的名称照登。")
         return EntryInput(
             fund_id=self.fund.currentData(), entry_date=pydate(self.day.date()),
             entry_type=self.entry_type.currentData(), amount=parse_amount(self.amount.text()),
@@ -289,20 +305,29 @@ class EntryDialog(QDialog):
         for button in (self.save_button, self.post_button):
             button.setEnabled(not busy)
 
-    def _submit(self, data: EntryInput, post: bool, override_reason: str) -> None:
+    def _submit(self, data: EntryInput, post: bool, override_reason: str, future_ok: bool = False) -> None:
         ws, entry_id = self._ctx.ws, self._entry_id
 
         def work():
             if entry_id is None:
-                return ledger.add_entry(ws, data, post=post, override_reason=override_reason)
-            return ledger.update_draft(ws, entry_id, data, post=post, override_reason=override_reason)
+                return ledger.add_entry(ws, data, post=post, override_reason=override_reason,
+                                       allow_future_date=future_ok)
+            return ledger.update_draft(ws, entry_id, data, post=post, override_reason=override_reason,
+                                       allow_future_date=future_ok)
 
         def retry(reason: str) -> None:
             self._set_busy(True)
-            self._submit(data, post, reason)
+            self._submit(data, post, reason, future_ok)
 
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
+            if isinstance(exc, FutureDate) and not future_ok:
+                if prompts.confirm(self, "日期在今年之后", f"{exc}\n\n日期 {data.entry_date:%Y-%m-%d} 没有填错，确定按它记账吗？"):
+                    self._set_busy(True)
+                    self._submit(data, post, override_reason, True)
+                else:
+                    self.show_message("没有记账：" + str(exc), error=True)
+                return
             if prompts.retry_with_override_reason(self, exc, override_reason, retry,
                                                   lambda: self.show_message("没有记账：" + str(exc), error=True)):
                 return

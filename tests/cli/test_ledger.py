@@ -53,7 +53,7 @@ def test_other_bad_inputs_change_nothing(ws, capsys, tmp_path):
         (["entry", "add", "--fund", FUND, "--date", "2024-05-02", "--type", "expense", "--amount", "5",
           "--category", "培训", "--summary", "x", "--attach", tmp_path / "missing.jpg"], "找不到附件"),
         (["entry", "add", "--fund", FUND, "--date", "2024-05-02", "--type", "expense", "--amount", "5",
-          "--category", "培训", "--summary", "x", "--attach", unreadable], "找不到附件"),
+          "--category", "培训", "--summary", "x", "--attach", unreadable], "是文件夹，不是文件"),
         (["entry", "add", "--fund", "没有这个基金", "--date", "2024-05-02", "--type", "donation", "--amount", "5",
           "--category", "个人捐赠", "--summary", "x"], "找不到社区基金"),
         (["entry", "add", "--fund", FUND, "--date", "2024-05-02", "--type", "donation", "--amount", "5",

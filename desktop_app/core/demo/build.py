@@ -6,21 +6,32 @@ with consent to publish), expenses with voucher scans on the charity spaces and 
 seed describes, a paper list of 慈善一日捐, a red-ink reversal, closed months and two open drafts (after the pilot's end,
 so the fund-usage notice of the pilot period is complete);
 then the activities with drawn photos, the goods register and the two charity spaces (demo/activities.py).
-The content is the same on every run (only ids and timestamps differ).
+The content is the same on every run (only ids and timestamps differ). Its dates are fixed, so its postings
+are dated whatever this PC's clock says (`allow_future_date`).
+
+It is built in a temporary folder beside the target and moved into place, in one rename, only when complete:
+a build killed at any moment leaves either nothing at the target or the whole demo, and the next build
+removes what a killed one left beside it.
 
 Division codes below are illustrative (万源市 is 511781; the township and village parts are made up).
 """
 
+import os
+import secrets
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import filelock
+
 from desktop_app.core.demo.activities import add_demo_activities
+from desktop_app.core.errors import UserError
 from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import ledger, office, projects, settings
 from desktop_app.core.services.ledger import EntryInput
 from desktop_app.core.storage.resources import CJK_FONT
-from desktop_app.core.storage.workspace import Workspace
+from desktop_app.core.storage.workspace import DB_NAME, Workspace
 
 PROJECT_NAME = "四川省慈善事业高质量发展试点工作"
 GOALS = (
@@ -56,16 +67,55 @@ def _voucher_scan(folder: Path, name: str, lines: list[str]) -> Path:
     return path
 
 
+BUILDING = ".building-"  # a build in progress: `.<target name>.building-<random>` beside the target
+
+
 def build_demo(root: Path | str) -> Path:
-    """Create the demo workspace at `root` (which must not hold a workspace yet)."""
-    root = Path(root)
-    ws = Workspace.open(root, create=True, auto_backup=False)
+    """Create the demo workspace at `root`, which must not exist yet or be an empty folder. Built beside it
+    and moved into place when complete (see the module's docstring)."""
+    root = Path(root).expanduser().absolute()
+    remove_unfinished_builds(root)
+    if (root / DB_NAME).exists():
+        raise UserError(f"“{root}”已经是一个工作区，演示数据只能生成到新的文件夹。请换一个文件夹。")
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise UserError(f"“{root}”不是空文件夹，演示数据只能生成到新的（或空的）文件夹。请换一个文件夹。")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    building = root.parent / f".{root.name}{BUILDING}{secrets.token_hex(4)}"
+    building.mkdir()  # as any new folder (mkdtemp's would be private to this user)
     try:
-        _fill(ws, root)
-        ws.create_backup("manual")
-    finally:
-        ws.close(backup=False)
+        ws = Workspace.open(building, create=True, auto_backup=False)
+        try:
+            _fill(ws, building)
+            ws.create_backup("manual")
+        finally:
+            ws.close(backup=False)
+        if root.exists():
+            root.rmdir()  # empty, checked above (an os.rename onto a folder fails on Windows)
+        os.rename(building, root)  # the one step that makes the demo appear, whole
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     return root
+
+
+def remove_unfinished_builds(root: Path) -> list[Path]:
+    """Remove the temporary folders builds of `root` that were killed left beside it. A build still running
+    (in another process) holds its workspace lock and is left alone."""
+    removed = []
+    if not root.parent.is_dir():
+        return removed
+    for folder in root.parent.glob(f".{root.name}{BUILDING}*"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        lock = filelock.FileLock(folder / "workspace.lock", timeout=0, is_singleton=False)
+        try:
+            lock.acquire()
+        except (filelock.Timeout, OSError):
+            continue  # still being built, or not ours to remove
+        lock.release()
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 DEMO_ASSOCIATION_PHONE, DEMO_CIVIL_AFFAIRS_PHONE = "0818-8622345", "0818-8627890"
@@ -106,7 +156,8 @@ def _fill(ws: Workspace, root: Path) -> None:
 
     def income(fund, day, kind, amount, summary, category, **extra):
         return ledger.add_entry(ws, EntryInput(fund_id=fund.id, entry_date=day, entry_type=kind, amount=D(amount),
-                                               summary=summary, category=category, **extra), post=True)
+                                               summary=summary, category=category, **extra), post=True,
+                                allow_future_date=True)
 
     spent: dict = {}  # summary → entry, for the activities that link their costs
 
@@ -116,7 +167,7 @@ def _fill(ws: Workspace, root: Path) -> None:
         spent[summary] = ledger.add_entry(ws, EntryInput(
             fund_id=fund.id, entry_date=day, entry_type="expense", amount=D(amount), summary=summary,
             category=category, expense_class=cls, restriction=restriction, counterparty_name=payee,
-            counterparty_kind="企业", payment_method="银行转账", attachments=[scan]), post=post)
+            counterparty_kind="企业", payment_method="银行转账", attachments=[scan]), post=post, allow_future_date=True)
         return spent[summary]
 
     # Allocations: ¥316,000.00 in all (seed 004: 现拨付资金共31.6万元)
@@ -158,14 +209,15 @@ def _fill(ws: Workspace, root: Path) -> None:
         for n, a in [("李大友", "200"), ("王秀兰", "100"), ("陈光明", "500"), ("", "50"), ("赵德全", "300"),
                      ("刘春梅", "160"), ("张国富", "1000"), ("杨小琴", "100"), ("", "200"), ("何文", "250"),
                      ("周平", "200"), ("吴建", "200")]
-    ], 12, D("3260"))
+    ], 12, D("3260"), allow_future_date=True)
     income(batai, date(2024, 10, 25), "allocation", "60000", "试点项目第二批资金拨入", "项目拨款",
            counterparty_name="万源市慈善会", counterparty_kind="社会组织", publish_consent=True, payment_method="银行转账")
     expense(batai, date(2024, 11, 2), "60000", "慈善阵地装修施工首期款（完成70%）", "阵地建设", "万源市巴山建筑工程有限公司")
     expense(batai, date(2024, 11, 8), "18500", "慈善阵地装修材料", "阵地建设", "万源市八台建材店")
     expense(batai, date(2024, 11, 20), "6800", "社区赋能培训（社区骨干、志愿者）", "培训", "达州市社会工作服务中心")
     wrong = expense(batai, date(2024, 11, 22), "1580", "培训资料印制", "培训", "万源市八台镇文印部")
-    ledger.reverse_entry(ws, wrong.id, "金额录错：发票金额为 1,850.00 元", on_date=date(2024, 11, 25))
+    ledger.reverse_entry(ws, wrong.id, "金额录错：发票金额为 1,850.00 元", on_date=date(2024, 11, 25),
+                         allow_future_date=True)
     expense(batai, date(2024, 11, 22), "1850", "培训资料印制（更正后重新入账）", "培训", "万源市八台镇文印部")
     income(batai, date(2024, 12, 10), "donation", "8000", "捐赠用于迎新慈善音乐会", "企业捐赠",
            counterparty_name="万源市巴山商贸有限公司", counterparty_kind="企业", publish_consent=True,

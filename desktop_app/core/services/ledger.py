@@ -6,11 +6,13 @@ Rules kept here and nowhere else:
 - an expense needs an attachment before posting (unless the setting relaxes it);
 - nothing posts into a closed month;
 - restricted money is spent only on its purpose, and no bucket goes below zero, unless an explicit
-  override reason is given, which is recorded on the entry (and covered by its hash).
+  override reason is given, which is recorded on the entry (and covered by its hash);
+- nothing posts dated after the end of the current year unless the user confirmed the date (`FutureDate`);
+- every free-text field passes `validation.check_text`; a voucher is a real, non-empty file.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -36,11 +38,52 @@ from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.queries.projects import closed_through, fund_balance, month_closed
 from desktop_app.core.queries.settings import local_setting
 from desktop_app.core.storage import chain
+from desktop_app.core.storage.files import check_source_file
 from desktop_app.core.validation import check_text
 from desktop_app.core.vouchers import voucher_text
 
 INCOME_TYPES = ("donation", "allocation")
 SUMMARY_MAX, NAME_MAX = 200, 100  # a ledger line and a name, as printed in a notice table
+REASON_MAX = 200  # a reversal's reason, an override's explanation
+# the short fields: 支付方式 (银行转账, 微信 …), a donation receipt's code (8 digits) and number (10 digits)
+PAYMENT_MAX, RECEIPT_CODE_MAX, RECEIPT_NO_MAX, CONTACT_MAX = 20, 30, 30, 100
+
+# what people call a counterparty's kind → the kind stored (models.COUNTERPARTY_KINDS)
+KIND_SYNONYMS = {
+    "个人": "个人", "自然人": "个人", "居民": "个人", "村民": "个人", "个体": "个人",
+    "企业": "企业", "公司": "企业", "商户": "企业", "个体工商户": "企业",
+    "社会组织": "社会组织", "组织": "社会组织", "慈善组织": "社会组织", "社会团体": "社会组织", "社团": "社会组织",
+    "基金会": "社会组织", "协会": "社会组织", "民办非企业单位": "社会组织", "慈善会": "社会组织",
+    "政府机关": "政府机关", "机关": "政府机关", "政府": "政府机关", "事业单位": "政府机关", "机关事业单位": "政府机关",
+    "村(社区)": "村(社区)", "村（社区）": "村(社区)", "村": "村(社区)", "社区": "村(社区)", "村委会": "村(社区)",
+    "居委会": "村(社区)",
+}
+
+
+class FutureDate(UserError):
+    """A posting dated after the end of the current year: most likely a typo (2052 for 2025). Posts only when
+    the user confirmed the date (`allow_future_date`)."""
+
+
+def counterparty_kind_of(text: str | None) -> str:
+    """The stored kind for what was typed (个人, 企业, 组织, 机关, 村 …); "" when nothing was."""
+    typed = " ".join((text or "").split())
+    if not typed:
+        return ""
+    kind = KIND_SYNONYMS.get(typed) or KIND_SYNONYMS.get(typed.lower())
+    if kind:
+        return kind
+    what = "“单位”要写明是哪一类" if typed == "单位" else f"对方类型“{typed}”不认识"
+    raise UserError(f"{what}：请写个人，或单位的类型——企业、社会组织、政府机关、村(社区)"
+                    "（也可写 公司、组织、机关、村、社区）。")
+
+
+def check_posting_date(day: date, *, allow_future_date: bool = False, today: date | None = None) -> None:
+    """Refuse a posting dated after the end of the current year unless the date was confirmed."""
+    today = today or date.today()
+    if day.year > today.year and not allow_future_date:
+        raise FutureDate(f"记账日期 {day:%Y-%m-%d} 在今年（{today.year} 年）年底之后，很可能是日期填错了，没有记账。"
+                         "请检查日期；如确需按这个日期记账，请在录入窗口“保存并记账”后确认（命令行加 --allow-future-date）。")
 
 
 @dataclass
@@ -69,10 +112,10 @@ class EntryInput:
 # ------------------------------------------------------------------ validation
 
 
-def _validate(session: Session, data: EntryInput) -> None:
+def _validate(session: Session, data: EntryInput) -> EntryInput:
     fund = session.get(Fund, data.fund_id)
     fund_ids = {fund.id} if fund is not None and not fund.deleted else set()
-    _check_input(data, fund_ids, _category_names(session))
+    return _check_input(data, fund_ids, _category_names(session))
 
 
 def _category_names(session: Session) -> dict[str, list[str]]:
@@ -83,17 +126,22 @@ def _category_names(session: Session) -> dict[str, list[str]]:
     return names
 
 
-def _check_input(data: EntryInput, fund_ids: set[str], categories: dict[str, list[str]]) -> None:
-    """Every check on one entry that needs no further database look-up (shared by single and bulk adds)."""
+def _check_input(data: EntryInput, fund_ids: set[str], categories: dict[str, list[str]]) -> EntryInput:
+    """Every check on one entry that needs no further database look-up (shared by single and bulk adds).
+    Returns the input with its texts as checked (trimmed, cleaned): what is stored."""
     if data.entry_type not in INCOME_TYPES + ("expense",):
         raise UserError(f"类型“{data.entry_type}”不对，应为 donation（捐赠）、allocation（拨入）或 expense（支出）。")
     if data.amount <= 0:
         raise UserError("金额必须大于 0。要更正已记账的分录，请用“红字冲销”。")
     if not (data.summary or "").strip():
         raise UserError("请填写摘要，说明这笔钱的来龙去脉，例如“购置慈善阵地桌椅”。")
-    for label, text, limit in (("摘要", data.summary, SUMMARY_MAX), ("对方名称", data.counterparty_name, NAME_MAX),
-                               ("限定用途", data.restriction, NAME_MAX)):
-        check_text(label, text, limit)
+    data = replace(data, **{name: check_text(label, getattr(data, name), limit, multiline=False) for name, label, limit in (
+        ("summary", "摘要", SUMMARY_MAX), ("counterparty_name", "对方名称", NAME_MAX),
+        ("restriction", "限定用途", NAME_MAX), ("counterparty_contact", "联系方式", CONTACT_MAX),
+        ("payment_method", "支付方式", PAYMENT_MAX), ("receipt_code", "捐赠票据代码", RECEIPT_CODE_MAX),
+        ("receipt_no", "捐赠票据号码", RECEIPT_NO_MAX))})
+    if not data.summary:
+        raise UserError("请填写摘要，说明这笔钱的来龙去脉，例如“购置慈善阵地桌椅”。")
     if data.fund_id not in fund_ids:
         raise UserError("请选择社区基金。")
     kind = "expense" if data.entry_type == "expense" else "income"
@@ -106,14 +154,8 @@ def _check_input(data: EntryInput, fund_ids: set[str], categories: dict[str, lis
     if data.counterparty_kind and data.counterparty_kind not in COUNTERPARTY_KINDS:
         raise UserError(f"对方类型“{data.counterparty_kind}”不对，应为：{'、'.join(COUNTERPARTY_KINDS)}。")
     for path in data.attachments:
-        p = Path(path)
-        if not p.is_file():
-            raise UserError(f"找不到附件“{p}”。请检查文件是否存在、路径是否写对。")
-        try:
-            with open(p, "rb") as handle:
-                handle.read(1)
-        except OSError as exc:
-            raise UserError(f"无法读取附件“{p.name}”：{exc.strerror}。请确认文件没有被占用并有读取权限。") from exc
+        check_source_file(path)  # there, a regular file (not a folder or a pipe), readable, not empty
+    return data
 
 
 def _entry_values(data: EntryInput) -> dict:
@@ -121,9 +163,9 @@ def _entry_values(data: EntryInput) -> dict:
     return {
         "fund_id": data.fund_id, "entry_date": data.entry_date, "entry_type": data.entry_type,
         "flow": "out" if data.entry_type == "expense" else "in", "amount_fen": to_fen(data.amount),
-        "summary": data.summary.strip(), "category": data.category,
+        "summary": data.summary, "category": data.category,
         "expense_class": (data.expense_class or "慈善活动支出") if data.entry_type == "expense" else "",
-        "restriction": (data.restriction or "").strip(), "counterparty_name": (data.counterparty_name or "").strip(),
+        "restriction": data.restriction, "counterparty_name": data.counterparty_name,
         "counterparty_kind": data.counterparty_kind, "anonymous": data.anonymous,
         "publish_consent": data.publish_consent and not data.anonymous,
         "counterparty_contact": data.counterparty_contact, "payment_method": data.payment_method,
@@ -165,19 +207,20 @@ def add_draft(ws, data: EntryInput) -> LedgerEntry:
         return _new_draft(ws, s, data)
 
 
-def add_entry(ws, data: EntryInput, *, post: bool = False, override_reason: str = "") -> LedgerEntry:
+def add_entry(ws, data: EntryInput, *, post: bool = False, override_reason: str = "",
+              allow_future_date: bool = False) -> LedgerEntry:
     """Add a draft and, when asked, post it — all in one transaction (a failed post leaves nothing)."""
     if not post:
         return add_draft(ws, data)
     with ws.transaction("entry.add_and_post") as s:
         entry = _new_draft(ws, s, data)
         s.flush()
-        _post(s, entry, override_reason)
+        _post(s, entry, override_reason, allow_future_date)
     return entry
 
 
 def _new_draft(ws, s: Session, data: EntryInput) -> LedgerEntry:
-    _validate(s, data)
+    data = _validate(s, data)
     entry = LedgerEntry(fund_id=data.fund_id, entry_date=data.entry_date, entry_type=data.entry_type,
                         flow="in", amount_fen=0)
     _apply(entry, data)
@@ -192,43 +235,46 @@ def import_drafts(ws, inputs: Iterable[EntryInput], progress=None) -> int:
 
     Checks every row with the same rules as a single add, then inserts with executemany; the journal's
     bulk path stamps the rows and journals each one. Attachments are not taken here: add them to the drafts afterwards.
-    A verified backup is taken first, as before every import.
+    A verified backup is taken first, as before every import — once the rows passed their checks, so that a
+    refused import leaves nothing behind.
     """
     inputs = list(inputs)
     if not inputs:
         return 0
-    ws.create_backup("import")
-    with ws.transaction("entry.import_drafts") as s:
+    with ws.reading() as s:
         fund_ids = {f for f in s.exec(select(Fund.id).where(Fund.deleted == False))}  # noqa: E712
         categories = _category_names(s)
-        entries = []
-        for data in inputs:
-            if data.attachments:
-                raise UserError("批量导入不带附件。请导入后在分录中添加附件。")
-            _check_input(data, fund_ids, categories)
-            row = _entry_values(data)
-            row.update(id=new_id(), deleted=False, status="draft", reversal_reason="", override_reason="")
-            entries.append(row)
-            if progress and len(entries) % 5000 == 0:
-                progress(len(entries), 0)
-        if entries:
-            s.execute(insert(LedgerEntry), entries)  # stamped and journalled by the journal's bulk path
+    entries = []
+    for data in inputs:
+        if data.attachments:
+            raise UserError("批量导入不带附件。请导入后在分录中添加附件。")
+        row = _entry_values(_check_input(data, fund_ids, categories))
+        row.update(id=new_id(), deleted=False, status="draft", reversal_reason="", override_reason="")
+        entries.append(row)
+        if progress and len(entries) % 5000 == 0:
+            progress(len(entries), 0)
+    ws.create_backup("import")
+    with ws.transaction("entry.import_drafts") as s:
+        live = {f for f in s.exec(select(Fund.id).where(Fund.deleted == False))}  # noqa: E712
+        if not {row["fund_id"] for row in entries} <= live:  # a fund deleted since the checks
+            raise UserError("请选择社区基金。")
+        s.execute(insert(LedgerEntry), entries)  # stamped and journalled by the journal's bulk path
     return len(entries)
 
 
 def update_draft(ws, entry_id: str, data: EntryInput, *, post: bool = False,
-                 override_reason: str = "") -> LedgerEntry:
+                 override_reason: str = "", allow_future_date: bool = False) -> LedgerEntry:
     """Save a draft's new fields and, when asked, post it — one transaction: a refused post keeps the
     draft exactly as it was."""
     with ws.transaction("entry.update") as s:
         entry = _editable(s, entry_id)
-        _validate(s, data)
+        data = _validate(s, data)
         _apply(entry, data)
         s.add(entry)
         _attach(ws, s, entry, data.attachments)
         if post:
             s.flush()
-            _post(s, entry, override_reason)
+            _post(s, entry, override_reason, allow_future_date)
     return entry
 
 
@@ -306,7 +352,9 @@ def _assign_voucher(session: Session, entry: LedgerEntry) -> None:
     entry.voucher_seq = int(last or 0) + 1
 
 
-def _post(session: Session, entry: LedgerEntry, override_reason: str) -> None:
+def _post(session: Session, entry: LedgerEntry, override_reason: str, allow_future_date: bool = False) -> None:
+    override_reason = check_text("超额说明", override_reason, REASON_MAX, multiline=False)
+    check_posting_date(entry.entry_date, allow_future_date=allow_future_date)
     if month_closed(session, entry.fund_id, entry.entry_date):
         raise UserError(f"{entry.entry_date:%Y年%m月}已结账（本基金已结账至 {closed_through(session, entry.fund_id)}），"
                         "不能再记入。请把日期改到未结账的月份，或者（如是更正）用红字冲销记在本月。")
@@ -318,7 +366,7 @@ def _post(session: Session, entry: LedgerEntry, override_reason: str) -> None:
                             "请在分录中添加附件后再记账；如单位规定可以后补，请在“设置”中放宽这条要求。")
     effect = entry.amount_fen if entry.flow == "in" else -entry.amount_fen
     _check_balance(session, entry, effect, override_reason)
-    entry.override_reason = override_reason.strip()
+    entry.override_reason = override_reason
     _assign_voucher(session, entry)
     entry.status = "posted"
     entry.posted_at = utc_now()
@@ -328,21 +376,21 @@ def _post(session: Session, entry: LedgerEntry, override_reason: str) -> None:
     chain.append(session, fund, entry)
 
 
-def post_entry(ws, entry_id: str, *, override_reason: str = "") -> LedgerEntry:
+def post_entry(ws, entry_id: str, *, override_reason: str = "", allow_future_date: bool = False) -> LedgerEntry:
     with ws.transaction("entry.post") as s:
         entry = s.get(LedgerEntry, entry_id)
         if entry is None or entry.deleted:
             raise UserError(f"找不到分录“{entry_id}”。请用 entry list 查看分录编号。")
         if entry.status == "posted":
             raise UserError(f"这条分录已经记账（凭证 {voucher_text(entry)}），不需要再记账。")
-        _post(s, entry, override_reason)
+        _post(s, entry, override_reason, allow_future_date)
     return entry
 
 
 def reverse_entry(ws, entry_id: str, reason: str, *, on_date: date | None = None,
-                  override_reason: str = "") -> LedgerEntry:
+                  override_reason: str = "", allow_future_date: bool = False) -> LedgerEntry:
     """Cancel a posted entry with a linked red-ink entry of the opposite amount."""
-    reason = (reason or "").strip()
+    reason = check_text("冲销原因", reason, REASON_MAX, multiline=False)
     if not reason:
         raise UserError("请填写冲销原因，例如“金额录错，应为 1,200.00 元”。")
     with ws.transaction("entry.reverse") as s:
@@ -370,7 +418,7 @@ def reverse_entry(ws, entry_id: str, reason: str, *, on_date: date | None = None
         )
         s.add(reversal)
         s.flush()
-        _post(s, reversal, override_reason)
+        _post(s, reversal, override_reason, allow_future_date)
     return reversal
 
 
@@ -431,9 +479,10 @@ def check_batch(lines: list[EntryInput], declared_count: int, declared_total: De
 
 
 def post_batch(ws, title: str, lines: list[EntryInput], declared_count: int, declared_total: Decimal, *,
-               confirm_mismatch: bool = False) -> list[LedgerEntry]:
+               confirm_mismatch: bool = False, allow_future_date: bool = False) -> list[LedgerEntry]:
     """Post a typed-in paper list as one transaction; a list that disagrees with its declared count and
     total posts only when the user confirmed it."""
+    title = check_text("清单名称", title, NAME_MAX, multiline=False)
     if not lines:
         raise UserError("批量录入里还没有任何一笔。请先录入清单上的每一笔。")
     if declared_count <= 0:
@@ -443,12 +492,12 @@ def post_batch(ws, title: str, lines: list[EntryInput], declared_count: int, dec
         raise NeedsOverride("批量录入与纸质清单不一致：" + result.describe() + "请核对后再记账，或确认按录入的数字记账。")
     posted = []
     with ws.transaction("entry.post_batch") as s:
-        batch = EntryBatch(fund_id=lines[0].fund_id, title=title.strip() or "批量录入",
+        batch = EntryBatch(fund_id=lines[0].fund_id, title=title or "批量录入",
                            declared_count=declared_count, declared_total_fen=to_fen(declared_total))
         s.add(batch)
         s.flush()
         for line in lines:
-            _validate(s, line)
+            line = _validate(s, line)
             entry = LedgerEntry(fund_id=line.fund_id, entry_date=line.entry_date, entry_type=line.entry_type,
                                 flow="in", amount_fen=0, batch_id=batch.id)
             _apply(entry, line)
@@ -456,6 +505,6 @@ def post_batch(ws, title: str, lines: list[EntryInput], declared_count: int, dec
             s.flush()
             _attach(ws, s, entry, line.attachments)
             s.flush()
-            _post(s, entry, "")
+            _post(s, entry, "", allow_future_date)
             posted.append(entry)
     return posted

@@ -75,21 +75,36 @@ def migrate(conn: sqlite3.Connection, *, on_step=None) -> list[str]:
     return applied
 
 
-def make_engine(path: Path, *, immediate: bool) -> Engine:
+def connect_read_only_media(path: Path) -> sqlite3.Connection:
+    """A connection that writes nothing at all beside the database: for a workspace on a write-protected
+    USB stick. Immutable when there is no -wal file (a clean shutdown); with one, read-only through it."""
+    wal = Path(path).with_name(Path(path).name + "-wal")
+    conn = sqlite3.connect(readonly_uri(path, immutable=not wal.exists()), uri=True, check_same_thread=False,
+                           timeout=5)
+    conn.execute("PRAGMA busy_timeout=5000")
+    return conn
+
+
+def make_engine(path: Path, *, immediate: bool, read_only_media: bool = False) -> Engine:
     """An SQLAlchemy engine on the workspace database.
 
     Writers open transactions with BEGIN IMMEDIATE so voucher numbers are taken under the write lock
-    (gapless numbering even with a second process); readers use a deferred BEGIN.
+    (gapless numbering even with a second process); readers use a deferred BEGIN. `read_only_media`: every
+    connection is `connect_read_only_media` (the workspace cannot be written).
     """
     # `creator` hands SQLite the path itself: an SQLAlchemy URL would misread folders named “3#楼”.
-    engine = create_engine(
-        "sqlite://", creator=lambda: sqlite3.connect(path, check_same_thread=False, timeout=5)
-    )
+    if read_only_media:
+        engine = create_engine("sqlite://", creator=lambda: connect_read_only_media(path))
+    else:
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(path, check_same_thread=False, timeout=5)
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own is unreliable)
-        apply_pragmas(dbapi_conn)
+        if not read_only_media:
+            apply_pragmas(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):

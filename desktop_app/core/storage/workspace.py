@@ -5,6 +5,11 @@ by the OS when its process dies, so a crash never leaves a stale lock), the file
 `quick_check`, and it is not from a newer version of the app. Older schemas are backed up, then
 migrated. Nothing is written to a workspace that fails these checks. Once they pass, what interrupted work
 left behind (a killed restore's staging file, a killed backup's or attachment copy's `*.partial`) is removed.
+
+A workspace that cannot be written (a write-protected USB stick) opens, when the caller allows it
+(`read_only_ok`: the command line's lists, reports and exports), *read-only*: nothing is written beside it —
+no lock, no backup, no -shm file — and every write is refused with a message saying why. A transaction that
+fails removes the attachment files it copied in; a full disk is reported as `files.DiskFull`.
 """
 
 import json
@@ -45,20 +50,26 @@ class Workspace:
         self._identity: tuple[str, str] | None = None  # (office id, epoch id), read once
         self.operator = workspace_identity.operator_name()
         self._auto_backup = True
+        self.read_only = False  # opened read-only: the folder cannot be written (see `open`)
 
     # ---------------------------------------------------------------- open / close
 
     @classmethod
     def open(cls, root: Path | str, *, create: bool = False, auto_backup: bool = True,
-             defer_checks: bool = False) -> "Workspace":
+             defer_checks: bool = False, read_only_ok: bool = False) -> "Workspace":
         """Open (or with `create`, make) a workspace.
 
         `defer_checks` lets the window appear first: the GUI then runs `run_deferred_checks()` as the
         first job of its single database worker, so no write can run before quick_check has passed
         (quick_check reads the whole file: about a second on a million entries).
+        `read_only_ok`: a workspace whose folder cannot be written opens read-only instead of being refused.
         """
         ws = cls(Path(root).expanduser().resolve())
-        ws._check_folder(create)
+        ws._check_folder(create, read_only_ok)
+        if ws.read_only:
+            ws._check_read_only_database()
+            ws._connect()
+            return ws
         ws._acquire_lock()
         try:
             ws._check_database(create, quick_check=not defer_checks)
@@ -77,7 +88,8 @@ class Workspace:
         """The quick_check skipped by `open(defer_checks=True)`; raises WorkspaceDamaged (nothing written)."""
         if not backups.integrity_ok(self.db_path, quick=True):
             raise self.damaged_error()
-        self._remove_partials()
+        if not self.read_only:
+            self._remove_partials()
 
     def _remove_partials(self) -> None:
         """What a killed `backup create` or an interrupted attachment copy left: only once the checks pass."""
@@ -104,7 +116,12 @@ class Workspace:
         )
         return WorkspaceDamaged(f"{problem}，已停止打开，没有写入任何内容。{hint}", good_backup=good)
 
-    def _check_folder(self, create: bool) -> None:
+    def read_only_error(self) -> WorkspaceError:
+        return WorkspaceError(
+            f"工作区“{self.root}”是只读的（U 盘打开了写保护，或没有写权限），只能查看、出报表和导出到别的文件夹，"
+            "不能修改，这次什么都没有改动。要修改，请关掉 U 盘的写保护开关，或把整个工作区文件夹复制到可写的位置后再打开。")
+
+    def _check_folder(self, create: bool, read_only_ok: bool = False) -> None:
         if self.root.exists() and not self.root.is_dir():
             raise WorkspaceError(f"“{self.root}”是一个文件，不是工作区文件夹。请指定一个文件夹。")
         if not self.root.exists():
@@ -123,6 +140,9 @@ class Workspace:
             probe.write_bytes(b"")
             probe.unlink()
         except OSError:
+            if read_only_ok and not create and self.db_path.is_file():
+                self.read_only = True
+                return
             raise WorkspaceError(
                 f"工作区“{self.root}”不可写（只读的 U 盘或没有权限）。请把它复制到可写的位置，或检查 U 盘的写保护开关。"
             ) from None
@@ -187,15 +207,36 @@ class Workspace:
         finally:
             conn.close()
 
+    def _check_read_only_database(self) -> None:
+        """The checks of `_check_database` for a workspace that cannot be written: nothing to migrate."""
+        with open(self.db_path, "rb") as handle:
+            if handle.read(16) != db.SQLITE_HEADER:
+                raise self.damaged_error(f"“{self.db_path.name}”不是台账数据库文件（可能被别的文件覆盖了）")
+        if not backups.integrity_ok(self.db_path, quick=True):
+            raise self.damaged_error()
+        conn = db.connect_read_only_media(self.db_path)
+        try:
+            version = db.schema_version(conn)
+        finally:
+            conn.close()
+        if version > db.LATEST_VERSION:
+            raise WorkspaceError(
+                f"这个工作区由更新版本的社区慈善台账写入（数据结构版本 {version}，本程序支持到 {db.LATEST_VERSION}）。"
+                "请升级本程序后再打开，以免数据损坏。")
+        if version < db.LATEST_VERSION:
+            raise WorkspaceError(
+                f"工作区“{self.root}”由旧版本的程序写入，需要先升级数据结构才能打开，而它是只读的（U 盘写保护或没有写权限）。"
+                "请关掉写保护，或把工作区复制到可写的位置，打开一次后再用。")
+
     def _connect(self) -> None:
-        self.engine = db.make_engine(self.db_path, immediate=True)
-        self.read_engine = db.make_engine(self.db_path, immediate=False)
+        self.engine = db.make_engine(self.db_path, immediate=True, read_only_media=self.read_only)
+        self.read_engine = db.make_engine(self.db_path, immediate=False, read_only_media=self.read_only)
 
     def close(self, *, backup: bool = True) -> None:
         if self.engine is None:
             return
         try:
-            if backup and self.has_office():
+            if backup and not self.read_only and self.has_office():
                 self.create_backup("close")
         finally:
             self._dispose()
@@ -221,7 +262,12 @@ class Workspace:
         and every change is journalled with `op`, the operator and this office.
 
         `identity` is given only by the transactions that set this workspace's identity (init, a restore's
-        new epoch): their journal rows already carry it, and it is stored with them."""
+        new epoch): their journal rows already carry it, and it is stored with them.
+
+        A transaction that fails removes the attachment files it copied in (nothing is left that no record
+        names); a full disk is raised as `files.DiskFull`."""
+        if self.read_only:
+            raise self.read_only_error()
         with Session(self.engine, expire_on_commit=False) as session:
             if identity is None:
                 stamp = self._stamp(session, op)
@@ -234,8 +280,10 @@ class Workspace:
                     session.flush()  # the office first: the identity row refers to it
                     session.merge(identity)
                 session.commit()
-            except BaseException:
-                session.rollback()
+            except BaseException as exc:
+                _roll_back(session)
+                if files.is_disk_full(exc) and not isinstance(exc, files.DiskFull):
+                    raise files.DiskFull() from exc
                 raise
             if identity is not None:
                 self._identity = None
@@ -244,13 +292,17 @@ class Workspace:
     def sync_import_transaction(self, op: str = "sync.import") -> Iterator[Session]:
         """The one door past ownership: only the sync importer uses it, to write other offices' records as
         their packages carry them (their own office, times and versions). Journalled like any transaction."""
+        if self.read_only:
+            raise self.read_only_error()
         with Session(self.engine, expire_on_commit=False) as session:
             journal.install(session, replace(self._stamp(session, op), importing=True))
             try:
                 yield session
                 session.commit()
-            except BaseException:
-                session.rollback()
+            except BaseException as exc:
+                _roll_back(session)
+                if files.is_disk_full(exc) and not isinstance(exc, files.DiskFull):
+                    raise files.DiskFull() from exc
                 raise
 
     def _stamp(self, session: Session, op: str) -> journal.Stamp:
@@ -274,6 +326,8 @@ class Workspace:
 
     def raw_reader(self) -> sqlite3.Connection:
         """A separate read-only sqlite3 connection (for lazy table models on the GUI thread)."""
+        if self.read_only:
+            return db.connect_read_only_media(self.db_path)
         return db.connect_raw(self.db_path, readonly=True)
 
     def has_office(self) -> bool:
@@ -291,10 +345,9 @@ class Workspace:
 
     def store_attachment(self, session: Session, source: Path | str) -> Attachment:
         """Copy a file into the content-addressed store (attachments/ab/<sha256>) and record it.
-        The same content stored twice is kept once."""
-        source = Path(source)
-        if not source.is_file():
-            raise UserError(f"找不到附件“{source}”。请检查文件是否存在、路径是否写对。")
+        The same content stored twice is kept once. A file copied in here is removed again when the
+        transaction fails (see `transaction`)."""
+        source = files.check_source_file(source, allow_empty=True)
         try:
             sha = files.sha256_of(source)
         except OSError as exc:
@@ -303,6 +356,7 @@ class Workspace:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             files.copy_atomically(source, target, target.with_suffix(".partial"))
+            session.info.setdefault(NEW_FILES, []).append(target)
         existing = session.exec(select(Attachment).where(Attachment.sha256 == sha)).first()
         if existing:
             return existing
@@ -316,10 +370,18 @@ class Workspace:
     # ---------------------------------------------------------------- backups
 
     def create_backup(self, reason: str = "manual", progress=None, *, spare: Path | None = None) -> backups.BackupInfo:
-        """A verified backup; the rotation that follows spares `spare` (the backup a restore puts in place)."""
+        """A verified backup; the rotation that follows spares `spare` (the backup a restore puts in place).
+        A full disk leaves no partial file and is raised as `files.DiskFull`."""
+        if self.read_only:
+            raise self.read_only_error()
         conn = db.connect_raw(self.db_path)
         try:
             return backups.create_backup(conn, self.backups_dir, reason, progress, spare)
+        except Exception as exc:
+            if files.is_disk_full(exc) and not isinstance(exc, files.DiskFull):
+                raise files.DiskFull("磁盘已满（或 U 盘空间不足），备份没有做成，写了一半的备份文件已删去。"
+                                     "请腾出空间后重试（删掉不用的文件，或换一个空间更大的磁盘），什么都没有改动。") from exc
+            raise
         finally:
             conn.close()
 
@@ -451,6 +513,19 @@ class Workspace:
 
 
 RESTORING = DB_NAME + ".restoring"  # where a restore builds the database that will replace the live one
+NEW_FILES = "new_files"  # session.info key: the attachment files a transaction copied in
+
+
+def _roll_back(session: Session) -> None:
+    """Undo a failed transaction: its database changes and the attachment files it copied in."""
+    try:
+        session.rollback()
+    finally:
+        for path in session.info.pop(NEW_FILES, []):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass  # best effort: an unreferenced file in the content store harms nothing
 
 
 def _remove_staging(root: Path) -> None:

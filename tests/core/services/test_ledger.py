@@ -75,7 +75,7 @@ def test_missing_or_unreadable_attachment_changes_nothing(workspace, tmp_path):
         ledger.add_draft(workspace, make_entry(workspace, "expense", attachments=[tmp_path / "nope.jpg"]))
     folder = tmp_path / "a-folder.jpg"
     folder.mkdir()
-    with pytest.raises(UserError, match="找不到附件"):
+    with pytest.raises(UserError, match="是文件夹，不是文件"):
         ledger.add_draft(workspace, make_entry(workspace, "expense", attachments=[folder]))
     assert snapshot(workspace) == before
 
