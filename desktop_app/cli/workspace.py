@@ -63,16 +63,21 @@ def cmd_init(folder: Path, args) -> int:
 
 
 def cmd_verify(ws, args) -> int:
-    from desktop_app.core.storage import chain
+    from desktop_app.core.services import verify as integrity
 
-    report = chain.verify_workspace(ws)
+    report = integrity.verify_workspace(ws)
     if args.json:
         print_json({"ok": report.ok, "funds": report.funds, "entries": report.entries,
-                    "problems": [asdict(p) for p in report.problems]})
+                    "witnesses": report.witnesses, "notes": report.notes,
+                    "problems": [asdict(p) | {"message": p.describe()} for p in report.problems]})
     elif report.ok:
-        print(f"哈希链完好：{report.funds} 个基金，{report.entries} 条已记账分录，均未被改动。")
+        print(f"数据完好：{report.funds} 个基金，{report.entries} 条已记账分录，与所有见证一致，记账后没有被改动。")
+        print(f"比对依据：{report.witnesses_text()}。")
+        for note in report.notes:
+            print(f"说明：{note}")
     if not report.ok:
-        print(f"发现 {len(report.problems)} 处数据在程序之外被改动：", file=sys.stderr)
+        print(f"发现 {len(report.problems)} 处数据在程序之外被改动（比对依据：{report.witnesses_text()}）：",
+              file=sys.stderr)
         for p in report.problems:
             print("  " + p.describe(), file=sys.stderr)
         print("请从改动之前的备份恢复（backup list / backup restore），并查明是谁改动了数据库文件。", file=sys.stderr)

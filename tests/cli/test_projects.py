@@ -96,7 +96,7 @@ def test_fund_edit_renames_a_fund_with_posted_entries(ws, project, capsys):
     code, out = run(ws, "entry", "list", "--fund", "八台爱心款", capsys=capsys)
     assert code == 0 and "共 1 条" in out.out
     code, out = run(ws, "verify", capsys=capsys)
-    assert code == 0 and "哈希链完好" in out.out
+    assert code == 0 and "数据完好" in out.out
     # an empty --project detaches the fund, an empty --agreement-date clears the date; the rest stays
     code, out = run(ws, "fund", "edit", "八台爱心款", "--project", "", "--agreement-date", "", capsys=capsys)
     assert code == 0, out.err

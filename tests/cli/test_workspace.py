@@ -61,7 +61,7 @@ def test_demo_has_the_seed_004_activities_photos_goods_and_spaces(tmp_path, caps
 def test_verify_backup_and_export(ws, capsys, tmp_path):
     add(ws, capsys, "--post")
     code, out = run(ws, "verify", capsys=capsys)
-    assert code == 0 and "哈希链完好" in out.out
+    assert code == 0 and "数据完好" in out.out
     code, out = run(ws, "backup", "create", capsys=capsys)
     assert code == 0 and "已备份并校验" in out.out
     code, out = run(ws, "backup", "list", "--json", capsys=capsys)

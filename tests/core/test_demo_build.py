@@ -15,7 +15,7 @@ from desktop_app.cli.main import main
 from desktop_app.core.demo import build
 from desktop_app.core.demo.build import build_demo
 from desktop_app.core.errors import UserError
-from desktop_app.core.storage import chain
+from desktop_app.core.services import verify as integrity
 from desktop_app.core.storage.workspace import Workspace
 
 ROOT = Path(__file__).parents[2]
@@ -29,7 +29,7 @@ def whole(target: Path) -> tuple[int, int]:
     """(posted entries, photos) of a demo workspace, after checking that it opens and verifies."""
     ws = Workspace.open(target, auto_backup=False)
     try:
-        assert chain.verify_workspace(ws).ok
+        assert integrity.verify_workspace(ws).ok
         assert len(ws.list_backups()) == 1  # the demo's last step
         conn = ws.raw_reader()
         try:

@@ -25,8 +25,9 @@ from desktop_app.core.models import CATEGORY_KINDS, Category, Office
 from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.queries.settings import local_setting
 from desktop_app.core.services import categories, office, settings
-from desktop_app.core.storage import chain
+from desktop_app.core.services import verify as integrity
 from desktop_app.core.storage.backup import BackupInfo
+from desktop_app.core.storage.findings import VerifyReport
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
 from desktop_app.gui.pages.base import Page
@@ -66,13 +67,14 @@ def load_settings(ws: Workspace) -> SettingsData:
                             {key: local_setting(s, key) for key in NOTICE_KEYS})
 
 
-def describe_report(report: chain.VerifyReport) -> str:
-    head = f"共校验 {report.funds} 个社区基金、{report.entries} 条已记账分录。"
+def describe_report(report: VerifyReport) -> str:
+    head = f"共校验 {report.funds} 个社区基金、{report.entries} 条已记账分录。\n比对依据：{report.witnesses_text()}。"
+    notes = "".join(f"\n说明：{note}" for note in report.notes)
     if report.ok:
-        return head + "\n哈希链完整：记账后的数据没有被改动、删除或插入。"
-    return (head + f"\n发现 {len(report.problems)} 处问题（记账后有人绕过本程序改动了数据库文件）：\n"
+        return head + "\n数据完好：记账后的数据没有被改动、删除或插入。" + notes
+    return (head + f"\n发现 {len(report.problems)} 处问题（有人绕过本程序改动了数据库文件）：\n"
             + "\n".join(p.describe() for p in report.problems)
-            + "\n\n请从改动之前的备份恢复（设置 › 备份），并查明是谁改动了数据库文件。")
+            + "\n\n请从改动之前的备份恢复（设置 › 备份），并查明是谁改动了数据库文件。" + notes)
 
 
 def size_text(size: int) -> str:
@@ -313,7 +315,7 @@ class SettingsPage(Page):
     def verify_chains(self) -> None:
         ws = self.ctx.ws
         self.verify_result.setPlainText("正在校验…")
-        self.ctx.runner.run(lambda progress: chain.verify_workspace(ws, progress),
+        self.ctx.runner.run(lambda progress: integrity.verify_workspace(ws, progress),
                             lambda report: self.verify_result.setPlainText(describe_report(report)),
                             lambda exc: self.verify_result.setPlainText(
                                 "已取消校验。" if isinstance(exc, Cancelled) else "校验没有完成。"),

@@ -19,7 +19,7 @@ from desktop_app.core.models import (
     Site,
 )
 from desktop_app.core.services import ledger, projects
-from desktop_app.core.storage import chain
+from desktop_app.core.services import verify as integrity
 from tests.helpers import FUND_NAME, make_entry
 
 D = Decimal
@@ -233,7 +233,7 @@ def test_update_fund_renames_and_keeps_the_chain(workspace, project):
     ops = sorted((j.table_name, j.op) for j in journal(workspace, before))
     assert ops == [("committeemember", "delete"), ("committeemember", "insert"), ("committeemember", "update"),
                    ("fund", "update")]
-    assert chain.verify_workspace(workspace).ok  # entries refer to the fund by id
+    assert integrity.verify_workspace(workspace).ok  # entries refer to the fund by id
 
 
 def test_fund_names_stay_unique(workspace):

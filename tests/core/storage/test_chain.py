@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from desktop_app.core.services import ledger
+from desktop_app.core.services import verify as integrity
 from desktop_app.core.storage import chain
 from tests.helpers import make_entry
 
@@ -93,7 +94,7 @@ def test_a_deleted_fund_is_named(posted):
     conn.execute("DELETE FROM fund")
     conn.commit()
     conn.close()
-    report = chain.verify_workspace(posted)
+    report = integrity.verify_workspace(posted)
     assert any(p.kind == "removed" and "整个社区基金" in p.detail and p.fund == posted.fund.name
                for p in report.problems)
 
@@ -105,13 +106,13 @@ def test_a_chain_cut_back_with_its_head_is_caught(posted):
     conn.execute("UPDATE fund SET chain_length = 2, chain_head = ?", (head,))
     conn.commit()
     conn.close()
-    report = chain.verify_workspace(posted)
+    report = integrity.verify_workspace(posted)
     assert [(p.kind, p.voucher) for p in report.problems] == [("removed", "2024-0003")]
 
 
 def test_an_attachment_file_replaced_on_disk_is_caught(posted):
     [scan] = [p for p in posted.attachments_dir.rglob("*") if p.is_file()]
     scan.write_bytes(b"a different invoice")
-    report = chain.verify_workspace(posted)
+    report = integrity.verify_workspace(posted)
     assert [(p.kind, p.voucher) for p in report.problems] == [("changed", "2024-0002")]
     assert "文件内容被替换" in report.problems[0].detail

@@ -59,7 +59,7 @@ def test_verify_reports_an_intact_chain(qtbot, window):
     page.verify_button.click()
     wait_idle(qtbot, window.ctx.runner)
     assert "1 条已记账分录" in page.verify_result.toPlainText()
-    assert "哈希链完整" in page.verify_result.toPlainText()
+    assert "数据完好" in page.verify_result.toPlainText()
 
 
 def test_office_identity_is_saved_and_shown_in_the_title(qtbot, window, messages):

@@ -1,0 +1,112 @@
+"""`verify` (设置 › 数据安全 › 核验数据): the live records against every witness the workspace has.
+
+1. The hash chain of every fund (storage/chain.py): an entry changed, removed or inserted behind the app's
+   back without recomputing the chain.
+2. The change journal (storage/witnesses.py): every live row against its last journalled state — fund
+   renames, deleted closed-month rows, goods movements, photos, and a chain recomputed end to end all
+   disagree with it — and the journal's own continuity.
+3. Backups: the chain heads each one holds.
+4. Published notices: the entries each sealed (their chain hashes, which its printed code covers), the heads
+   of the funds at publication, and the archived PDF's hash.
+5. Files: voucher scans of posted entries and photos used in notices.
+
+Someone with full control of the PC can still rewrite every witness kept on it (README: "核验能发现什么");
+what was printed and posted on a notice board, and what the county's copy received, stay out of reach.
+"""
+
+import json
+import sqlite3
+
+from sqlmodel import select
+
+from desktop_app.core.models import Notice
+from desktop_app.core.notices.lookup import NOTICES_DIR, notice_label
+from desktop_app.core.storage import chain, witnesses
+from desktop_app.core.storage.files import sha256_of
+from desktop_app.core.storage.findings import CHAIN, FILES, JOURNAL, ChainProblem, VerifyReport
+from desktop_app.core.storage.heads import Head, read_pdf_heads
+from desktop_app.core.storage.identity import local_office_id
+from desktop_app.core.vouchers import voucher_number
+
+
+def verify_workspace(ws, progress=None) -> VerifyReport:
+    """Everything `verify` checks; `progress(done, total)` as the chains are read (and (0, 0) between
+    other steps, so a cancel gets through)."""
+    with ws.reading() as session:
+        conn = chain.raw_connection(session)
+        early = VerifyReport()  # what reading the witnesses noted before the chains were read
+        backups = witnesses.read_backups(ws.backups_dir, local_office_id(session), early)
+        notices = [n for n in session.exec(select(Notice).where(Notice.status == "published",
+                                                                Notice.deleted == False))]  # noqa: E712
+        sealed = {notice.id: notice_heads(ws, notice) for notice in notices}
+        checkpoints: dict[str, set[int]] = {}
+        for head in [h for b in backups for h in b.heads] + [h for hs in sealed.values() for h in hs]:
+            checkpoints.setdefault(head.fund_id, set()).add(head.length)
+        report = chain.verify_chains_on(conn, progress, checkpoints)
+        report.notes.extend(early.notes)
+        report.witnesses.append(CHAIN)
+        witnesses.check_journal(conn, report, progress)
+        report.witnesses.append(JOURNAL)
+        witnesses.check_backups(conn, report, backups)
+        for notice in notices:
+            check_notice(ws, conn, report, notice, sealed[notice.id])
+        witnesses.check_files(conn, report, ws.attachments_dir, progress)
+        report.witnesses.append(FILES)
+    return report
+
+
+def notice_heads(ws, notice: Notice) -> list[Head]:
+    """The chain heads a published notice sealed (from its archived PDF); [] for one published before
+    heads were sealed."""
+    if not notice.pdf_name:
+        return []
+    return read_pdf_heads(ws.root / NOTICES_DIR / notice.pdf_name) or []
+
+
+def check_notice(ws, conn: sqlite3.Connection, report: VerifyReport, notice: Notice, heads: list[Head]) -> None:
+    """A published notice witnesses the entries it disclosed (their chain hashes, sealed by its printed
+    code), the heads of its funds at publication, and its own archived file."""
+    witness = f"已发布的{notice_label(notice)}"
+    report.witnesses.append(witness)
+    if notice.pdf_name:
+        path = ws.root / NOTICES_DIR / notice.pdf_name
+        try:
+            digest = sha256_of(path)
+        except OSError:
+            digest = None
+        if digest != notice.pdf_sha256:
+            state = "不见了" if digest is None else "内容被替换"
+            report.add(ChainProblem("", "changed" if digest else "missing", "",
+                                    f"存档文件 {NOTICES_DIR}/{notice.pdf_name} {state}", FILES, notice_label(notice)))
+    check_sealed_entries(conn, report, notice, witness)
+    witnesses.compare_heads(conn, report, heads, witness)
+
+
+def check_sealed_entries(conn: sqlite3.Connection, report: VerifyReport, notice: Notice, witness: str) -> None:
+    try:
+        pairs = {entry_id: sealed for entry_id, sealed in json.loads(notice.entries_json or "[]")}
+    except (ValueError, TypeError):
+        report.add(ChainProblem("", "changed", "", "记录的公示分录无法读取：公示记录在程序之外被改动", JOURNAL,
+                                notice_label(notice)))
+        return
+    ids = list(pairs)
+    live: dict[str, tuple] = {}
+    for start in range(0, len(ids), 500):
+        batch = ids[start:start + 500]
+        rows = conn.execute("SELECT e.id, e.chain_hash, f.name, e.voucher_year, e.voucher_seq FROM ledger_entry e "
+                            f"JOIN fund f ON f.id = e.fund_id WHERE e.id IN ({','.join('?' * len(batch))})", batch)
+        live.update((row[0], row[1:]) for row in rows)
+    differing: dict[str, list[str]] = {}
+    for entry_id, sealed in pairs.items():
+        found = live.get(entry_id)
+        if found is None:
+            report.add(ChainProblem("", "removed", "", f"公示时依据的一条分录（编号 {entry_id[:8]}）在数据库中不见了",
+                                    witness, "公示分录"))
+        elif (found[0] or "") != (sealed or ""):
+            differing.setdefault(found[1], []).append(voucher_number(found[2], found[3]))
+    for fund, vouchers in differing.items():
+        vouchers.sort()
+        span = vouchers[0] if len(vouchers) == 1 else f"{vouchers[0]} 等 {len(vouchers)} 条分录"
+        report.add(ChainProblem(fund, "rewritten", vouchers[0],
+                                f"凭证 {span}的链哈希与公示时封存的不同：公示后这些分录或它们之前的分录被改动",
+                                witness))
