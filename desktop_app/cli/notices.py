@@ -39,8 +39,9 @@ def add_parsers(sub) -> None:
     s.add_argument("--project", help="只看这个项目")
     s.add_argument("--json", action="store_true")
     s = notice.add_parser("verify", help="核验公示：数据是否与公示时一致（一致返回 0，有变化返回 3；"
-                                         "给出的 PDF 文件逐页比对与该核验码的公示不符、可能被改动过时返回 4）")
-    s.add_argument("code", help="公示上的核验码，或公示 PDF 文件")
+                                         "给出的 PDF 文件逐页比对与该核验码的公示不符、可能被改动过，"
+                                         "或二维码记录的发布时账目与现在的账目不符（账目被改写）时返回 4）")
+    s.add_argument("code", help="公示上的核验码、扫描公示二维码得到的文字（加引号），或公示 PDF 文件")
     s.add_argument("--json", action="store_true")
     s = notice.add_parser("due", help="应当公示的事项（公示时限）")
     s.add_argument("--date", help="按这一天计算（默认今天）")
@@ -59,7 +60,15 @@ def _notice_json(n, *, corrections: list | None = None, numbers: dict | None = N
             "published_on": n.published_on.isoformat() if n.published_on else None,
             "pdf": f"notices/{n.pdf_name}" if n.pdf_name else None, "pdf_sha256": n.pdf_sha256 or None,
             "corrects": (numbers or {}).get(n.corrects_id) if n.corrects_id else None,
-            "corrected_by": [c.number for c in corrections or []]}
+            "corrected_by": [c.number for c in corrections or []], "heads": _heads_json(n)}
+
+
+def _heads_json(n) -> list[dict] | None:
+    """The chain heads a published notice sealed (None when it sealed none: a draft, or published before)."""
+    from desktop_app.core.storage import heads as chain_heads
+
+    kept = chain_heads.from_json(n.heads_json)
+    return None if kept is None else [{"fund": h.fund_id, "length": h.length, "hash": h.head} for h in kept]
 
 
 def notice_export(ws, args) -> int:
@@ -176,11 +185,12 @@ def notice_verify(ws, args) -> int:
 
     result = verify_notice(ws, args.code)
     n = result.notice
-    failed = 4 if result.file_problem else 3  # 4: the file given is not the notice with its code
+    # 4: the file given is not the notice with its code, or the books were rewritten since it was published
+    failed = 4 if result.file_problem or result.rewritten else 3
     if args.json:
         data = _notice_json(n)
         data.update(ok=result.ok, changes=result.changes, notes=result.notes, file_problem=result.file_problem,
-                    file_pages=result.file_pages)
+                    file_pages=result.file_pages, rewritten=result.rewritten)
         print_json(data)
         return 0 if result.ok else failed
     if result.ok:

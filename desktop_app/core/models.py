@@ -386,6 +386,10 @@ class Notice(Record, table=True):
     correction_text: str = ""
     request_json: str = ""  # what the notice was built from, so it can be rebuilt exactly
     document_json: str = ""  # the document's texts, to show what changed since
+    # Published notices: the chain heads of the project's funds at publication, [[fund id, length, hash], …]
+    # (storage/heads.py; also in the archived PDF's keywords and its QR code). "" when none were sealed (a
+    # draft, or a notice published before heads were), "[]" when the funds had no posted entry.
+    heads_json: str = ""
 
 
 class NoticeEntry(Record, table=True):

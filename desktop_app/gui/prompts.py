@@ -158,12 +158,13 @@ def print_dialog(parent: QWidget | None, printer, pages: int) -> bool:
 
 
 def ask_verification(parent: QWidget | None, typed: str = "") -> str | Path | None:
-    """A verification code as typed (`typed`: what was typed before), or a PDF file to check, or None
-    when cancelled."""
+    """A verification code as typed or the text its QR code scans to (`typed`: what was typed before), or a
+    PDF file to check, or None when cancelled."""
     dialog, layout = _question_dialog(parent, "核验公示", "输入公示末尾印的核验码（如 ABCDE-FGHJK，大小写、空格和横线都可以），"
-                                      "或选择一份公示 PDF 文件。核验会说明公示所依据的数据是否在那之后被改动过。")
+                                      "或用扫码枪扫描公示上的二维码，或选择一份公示 PDF 文件。核验会说明公示所依据的数据"
+                                      "是否在那之后被改动过；扫描二维码还会核对发布时的账目是否在程序之外被改写。")
     code = QLineEdit(typed)
-    code.setPlaceholderText("核验码，如 ABCDE-FGHJK")
+    code.setPlaceholderText("核验码，如 ABCDE-FGHJK，或扫描二维码")
     layout.addWidget(code)
     chosen: list[Path] = []
 

@@ -221,7 +221,7 @@ class Typesetter:
 
     def code_box(self, box: CodeBox) -> list[Flowable]:
         s = self.styles
-        widget = QrCodeWidget(box.code, barLevel="M")
+        widget = QrCodeWidget(box.qr_payload, barLevel="M")
         x0, y0, x1, y1 = widget.getBounds()
         drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0],
                           initialFontName=self.fonts.body)  # else the drawing sets an unembedded Helvetica

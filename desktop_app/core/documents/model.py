@@ -91,12 +91,18 @@ Block = Heading | Field | Paragraph | Item | Table | PhotoGrid | SignOff
 
 @dataclass(frozen=True)
 class CodeBox:
-    """A framed box after the last block: the QR code of `code` beside "label：code" and a note in small
-    print (e.g. how to check the document by its code)."""
+    """A framed box after the last block: a QR code beside "label：code" and a note in small print (e.g.
+    how to check the document by its code). The QR code encodes `qr`, by default the code itself (a
+    published notice's also carries the chain heads it witnesses: `storage.heads.qr_text`)."""
 
     label: str  # "核验码"
-    code: str  # printed after the label and encoded in the QR code
+    code: str  # printed after the label (and encoded in the QR code unless `qr` says otherwise)
     note: str  # the small print beside the QR code
+    qr: str = ""  # what the QR code encodes when not just the code
+
+    @property
+    def qr_payload(self) -> str:
+        return self.qr or self.code
 
 
 class Printable(Protocol):

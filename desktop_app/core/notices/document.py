@@ -6,7 +6,11 @@ gives the PDF writer, as plain data, what a notice prints beyond its blocks: the
 template, the verification code in the Info keywords, and the box with the code and its QR code.
 
 The code goes into the PDF's Info dictionary (Keywords "charity-ledger-notice:CODE"), which reportlab
-writes uncompressed: `read_verification_code` finds it in the raw bytes, no PDF library needed.
+writes uncompressed: `read_verification_code` finds it in the raw bytes, no PDF library needed. A published
+notice (and a reprint of it) also carries the chain heads of its project's funds at publication (`heads`):
+a second keyword ("charity-ledger-heads:…", read back by `storage.heads.read_pdf_heads`) and, beside the
+code, in its QR code (`storage.heads.qr_text`); the code printed beside the QR code stays the code alone.
+The heads are not among the printed texts: the code does not seal them.
 
 Notices are printed (`render_pdf`) and their codes read back through this module only, so a test can
 put a fast stand-in for both in one place. The PDF writer is loaded on the first print: reportlab takes
@@ -20,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.documents.model import Block, CodeBox, block_texts
+from desktop_app.core.storage import heads as chain_heads
 
 SUBJECTS = {"fund-usage": "经费使用情况公示", "progress": "项目进展公示", "donations": "捐赠公示", "correction": "更正说明"}
 KEYWORD_PREFIX = "charity-ledger-notice:"
@@ -60,6 +65,9 @@ class NoticeDocument:
     # Not printed either: what to see to before publishing (drafts left out, supervision phones not filled in).
     advice: list[str] = field(default_factory=list)
     edited: list[tuple[str, str]] = field(default_factory=list)  # (key, part) of the edits applied
+    # Published notices: the chain heads of the project's funds at publication, in the keywords and the QR
+    # code (not printed as text, not sealed by the code); none in a draft.
+    heads: list[chain_heads.Head] = field(default_factory=list)
 
     noun = "公示"  # what the PDF writer's messages call it
 
@@ -69,12 +77,18 @@ class NoticeDocument:
 
     @property
     def keywords(self) -> str:
-        return f"{KEYWORD_PREFIX}{self.verification_code}" if self.verification_code else ""
+        if not self.verification_code:
+            return ""
+        words = [f"{KEYWORD_PREFIX}{self.verification_code}", chain_heads.keywords(self.heads)]
+        return " ".join(w for w in words if w)
 
     @property
     def code_box(self) -> CodeBox | None:
         code = self.verification_code
-        return CodeBox(CODE_LABEL, code, verification_note(code)) if code else None
+        if not code:
+            return None
+        qr = chain_heads.qr_text(code, self.heads) if self.heads else ""
+        return CodeBox(CODE_LABEL, code, verification_note(code), qr=qr)
 
     def texts(self) -> list[str]:
         """Every printed string, in order (for the glyph check and for hashing): the verification code

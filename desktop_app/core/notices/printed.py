@@ -6,6 +6,9 @@ notice is printed again from what it was built from and both files are rendered 
 (`documents.render`); any visible difference fails, with the page named. The published form (number and
 date under the title) is compared with the archived file; the form without them with the notice printed
 again, which needs the data to print exactly the sealed texts. Each page's text layer must match too.
+A published notice's QR code carries the chain heads it sealed (`witness.recorded_heads`): it is printed
+again with them (the published form, and a reprint exported since), and without them (the draft exported
+before publishing).
 
 When no reference can be printed (the data changed since, so the notice no longer prints as it did; or
 the printed reference cannot be rendered) the file's text is compared with the sealed texts instead, as
@@ -32,6 +35,7 @@ from desktop_app.core.notices import document as notice_document  # printed thro
 from desktop_app.core.notices.document import NoticeDocument
 from desktop_app.core.notices.lookup import NOTICES_DIR
 from desktop_app.core.notices.sealing import Sealed, numbered
+from desktop_app.core.notices.witness import recorded_heads
 from desktop_app.core.storage.files import sha256_of
 
 MAX_PAGES_NAMED = 5
@@ -115,10 +119,15 @@ def _references(ws, notice: Notice, sealed: Sealed | None) -> tuple[list[Maker],
     stamped: list[Maker] = []
     plain: list[Maker] = []
     prints_as_sealed = sealed is not None and sealed.texts == json.loads(notice.document_json or "[]")
+    heads = (recorded_heads(notice, ws.root) or []) if notice.status == "published" else []
     if prints_as_sealed:
-        # the notice as it was printed: today's data prints the sealed texts; the code is the notice's
-        doc = dataclasses.replace(sealed.doc, verification_code=notice.verification_code)
+        # the notice as it was printed: today's data prints the sealed texts; the code is the notice's,
+        # its QR code carries the heads sealed at publication (a reprint), or none (the draft exported before)
+        doc = dataclasses.replace(sealed.doc, verification_code=notice.verification_code, heads=heads)
         plain.append(lambda folder: _print(doc, folder / "reference.pdf"))
+        if heads:
+            draft = dataclasses.replace(doc, heads=[])
+            plain.append(lambda folder: _print(draft, folder / "reference-draft.pdf"))
     if notice.status == "published" and notice.number and notice.published_on:
         archive = ws.root / NOTICES_DIR / (notice.pdf_name or "")
         if notice.pdf_name and notice.pdf_sha256 and archive.is_file() and sha256_of(archive) == notice.pdf_sha256:

@@ -1,7 +1,12 @@
 """Verifying a notice (reads only): given its code or a PDF file, rebuild the notice from what it was built
 from and name every entry and text that changed since; a PDF must itself be the archived file or show,
 page by page, exactly what the notice printed (`printed.check_file`), else it is reported as not that
-notice (possibly altered), with the pages that differ."""
+notice (possibly altered), with the pages that differ.
+
+The text a published notice's QR code scans to (the code and the chain heads sealed at publication,
+`storage.heads.qr_text`) is taken like the code, and each head is also compared with the live chain
+(`witness.rewritten`): a chain rewritten end to end since, consistent in itself, no longer has the hash the
+printed notice saw, and the fund is named."""
 
 import os
 from dataclasses import dataclass, field
@@ -15,7 +20,9 @@ from desktop_app.core.notices.diff import differences
 from desktop_app.core.notices.lookup import NOTICES_DIR, corrections_of, find_by_code, notice_label
 from desktop_app.core.notices.printed import check_file
 from desktop_app.core.notices.sealing import rebuild, seal
+from desktop_app.core.notices.witness import REWRITTEN_ADVICE, rewritten
 from desktop_app.core.storage.files import sha256_of
+from desktop_app.core.storage.heads import split_scanned
 
 
 class NotOurPdf(UserError):
@@ -35,11 +42,18 @@ class VerifyResult:
     # the data says. `file_pages`: the pages of the file that differ from the original.
     file_problem: str = ""
     file_pages: list[int] = field(default_factory=list)
+    # Verifying a scanned QR code's text: a sentence per fund whose live chain no longer has the hash the
+    # printed notice sealed at publication (the books were rewritten since). Not ok whatever else holds.
+    rewritten: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
         what = notice_label(self.notice)
         verb = "发布" if self.notice.status == "published" else "导出"
+        if self.rewritten:
+            data = ("公示所列的分录和公示内容本身未变。" if not self.changes else
+                    f"另外，核验码对应的数据在{verb}之后也有 {len(self.changes)} 处变化（见下）。")
+            return f"账目被改写：{what}的二维码记录了发布时的账目。" + "".join(self.rewritten) + REWRITTEN_ADVICE + data
         if self.file_problem:
             data = ("核验码对应的数据本身未变。" if not self.changes else
                     f"另外，核验码对应的数据在{verb}之后也有 {len(self.changes)} 处变化（见下）。")
@@ -95,17 +109,21 @@ def _archive_changes(ws, notice: Notice) -> list[str]:
 
 
 def verify_notice(ws, target) -> VerifyResult:
-    """Take a verification code (as typed) or a PDF file, and say whether the data behind the notice is
-    unchanged; otherwise name every change. Unknown or mistyped codes and foreign PDFs are UserErrors.
-    A file is also checked itself: it must be the archived PDF (same SHA-256) or show, page by page, what
-    the notice printed (an exported draft, a reprint); otherwise `file_problem` says so, naming the pages
-    (`file_pages`), and the result is not ok, whatever the data behind the code says."""
+    """Take a verification code (as typed), the text its QR code scans to, or a PDF file, and say whether
+    the data behind the notice is unchanged; otherwise name every change. Unknown or mistyped codes and
+    foreign PDFs are UserErrors. A file is also checked itself: it must be the archived PDF (same SHA-256)
+    or show, page by page, what the notice printed (an exported draft, a reprint); otherwise `file_problem`
+    says so, naming the pages (`file_pages`), and the result is not ok, whatever the data behind the code
+    says. The chain heads a scanned QR code carries are compared with the live chains: a fund whose chain
+    was rewritten since is named in `rewritten`, and the result is not ok."""
     given_pdf: Path | None = None
+    scanned = []
     if is_file_argument(target):
         given_pdf = Path(target)
         code = code_from_pdf(given_pdf)
     else:
-        code = normalize_code(str(target))
+        typed, scanned = split_scanned(str(target))
+        code = normalize_code(typed)
     with ws.reading() as s:
         notice = find_by_code(s, code)
         if notice is None:
@@ -131,6 +149,9 @@ def verify_notice(ws, target) -> VerifyResult:
                 notes.append(f"这是对公示 {original.number}《{original.title}》的更正说明。")
         if notice.status == "draft":
             notes.append("这份公示还是草稿，尚未发布。")
+        books = rewritten(s, scanned)
+        if scanned and not books:
+            notes.append(f"二维码记录的 {len(scanned)} 个社区基金在公示发布时的账目（哈希链），与现在的账目一致。")
         file = check_file(ws, notice, given_pdf, sealed) if given_pdf is not None else None
         if file is not None and not file.problem and notice.pdf_sha256 and file.how != "archive":
             same = "每一页都与公示一致" if file.how == "pages" else "上面的文字与公示一致"
@@ -139,5 +160,5 @@ def verify_notice(ws, target) -> VerifyResult:
         if file is not None:
             notes += file.notes
     problem = file.problem if file is not None else ""
-    return VerifyResult(ok=not changes and not problem, notice=notice, changes=changes, notes=notes,
-                        file_problem=problem, file_pages=file.pages if file is not None else [])
+    return VerifyResult(ok=not changes and not problem and not books, notice=notice, changes=changes, notes=notes,
+                        file_problem=problem, file_pages=file.pages if file is not None else [], rewritten=books)

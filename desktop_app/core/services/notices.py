@@ -8,7 +8,10 @@
   correction.
 - `publish_notice` gives a draft its number and date, archives its PDF under `notices/<number>.pdf`
   with the SHA-256, closes the covered months of the project's funds and records the entries as
-  disclosed. A published notice is never changed again.
+  disclosed. It also seals where the chains of the project's funds stand (`notices.witness`): the heads
+  are kept on the record, in the archived PDF's keywords and in its QR code, so the printed notice
+  witnesses the books as they were. A reprint (an export identical to a published notice) carries the
+  heads of the notice it reprints; a draft carries none. A published notice is never changed again.
 - `publish_correction` publishes a 更正说明 referring to a published notice.
 Reading notices lives in core/notices: `lookup` (lists, labels), `verify` (a code or a file), `clock`
 (the disclosure clock shown on 概览).
@@ -50,8 +53,10 @@ from desktop_app.core.notices.request import (
 )
 from desktop_app.core.notices.sealing import Sealed, build_with_entries, numbered, rebuild, seal
 from desktop_app.core.notices.verify import code_from_pdf, is_file_argument
+from desktop_app.core.notices.witness import project_heads, recorded_heads
 from desktop_app.core.queries.projects import closed_through, project_funds
 from desktop_app.core.services import ledger
+from desktop_app.core.storage import heads as chain_heads
 from desktop_app.core.storage.files import atomic_write, sha256_of
 from desktop_app.core.storage.identity import local_office, local_office_id
 from desktop_app.core.validation import check_text
@@ -94,15 +99,22 @@ def export_notice(ws, request: NoticeRequest, out_path: Path | str, *, progress=
             doc, entries = build_with_entries(s, ws.root, request)
             refuse_tampered(s, entries)
             sealed = seal(doc, entries)
+            reprinted = _published_with_code(s, sealed.code)
+            if reprinted is not None:  # a reprint: the published notice as it was printed, heads and all
+                sealed.doc.heads = recorded_heads(reprinted, ws.root) or []
             info = notice_document.render_pdf(sealed.doc, partial, progress=progress)
             notice, reprint = _record_draft(s, request, sealed)
     return ExportResult(notice, info, reprint, list(sealed.doc.masked),
                         sealed.doc.advice + sealed.doc.notes, sealed.doc)
 
 
+def _published_with_code(s: Session, code: str) -> Notice | None:
+    return s.exec(select(Notice).where(Notice.verification_code == code, Notice.status == "published",
+                                       Notice.deleted == False)).first()  # noqa: E712
+
+
 def _record_draft(s: Session, request: NoticeRequest, sealed: Sealed) -> tuple[Notice, bool]:
-    published = s.exec(select(Notice).where(Notice.verification_code == sealed.code, Notice.status == "published",
-                                            Notice.deleted == False)).first()  # noqa: E712
+    published = _published_with_code(s, sealed.code)
     if published is not None:
         return published, True
     draft = s.exec(select(Notice).where(
@@ -261,7 +273,9 @@ def publish_notice(ws, target, *, published_on: date | None = None) -> Notice:
             raise UserError("这份公示导出之后，它所依据的数据有了变化，不能按原样发布。"
                             "请重新导出，核对新的公示后再发布。", details=changes or ["公示内容有变化"])
         _close_covered_months(s, notice.project_id, notice.date_to, today)
+        sealed.doc.heads = project_heads(s, notice.project_id)  # the books as they stand, witnessed
         seq, number, placed, sha = _number_and_archive(ws, s, sealed.doc, notice.office_id, published_on, archived)
+        notice.heads_json = chain_heads.to_json(sealed.doc.heads)
         notice.status = "published"
         notice.number, notice.number_year, notice.number_seq = number, published_on.year, seq
         notice.published_on, notice.published_at = published_on, utc_now()
@@ -320,6 +334,7 @@ def publish_correction(ws, notice_key: str, text: str, request: NoticeRequest | 
         }
         spec = printable_spec(s, original, base_request, spec)  # nothing private reaches the document
         sealed = seal(correction_document(spec), entries)
+        sealed.doc.heads = project_heads(s, original.project_id)
         seq, number, placed, sha = _number_and_archive(ws, s, sealed.doc, original.office_id, published_on,
                                                        archived)
         notice = Notice(
@@ -330,7 +345,7 @@ def publish_correction(ws, notice_key: str, text: str, request: NoticeRequest | 
             entries_json=json.dumps(sealed.pairs), pdf_sha256=sha, pdf_name=placed.name,
             published_on=published_on, published_at=utc_now(), corrects_id=original.id, correction_text=text,
             request_json=json.dumps(spec, ensure_ascii=False, sort_keys=True),
-            document_json=json.dumps(sealed.texts, ensure_ascii=False))
+            document_json=json.dumps(sealed.texts, ensure_ascii=False), heads_json=chain_heads.to_json(sealed.doc.heads))
         s.add(notice)
         s.flush()
         _disclose(s, notice, entries)

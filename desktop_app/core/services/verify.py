@@ -21,10 +21,11 @@ from sqlmodel import select
 
 from desktop_app.core.models import Notice
 from desktop_app.core.notices.lookup import NOTICES_DIR, notice_label
+from desktop_app.core.notices.witness import recorded_heads
 from desktop_app.core.storage import chain, witnesses
 from desktop_app.core.storage.files import sha256_of
 from desktop_app.core.storage.findings import CHAIN, FILES, JOURNAL, ChainProblem, VerifyReport
-from desktop_app.core.storage.heads import Head, read_pdf_heads
+from desktop_app.core.storage.heads import Head
 from desktop_app.core.storage.identity import local_office_id
 from desktop_app.core.vouchers import voucher_number
 
@@ -56,11 +57,9 @@ def verify_workspace(ws, progress=None) -> VerifyReport:
 
 
 def notice_heads(ws, notice: Notice) -> list[Head]:
-    """The chain heads a published notice sealed (from its archived PDF); [] for one published before
-    heads were sealed."""
-    if not notice.pdf_name:
-        return []
-    return read_pdf_heads(ws.root / NOTICES_DIR / notice.pdf_name) or []
+    """The chain heads a published notice sealed (its record, else its archived PDF); [] for one published
+    before heads were sealed."""
+    return recorded_heads(notice, ws.root) or []
 
 
 def check_notice(ws, conn: sqlite3.Connection, report: VerifyReport, notice: Notice, heads: list[Head]) -> None:
