@@ -31,11 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 
-from desktop_app.core.models import new_id  # noqa: E402
+from desktop_app.core.models import Fund, new_id  # noqa: E402
 from desktop_app.core.queries import ledger as ledger_query  # noqa: E402
 from desktop_app.core.queries import photos as photo_queries  # noqa: E402
 from desktop_app.core.services import ledger, office, projects  # noqa: E402
-from desktop_app.core.storage import chain  # noqa: E402
+from desktop_app.core.services import verify as integrity  # noqa: E402
+from desktop_app.core.storage import chain, record_state  # noqa: E402
+from desktop_app.core.storage.files import sha256_of  # noqa: E402
 from desktop_app.core.storage.workspace import Workspace  # noqa: E402
 
 SUMMARIES = ["慈善一日捐", "困难家庭慰问金", "慈善阵地水电费", "志愿者保险", "社区赋能培训场地费", "儿童关爱活动物料",
@@ -90,10 +92,32 @@ def generate_rows(fund_id: str, office_id: str, count: int, *, posted: bool, see
     return previous
 
 
+BOOL_COLUMNS = ("deleted", "anonymous", "publish_consent")
+BENCH_TIME = "2025-01-01T00:00:00.000000Z"
+
+
+def journal_rows(rows: list[tuple], office_id: str, epoch_id: str) -> list[tuple]:
+    """The change journal's row of each generated entry, as the app writes it (journal.journal_row): the
+    verify benchmark compares every entry with it, so the workspace must have one, as every real one has."""
+    out = []
+    for row in rows:
+        values = dict(zip(COLUMNS, row, strict=True))
+        for name in BOOL_COLUMNS:
+            values[name] = bool(values[name])
+        out.append(("ledger_entry", values["id"], "insert", 1, office_id, BENCH_TIME,
+                    json.dumps(values, ensure_ascii=False, sort_keys=True), "entry.import", "bench", epoch_id))
+    return out
+
+
+JOURNAL_COLUMNS = "table_name, record_id, op, version, office_id, changed_at, payload, operation, operator, epoch_id"
+
+
 def build_big_workspace(folder: Path, count: int) -> None:
     ws = new_workspace(folder)
     fund, _ = projects.add_fund(ws, projects.FundInput(name="万源市慈善会八台镇尚善社区基金"))
     office_id = ws.local_office().id
+    with ws.reading() as s:
+        epoch_id = s.connection().exec_driver_sql("SELECT epoch_id FROM local_identity").scalar()
     ws.close(backup=False)
     conn = sqlite3.connect(folder / "ledger.db")
     conn.execute("PRAGMA journal_mode=WAL")
@@ -102,20 +126,65 @@ def build_big_workspace(folder: Path, count: int) -> None:
     placeholders = ",".join("?" * len(COLUMNS))
     batch: list[tuple] = []
     head = ""
+
+    def flush() -> None:
+        conn.executemany(f"INSERT INTO ledger_entry ({','.join(COLUMNS)}) VALUES ({placeholders})", batch)
+        conn.executemany(f"INSERT INTO change_journal ({JOURNAL_COLUMNS}) VALUES ({','.join('?' * 10)})",
+                         journal_rows(batch, office_id, epoch_id))
+        batch.clear()
+        print(".", end="", flush=True)
+
     for row in generator:
         batch.append(row)
         head = row[-1]
         if len(batch) == 50_000:
-            conn.executemany(f"INSERT INTO ledger_entry ({','.join(COLUMNS)}) VALUES ({placeholders})", batch)
-            batch.clear()
-            print(".", end="", flush=True)
+            flush()
     if batch:
-        conn.executemany(f"INSERT INTO ledger_entry ({','.join(COLUMNS)}) VALUES ({placeholders})", batch)
-    conn.execute("UPDATE fund SET chain_length = ?, chain_head = ? WHERE id = ?", (count, head, fund.id))
+        flush()
+    # the fund's head, journalled as the app journals it (one row: its last state)
+    conn.execute("UPDATE fund SET chain_length = ?, chain_head = ?, version = version + 1, updated_at = ? "
+                 "WHERE id = ?", (count, head, BENCH_TIME, fund.id))
+    conn.execute(f"INSERT INTO change_journal ({JOURNAL_COLUMNS}) SELECT 'fund', f.id, 'update', f.version, "
+                 f"f.office_id, f.updated_at, {record_state.payload_sql(Fund.__table__, 'f')}, 'entry.post', "
+                 "'bench', ? FROM fund f WHERE f.id = ?", (epoch_id, fund.id))
     conn.commit()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     print()
+    add_published_notice(folder, fund.id)
+    ws = Workspace.open(folder, auto_backup=False)
+    ws.create_backup("manual")  # a witness: verify reads every backup's chain heads
+    ws.close(backup=False)
+
+
+def add_published_notice(folder: Path, fund_id: str, covered: int = 10_000) -> None:
+    """A published notice covering the fund's first `covered` entries, its archived file carrying the chain
+    heads it sealed (what notice publishing records), so verify has a notice witness to compare as well."""
+    from desktop_app.core.models import Notice, Project
+    from desktop_app.core.storage import heads as chain_heads
+
+    conn = sqlite3.connect(folder / "ledger.db")
+    pairs = conn.execute("SELECT id, chain_hash, chain_seq FROM ledger_entry WHERE fund_id = ? AND chain_seq <= ? "
+                         "ORDER BY chain_seq", (fund_id, covered)).fetchall()
+    conn.close()
+    last = pairs[-1]
+    sealed = [chain_heads.Head(fund_id, last[2], last[1])]  # as published: the fund's chain at that time
+    ws = Workspace.open(folder, auto_backup=False)
+    with ws.transaction("notice.publish") as s:
+        project = Project(name="万源市八台镇社区慈善试点", start_date=date(2015, 1, 1), end_date=date(2025, 12, 31))
+        s.add(project)
+        s.flush()
+        notices_dir = folder / "notices"
+        notices_dir.mkdir(exist_ok=True)
+        pdf = notices_dir / "2025-001.pdf"
+        pdf.write_bytes(b"%PDF-1.4\n% bench stand-in\n<< /Keywords (" + chain_heads.keywords(sealed).encode("ascii")
+                        + b") >>\n%%EOF\n")
+        s.add(Notice(project_id=project.id, template="fund-usage", date_from=date(2015, 1, 1),
+                     date_to=date(2015, 2, 28), status="published", number="2025-001", number_year=2025,
+                     number_seq=1, title="经费使用情况公示", entry_count=len(pairs),
+                     entries_json=json.dumps(sorted([p[0], p[1]] for p in pairs)), pdf_name=pdf.name,
+                     pdf_sha256=sha256_of(pdf), published_on=date(2015, 3, 5), published_at=BENCH_TIME))
+    ws.close(backup=False)
 
 
 def timed(fn, repeat: int = 1) -> float:
@@ -166,13 +235,28 @@ def bench_bulk_insert(tmp: Path, count: int = 100_000) -> dict:
     return {"bulk_insert_core_s": core, "bulk_insert_raw_executemany_s": raw, "ratio": core / raw}
 
 
-def bench_verify(folder: Path) -> dict:
+def bench_verify(folder: Path, runs: int = 2) -> dict:
+    """`verify` with every witness (journal, backup, notice, files) against the reference the issue names:
+    reading the same posted rows once and hashing their canonical form. Both measured in this run,
+    alternately, best of `runs` each (the first run of either warms the page cache for both)."""
     ws = Workspace.open(folder, auto_backup=False)
-    start = time.perf_counter()
-    report = chain.verify_workspace(ws)
-    elapsed = time.perf_counter() - start
-    ws.close(backup=False)
-    return {"verify_s": elapsed, "verify_entries": report.entries, "verify_ok": report.ok}
+    reference, full = [], []
+    try:
+        for _ in range(runs):
+            conn = sqlite3.connect(f"file:{folder / 'ledger.db'}?mode=ro", uri=True)
+            start = time.perf_counter()
+            hashed = chain.hash_posted_rows(conn)
+            reference.append(time.perf_counter() - start)
+            conn.close()
+            start = time.perf_counter()
+            report = integrity.verify_workspace(ws)
+            full.append(time.perf_counter() - start)
+    finally:
+        ws.close(backup=False)
+    return {"verify_s": min(full), "reference_read_and_hash_s": min(reference), "ratio": min(full) / min(reference),
+            "verify_entries": report.entries, "reference_entries": hashed, "verify_ok": report.ok,
+            "witnesses": report.witnesses, "runs_verify_s": [round(t, 2) for t in full],
+            "runs_reference_s": [round(t, 2) for t in reference]}
 
 
 def run_probe(*args: str) -> dict:
@@ -1281,6 +1365,7 @@ def main() -> None:
     parser.add_argument("--photos", action="store_true", help="only the photo import (phone-size JPEGs)")
     parser.add_argument("--photo-count", type=int, default=200)
     parser.add_argument("--notice", action="store_true", help="only the notice PDF export (40 photos, 500 lines)")
+    parser.add_argument("--verify", action="store_true", help="only verify with its witnesses vs reading and hashing")
     parser.add_argument("--photo-import-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--photo-gui-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--notice-preview-child", nargs=2, metavar=("MODE", "PDF"), help=argparse.SUPPRESS)
@@ -1298,11 +1383,15 @@ def main() -> None:
     if args.photos:
         return run_photo_import_only(args.photo_count)
     OUT.mkdir(parents=True, exist_ok=True)
-    folder = OUT / f"ws-{args.entries}"
+    folder = OUT / f"ws-{args.entries}-journalled"  # entries with their journal rows, a backup, a notice
     if not (folder / "ledger.db").exists():
         print(f"Building a workspace of {args.entries:,} posted entries in {folder} …")
         build_big_workspace(folder, args.entries)
     results: dict = {"entries": args.entries}
+    if args.verify:
+        results["verify"] = bench_verify(folder)
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return None
     ws = Workspace.open(folder, auto_backup=False)
     ws.backup_if_due()  # as on any office PC used daily: the start-up measured below is not a backup day
     ws.close(backup=False)
