@@ -144,3 +144,17 @@ def test_a_restore_leaves_no_false_alarm(demo, capsys):
     code, out = run(demo, "verify", capsys=capsys)
     assert code == 0, out.err
     assert "数据完好" in out.out and "属于恢复备份之前被放弃的那段记录，未用于比对" in out.out
+
+
+def test_an_entry_outside_the_notice_but_before_its_head_is_caught_by_the_sealed_head(fast, capsys, tmp_path):
+    """2025-0001 is not in the 2024 notice, but it was posted before the notice was published: the head of
+    the fund sealed at publication covers it."""
+    exported = json.loads(ok(fast, capsys, "notice", "export", "--project", PROJECT_NAME, *YEAR_2024, "--out",
+                             tmp_path / "公示.pdf", "--json"))
+    ok(fast, capsys, "notice", "publish", exported["id"], "--date", "2025-01-06")
+    shutil.rmtree(fast / "backups")
+    forge.multiply_amount(fast, BATAI_FUND, "2025-0001", 10, journal_too=True)
+    report = verify_json(fast, capsys)
+    [found] = report["problems"]
+    assert found["fund"] == BATAI_FUND and found["kind"] == "rewritten"
+    assert found["witness"].startswith("已发布的公示 2025-001《") and "哈希链在程序之外被重算" in found["message"]
