@@ -307,8 +307,9 @@ def read_backup(path: Path) -> BackupWitness | None:
     try:
         owner = db.backup_owner(conn)
         rows = conn.execute("SELECT id, chain_length, chain_head FROM fund").fetchall()
-        tail = conn.execute("SELECT seq, payload, coalesce(epoch_id, '') FROM change_journal "
-                            "ORDER BY seq DESC LIMIT 1").fetchone()
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(change_journal)")}
+        epoch = "epoch_id" if "epoch_id" in columns else "''"  # a backup from before schema 8 has none
+        tail = conn.execute(f"SELECT seq, payload, {epoch} FROM change_journal ORDER BY seq DESC LIMIT 1").fetchone()
     except sqlite3.Error:
         return None
     finally:
