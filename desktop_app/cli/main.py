@@ -1,6 +1,7 @@
 """`charity-ledger`: with no subcommand it opens the window; subcommands run headless over the core.
 
-Human text by default, JSON with --json (amounts as strings like "1234.50"). A failing command
+Human text by default, JSON with --json (amounts as strings like "1234.50"); notices of invisible characters
+removed from typed text (`validation.text_notices`) go to stderr after a command that succeeded. A failing command
 prints a Chinese message on stderr, exits non-zero and changes nothing — a full disk and arguments that are
 not UTF-8 included. A workspace that cannot be written (a write-protected USB stick) is opened read-only:
 lists, reports and exports to another folder work, writes are refused with a message.
@@ -17,6 +18,7 @@ from desktop_app import __version__
 from desktop_app.cli import activities, goods, ledger, notices, projects, reports, settings, workspace
 from desktop_app.cli.output import os_error_text, safe_streams
 from desktop_app.core.errors import NeedsOverride, UserError, WorkspaceDamaged
+from desktop_app.core.validation import text_notices
 
 _ARGPARSE_ZH = [
     ("the following arguments are required", "缺少必填参数"),
@@ -102,7 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return _open_gui(args)
-        return _run(args)
+        with text_notices() as cleaned:  # invisible characters taken out of what was typed (pasted from Word)
+            code = _run(args)
+        if code == 0:  # said only when the command went through: a refused one stored nothing
+            for notice in cleaned:
+                print(f"提示：{notice}", file=sys.stderr)
+        return code
     except NeedsOverride as exc:
         print(f"错误：{exc}\n（命令行中请用 --override \"说明\" 填写超额说明。）", file=sys.stderr)
         return 1

@@ -59,6 +59,12 @@ TYPES = ("donation", "allocation", "expense")
 KIND_ITEMS = [("", "（个人/单位）")] + [(k, k if k == "个人" else f"单位：{k}") for k in COUNTERPARTY_KINDS]
 
 
+def confirm_future_date(parent, exc: FutureDate, day: str) -> bool:
+    """Whether a posting the core refused for its date after this year (`FutureDate`: most often a typo, 2052
+    for 2025) is meant: asked the same way by the entry dialog and the ledger page's 记账. `day`: YYYY-MM-DD."""
+    return prompts.confirm(parent, "日期在今年之后", f"{exc}\n\n日期 {day} 没有填错，确定按它记账吗？")
+
+
 class EntryDialog(QDialog):
     saved = Signal(str)  # what happened, for the status bar
 
@@ -107,7 +113,7 @@ class EntryDialog(QDialog):
         left = form_rows(QFormLayout(), ("基金", self.fund), ("日期", self.day), ("类型", self.entry_type),
                          ("金额（元）", self.amount), ("", self.capital), ("摘要", self.summary),
                          ("业务类别", self.category), ("支出性质", self.expense_class), ("限定用途", self.restriction))
-        right = form_rows(QFormLayout(), ("对方名称", row_of((self.counterparty, 1), self.counterparty_kind)),
+        right = form_rows(QFormLayout(), ("对方名称", self.counterparty), ("对方类型", self.counterparty_kind),
                           ("", self.anonymous), ("", self.consent), ("联系方式（不公开）", self.contact),
                           ("支付方式", self.payment), ("捐赠票据代码", self.receipt_code),
                           ("捐赠票据号码", self.receipt_no))
@@ -322,7 +328,7 @@ class EntryDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
             if isinstance(exc, FutureDate) and not future_ok:
-                if prompts.confirm(self, "日期在今年之后", f"{exc}\n\n日期 {data.entry_date:%Y-%m-%d} 没有填错，确定按它记账吗？"):
+                if confirm_future_date(self, exc, f"{data.entry_date:%Y-%m-%d}"):
                     self._set_busy(True)
                     self._submit(data, post, override_reason, True)
                 else:

@@ -3,7 +3,9 @@
 `OpRunner.run(fn, on_success, ...)` queues `fn` on a single-thread pool, so database work is serialised
 and the GUI never waits on SQLite. Results and errors come back to the GUI thread by signal. Long work
 gets a progress dialog (shown after 500 ms) whose 取消 makes the core's progress callback raise
-`Cancelled`. After a mutating op succeeds, `changed(Changes)` tells every page what to refresh.
+`Cancelled`. After a mutating op succeeds, `changed(Changes)` tells every page what to refresh, and the
+notices of invisible characters the core took out of what was typed (pasted from Word: `validation.text_notices`)
+go to the status bar — the one place every dialog and page saves through.
 
 Tests wait for ops with `qtbot.waitUntil(lambda: runner.idle)` or `qtbot.waitSignal(runner.finished)`.
 """
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop_app.core.changes import Changes
 from desktop_app.core.errors import Cancelled, UserError
+from desktop_app.core.validation import text_notices
 from desktop_app.gui import prompts
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,7 @@ class _Op:
     parent: QWidget | None
     cancel: threading.Event = field(default_factory=threading.Event)
     dialog: QProgressDialog | None = None
+    notices: list[str] = field(default_factory=list)  # “已删去…” of the texts the op cleaned (set by the worker)
 
 
 class OpRunner(QObject):
@@ -75,7 +79,8 @@ class OpRunner(QObject):
         """Run `fn()` in the worker — or `fn(progress)` when `progress_title` is given, where
         `progress(done, total)` reports and raises `Cancelled` once the user pressed 取消.
 
-        `changes` marks a mutating op: on success `changed(changes)` is emitted before `on_success`.
+        `changes` marks a mutating op: on success `changed(changes)` is emitted before `on_success`, and
+        after it the notices of invisible characters removed from typed texts go to `message`.
         A `UserError` goes to `on_error` when given, else it is shown in a message box; any other
         exception is always shown (the core's transaction was rolled back) and then given to `on_error`;
         `Cancelled` (the user pressed 取消) is given to `on_error` silently."""
@@ -87,7 +92,7 @@ class OpRunner(QObject):
             call = self._with_progress(op_id, op, fn)
         else:
             call = fn
-        self._pool.start(lambda: self._work(op_id, call))
+        self._pool.start(lambda: self._work(op_id, op, call))
         return op_id
 
     def query(self, fn: Callable[[], Any], on_success: Callable[[Any], None],
@@ -120,11 +125,13 @@ class OpRunner(QObject):
 
         return lambda: fn(report)
 
-    def _work(self, op_id: int, call: Callable[[], Any]) -> None:
+    def _work(self, op_id: int, op: _Op, call: Callable[[], Any]) -> None:
         try:
             if self._halted.is_set():
                 raise Cancelled()
-            result = call()
+            with text_notices() as notices:  # per thread: collected here, where the core runs
+                result = call()
+            op.notices = notices  # read by the GUI thread after `done`, which the signal queues behind this
         except BaseException as exc:  # noqa: BLE001 — every failure must reach the GUI thread
             self._bridge.failed.emit(op_id, exc, traceback.format_exc())
         else:
@@ -177,6 +184,8 @@ class OpRunner(QObject):
                 self.changed.emit(op.changes)
             if op.on_success:
                 op.on_success(result)
+            if op.notices:  # after the op's own status (“已保存…”): the last word the user reads
+                self.message.emit(" ".join(op.notices))
         finally:
             self.finished.emit()
 

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import UserError
 from desktop_app.core.services import office
 from desktop_app.core.storage.workspace import Workspace
+from desktop_app.core.validation import text_notices
+from desktop_app.gui import prompts
 from desktop_app.gui.widgets import ERROR_STYLE, form_rows, note, wrapped_label
 
 
@@ -46,11 +48,15 @@ class SetupDialog(QDialog):
         self.resize(560, 0)
 
     def save(self) -> None:
+        # before the window exists, so not through its worker (whose status bar says these notices)
         try:
-            office.init_office(self.ws, name=self.name.text(), division_code=self.division_code.text(),
-                               association=self.association.text(), level=self.level.currentData(),
-                               code_year=self.code_year.value())
+            with text_notices() as cleaned:
+                office.init_office(self.ws, name=self.name.text(), division_code=self.division_code.text(),
+                                   association=self.association.text(), level=self.level.currentData(),
+                                   code_year=self.code_year.value())
         except UserError as exc:
             self.message.setText(str(exc))
             return
+        if cleaned:
+            prompts.show_info(self, "\n".join(cleaned), "已删去不可见字符")
         self.accept()

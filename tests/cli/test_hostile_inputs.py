@@ -314,3 +314,30 @@ def test_counterparty_kind_accepts_what_people_call_it(ws, capsys, typed, stored
 def test_unknown_counterparty_kind_lists_the_kinds(ws, capsys, typed):
     err = refused(ws, capsys, *DONATION, "--counterparty", "某单位", "--counterparty-kind", typed)
     assert "个人" in err and "企业、社会组织、政府机关、村(社区)" in err
+
+
+# ------------------------------------------------------------------ invisible characters pasted from Word
+
+
+def test_invisible_characters_are_removed_and_the_notice_printed(ws, capsys):
+    code, out = run(ws, *DONATION[:-2], "--summary", "个人\u200b捐赠\u00ad", "--counterparty-kind", "个人", "--json",
+                    capsys=capsys)
+    assert code == 0, out.err
+    entry = json.loads(out.out)  # stdout stays clean JSON: the notice goes to stderr
+    assert "提示：已删去摘要里的 2 个不可见字符（零宽空格、软连字符）" in out.err and "Word" in out.err
+    conn = sqlite3.connect(f"file:{ws / 'ledger.db'}?mode=ro", uri=True)
+    try:
+        assert conn.execute("SELECT summary FROM ledger_entry WHERE id = ?", (entry["id"],)).fetchone()[0] == "个人捐赠"
+    finally:
+        conn.close()
+    code, out = run(ws, "fund", "add", "--name", "万源市慈善会八台镇\u200b天池村基金", capsys=capsys)
+    assert code == 0 and "已删去社区基金名称里的 1 个不可见字符（零宽空格）" in out.err
+    assert "“万源市慈善会八台镇天池村基金”" in out.out
+    assert "提示：已删去" not in ok(ws, capsys, *DONATION, "--counterparty-kind", "个人")  # nothing removed, nothing said
+    assert capsys.readouterr().err == ""
+
+
+def test_a_refused_command_says_nothing_about_removed_characters(ws, capsys):
+    err = refused(ws, capsys, *DONATION[:-2], "--summary", "个人\u200b捐赠", "--counterparty-kind", "个人",
+                  "--restricted", "阵地\x1b建设")
+    assert "限定用途" in err and "已删去" not in err

@@ -17,9 +17,10 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.models import ENTRY_TYPES
 from desktop_app.core.queries.ledger import LedgerFilter, LedgerRow
 from desktop_app.core.services import ledger
+from desktop_app.core.services.ledger import FutureDate
 from desktop_app.gui import exports, prompts, undo
 from desktop_app.gui.batch_dialog import BatchDialog
-from desktop_app.gui.entry_dialog import EntryDialog
+from desktop_app.gui.entry_dialog import EntryDialog, confirm_future_date
 from desktop_app.gui.ledger_model import ROW_ROLE, SORT_KEYS, LedgerModel
 from desktop_app.gui.lookups import Lookups, load_lookups
 from desktop_app.gui.pages.base import Page
@@ -280,19 +281,28 @@ class LedgerPage(Page):
             return
         self._post(row, "")
 
-    def _post(self, row: LedgerRow, override_reason: str) -> None:
+    def _post(self, row: LedgerRow, override_reason: str, future_ok: bool = False) -> None:
         ws = self.ctx.ws
 
         def failed(exc: BaseException) -> None:
-            if prompts.retry_with_override_reason(self, exc, override_reason, lambda given: self._post(row, given)):
+            if isinstance(exc, FutureDate) and not future_ok:  # dated after this year: asked as the entry dialog asks
+                if confirm_future_date(self, exc, row.entry_date):
+                    self._post(row, override_reason, True)
+                else:
+                    self.status.emit(f"没有记账：草稿“{row.summary}”的日期 {row.entry_date} 在今年之后。"
+                                     "日期填错了请点“修改草稿”改正后再记账。")
+                return
+            if prompts.retry_with_override_reason(self, exc, override_reason,
+                                                  lambda given: self._post(row, given, future_ok)):
                 return
             prompts.show_error(self, str(exc), "没有记账")
 
         def done(entry) -> None:
             self.status.emit(f"已记账：凭证 {vouchers.voucher_text(entry)}。记账不能撤销，如有错误请用“红字冲销”。")
 
-        self.ctx.runner.run(lambda: ledger.post_entry(ws, row.id, override_reason=override_reason), done, failed,
-                            changes=LEDGER)
+        self.ctx.runner.run(lambda: ledger.post_entry(ws, row.id, override_reason=override_reason,
+                                                      allow_future_date=future_ok),
+                            done, failed, changes=LEDGER)
 
     def reverse_selected(self) -> None:
         row = self.selected_row()

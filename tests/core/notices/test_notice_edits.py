@@ -219,7 +219,7 @@ def test_an_edit_that_no_longer_applies_is_reported(demo, plain):
 
 @pytest.mark.parametrize(("edits", "message"), [
     ({"field:项目完成情况": "第一行\x07"}, "不可见的控制字符"),
-    ({"item:a": {"lead": "两\n行"}}, "请写成一行普通文字"),
+    ({"item:a": {"lead": "两\n行"}}, "修改后的标题句.*只能写一行.*请删去换行，写成一行普通文字"),
     ({"item:a": {"body": "缩进\t正文"}}, "制表符"),
     ({"item:a": {"lead": "字" * 201}}, "太长（201 字）.*200 字以内"),
     ({"heading:site:a": "字" * 101}, "100 字以内"),

@@ -6,6 +6,7 @@ The demo workspace (seed 004) is built once per module and copied for each test.
 replaced by a fast stand-in here (its own tests cover the layout); one test runs the real one end to end.
 """
 
+import errno
 import hashlib
 import json
 import shutil
@@ -34,6 +35,7 @@ from desktop_app.core.notices import verify as notice_verify
 from desktop_app.core.notices.request import DraftsInPeriod, NoticeRequest
 from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import activities, goods, ledger, notices, projects
+from desktop_app.core.storage.files import DiskFull
 from desktop_app.core.storage.workspace import Workspace
 
 YEAR_2024 = {"date_to": date(2024, 12, 31), "written_on": date(2025, 1, 5)}
@@ -308,17 +310,23 @@ def test_publishing_a_draft_whose_data_changed_says_to_export_again(ws, tmp_path
     assert state(ws) == before
 
 
-def test_a_failed_publish_leaves_nothing_half_done(ws, tmp_path, monkeypatch):
+@pytest.mark.parametrize(("fault", "raised", "message"), [
+    # a full disk half-way through the archived PDF: the user is told so in Chinese, not with an OS error
+    (OSError(errno.ENOSPC, "No space left on device"), DiskFull, "磁盘已满.*什么都没有改动"),
+    # any other failure of the disk (a USB stick pulled out) is raised as it is, and undone all the same
+    (OSError(errno.EIO, "Input/output error"), OSError, "Input/output error"),
+])
+def test_a_failed_publish_leaves_nothing_half_done(ws, tmp_path, monkeypatch, fault, raised, message):
     draft = export(ws, tmp_path).notice
     before = state(ws)
     pdf = sys.modules["desktop_app.core.documents.pdf"]
 
     def broken(doc, out_path, *, progress=None):
         out_path.write_bytes(b"%PDF half")
-        raise OSError(28, "No space left on device")
+        raise fault
 
     monkeypatch.setattr(pdf, "render_pdf", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(raised, match=message):
         notices.publish_notice(ws, draft.id, published_on=date(2025, 1, 6))
     assert state(ws) == before and list((ws.root / "notices").iterdir()) == []
 

@@ -5,6 +5,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from desktop_app.core.services import ledger, settings
+from desktop_app.gui import prompts
 from desktop_app.gui.ledger_model import RED, ROW_ROLE
 from tests.gui.conftest import wait_idle
 from tests.gui.test_entry_dialog import fill, rows
@@ -143,3 +144,40 @@ def test_filters_by_type_and_status(qtbot, ledger_page):
     ledger_page.date_from.check.setChecked(True)
     ledger_page.date_from.edit.setDate(ledger_page.date_from.edit.date().addYears(50))
     assert ledger_page.model.rowCount() == 0 and ledger_page.count_label.text() == "共 0 条"
+
+
+def test_posting_a_draft_dated_after_this_year_asks_first(qtbot, ledger_page, monkeypatch, messages):
+    ws = ledger_page.ctx.ws
+    draft = ledger.add_draft(ws, make_entry(ws, amount="80", day=date(2052, 3, 1)))  # 2052 for 2025, most likely
+    ledger_page.reload()
+    asked = []
+    answers = iter([False, True])
+    monkeypatch.setattr(prompts, "confirm", lambda _p, title, text: asked.append((title, text)) or next(answers))
+    said = []
+    ledger_page.status.connect(said.append)
+
+    select(ledger_page, draft.id)
+    ledger_page.post_button.click()  # “no, the date is wrong”: nothing posted, and the page says what to do
+    wait_idle(qtbot, ledger_page.ctx.runner)
+    assert len(asked) == 1 and asked[0][0] == "日期在今年之后"
+    assert "2052-03-01" in asked[0][1] and "年底之后" in asked[0][1] and "确定按它记账吗" in asked[0][1]
+    [row] = rows(ledger_page)
+    assert row.status == "draft" and messages == []
+    assert "没有记账" in said[-1] and "2052-03-01" in said[-1] and "修改草稿" in said[-1]
+
+    select(ledger_page, draft.id)
+    ledger_page.post_button.click()  # “yes, it is meant”: posted with that date
+    wait_idle(qtbot, ledger_page.ctx.runner)
+    assert len(asked) == 2 and messages == []
+    [row] = rows(ledger_page)
+    assert (row.status, row.voucher) == ("posted", "2052-0001") and "已记账：凭证 2052-0001" in said[-1]
+
+
+def test_a_draft_of_this_year_posts_without_asking(qtbot, ledger_page, monkeypatch):
+    ws = ledger_page.ctx.ws
+    draft = ledger.add_draft(ws, make_entry(ws, amount="80", day=date.today()))
+    ledger_page.reload()
+    select(ledger_page, draft.id)
+    ledger_page.post_button.click()  # prompts.confirm is patched to fail the test if asked
+    wait_idle(qtbot, ledger_page.ctx.runner)
+    assert rows(ledger_page)[0].status == "posted"
