@@ -198,13 +198,14 @@ class SettingsPage(Page):
 
     def _verify_tab(self) -> QWidget:
         tab = QWidget()
-        self.verify_button = QPushButton("校验哈希链")
+        self.verify_button = QPushButton("核验数据")
         self.verify_result = QPlainTextEdit()
         self.verify_result.setReadOnly(True)
         self.verify_result.setPlaceholderText("尚未校验。")
         layout = QVBoxLayout(tab)
-        layout.addWidget(note("每笔记账后的分录都串在一条哈希链上。校验会重新计算整条链，"
-                              "找出记账后被改动、删除或插入的分录（例如有人直接改了数据库文件）。"))
+        layout.addWidget(note("每笔记账后的分录都串在一条哈希链上。核验会重新计算整条链，并与变更记录、每份备份、"
+                              "已发布的公示和附件文件逐一比对，找出在本程序之外被改动、删除或插入的数据"
+                              "（例如有人直接改了数据库文件），并说明是从哪里发现的。"))
         layout.addWidget(self.verify_button)
         layout.addWidget(self.verify_result, 1)
         self.verify_button.clicked.connect(self.verify_chains)
@@ -319,4 +320,4 @@ class SettingsPage(Page):
                             lambda report: self.verify_result.setPlainText(describe_report(report)),
                             lambda exc: self.verify_result.setPlainText(
                                 "已取消校验。" if isinstance(exc, Cancelled) else "校验没有完成。"),
-                            progress_title="正在校验哈希链…", cancellable=True)
+                            progress_title="正在核验数据…", cancellable=True)
