@@ -7,12 +7,9 @@ import unicodedata
 
 
 def os_error_text(exc: OSError) -> str:
-    import errno
+    from desktop_app.core.storage import files  # one wording for OS errors, CLI and core alike
 
-    known = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EROFS: "只读的磁盘或 U 盘",
-             errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "找不到文件或文件夹", errno.EEXIST: "已存在同名文件",
-             errno.ENOTDIR: "路径中有一段不是文件夹", errno.EISDIR: "这是一个文件夹"}
-    return known.get(exc.errno, exc.strerror or str(exc))
+    return files.os_error_text(exc)
 
 
 def safe_streams() -> None:

@@ -10,7 +10,7 @@ from tests.cli.helpers import FUND, add, data_state, run
 
 def test_entry_add_post_list_reverse(ws, capsys, tmp_path):
     scan = tmp_path / "发票.jpg"
-    scan.write_bytes(b"invoice")
+    scan.write_bytes(b"\xff\xd8\xff\xe0 invoice")
     assert add(ws, capsys, "--post", amount="1,234.50")["voucher"] == "2024-0001"
     draft = add(ws, capsys, "--attach", scan, kind="expense", category="培训", amount="３.５万")
     assert draft["status"] == "draft" and draft["voucher"] is None and draft["amount"] == "35000.00"

@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import capital_yuan, from_fen
-from desktop_app.core.storage.files import fsync_file, partial_path
+from desktop_app.core.storage.files import fsync_file, os_error_text, partial_path
 
 Progress = Callable[[int, int], None]  # progress(done, total); raising from it cancels the export
 
@@ -298,7 +298,7 @@ def _io_error(exc: OSError, out: Path, *, replacing: bool = False) -> UserError:
                          "请换一个保存位置，例如“文档”或桌面。")
     if exc.errno == errno.ENOSPC:
         return UserError("磁盘空间不足，文件没有保存。请清理磁盘或换一个保存位置后重试。")
-    return UserError(f"无法保存“{out.name}”：{exc.strerror or exc}。请检查保存位置后重试。")
+    return UserError(f"无法保存“{out.name}”：{os_error_text(exc)}。请检查保存位置后重试。")
 
 
 def _discard_streams(wb: Workbook) -> None:

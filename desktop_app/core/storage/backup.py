@@ -13,6 +13,7 @@ neither counts it among the newest nor deletes it (the user decides).
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -122,16 +123,25 @@ def is_future(taken_at: datetime, inside_at: datetime | None, now: datetime | No
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:
-    """Newest first by the time in the name (suspicious, future-dated ones therefore first, marked `future`)."""
+    """Newest first by the time in the name (suspicious, future-dated ones therefore first, marked `future`).
+    Only regular files count: a folder, a device or a dangling link named like a backup is no backup (and
+    must not stop every new backup from being taken)."""
     found = []
     now = datetime.now(UTC)
     if folder.is_dir():
         for path in folder.glob("ledger-*.db"):
             parsed = _parse_name(path)
-            if parsed:
-                inside = inside_time(path)
-                found.append(BackupInfo(path, parsed[0], parsed[1], path.stat().st_size, inside,
-                                        is_future(parsed[0], inside, now)))
+            if not parsed:
+                continue
+            try:
+                info = path.stat()
+            except OSError:  # gone meanwhile, a dangling link, unreadable
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            inside = inside_time(path)
+            found.append(BackupInfo(path, parsed[0], parsed[1], info.st_size, inside,
+                                    is_future(parsed[0], inside, now)))
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
@@ -176,7 +186,10 @@ def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progres
 
 def rotate(folder: Path, spare: Path | None = None) -> list[Path]:
     """Keep the newest KEEP_LATEST and the newest backup of each month (and `spare`); remove the rest.
-    Backups from the future take no place among the newest and are never removed here."""
+    Backups from the future (`is_future`: a name or an inside time ahead of the clock, e.g. renamed to 2099)
+    take no place among the newest and no month's place, and are never removed here: the user decides.
+    Removing is best effort: a backup that cannot be removed now (read-only, in use) stays until a later
+    rotation; the backup just taken is not failed for it."""
     backups = [b for b in list_backups(folder) if not b.future]
     keep = {b.path for b in backups[:KEEP_LATEST]}
     if spare is not None:
@@ -190,7 +203,10 @@ def rotate(folder: Path, spare: Path | None = None) -> list[Path]:
     removed = []
     for b in backups:
         if b.path not in keep:
-            b.path.unlink(missing_ok=True)
+            try:
+                b.path.unlink(missing_ok=True)
+            except OSError:
+                continue
             removed.append(b.path)
     return removed
 

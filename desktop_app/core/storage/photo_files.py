@@ -34,6 +34,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from desktop_app.core.errors import UserError
+from desktop_app.core.storage.files import os_error_text
 
 DISPLAY_EDGE = 1600  # long edge of the display copy (notices, the editor's large view)
 THUMB_EDGE = 256  # long edge of the thumbnail (galleries, photo strips)
@@ -443,13 +444,7 @@ def _pixels_in(message: str) -> int | None:
 
 def os_error_reason(exc: OSError) -> str:
     """Why a file could not be read or written, in words a user understands."""
-    if isinstance(exc, PermissionError):
-        return "没有访问权限"
-    if isinstance(exc, FileNotFoundError):
-        return "文件不存在"
-    if getattr(exc, "errno", None) == 28:
-        return "磁盘空间不足"
-    return exc.strerror or str(exc)
+    return os_error_text(exc)
 
 
 def _hidden(path: Path) -> bool:

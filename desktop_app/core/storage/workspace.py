@@ -132,7 +132,7 @@ class Workspace:
             try:
                 self.root.mkdir(parents=True)
             except OSError as exc:
-                raise WorkspaceError(f"无法创建工作区文件夹“{self.root}”：{exc.strerror}。请换一个有写权限的位置。") from exc
+                raise WorkspaceError(f"无法创建工作区文件夹“{self.root}”：{files.os_error_text(exc)}。请换一个有写权限的位置。") from exc
         if not (self.db_path.exists() or create):
             raise WorkspaceError(f"“{self.root}”里没有台账数据库。请先运行 init 创建工作区。")
         probe = self.root / ".write-test"
@@ -351,7 +351,7 @@ class Workspace:
         try:
             sha = files.sha256_of(source)
         except OSError as exc:
-            raise UserError(f"无法读取附件“{source.name}”：{exc.strerror}。请确认文件没有被占用并有读取权限。") from exc
+            raise UserError(f"无法读取附件“{source.name}”：{files.os_error_text(exc)}。请确认文件没有被占用并有读取权限。") from exc
         target = self.attachment_path(sha)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
