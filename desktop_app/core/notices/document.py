@@ -30,7 +30,7 @@ SUBJECTS = {"fund-usage": "经费使用情况公示", "progress": "项目进展�
 KEYWORD_PREFIX = "charity-ledger-notice:"
 CODE_LABEL = "核验码"
 _CODE_RE = re.compile(re.escape(KEYWORD_PREFIX.encode("ascii")) + rb"([0-9A-Za-z][0-9A-Za-z-]{0,63})")
-MAX_PDF_BYTES = 512 * 1024 * 1024
+MAX_PDF_BYTES = 200 * 1024 * 1024  # read for the code; a notice is a few megabytes
 
 if TYPE_CHECKING:
     from desktop_app.core.documents.pdf import RenderInfo
@@ -107,14 +107,48 @@ def render_pdf(doc: NoticeDocument, out_path, *, progress: Callable[[int, int], 
 
 
 def read_verification_code(pdf_path) -> str | None:
-    """The verification code an exported notice carries in its Info dictionary, or None when the file
-    is not a PDF of ours (or not a PDF). Reads raw bytes: reportlab writes the Info dictionary
-    uncompressed. The last occurrence wins (an incremental update appends a newer Info)."""
+    """The verification code an exported notice carries, or None when the file is not a PDF of ours (or
+    not a PDF). Reads raw bytes first, in chunks (at most MAX_PDF_BYTES of them): reportlab writes the Info
+    dictionary uncompressed; the last occurrence wins (an incremental update appends a newer Info). A file
+    saved again by another program hides it from the bytes (pypdf escapes "-" and ":" in the keywords, object
+    streams and compressed metadata hide them whole): its Info dictionary and XMP packet are then read
+    decoded (`render.metadata_texts`), and last the code printed in the box at the end of the notice
+    ("核验码：XXXXX-XXXXX"); whichever the code came from, the file is then compared page by page."""
     path = Path(pdf_path)
     with open(path, "rb") as fh:
-        head = fh.read(5)
-        if head != b"%PDF-":
+        if fh.read(5) != b"%PDF-":
             return None
-        data = head + fh.read(MAX_PDF_BYTES)
-    found = _CODE_RE.findall(data)
-    return found[-1].decode("ascii") if found else None
+        code = _scan_for_code(fh)
+    if code:
+        return code
+    from desktop_app.core.documents import render
+
+    for kind, text in render.metadata_texts(path):
+        found = (_PRINTED_CODE_RE if kind == "printed" else _TEXT_CODE_RE).findall(text)
+        if found:
+            return found[-1]
+    return None
+
+
+_TEXT_CODE_RE = re.compile(re.escape(KEYWORD_PREFIX) + r"([0-9A-Za-z][0-9A-Za-z-]{0,63})")
+_PRINTED_CODE_RE = re.compile(CODE_LABEL + r"[：:]\s*([0-9A-Z]{5}-[0-9A-Z]{5})(?![0-9A-Za-z])")
+_CHUNK = 1024 * 1024
+
+
+def _scan_for_code(fh) -> str | None:
+    """The last code in the raw bytes of `fh` (from where it stands), read a chunk at a time: each chunk
+    read with the end of the one before, so that a code cut by a chunk's end is found whole in the next."""
+    keep = len(KEYWORD_PREFIX) + 64
+    last, tail, read = None, b"", 0
+    while read < MAX_PDF_BYTES:
+        chunk = fh.read(min(_CHUNK, MAX_PDF_BYTES - read))
+        read += len(chunk)
+        data = tail + chunk
+        for match in _CODE_RE.finditer(data):
+            if chunk and match.end() == len(data):
+                continue  # may go on in the next chunk, which reads it again
+            last = match.group(1)
+        if not chunk:
+            break
+        tail = data[-keep:]
+    return last.decode("ascii") if last else None

@@ -15,7 +15,7 @@ from pathlib import Path
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Notice
 from desktop_app.core.notices import document as notice_document  # printed through here: tests stub it
-from desktop_app.core.notices.codes import UnknownCode, normalize_code
+from desktop_app.core.notices.codes import MistypedCode, UnknownCode, normalize_code
 from desktop_app.core.notices.diff import differences
 from desktop_app.core.notices.lookup import NOTICES_DIR, corrections_of, find_by_code, notice_label
 from desktop_app.core.notices.printed import check_file
@@ -27,6 +27,17 @@ from desktop_app.core.storage.heads import split_scanned
 
 class NotOurPdf(UserError):
     """A file that carries no verification code of ours."""
+
+
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a notice with every photo is a few megabytes: larger is not one of ours
+MAX_ECHOED = 40  # characters of what was typed said back in a message
+MAX_TYPED = 64  # a code as typed (spaces, dashes) is far shorter; a scanned QR code's heads are taken apart
+
+
+def shown(text: str, limit: int = MAX_ECHOED) -> str:
+    """What was typed or named, said back in a message: its first `limit` characters, “…” where cut."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @dataclass
@@ -69,21 +80,35 @@ class VerifyResult:
 
 
 def code_from_pdf(path: Path, doing: str = "核验") -> str:
-    """The verification code in a PDF this program wrote; NotOurPdf (saying what `doing` needs) otherwise."""
-    if not path.is_file():
-        raise UserError(f"找不到文件“{path}”。请检查路径是否写对。")
+    """The verification code in a PDF this program wrote; NotOurPdf (saying what `doing` needs) otherwise.
+    A folder, a missing file and a file far larger than any notice are refused before anything is read."""
+    what = "或直接输入公示上的核验码" if doing == "核验" else "或给出草稿编号（notice list 可查）"
+    try:
+        is_dir, is_file = path.is_dir(), path.is_file()
+        size = path.stat().st_size if is_file else 0
+    except (OSError, ValueError):  # a name too long for the system, a NUL …
+        is_dir = is_file = False
+    if is_dir:
+        raise UserError(f"“{shown(path)}”是一个文件夹，不是 PDF 文件。请给出要{doing}的公示 PDF 文件本身"
+                        f"（例如“{shown(path / '公示.pdf')}”），{what}。")
+    if not is_file:
+        raise UserError(f"找不到文件“{shown(path)}”。请检查路径是否写对。")
+    if size > MAX_FILE_BYTES:
+        amount = f"{size / 1024 ** 3:.1f} GB" if size >= 1024 ** 3 else f"{size / 1024 ** 2:.0f} MB"
+        raise NotOurPdf(f"“{shown(path.name)}”有 {amount}，不是本程序生成的公示文件：本程序导出的公示 PDF "
+                        f"远小于此（连同照片一般只有几 MB，不会超过 {MAX_FILE_BYTES // 1024 ** 2} MB），无法{doing}。"
+                        f"请选择从“信息公示”导出的 PDF，{what}。")
     try:
         code = notice_document.read_verification_code(path)
     except Exception:  # noqa: BLE001 — a damaged or foreign file is simply not ours
         code = None
-    what = "或直接输入公示上的核验码" if doing == "核验" else "或给出草稿编号（notice list 可查）"
     if not code:
-        raise NotOurPdf(f"“{path.name}”不是本程序生成的公示文件（没有核验码），无法{doing}。"
+        raise NotOurPdf(f"“{shown(path.name)}”不是本程序生成的公示文件（没有核验码），无法{doing}。"
                         f"请选择从“信息公示”导出的 PDF，{what}。")
     try:
         return normalize_code(code)
     except UserError:
-        raise NotOurPdf(f"“{path.name}”不是本程序生成的公示文件（没有有效的核验码），无法{doing}。"
+        raise NotOurPdf(f"“{shown(path.name)}”不是本程序生成的公示文件（没有有效的核验码），无法{doing}。"
                         f"请选择从“信息公示”导出的 PDF，{what}。") from None
 
 
@@ -92,7 +117,21 @@ def is_file_argument(target) -> bool:
     if isinstance(target, Path):
         return True
     text = str(target)
-    return text.lower().endswith(".pdf") or Path(text).is_file() or os.sep in text or "/" in text
+    if text.lower().endswith(".pdf") or os.sep in text or "/" in text:
+        return True
+    try:
+        return Path(text).exists()  # a file (or a folder, said to be one) in the current folder
+    except (OSError, ValueError):  # a name too long for the system (a code pasted 100,000 times …)
+        return False
+
+
+def typed_code(text: str) -> str:
+    """A code as typed → "XXXXX-XXXXX" (`normalize_code`); text far longer than a code is refused
+    without being said back in full."""
+    if len(text) > MAX_TYPED:
+        raise MistypedCode(f"核验码有误：核验码是 10 位字母和数字（形如 ABCDE-FGH2K），输入的却是 {len(text):,} 个字符"
+                           f"（“{shown(text)}”）。请对照公示上的核验码重新输入。")
+    return normalize_code(text)
 
 
 def _archive_changes(ws, notice: Notice) -> list[str]:
@@ -123,7 +162,7 @@ def verify_notice(ws, target) -> VerifyResult:
         code = code_from_pdf(given_pdf)
     else:
         typed, scanned = split_scanned(str(target))
-        code = normalize_code(typed)
+        code = typed_code(typed)
     with ws.reading() as s:
         notice = find_by_code(s, code)
         if notice is None:

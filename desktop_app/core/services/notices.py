@@ -45,6 +45,7 @@ from desktop_app.core.notices.lookup import (
     resolve_notice,
     template_label,
 )
+from desktop_app.core.notices.printed import check_file
 from desktop_app.core.notices.request import (
     NoticeRequest,
     request_from_json,
@@ -52,7 +53,7 @@ from desktop_app.core.notices.request import (
     resolve_request,
 )
 from desktop_app.core.notices.sealing import Sealed, build_with_entries, numbered, rebuild, seal
-from desktop_app.core.notices.verify import code_from_pdf, is_file_argument
+from desktop_app.core.notices.verify import code_from_pdf, is_file_argument, shown
 from desktop_app.core.notices.witness import project_heads, recorded_heads
 from desktop_app.core.queries.projects import closed_through, project_funds
 from desktop_app.core.services import ledger
@@ -253,7 +254,7 @@ def publish_notice(ws, target, *, published_on: date | None = None) -> Notice:
         if code is not None:
             notice = find_by_code(s, code)
             if notice is None:
-                raise UnknownCode(f"文件“{Path(target).name}”的核验码 {code} 不在本工作区的公示记录里"
+                raise UnknownCode(f"文件“{shown(Path(target).name)}”的核验码 {code} 不在本工作区的公示记录里"
                                   "（可能已重新导出过，或来自另一台电脑）。请发布最近一次导出的文件。")
         else:
             notice = resolve_notice(s, str(target))
@@ -272,6 +273,8 @@ def publish_notice(ws, target, *, published_on: date | None = None) -> Notice:
             changes = differences(s, notice, sealed)
             raise UserError("这份公示导出之后，它所依据的数据有了变化，不能按原样发布。"
                             "请重新导出，核对新的公示后再发布。", details=changes or ["公示内容有变化"])
+        if code is not None:
+            _refuse_altered_file(ws, notice, Path(target), sealed)
         _close_covered_months(s, notice.project_id, notice.date_to, today)
         sealed.doc.heads = project_heads(s, notice.project_id)  # the books as they stand, witnessed
         seq, number, placed, sha = _number_and_archive(ws, s, sealed.doc, notice.office_id, published_on, archived)
@@ -283,6 +286,16 @@ def publish_notice(ws, target, *, published_on: date | None = None) -> Notice:
         s.add(notice)
         _disclose(s, notice, entries)
     return notice
+
+
+def _refuse_altered_file(ws, notice: Notice, path: Path, sealed: Sealed) -> None:
+    """Publishing by the file exported for the draft: the file must show, page by page, what the draft
+    prints (`printed.check_file`), else the person would publish something other than what they read."""
+    check = check_file(ws, notice, path, sealed)
+    if check.problem:
+        raise UserError(f"不能发布：{check.problem}。它不是这份草稿导出时的文件，可能被改动过，发布的将是按数据重新生成的公示，"
+                        f"而不是这份文件上的内容。请重新导出这份公示（草稿编号 {notice.id}），核对新导出的文件无误后，"
+                        "发布那一份。")
 
 
 def _sign_off_names(s: Session) -> list[str]:
