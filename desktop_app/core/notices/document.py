@@ -6,7 +6,8 @@ gives the PDF writer, as plain data, what a notice prints beyond its blocks: the
 template, the verification code in the Info keywords, and the box with the code and its QR code.
 
 The code goes into the PDF's Info dictionary (Keywords "charity-ledger-notice:CODE"), which reportlab
-writes uncompressed: `read_verification_code` finds it in the raw bytes, no PDF library needed. A published
+writes uncompressed: `read_verification_code` finds it in the raw bytes (a file re-saved by another tool is
+read through `notices.verify`, which decodes the Info, the XMP or the printed box). A published
 notice (and a reprint of it) also carries the chain heads of its project's funds at publication (`heads`):
 a second keyword ("charity-ledger-heads:…", read back by `storage.heads.read_pdf_heads`) and, beside the
 code, in its QR code (`storage.heads.qr_text`); the code printed beside the QR code stays the code alone.
