@@ -233,8 +233,15 @@ class _FundPass:
         self.report.entries += 1
         if seq in self.wanted:
             self.report.stored_at[(self.fund_id, seq)] = stored
-        self.waiting[seq] = (content, stored, entry_id)
-        self.link(seq)
+        previous = self.stored.pop(seq - 1, None)
+        if previous is None:  # its predecessor has not come yet
+            self.waiting[seq] = (content, stored, entry_id)
+            return
+        if link_hash(previous, content) != stored:
+            self.changed.append(entry_id)
+        self.stored[seq] = stored
+        if self.waiting:
+            self.link(seq + 1)
 
     def link(self, seq: int) -> None:
         """Check the rows from `seq` on whose predecessor's stored hash is known."""

@@ -385,10 +385,11 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
 
 def check_files(conn: sqlite3.Connection, report: VerifyReport, attachments_dir: Path, progress=None) -> None:
     """Voucher scans of posted entries and photos used in notices must still hash to their recorded value."""
-    rows = conn.execute(
+    rows = conn.execute(  # from the links outwards (CROSS JOIN keeps that order): not every posted entry
         "SELECT DISTINCT a.sha256, a.original_name, f.name, e.voucher_year, e.voucher_seq "
-        "FROM attachment a JOIN entry_attachment ea ON ea.attachment_id = a.id AND ea.deleted = 0 "
-        "JOIN ledger_entry e ON e.id = ea.entry_id AND e.status = 'posted' JOIN fund f ON f.id = e.fund_id").fetchall()
+        "FROM entry_attachment ea CROSS JOIN attachment a ON a.id = ea.attachment_id "
+        "CROSS JOIN ledger_entry e ON e.id = ea.entry_id AND e.status = 'posted' JOIN fund f ON f.id = e.fund_id "
+        "WHERE ea.deleted = 0").fetchall()
     for sha, name, fund_name, year, seq in rows:
         voucher = voucher_label({"voucher_year": year, "voucher_seq": seq})
         _check_file(report, attachments_dir / sha[:2] / sha, sha, fund_name, voucher, f"附件“{name}”")
