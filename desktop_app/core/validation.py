@@ -98,7 +98,9 @@ def check_fund_name(name: str, association: str = "") -> NameCheck:
 # Every text a user can enter — in every command and dialog — passes `clean_text` (or `check_text`, its
 # value): control, bidirectional and other invisible format characters are refused with the character and
 # its place named; the invisible characters that come in with text pasted from Word or a web page are
-# removed, with a notice; odd-width spaces become ordinary ones; the ends are trimmed; emoji and what no
+# removed, with a notice; odd-width spaces become ordinary ones, and so do the blanks that are letters to
+# Unicode (Hangul fillers, the braille blank), with a notice; combining marks are refused unless they compose
+# with the letter before them (e + U+0301 is stored as é); the ends are trimmed; emoji and what no
 # bundled font can print are refused, with the export's own words, so a character typed today cannot stop a
 # notice later (posted entries cannot be edited).
 
@@ -109,6 +111,10 @@ _REMOVED = {
     "\u2063": "不可见运算符", "\u2064": "不可见运算符", "\u180e": "蒙古文元音分隔符", "\u034f": "字形连接符",
 }
 _VARIATION = "变体选择符"  # U+FE00–FE0E, U+E0100–E01EF: our fonts have no variants, the base character prints
+# blanks that are letters or symbols to Unicode: they look like a space (or nothing) and become an ordinary
+# space, with a notice, so that “甲ㅤ基金” (U+3164) is the name “甲 基金”
+_BLANKS = {"\u3164": "韩文填充符", "\u115f": "韩文填充符", "\u1160": "韩文填充符", "\uffa0": "半角韩文填充符",
+           "\u2800": "盲文空白"}
 # refused: they make what is shown differ from what is stored (a reversed amount or name)
 _BIDI = {
     "\u202a": "从左向右嵌入", "\u202b": "从右向左嵌入", "\u202c": "方向嵌入结束", "\u202d": "从左向右覆盖",
@@ -152,7 +158,8 @@ class Cleaned:
     def notice(self) -> str:
         if not self.removed:
             return ""
-        names = "、".join(dict.fromkeys(_REMOVED.get(c, _VARIATION) for c in self.removed))
+        names = "、".join(dict.fromkeys(_REMOVED.get(c) or (f"{_BLANKS[c]}，已换成普通空格" if c in _BLANKS else _VARIATION)
+                                        for c in self.removed))
         return (f"已删去{self.label}里的 {len(self.removed)} 个不可见字符（{names}）。"
                 "它们多是从 Word 或网页复制时带进来的，看不见也印不出来，删去后文字不变。")
 
@@ -203,8 +210,10 @@ def check_text(label: str, text: str | None, limit: int, *, multiline: bool = Fa
 
 def name_key(name: str | None) -> str:
     """How names are compared for sameness (two funds, projects, categories): NFKC (全角 ＡＢ = AB), every
-    invisible or format character removed, the ends trimmed. Never stored: names keep their typed form."""
-    kept = "".join(ch for ch in name or "" if not (_removable(ch) or unicodedata.category(ch) == "Cf"))
+    invisible or format character removed, the blank fillers (U+3164 …) read as a space, the ends trimmed.
+    Never stored: names keep their typed form."""
+    kept = "".join(" " if ch in _BLANKS else ch for ch in name or ""
+                   if not (_removable(ch) or unicodedata.category(ch) == "Cf"))
     return unicodedata.normalize("NFKC", kept).strip()
 
 
@@ -232,18 +241,32 @@ def _scan(label: str, raw: str, multiline: bool) -> Cleaned:
         if _removable(ch):
             removed.append(ch)
             continue
+        if ch in _BLANKS:
+            removed.append(ch)
+            out.append(" ")
+            continue
         if ch in _BIDI:
             raise UserError(f"{label}的第 {pos} 个字符是改变文字方向的不可见控制符 U+{ord(ch):04X}（{_BIDI[ch]}），"
                             "它会让显示出来的文字顺序和实际存下的不一样。请删去它后重新输入"
                             "（从网页或聊天软件复制时常会带进来，可先粘贴到记事本再复制）。")
         if is_emoji(ch):
-            if ch in _EMOJI_MARKS and pos > 1:  # ❤️, 1️⃣: the mark turns the character before it into an emoji
-                pos, ch = pos - 1, raw[pos - 2] + ch
+            if ch in _EMOJI_MARKS:
+                if not (pos > 1 and _emoji_base(raw[pos - 2])):  # 甲 + U+FE0F: the selector is the fault
+                    raise UserError(_emoji_mark(label, pos, ch, raw[pos - 2] if pos > 1 else ""))
+                pos, ch = pos - 1, raw[pos - 2] + ch  # ❤️, 1️⃣: the mark turns the character before it into an emoji
             raise UserError(f"不能输入表情符号：{label}的第 {pos} 个字符“{ch}”（U+{ord(ch[0]):04X}）是表情符号，"
                             "公示和报表里印不出来。请删去它，改用文字表达。")
         category = unicodedata.category(ch)
         if category in ("Cc", "Cf", "Cs"):
             raise UserError(_control(label, pos, ch))
+        if category in ("Mn", "Me"):  # a combining mark: only as part of a letter it composes with (e + U+0301 = é)
+            composed = unicodedata.normalize("NFC", out[-1] + ch) if out else ch
+            if len(composed) != 1 or unicodedata.category(composed) in ("Mn", "Me"):
+                raise UserError(_combining(label, pos, ch))
+            out[-1] = composed
+            if covered is not None and ord(composed) not in covered:
+                missing.setdefault(composed, pos - 1)
+            continue
         if ch in _ODD_SPACES:
             ch = " "
         elif covered is not None and ord(ch) not in covered:
@@ -253,6 +276,24 @@ def _scan(label: str, raw: str, multiline: bool) -> Cleaned:
         raise UserError(typefaces.missing_glyphs(label, missing, missing)
                         + f"请把它{typefaces.GLYPH_ADVICE}。")
     return Cleaned("".join(out).strip(), tuple(removed), label)
+
+
+def _emoji_base(ch: str) -> bool:
+    """Whether an emoji selector or keycap after `ch` makes an emoji of it (❤️, 1️⃣), not a stray mark (甲️)."""
+    return is_emoji(ch) or ch in "0123456789#*\ufe0f" or unicodedata.category(ch)[0] == "S"
+
+
+def _emoji_mark(label: str, pos: int, ch: str, before: str) -> str:
+    what = "变体选择符" if ch == "\ufe0f" else "组合用键帽符"
+    after = f"，跟在“{before}”后面" if before else ""
+    return (f"{label}的第 {pos} 个字符是不可见的{what} U+{ord(ch):04X}{after}，它会把前面的字显示成表情样式，"
+            "公示和报表里印不出来。请删去这个字符后重新输入（可先粘贴到记事本再复制）。")
+
+
+def _combining(label: str, pos: int, ch: str) -> str:
+    return (f"{label}的第 {pos} 个字符是组合附加符号 U+{ord(ch):04X}，它不单独成字，会叠在前一个字上"
+            "（如删除线、圆圈、上划线），显示和打印出来的字与存下的不一样。请删去它后重新输入"
+            "（带声调的拼音请直接输入 ā、é 这样的字母）。")
 
 
 def _control(label: str, pos: int, ch: str) -> str:
@@ -293,7 +334,8 @@ def _odd_character(multiline: bool) -> re.Pattern | None:
 
 def _passes(ch: str) -> bool:
     return not (ch in _LINE_BREAKS or ch in _ODD_SPACES or ch == "\t" or _removable(ch) or ch in _BIDI
-                or is_emoji(ch) or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"))
+                or ch in _BLANKS or is_emoji(ch)
+                or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp", "Mn", "Me"))
 
 
 def parse_count(value, what: str, *, maximum: int = 1_000_000) -> int:

@@ -10,6 +10,7 @@ from desktop_app.core.exports.scope import fund_scope, in_brackets
 from desktop_app.core.exports.sheet import Column, Sheet, export_subtitle, share, write_workbook, yuan
 from desktop_app.core.models import EXPENSE_CLASSES, Project
 from desktop_app.core.money import from_fen
+from desktop_app.core.privacy import redact_private_numbers
 from desktop_app.core.queries import reports as report_queries
 
 REPORT_KINDS = {
@@ -189,6 +190,8 @@ def export_report(ws, kind: str, out_path, *, fund_id: str | None = None, projec
             fund_ids, scope = fund_scope(session, fund_id, project_id)
             if kind == "donors":
                 title = _title(office.name, kind, scope, "公示" if public else "内部")
+                if public:  # the office's, fund's or project's name may hold a phone number: not in public
+                    title = redact_private_numbers(title)
                 return _donors(wb, session, title, fund_ids, public)
             title = _title(office.name, kind, scope)
             return {"balances": _balances, "categories": _categories, "months": _months}[kind](

@@ -46,7 +46,8 @@ def printable_spec(s: Session, original: Notice, request: NoticeRequest, spec: d
         for before in (chain.posted_snapshot(s, entry_id) for entry_id in disclosed_entries(s, original)) if before]
     privacy = privacy_for(s, request, also=earlier)
     clean = privacy.clean
-    printed = dict(spec, text="\n".join(clean(line) for line in spec["text"].splitlines()),
+    printed = dict(spec, original_title=clean(spec["original_title"]),
+                   text="\n".join(clean(line) for line in spec["text"].splitlines()),
                    changes=[clean(c) for c in spec["changes"]], names=[clean(n) for n in spec["names"]])
     printed["masked"] = [[m.original, m.shown, m.reason] for m in privacy.masked.values()]
     return printed

@@ -3,12 +3,15 @@
 - a donor's name only with recorded consent, else 爱心人士; a person's name, even with consent, masked
   (张*明); organisations with consent in full;
 - names of the people behind the project's records (donors without consent, individual payees, named
-  beneficiaries) are replaced wherever they turn up in free text (summaries, titles, notes);
+  beneficiaries) are replaced wherever they turn up in free text (summaries, titles, notes), however they
+  are spaced (赵 大山, 赵·大山, invisible characters between the characters: `privacy.find_name`);
 - private numbers — mobiles, landlines with their area code, 7–8 digit local numbers right after
-  电话/手机/联系方式/Tel, ID and bank-card or account numbers — are found by `privacy.find_private_numbers`
-  however they are written (全角 digits, invisible characters, any separators: 138.1234.5678,
-  1 3 8 1 2 3 4 5 6 7 8, 510101.19900101.123X, 0818 862 1234) and redacted to "***" everywhere except the
-  leaders' official phones and the supervision phones (both public by rule, compared by their digits);
+  电话/手机/拨打/致电/联系/热线/微信/Tel, ID and bank-card or account numbers — are found by
+  `privacy.find_private_numbers` however they are written (全角 digits, Chinese numerals, invisible
+  characters and marks, any separators: 138.1234.5678, 139，1234，5678, 139一1234一5678,
+  一三九一二三四五六七八, 510101.19900101.123X, 0818 862 1234, +86 818 8631234) and redacted to "***"
+  everywhere except the leaders' official phones and the supervision phones (both public by rule, compared
+  by their digits in any of those forms);
   the rest of the text prints as it was; `privacy_for` gives the same pass to a text written outside a
   notice (a correction);
 every change is listed in `NoticeDocument.masked` for the builder to show.
@@ -29,12 +32,24 @@ from desktop_app.core.privacy import (
     find_private_numbers,
     is_individual,
     mask_name,
+    replace_name,
+    squeeze,
 )
 from desktop_app.core.queries.projects import project_funds, project_leaders
 
 REDACTED = "***"
 
 
+def _official_digits(numbers) -> set[str]:
+    """The digits the official phones are recognised by, in every form a number is found in: as typed, and
+    as `find_private_numbers` reports them (+86 818 8622345 → 08188622345, 0086 135… → 135…)."""
+    allowed: set[str] = set()
+    for number in numbers:
+        if digits_of(number):
+            allowed.add(digits_of(number))
+        for hit in find_private_numbers(number):
+            allowed.add(hit.digits[-11:] if hit.kind == "mobile" else hit.digits)
+    return allowed
 
 
 class PrivacyPass:
@@ -42,9 +57,10 @@ class PrivacyPass:
 
     def __init__(self, public_names: set[str], allowed_numbers: set[str]):
         self.public_names = public_names  # the leaders: official and public
-        self.allowed = {digits_of(n) for n in allowed_numbers if digits_of(n)}
+        self.allowed = _official_digits(allowed_numbers)
         self.masked: dict[tuple[str, str], MaskedName] = {}
         self.replace: dict[str, tuple[str, str]] = {}  # name → (shown, reason) for free text
+        self._keys: dict[str, str] = {}  # name → how it is looked for (privacy.squeeze)
 
     def record(self, original: str, shown: str, reason: str) -> None:
         self.masked.setdefault((original, shown), MaskedName(original, shown, reason))
@@ -80,10 +96,15 @@ class PrivacyPass:
     def clean(self, text: str) -> str:
         if not text:
             return text
+        squeezed = squeeze(text)
         for name in sorted(self.replace, key=len, reverse=True):
-            if name in text:
+            key = self._keys.get(name)
+            if key is None:
+                key = self._keys[name] = squeeze(name)
+            if len(key) >= 2 and key in squeezed:  # however it is spaced: 赵 大山, 赵·大山, 赵\u200b大山
                 shown, reason = self.replace[name]
-                text = text.replace(name, shown)
+                text = replace_name(text, name, shown)
+                squeezed = squeeze(text)
                 self.record(name, shown, reason)
         return self._numbers(text)
 
