@@ -143,7 +143,56 @@ def test_a_restore_leaves_no_false_alarm(demo, capsys):
     ok(demo, capsys, "backup", "restore", first)
     code, out = run(demo, "verify", capsys=capsys)
     assert code == 0, out.err
-    assert "数据完好" in out.out and "属于恢复备份之前被放弃的那段记录，未用于比对" in out.out
+    assert "数据完好" in out.out and "属于另一段记录（恢复备份之前或被撤销的恢复），未用于比对" in out.out
+
+
+def test_undoing_a_restore_and_restoring_twice_leave_no_false_alarm(demo, capsys):
+    first = sorted((demo / "backups").glob("*.db"))[0].name
+    ok(demo, capsys, "entry", "add", "--fund", BATAI_FUND, "--date", "2025-01-20", "--type", "allocation",
+       "--amount", "100", "--category", "项目拨款", "--summary", "恢复前的拨入", "--post")
+    ok(demo, capsys, "backup", "restore", first)
+    saved = sorted((demo / "backups").glob("*-restore.db"))[-1].name  # the state before the restore
+    ok(demo, capsys, "backup", "restore", saved)  # undo it
+    code, out = run(demo, "verify", capsys=capsys)
+    assert code == 0, out.err
+    ok(demo, capsys, "backup", "restore", first)
+    ok(demo, capsys, "backup", "restore", first)  # the same backup twice
+    code, out = run(demo, "verify", capsys=capsys)
+    assert code == 0, out.err
+    assert "数据完好" in out.out
+
+
+def test_a_dropped_table_is_named(demo, capsys):
+    sql(demo, "DROP TABLE closed_month")
+    code, err = verify(demo, capsys)
+    assert code == 3 and "月末结账（整张表） 不见了：数据表 closed_month 不见了" in err
+
+
+def test_an_entry_moved_to_another_office_is_named(demo, capsys):
+    sql(demo, "UPDATE ledger_entry SET office_id = 'another-office' WHERE voucher_year = 2024 AND voucher_seq = 3 "
+        "AND fund_id = (SELECT id FROM fund WHERE name = ?)", BATAI_FUND)
+    code, err = verify(demo, capsys)
+    assert code == 3 and f"【{BATAI_FUND}】凭证 2024-0003 被改动：所属单位与基金的不同" in err
+
+
+def test_a_changed_identity_epoch_is_named(demo, capsys):
+    sql(demo, "UPDATE local_identity SET epoch_id = 'zzz'")
+    code, err = verify(demo, capsys)
+    assert code == 3 and "本单位身份 被改动" in err
+
+
+def test_damaged_text_and_journal_are_named_not_a_traceback(demo, capsys):
+    conn = forge.connect(demo)
+    conn.execute("UPDATE fund SET name = CAST(X'E4B8ADFF' AS TEXT) WHERE name = ?", (QINGHUA_FUND,))
+    conn.execute("UPDATE change_journal SET payload = '{not json' WHERE seq = (SELECT max(seq) FROM change_journal "
+                 "WHERE table_name = 'goods_movement')")
+    conn.commit()
+    conn.close()
+    code, out = run(demo, "verify", capsys=capsys)
+    assert code == 3 and "Traceback" not in out.err
+    assert "数据库文件在程序之外被改动" in out.err or "被改动" in out.err
+    code, out = run(demo, "verify", "--json", capsys=capsys)
+    assert code == 3 and json.loads(out.out)["ok"] is False
 
 
 def test_an_entry_outside_the_notice_but_before_its_head_is_caught_by_the_sealed_head(fast, capsys, tmp_path):
@@ -158,3 +207,26 @@ def test_an_entry_outside_the_notice_but_before_its_head_is_caught_by_the_sealed
     [found] = report["problems"]
     assert found["fund"] == BATAI_FUND and found["kind"] == "rewritten"
     assert found["witness"].startswith("已发布的公示 2025-001《") and "哈希链在程序之外被重算" in found["message"]
+
+
+def test_a_notice_number_reused_across_a_restore_is_no_false_alarm(fast, capsys, tmp_path):
+    """Restore to before a notice, publish another under the same number (the first one's file is moved aside),
+    then restore the state with the first notice: its archive is found under its new name, by its hash."""
+    ok(fast, capsys, "backup", "create")
+    before = sorted((fast / "backups").glob("*-manual.db"))[-1].name
+
+    def publish(out: str) -> None:
+        exported = json.loads(ok(fast, capsys, "notice", "export", "--project", PROJECT_NAME, *YEAR_2024, "--out",
+                                 tmp_path / out, "--json"))
+        ok(fast, capsys, "notice", "publish", exported["id"], "--date", "2025-01-06")
+
+    publish("一.pdf")
+    ok(fast, capsys, "backup", "restore", before)
+    with_first = sorted((fast / "backups").glob("*-restore.db"))[-1].name
+    ok(fast, capsys, "entry", "add", "--fund", BATAI_FUND, "--date", "2024-12-30", "--type", "allocation", "--amount",
+       "100", "--category", "项目拨款", "--summary", "另一段记录的拨入", "--post")
+    publish("二.pdf")
+    ok(fast, capsys, "backup", "restore", with_first)
+    code, out = run(fast, "verify", capsys=capsys)
+    assert code == 0, out.err
+    assert "的存档文件现名为 notices/2025-001.unrecorded-" in out.out and "内容完好" in out.out

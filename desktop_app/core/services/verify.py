@@ -17,8 +17,10 @@ what was printed and posted on a notice board, and what the county's copy receiv
 import json
 import sqlite3
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
+from desktop_app.core.errors import Cancelled
 from desktop_app.core.models import Notice
 from desktop_app.core.notices.lookup import NOTICES_DIR, notice_label
 from desktop_app.core.notices.witness import recorded_heads
@@ -32,28 +34,58 @@ from desktop_app.core.vouchers import voucher_number
 
 def verify_workspace(ws, progress=None) -> VerifyReport:
     """Everything `verify` checks; `progress(done, total)` as the chains are read (and (0, 0) between
-    other steps, so a cancel gets through)."""
+    other steps, so a cancel gets through). A step that cannot finish on a damaged file (a table dropped,
+    text that is no longer UTF-8, a number where text belongs) is itself reported, and the others still run."""
     with ws.reading() as session:
         conn = chain.raw_connection(session)
-        early = VerifyReport()  # what reading the witnesses noted before the chains were read
-        backups = witnesses.read_backups(ws.backups_dir, local_office_id(session), early)
-        notices = [n for n in session.exec(select(Notice).where(Notice.status == "published",
-                                                                Notice.deleted == False))]  # noqa: E712
-        sealed = {notice.id: notice_heads(ws, notice) for notice in notices}
-        checkpoints: dict[str, set[int]] = {}
-        for head in [h for b in backups for h in b.heads] + [h for hs in sealed.values() for h in hs]:
-            checkpoints.setdefault(head.fund_id, set()).add(head.length)
-        report = chain.verify_chains_on(conn, progress, checkpoints)
-        report.notes.extend(early.notes)
-        report.witnesses.append(CHAIN)
-        witnesses.check_journal(conn, report, progress)
-        report.witnesses.append(JOURNAL)
-        witnesses.check_backups(conn, report, backups)
-        for notice in notices:
-            check_notice(ws, conn, report, notice, sealed[notice.id])
-        witnesses.check_files(conn, report, ws.attachments_dir, progress)
-        report.witnesses.append(FILES)
+        factory = conn.text_factory
+        conn.text_factory = _lenient_text  # text edited into invalid UTF-8 is compared, not a crash
+        try:
+            return _verify(ws, session, conn, progress)
+        finally:
+            conn.text_factory = factory
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+def _verify(ws, session, conn: sqlite3.Connection, progress) -> VerifyReport:
+    report = VerifyReport()
+    backups = _guarded(report, "备份", lambda: witnesses.read_backups(ws.backups_dir, local_office_id(session),
+                                                                       report)) or []
+    notices = _guarded(report, "已发布的公示", lambda: list(session.exec(select(Notice).where(
+        Notice.status == "published", Notice.deleted == False)))) or []  # noqa: E712
+    sealed = {notice.id: notice_heads(ws, notice) for notice in notices}
+    checkpoints: dict[str, set[int]] = {}
+    for head in [h for b in backups for h in b.heads] + [h for hs in sealed.values() for h in hs]:
+        checkpoints.setdefault(head.fund_id, set()).add(head.length)
+    chains = _guarded(report, CHAIN, lambda: chain.verify_chains_on(conn, progress, checkpoints))
+    if chains is not None:
+        chains.problems[:0], chains.notes[:0] = report.problems, report.notes
+        report = chains
+    report.witnesses.append(CHAIN)
+    _guarded(report, JOURNAL, lambda: witnesses.check_journal(conn, report, progress))
+    report.witnesses.append(JOURNAL)
+    _guarded(report, "备份", lambda: witnesses.check_backups(conn, report, backups))
+    for notice in notices:
+        _guarded(report, notice_label(notice), lambda n=notice: check_notice(ws, conn, report, n, sealed[n.id]))
+    _guarded(report, FILES, lambda: witnesses.check_files(conn, report, ws.attachments_dir, progress))
+    report.witnesses.append(FILES)
     return report
+
+
+def _guarded(report: VerifyReport, step: str, run):
+    """Run one step of `verify`; a database too damaged for it becomes a problem, not a traceback."""
+    try:
+        return run()
+    except Cancelled:
+        raise
+    except (sqlite3.DatabaseError, DBAPIError, ValueError, TypeError, KeyError, UnicodeError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:120]
+        report.add(ChainProblem("", "damaged", "", f"无法完成与“{step}”的比对（{reason}）：数据库文件在程序之外被改动或已损坏",
+                                step, "数据库"))
+        return None
 
 
 def notice_heads(ws, notice: Notice) -> list[Head]:
@@ -73,12 +105,27 @@ def check_notice(ws, conn: sqlite3.Connection, report: VerifyReport, notice: Not
             digest = sha256_of(path)
         except OSError:
             digest = None
-        if digest != notice.pdf_sha256:
+        elsewhere = None if digest == notice.pdf_sha256 else archived_elsewhere(ws, notice.pdf_sha256)
+        if elsewhere is not None:  # a restore put another timeline's notice of the same number in its place
+            report.notes.append(f"{notice_label(notice)} 的存档文件现名为 {NOTICES_DIR}/{elsewhere.name}"
+                                f"（恢复备份时同号的另一份公示占用了 {notice.pdf_name}），内容完好。")
+        elif digest != notice.pdf_sha256:
             state = "不见了" if digest is None else "内容被替换"
             report.add(ChainProblem("", "changed" if digest else "missing", "",
                                     f"存档文件 {NOTICES_DIR}/{notice.pdf_name} {state}", FILES, notice_label(notice)))
     check_sealed_entries(conn, report, notice, witness)
     witnesses.compare_heads(conn, report, heads, witness)
+
+
+def archived_elsewhere(ws, sha256: str):
+    """The archived notice PDF with this hash under another name (a restore renames what it displaces)."""
+    for path in sorted((ws.root / NOTICES_DIR).glob("*.pdf")):
+        try:
+            if sha256_of(path) == sha256:
+                return path
+        except OSError:
+            continue
+    return None
 
 
 def check_sealed_entries(conn: sqlite3.Connection, report: VerifyReport, notice: Notice, witness: str) -> None:

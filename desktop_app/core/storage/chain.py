@@ -158,7 +158,11 @@ def entry_row(conn: sqlite3.Connection, entry_id: str) -> dict:
 def journal_snapshot(conn: sqlite3.Connection, entry_id: str) -> dict | None:
     row = conn.execute("SELECT payload FROM change_journal WHERE record_id = ? AND table_name = 'ledger_entry' "
                        "ORDER BY seq DESC LIMIT 1", (entry_id,)).fetchone()
-    return json.loads(row[0]) if row else None
+    try:
+        values = json.loads(row[0]) if row else None
+    except (TypeError, ValueError):
+        return None  # the journal row itself was edited: say what the entry is now, without its past
+    return values if isinstance(values, dict) else None
 
 
 def journal_chain_entries(conn: sqlite3.Connection) -> dict[tuple[str, int], dict]:
@@ -167,8 +171,11 @@ def journal_chain_entries(conn: sqlite3.Connection) -> dict[tuple[str, int], dic
     out: dict[tuple[str, int], dict] = {}
     for (payload,) in conn.execute("SELECT payload FROM change_journal WHERE table_name = 'ledger_entry' "
                                    "AND payload NOT LIKE '%\"chain_seq\": null%' ORDER BY seq"):
-        values = json.loads(payload)
-        if values.get("chain_seq"):
+        try:
+            values = json.loads(payload)
+        except (TypeError, ValueError):
+            continue  # an edited journal row names nothing
+        if isinstance(values, dict) and values.get("chain_seq"):
             out[(values.get("fund_id"), int(values["chain_seq"]))] = values
     return out
 

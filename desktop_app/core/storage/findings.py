@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 KIND_LABELS = {
     "changed": "被改动", "removed": "被删除", "inserted": "被插入", "head": "链尾不符",
-    "rewritten": "被改写", "missing": "不见了", "gap": "不连续",
+    "rewritten": "被改写", "missing": "不见了", "gap": "不连续", "damaged": "无法读取",
 }
 
 # How a problem was found: the witness that disagrees with the live records.

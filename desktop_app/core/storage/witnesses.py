@@ -81,6 +81,8 @@ class JournalCheck:
         live_rows = 0
         for name in sorted(tables, key=lambda n: (n == "ledger_entry", n != "fund")):  # funds first, entries last
             if name not in present:
+                self.add("", "missing", "", f"数据表 {name} 不见了：数据库文件在程序之外被改动",
+                         f"{RECORD_NOUNS.get(name, name)}（整张表）")
                 continue
             live_rows += self.conn.execute(f"SELECT count(*) FROM {record_state.quote_name(name)}").fetchone()[0]
             if name == "ledger_entry":
@@ -99,6 +101,27 @@ class JournalCheck:
         named = {p.fund for p in self.report.problems}
         self.report.problems.extend(p for p in self.heads if p.fund not in named)
         self.continuity()
+        self.identity(present)
+        self.entry_owners()
+
+    def identity(self, present: set[str]) -> None:
+        """The workspace's own record of which epoch it is in (not journalled) must name a journalled epoch."""
+        if "local_identity" not in present or "workspace_epoch" not in present:
+            return
+        row = self.conn.execute("SELECT epoch_id FROM local_identity WHERE id = 1").fetchone()
+        if row and row[0] and not self.conn.execute("SELECT 1 FROM workspace_epoch WHERE id = ?", row).fetchone():
+            self.add("", "changed", "", "本工作区记录的时期编号在变更记录中不存在：本单位身份记录在程序之外被改动",
+                     "本单位身份")
+
+    def entry_owners(self) -> None:
+        """A chained entry's office is outside its hash: it must be its fund's office (an entry never moves
+        between offices), which one indexed pass per fund shows without the journal."""
+        for fund_id, office_id in self.conn.execute("SELECT id, office_id FROM fund").fetchall():
+            rows = self.conn.execute("SELECT voucher_year, voucher_seq FROM ledger_entry WHERE fund_id = ? "
+                                     "AND office_id <> ? LIMIT 20", (fund_id, office_id)).fetchall()
+            for year, seq in rows:
+                self.add(self.funds.get(fund_id, ""), "changed", voucher_label({"voucher_year": year, "voucher_seq": seq}),
+                         "所属单位与基金的不同：分录被改到别的单位名下（在程序之外）")
 
     @staticmethod
     def span(vouchers: list[str]) -> str:
@@ -132,9 +155,14 @@ class JournalCheck:
             if journalled is None:
                 self.inserted(name, live)
                 continue
-            diffs = record_state.differences(table, json.loads(journalled), live)
+            before = _json(journalled)
+            if before is None:
+                self.add("", "changed", "", "它在变更记录中的最后一条无法读取：变更记录在程序之外被改动",
+                         label_of(name, live))
+                continue
+            diffs = record_state.differences(table, before, live)
             if diffs:
-                self.changed(name, json.loads(journalled), live, diffs)
+                self.changed(name, before, live, diffs)
 
     def inserted(self, name: str, live: dict) -> None:
         if name == "ledger_entry":
@@ -188,7 +216,7 @@ class JournalCheck:
         gone_entries: dict[str, int] = {}
         for name in sorted(tables, key=lambda n: n != "fund"):
             if name not in present:
-                continue
+                continue  # a missing table is named once, above
             for values in self.journalled_only(name):
                 fund_id = values.get("fund_id") or ""
                 if name == "fund":
@@ -216,7 +244,7 @@ class JournalCheck:
             f"SELECT j.payload FROM change_journal j WHERE j.table_name = ? "
             f"AND j.seq = (SELECT max(seq) FROM change_journal WHERE record_id = j.record_id) "
             f"AND NOT EXISTS (SELECT 1 FROM {record_state.quote_name(name)} t WHERE t.id = j.record_id)", (name,))
-        return [json.loads(payload) for (payload,) in rows.fetchall()]
+        return [values for (payload,) in rows.fetchall() if (values := _json(payload)) is not None]
 
     def continuity(self) -> None:
         count, last = self.conn.execute("SELECT count(*), coalesce(max(seq), 0) FROM change_journal").fetchone()
@@ -228,6 +256,15 @@ class JournalCheck:
         where = "、".join(f"第 {g[0]} 条" for g in gaps)
         self.add("", "gap", "", f"变更记录的编号不连续（{where}起缺失，共缺 {last - count} 条）：变更记录被删改过",
                  "变更记录")
+
+
+def _json(text) -> dict | None:
+    """A journal payload, or None when it is no longer JSON of a record (edited outside the app)."""
+    try:
+        values = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    return values if isinstance(values, dict) else None
 
 
 def check_journal(conn: sqlite3.Connection, report: VerifyReport, progress=None) -> None:
@@ -327,27 +364,33 @@ def read_backups(backups_dir: Path, office_id: str, report: VerifyReport) -> lis
             report.notes.append(f"备份 {info.path.name} 无法读取，未用于比对。")
         elif witness.owner is not None and witness.owner[0] == office_id:
             found.append(witness)
+        else:
+            who = f"（{witness.owner[1]}）" if witness.owner else ""
+            report.notes.append(f"备份 {info.path.name} 属于另一个单位{who}或没有登记单位，未用于比对。")
     return found
 
 
 def check_backups(conn: sqlite3.Connection, report: VerifyReport, found: list[BackupWitness]) -> None:
     """Every backup on the live timeline (its journal's last row still in the live journal, unchanged)
-    witnesses the chain heads it holds; one left behind by a restore is noted, not compared."""
-    restores = conn.execute("SELECT previous_epoch_id, resumed_seq FROM workspace_epoch WHERE reason = 'restore'"
-                            ).fetchall() if _has_table(conn, "workspace_epoch") else []
+    witnesses the chain heads it holds. A backup whose last row is another epoch's than the live row at that
+    place belongs to another timeline (taken before a restore, or a restore undone): noted, not compared.
+    Only a difference within one epoch — the same place rewritten, or the journal cut short — is a problem."""
+    last_epoch = conn.execute("SELECT epoch_id FROM change_journal ORDER BY seq DESC LIMIT 1").fetchone()
     for backup in found:
         witness = f"备份 {backup.name}"
         if backup.tail is not None:
             seq, payload, epoch = backup.tail
             live = conn.execute("SELECT payload, coalesce(epoch_id, '') FROM change_journal WHERE seq = ?",
                                 (seq,)).fetchone()
-            if live is None or live[0] != payload or live[1] != epoch:
-                if any(epoch == left and seq > resumed for left, resumed in restores):
-                    report.notes.append(f"{witness} 属于恢复备份之前被放弃的那段记录，未用于比对。")
-                    continue
-                what = "不见了" if live is None else "与备份中的不同"
-                report.add(ChainProblem("", "rewritten", "", f"备份中的第 {seq} 条变更记录在现在的变更记录中{what}："
-                                        "变更记录在程序之外被截短或改写", witness, "变更记录"))
+            if live is None and last_epoch is not None and last_epoch[0] == epoch:
+                report.add(ChainProblem("", "rewritten", "", f"备份中的第 {seq} 条变更记录在现在的变更记录中不见了："
+                                        "变更记录在程序之外被截短", witness, "变更记录"))
+            elif live is not None and live[1] == epoch and live[0] != payload:
+                report.add(ChainProblem("", "rewritten", "", f"备份中的第 {seq} 条变更记录与现在的不同："
+                                        "变更记录在程序之外被改写", witness, "变更记录"))
+            elif live is None or live[1] != epoch:
+                report.notes.append(f"{witness} 属于另一段记录（恢复备份之前或被撤销的恢复），未用于比对。")
+                continue
         before = len(report.problems)
         compare_heads(conn, report, backup.heads, witness)
         if len(report.problems) > before:
