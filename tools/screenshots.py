@@ -1,6 +1,12 @@
-"""Screenshots of the main screens, rendered offscreen at 1280×800.
+"""Screenshots of every page and dialog, rendered offscreen on the screens offices have.
 
     python tools/screenshots.py [WORKSPACE] [--out docs/screenshots]
+
+writes OUT/1366x728/ (a 1366×768 laptop less a 40-pixel taskbar) and OUT/1920x1080@150/ (a 1920×1080
+screen at 150 %: 1280×690 logical pixels free, pictures at 1920 pixels wide). Each screen is played by
+a run of this script in its own process (`--screen`), with an offscreen screen of exactly the free area
+(QT_QPA_PLATFORM=offscreen:configfile=…) and QT_SCALE_FACTOR for the scaling, so the windows size
+themselves the way they do on that screen. Window places the user left are not used (a scratch file).
 
 WORKSPACE is opened read-mostly (no automatic backup); when it holds no workspace yet, the demo
 workspace (`desktop_app.core.demo.build.build_demo`) is built there first. Without WORKSPACE a temporary
@@ -8,25 +14,32 @@ demo workspace is used.
 """
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
+# name: (free area in physical pixels, scale factor)
+SCREENS = {"1366x728": ((1366, 728), 1.0), "1920x1080@150": ((1920, 1035), 1.5)}
+TITLE_BAR = 31  # logical pixels: a maximised window's client area starts under its title bar
+
+if "--screen" not in sys.argv:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(ROOT))
 
+from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desktop_app.core.storage.workspace import DB_NAME, Workspace  # noqa: E402
+from desktop_app.gui import screen_fit  # noqa: E402
 from desktop_app.gui.app import make_context  # noqa: E402
 from desktop_app.gui.application import make_application  # noqa: E402
 from desktop_app.gui.main_window import MainWindow  # noqa: E402
 from desktop_app.gui.ops import OpRunner  # noqa: E402
-
-SIZE = (1280, 800)
 
 
 def settle(app: QApplication, runner: OpRunner, seconds: float = 0.3) -> None:
@@ -42,8 +55,14 @@ def settle(app: QApplication, runner: OpRunner, seconds: float = 0.3) -> None:
 
 
 def save(widget: QWidget, path: Path) -> None:
+    """The widget as a PNG of 256 colours (a third of the size; text and charts look the same)."""
+    from PIL import Image
+
     if not widget.grab().save(str(path)):
         raise SystemExit(f"无法保存截图 {path}")
+    with Image.open(path) as shot:
+        small = shot.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
     print(f"已保存 {path}")
 
 
@@ -63,7 +82,8 @@ def shoot(folder: Path, out: Path) -> None:
     ctx = make_context(ws)
     window = MainWindow(ctx)
     try:
-        window.resize(*SIZE)
+        if window.open_maximised:  # as maximised: the whole free area under the title bar
+            window.setGeometry(screen_fit.available_area(window).adjusted(0, TITLE_BAR, 0, 0))
         window.show()
         settle(app, ctx.runner)
         save(window, out / "overview.png")
@@ -117,6 +137,14 @@ def shoot(folder: Path, out: Path) -> None:
         settle(app, ctx.runner, 1.0)
         save(window, out / "settings-verify.png")
 
+        from desktop_app.gui.setup_dialog import SetupDialog
+
+        setup = SetupDialog(ws, window)  # the first-run form (shown only; nothing is saved)
+        setup.show()
+        settle(app, ctx.runner)
+        save(setup, out / "setup-dialog.png")
+        setup.reject()
+
         shoot_goods_and_spaces(app, window, out)
         shoot_notices(app, window, out)
     finally:
@@ -136,7 +164,7 @@ def shoot_goods_and_spaces(app: QApplication, window: MainWindow, out: Path) -> 
         target = window
         if page is None:
             page = target = kind(ctx)
-            target.resize(*SIZE)
+            target.resize(window.stack.size())
             target.show()
         else:
             window.go_to(page)
@@ -207,6 +235,16 @@ def shoot_notices(app: QApplication, window: MainWindow, out: Path) -> None:
     builder.reject()
     settle(app, ctx.runner, 1.5)
     save(window, out / "notices.png")
+    if page.rows:  # 核验结果 of the first notice (verifying reads only)
+        from desktop_app.core.notices import verify as notice_verify
+        from desktop_app.gui.notice_verify_dialog import VerifyDialog
+
+        result = notice_verify.verify_notice(ctx.ws, page.rows[0].notice.verification_code)
+        verified = VerifyDialog(result, window)
+        verified.show()
+        settle(app, ctx.runner)
+        save(verified, out / "notice-verify-dialog.png")
+        verified.reject()
 
     window.overview.today = date(2025, 6, 1)  # the demo project ended 2025-02-28: its final notice is overdue
     window.go_to(window.overview)
@@ -277,19 +315,41 @@ def shoot_activities(app: QApplication, ctx, window: MainWindow, out: Path) -> N
         page.close()
 
 
+def shoot_screens(folder: Path, out: Path) -> None:
+    """One run of this script per screen, each in its own process (the screen is fixed at start-up)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, ((width, height), scale) in SCREENS.items():
+            config = Path(tmp) / f"{name}.json"
+            config.write_text(json.dumps({"screens": [{
+                "name": f"屏幕 {name}", "x": 0, "y": 0, "width": width, "height": height,
+                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}), encoding="utf-8")
+            env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", QT_SCALE_FACTOR=str(scale),
+                       QT_ENABLE_HIGHDPI_SCALING="1")
+            print(f"== {name}")
+            subprocess.run([sys.executable, __file__, str(folder), "--out", str(out / name), "--screen", name],
+                           env=env, check=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace", nargs="?", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--screen", choices=list(SCREENS), help="(internal) shoot on this screen only")
     args = parser.parse_args()
+    if args.screen:
+        with tempfile.TemporaryDirectory() as tmp:  # window places the user left are not used
+            places = str(Path(tmp) / "places.ini")
+            screen_fit.settings = lambda: QSettings(places, QSettings.Format.IniFormat)
+            shoot(args.workspace, args.out)
+        return 0
     if args.workspace is None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "demo"
             ensure_workspace(folder)
-            shoot(folder, args.out)
+            shoot_screens(folder, args.out)
         return 0
     ensure_workspace(args.workspace)
-    shoot(args.workspace, args.out)
+    shoot_screens(args.workspace, args.out)
     return 0
 
 

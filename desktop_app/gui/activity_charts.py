@@ -257,7 +257,7 @@ def totals(stats: ActivityStats) -> list[tuple[str, str]]:
 def chart_view(chart: QChart | None = None) -> QChartView:
     view = QChartView(chart) if chart is not None else QChartView()
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumSize(280, 220)
+    view.setMinimumSize(280, 180)  # two rows of charts leave the page room on a 1366×768 laptop
     return view
 
 

@@ -23,8 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.gui.beneficiary_tables import BeneficiaryGroups, NamedBeneficiaries, count_box
+from desktop_app.gui.screen_fit import fit_window
 from desktop_app.gui.table_model import RowsModel
-from desktop_app.gui.widgets import ERROR_STYLE, HINT_STYLE, date_edit, note, section_title, table, text_box
+from desktop_app.gui.widgets import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    date_edit,
+    note,
+    section_title,
+    splitter,
+    table,
+    text_box,
+)
 
 PRIVACY_NOTE = ("受益人姓名、情况说明和电话属于个人敏感信息：所有导出中姓名都会打码（如“张*明”），情况说明和电话"
                 "从不导出、不公示；只有勾选“同意公开”的受益人，才会以打码后的姓名出现在公示和导出中。")
@@ -201,10 +211,7 @@ class ActivityForm(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(photos)  # below the scrolled form: the photos stay in view
+        layout.addWidget(splitter(scroll, photos, stretch=(1, 0), vertical=True), 1)  # photos below, in view
         layout.addLayout(buttons)
 
-        available = self.screen().availableGeometry() if self.screen() else None
-        tall = available is not None and available.height() >= 900
-        self.resize(1120, 860 if tall else 740)  # below 900 pixels the form scrolls; the photos stay in view
+        fit_window(self, 1120, 860, key="activity")  # on a small screen the form scrolls; photos and buttons stay

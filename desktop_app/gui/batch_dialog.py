@@ -32,6 +32,7 @@ from desktop_app.core.services.ledger import EntryInput
 from desktop_app.gui import prompts
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.lookups import Lookups
+from desktop_app.gui.screen_fit import fit_window
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
@@ -232,7 +233,7 @@ class BatchDialog(QDialog):
             lambda: self.model.remove_rows([i.row() for i in self.table.selectionModel().selectedIndexes()]))
         self.post_button.clicked.connect(self.post)
         self.close_button.clicked.connect(self.reject)
-        self.resize(760, 640)
+        fit_window(self, 760, 640, key="batch")
 
     def paste(self) -> None:
         self.paste_text(QApplication.clipboard().text())

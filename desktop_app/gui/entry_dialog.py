@@ -36,6 +36,7 @@ from desktop_app.core.services.ledger import EntryInput, FutureDate
 from desktop_app.gui import prompts, undo
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.lookups import Lookups
+from desktop_app.gui.screen_fit import fit_window, scrolling_layout
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
@@ -138,14 +139,13 @@ class EntryDialog(QDialog):
         self.close_button = QPushButton("关闭")
         buttons = row_of(self.keep_going, STRETCH, self.save_button, self.post_button, self.close_button)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(grid)
+        body = QVBoxLayout()
+        body.addLayout(grid)
         attach_label = QLabel("附件（发票、收据、签收单的扫描件或照片；可把文件拖到这个窗口上）")
-        layout.addWidget(attach_label)
-        layout.addLayout(files)
-        layout.addWidget(self.existing_attachments)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        body.addWidget(attach_label)
+        body.addLayout(files)
+        body.addWidget(self.existing_attachments)
+        scrolling_layout(self, body, self.message, buttons)  # a small screen scrolls the form, not the buttons
 
         order = [self.fund, self.day, self.entry_type, self.amount, self.summary, self.category,
                  self.expense_class, self.restriction, self.counterparty, self.counterparty_kind, self.anonymous,
@@ -168,7 +168,7 @@ class EntryDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=lambda: self.save(post=True))
-        self.resize(900, 0)
+        fit_window(self, 900, key="entry")
 
     # ---------------------------------------------------------------- form state
 

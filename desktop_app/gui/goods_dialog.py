@@ -29,6 +29,7 @@ from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.queries.projects import list_funds
 from desktop_app.core.services import goods
 from desktop_app.core.storage.workspace import Workspace
+from desktop_app.gui.screen_fit import fit_window
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
@@ -114,7 +115,7 @@ class _GoodsDialog(GrowingMessage, QDialog):
         self.outer.addWidget(note(hint))
         self.outer.addWidget(self.message)
         self.outer.addWidget(self.buttons)
-        self.resize(600, 0)
+        fit_window(self, 600)
         fit_height(self)
 
     def load(self) -> None:

@@ -48,6 +48,7 @@ from desktop_app.gui.notice_jobs import BuilderDefaults, PostResult, PreviewResu
 from desktop_app.gui.notice_wording import WORDING_EMPTY, WordingPanel, part_label
 from desktop_app.gui.notice_wording_edits import Edits, Undo, WordingEdits
 from desktop_app.gui.pdf_preview import PdfPreview, ScratchFiles
+from desktop_app.gui.screen_fit import FirstPartFirst, fit_window, scrolled
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
@@ -109,7 +110,7 @@ class NoticeBuilder(QDialog):
         self.last: PreviewResult | None = None
         self.setWindowTitle("修改公示草稿" if request is not None else "新建公示")
         self._build()
-        self.resize(1240, 800)
+        fit_window(self, 1240, 800, key="notice-builder")  # resizable; on a small screen it takes the room there is
 
     # ---------------------------------------------------------------- layout
 
@@ -161,10 +162,14 @@ class NoticeBuilder(QDialog):
         self.preview_button.clicked.connect(self.make_preview)
         self.export_button.clicked.connect(self.export_pdf)
 
-        left = pane(form, self.message, self.drafts_box, (self.tabs, 1), buttons, margins=(0, 0, 6, 0))
+        form_part = scrolled(pane(form, self.message, self.drafts_box, margins=(0, 0, 6, 0)))  # scrolls when short
+        left = splitter(form_part, self.tabs, stretch=(0, 1), vertical=True)
+        left.setChildrenCollapsible(False)
+        FirstPartFirst(left)  # the settings as tall as the room allows, the tabs under them
         self.preview = PdfPreview(placeholder="选好项目和期间后，点“生成预览”在这里查看公示。")
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter(left, self.preview, stretch=(0, 1), sizes=[540, 700]))
+        layout.addWidget(splitter(left, self.preview, stretch=(0, 1), sizes=[540, 700]), 1)
+        layout.addWidget(buttons)  # under both panes, always in view
         self._show_masked([])
         self.project.currentIndexChanged.connect(self._choice_changed)
         self.template.currentIndexChanged.connect(self._choice_changed)

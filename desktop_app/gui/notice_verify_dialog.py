@@ -4,6 +4,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QV
 
 from desktop_app.core.notices import lookup as notice_lookup
 from desktop_app.core.notices import verify as notice_verify
+from desktop_app.gui.screen_fit import fit_window, scrolled
 from desktop_app.gui.widgets import heading, note
 
 
@@ -36,8 +37,8 @@ class VerifyDialog(QDialog):
         else:
             self.changes.hide()
         if result.notes:
-            layout.addWidget(self.notes)
+            layout.addWidget(scrolled(self.notes, margins=None), 0 if result.changes else 1)  # many notes scroll
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(720, 460 if result.changes else 0)
+        fit_window(self, 720, 460 if result.changes else 0, key="verify" if result.changes else None)

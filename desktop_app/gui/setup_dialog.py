@@ -15,6 +15,7 @@ from desktop_app.core.services import office
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import text_notices
 from desktop_app.gui import prompts
+from desktop_app.gui.screen_fit import fit_window
 from desktop_app.gui.widgets import ERROR_STYLE, form_rows, note, wrapped_label
 
 
@@ -45,7 +46,7 @@ class SetupDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-        self.resize(560, 0)
+        fit_window(self, 560)
 
     def save(self) -> None:
         # before the window exists, so not through its worker (whose status bar says these notices)

@@ -39,6 +39,7 @@ from desktop_app.core.services import spaces
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import parse_count, parse_date
 from desktop_app.gui import prompts
+from desktop_app.gui.screen_fit import fit_window, scrolling_layout
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
     GrowingMessage,
@@ -230,10 +231,7 @@ class SpaceDialog(GrowingMessage, QDialog):
         columns.addSpacing(12)
         columns.addLayout(right, 6)
         buttons, self.save_button = save_cancel_buttons(self, self.save, enabled=False)
-        layout = QVBoxLayout(self)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        scrolling_layout(self, columns, self.message, buttons)  # a small screen scrolls the form, not the buttons
 
         self.project.currentIndexChanged.connect(lambda _i: self._project_changed())
         self.has_opened.toggled.connect(self.opened.setEnabled)
@@ -241,7 +239,7 @@ class SpaceDialog(GrowingMessage, QDialog):
         self.remove_milestone_button.clicked.connect(self.remove_milestone_rows)
         for box in self.haves.values():
             box.add_button.clicked.connect(partial(self.add_evidence, box))
-        self.resize(1180, 0)
+        fit_window(self, 1180, key="space")
 
     # ---------------------------------------------------------------- loading
 

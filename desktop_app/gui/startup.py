@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QVB
 
 from desktop_app.gui.application import make_application
 from desktop_app.gui.navigation import NAV_TITLES, NAV_WIDTH
+from desktop_app.gui.screen_fit import fit_main_window
 
 
 def show_startup_window(app, workspace_dir: Path) -> QMainWindow:
@@ -38,8 +39,10 @@ def show_startup_window(app, workspace_dir: Path) -> QMainWindow:
     window.setCentralWidget(central)
     for title in ("文件(&F)", "编辑(&E)", "转到(&G)", "帮助(&H)"):  # the same frame as the main window
         window.menuBar().addMenu(title).setEnabled(False)
-    window.resize(1280, 800)
-    window.show()
+    if fit_main_window(window, keep=False):  # a small screen: maximised, so nothing is under the taskbar
+        window.showMaximized()
+    else:
+        window.show()
     app.processEvents()
     return window
 
@@ -54,8 +57,11 @@ def run(workspace_dir: Path) -> int:
         startup.close()
         return 1
     try:
-        window.setGeometry(startup.geometry())
-        window.show()
+        window.setGeometry(startup.normalGeometry())
+        if startup.isMaximized():
+            window.showMaximized()
+        else:
+            window.show()
         startup.close()
         return app.exec()
     finally:

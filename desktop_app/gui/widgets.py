@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.changes import Changes
 from desktop_app.core.errors import UserError
+from desktop_app.gui.screen_fit import grow_within
 from desktop_app.gui.table_model import RowsModel
 
 ERROR_STYLE = "color: #c0392b;"
@@ -351,7 +352,7 @@ def fit_height(dialog: QDialog) -> None:
     layout.activate()
     needed = layout.totalHeightForWidth(dialog.width()) if layout.hasHeightForWidth() else -1
     if needed > dialog.height():
-        dialog.resize(dialog.width(), needed)
+        grow_within(dialog, needed)  # never past the bottom of the screen
 
 
 class GrowingMessage:

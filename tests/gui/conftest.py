@@ -7,9 +7,10 @@ fail the test unless the test patches them with the answer it wants.
 import gc
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from desktop_app.gui import prompts
+from desktop_app.gui import prompts, screen_fit
 from desktop_app.gui.app import make_context
 from desktop_app.gui.application import make_application
 from desktop_app.gui.main_window import MainWindow
@@ -23,6 +24,13 @@ def wait_idle(qtbot, runner: OpRunner, timeout: int = 10000) -> None:
 
 def _unexpected(*args, **kwargs):
     raise AssertionError(f"a modal dialog was opened without being patched: {args!r}")
+
+
+@pytest.fixture(autouse=True)
+def window_places(monkeypatch, tmp_path):
+    """Window places are kept in a scratch file, never in the user's settings."""
+    path = str(tmp_path / "window-places.ini")
+    monkeypatch.setattr(screen_fit, "settings", lambda: QSettings(path, QSettings.Format.IniFormat))
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ from desktop_app.core.validation import check_fund_name
 from desktop_app.gui import prompts
 from desktop_app.gui.lookups import load_project_choices
 from desktop_app.gui.pages.base import Page
+from desktop_app.gui.screen_fit import fit_window, scrolling_layout
 from desktop_app.gui.table_model import RowsModel
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
@@ -194,15 +195,15 @@ class FundDialog(QDialog):
         self.committee = text_box(6, "每行一位：姓名，职务；监督员请在职务里写“监督员”")
         self.message = wrapped_label("", ERROR_STYLE)
         dated = row_of(self.has_agreement_date, (self.agreement_date, 1))
-        form = form_rows(QFormLayout(self), ("基金名称", self.name), ("", self.name_check), ("所属项目", self.project),
+        form = form_rows(QFormLayout(), ("基金名称", self.name), ("", self.name_check), ("所属项目", self.project),
                          ("基金状态", self.status), ("设立协议编号", self.agreement_no), ("", dated),
-                         ("用途", self.purpose), ("管委会", self.committee), self.message)
+                         ("用途", self.purpose), ("管委会", self.committee))
         form.setRowVisible(self.status, bool(fund_id))  # a new record starts in its default status
         buttons, self.save_button = save_cancel_buttons(self, self.save, enabled=not fund_id)
-        form.addRow(buttons)
+        scrolling_layout(self, form, self.message, buttons)  # a small screen scrolls the form, not the buttons
         self.name.textChanged.connect(self._check_name)
         self.has_agreement_date.toggled.connect(self.agreement_date.setEnabled)
-        self.resize(640, 0)
+        fit_window(self, 640)
 
     def set_projects(self, items: list[tuple[str, str]]) -> None:
         for project_id, name in items:

@@ -26,6 +26,7 @@ from desktop_app.core.queries import reports
 from desktop_app.core.services import projects
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui.pages.base import Page
+from desktop_app.gui.screen_fit import fit_window, scrolling_layout
 from desktop_app.gui.table_model import RowsModel
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
@@ -205,15 +206,15 @@ class ProjectDialog(QDialog):
         self.sites = text_box(3, "每行一个：名称，12 位区划代码（可不填）\n如：八台镇天池村，511781107201")
         self.budget_lines = text_box(6, "每行一项：业务类别，金额（可不填）\n如：阵地建设，40万")
         self.message = wrapped_label("", ERROR_STYLE)
-        form = form_rows(QFormLayout(self), ("项目名称", self.name), ("开始日期", self.start), ("结束日期", self.end),
+        form = form_rows(QFormLayout(), ("项目名称", self.name), ("开始日期", self.start), ("结束日期", self.end),
                          ("总预算（元）", self.budget), ("项目状态", self.status), ("主要内容和绩效目标", self.goals),
                          ("完成情况", self.completion), ("负责人", self.leaders), ("试点村（社区）", self.sites),
                          ("预算明细", self.budget_lines),
-                         note("预算明细按业务类别填写，合计不超过总预算；实际支出按台账中的业务类别自动汇总。"), self.message)
+                         note("预算明细按业务类别填写，合计不超过总预算；实际支出按台账中的业务类别自动汇总。"))
         form.setRowVisible(self.status, bool(project_id))  # a new record starts in its default status
         buttons, self.save_button = save_cancel_buttons(self, self.save, enabled=not project_id)
-        form.addRow(buttons)
-        self.resize(640, 0)
+        scrolling_layout(self, form, self.message, buttons)  # a small screen scrolls the form, not the buttons
+        fit_window(self, 640)
 
     def fill(self, data: projects.ProjectInput, status: str) -> None:
         self.name.setText(data.name)

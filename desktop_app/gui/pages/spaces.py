@@ -118,6 +118,8 @@ class SpacesPage(Page):
         self.view.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.view))
         self.view.horizontalHeader().setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Fixed)
         self.view.setColumnWidth(PROGRESS_COLUMN, 140)
+        rows = self.view.verticalHeader().defaultSectionSize()  # three spaces in view on a small screen
+        self.view.setMinimumHeight(self.view.horizontalHeader().sizeHint().height() + 3 * rows + 4)
         self.add_button = QPushButton("新增阵地…")
         self.edit_button = QPushButton("修改…")
         self.delete_button = QPushButton("删除")
