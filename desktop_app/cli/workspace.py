@@ -28,7 +28,9 @@ def add_verify_parser(sub) -> None:
 def add_backup_parser(sub) -> None:
     s = sub.add_parser("backup", help="备份与恢复")
     s.add_argument("action", choices=["create", "list", "restore"])
-    s.add_argument("file", nargs="?")
+    s.add_argument("file", nargs="?", help="restore：要恢复的备份（backups 里的文件名，或任意位置的 .db / .zip 备份文件）")
+    s.add_argument("--out", help="create：把数据库、全部附件和公示存档备份成一个 .zip 文件，写到这个文件夹（如 U 盘）"
+                                 "或这个 .zip 路径")
     s.add_argument("--json", action="store_true")
 
 
@@ -86,6 +88,16 @@ def cmd_verify(ws, args) -> int:
 
 
 def cmd_backup(ws, args) -> int:
+    if args.action == "create" and args.out:
+        made = ws.create_file_backup(args.out)
+        if args.json:
+            print_json({"path": str(made.path), "size": made.size, "members": made.members,
+                        "attachments": made.attachments, "notices": made.notices})
+        else:
+            print(f"已备份到：{made.path}\n大小 {made.size / (1 << 20):.1f} MB，共 {made.members} 个文件"
+                  f"（台账数据库 1 个、附件 {made.attachments} 个、公示存档 {made.notices} 个），写完后已逐个校验，完好。\n"
+                  "请在系统里“安全弹出”U 盘后再拔下。")
+        return 0
     if args.action == "create":
         info = ws.create_backup("manual")
         print(f"已备份并校验：{info.path}")
@@ -94,7 +106,7 @@ def cmd_backup(ws, args) -> int:
         if not args.file:
             raise UserError("请指定要恢复的备份文件，可用 backup list 查看。")
         safety = ws.restore_backup(args.file)
-        print(f"已恢复备份 {args.file}。恢复前的数据已另存为 {safety.path.name}。")
+        print(f"已恢复备份 {Path(args.file).name}。恢复前的数据已另存为 {safety.path.name}。")
         return 0
     backups = ws.list_backups()
     if args.json:
@@ -121,6 +133,9 @@ def cmd_backup_damaged(folder: Path, args) -> int:
         return 0
     if not args.file:
         raise UserError("请指定要恢复的备份文件，可用 backup list 查看。")
+    if args.file.lower().endswith(".zip"):
+        raise UserError("工作区的数据库已损坏，不能直接从 .zip 备份文件恢复。请先用 backup list 列出的数据库备份恢复"
+                        "（backup restore 文件名），再恢复这个 .zip 备份文件。")
     aside = Workspace.restore_damaged(folder, args.file)
     print(f"已用备份 {args.file} 替换损坏的数据库。损坏的文件已移到 {aside}，没有删除。")
     return 0

@@ -27,6 +27,7 @@ from desktop_app.gui.pages.placeholder import PlaceholderPage
 from desktop_app.gui.pages.projects import ProjectsPage
 from desktop_app.gui.pages.settings import SettingsPage
 from desktop_app.gui.pages.spaces import SpacesPage
+from desktop_app.gui.screen_fit import fit_main_window
 
 
 class MainWindow(QMainWindow):
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._update_title(ctx.ws.local_office().name)
         self.nav.setCurrentRow(0)
-        self.resize(1280, 800)
+        self.open_maximised = fit_main_window(self)  # the caller shows it maximised on a small screen
 
     def _build_menus(self) -> None:
         undo = self.ctx.undo.createUndoAction(self, "撤销")
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
             self.report_menu.addAction(self._action(f"{label}…", lambda k=kind: exports.export_report(self.ctx, self, k)))
         file_menu.addSeparator()
         file_menu.addAction(self._action("立即备份", self._backup_now))
+        file_menu.addAction(self._action("备份到…", lambda: self._on_backups_tab().backup_to()))
+        file_menu.addAction(self._action("从备份文件恢复…", lambda: self._on_backups_tab().restore_from_file()))
         file_menu.addSeparator()
         file_menu.addAction(self._action("退出", self.close, QKeySequence("Ctrl+Q")))
         edit_menu = self.menuBar().addMenu("编辑(&E)")
@@ -147,9 +150,13 @@ class MainWindow(QMainWindow):
         self.ledger.export_excel()
 
     def _backup_now(self) -> None:
+        self._on_backups_tab().backup_now()
+
+    def _on_backups_tab(self):
+        """The settings page, showing its 备份 tab (where the backup commands and their list live)."""
         self.go_to(self.settings)
         self.settings.tabs.setCurrentIndex(3)
-        self.settings.backup_now()
+        return self.settings
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)

@@ -256,3 +256,19 @@ def retry_with_override_reason(parent: QWidget, exc: BaseException, override_rea
     elif cancelled is not None:
         cancelled()
     return True
+
+
+def choose_backup_folder(parent: QWidget | None) -> Path | None:
+    """The folder (a USB stick) to write a one-file backup to, or None when cancelled."""
+    name = QFileDialog.getExistingDirectory(parent, "选择备份保存到哪里（例如 U 盘）", str(documents_dir()))
+    return Path(name) if name.strip() else None
+
+
+BACKUP_FILTER = "台账备份文件 (*.zip *.db *.ZIP *.DB);;所有文件 (*)"
+
+
+def open_backup_file(parent: QWidget | None, folder: Path | None = None) -> Path | None:
+    """A backup to restore: a one-file backup (.zip) or a database backup (.db), or None when cancelled."""
+    start = folder if folder and folder.is_dir() else documents_dir()
+    name, _ = QFileDialog.getOpenFileName(parent, "选择要恢复的备份文件", str(start), BACKUP_FILTER)
+    return Path(name) if name.strip() else None

@@ -4,6 +4,13 @@ A backup is a single-file snapshot `backups/ledger-<UTC time>-<reason>.db`, chec
 `integrity_check` before it counts. Rotation keeps the newest 10 plus the newest of every month.
 Before a restore, a backup is checked here too: whole, not from a newer version, and this office's.
 
+Attachments (vouchers, photos) are content-addressed and never change, so backups keep them incrementally:
+each backup copies into `backups/attachments/ab/<sha256>` the attachments not copied before (each copy checked
+against its hash), and a restore of a database backup puts back any attachment missing from the workspace.
+Rotation never removes these copies (an older backup may still need them); they take as much room as the
+attachments themselves. They sit on the same disk as the workspace: the one-file backup (`backup_file`) is
+what leaves the PC.
+
 A backup also carries its own time inside it (the `backup_stamp` table written into the copy; for backups
 older than the stamp, the newest `changed_at` of its change journal). A backup whose name or inside time
 is ahead of this PC's clock (taken while the clock was set ahead, or renamed) is *suspicious*: it is listed
@@ -11,7 +18,9 @@ as such, never suppresses a new automatic backup, never counts as the newest goo
 neither counts it among the newest nor deletes it (the user decides).
 """
 
+import hashlib
 import os
+import re
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -19,10 +28,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.storage import db
+from desktop_app.core.storage import db, files
 from desktop_app.core.storage.db import readonly_uri
 
 KEEP_LATEST = 10
+ATTACHMENT_COPIES = "attachments"  # in backups/: one copy of every attachment, content-addressed like the store
+_SHA = re.compile(r"[0-9a-f]{64}")
 CLOCK_SLACK = timedelta(minutes=10)  # a backup this far ahead of the clock is from the future
 STAMP_TABLE = "backup_stamp"  # written into each backup copy; dropped again when a backup is restored
 FUTURE_MARK = "（时间在将来，可疑）"
@@ -158,6 +169,18 @@ def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progres
     taken = datetime.now(UTC)
     final = folder / f"ledger-{taken.strftime('%Y%m%dT%H%M%S%fZ')}-{reason}.db"
     partial = final.with_suffix(".partial")
+    snapshot(source, partial, taken, progress)
+    if not integrity_ok(partial):
+        partial.unlink(missing_ok=True)
+        raise UserError("备份写完后校验失败，已丢弃这份备份。请检查磁盘空间或换一个磁盘后重试。")
+    os.replace(partial, final)
+    rotate(folder, spare)
+    return BackupInfo(final, taken, reason, final.stat().st_size, taken, False)
+
+
+def snapshot(source: sqlite3.Connection, partial: Path, taken: datetime, progress=None) -> None:
+    """Page-copy the live database `source` into the file `partial` (self-contained, no WAL) and stamp the
+    copy with its time. A cancelled or failed copy leaves nothing behind."""
     target = sqlite3.connect(partial)
     try:
         def _step(_status, remaining, total):
@@ -173,15 +196,10 @@ def create_backup(source: sqlite3.Connection, folder: Path, reason: str, progres
             target.execute(f"INSERT INTO {STAMP_TABLE} (taken_at) VALUES (?)", (stamp,))
     except BaseException:
         target.close()
-        partial.unlink(missing_ok=True)  # a cancelled or failed backup leaves nothing behind
+        for side in ("", "-journal"):
+            Path(str(partial) + side).unlink(missing_ok=True)
         raise
     target.close()
-    if not integrity_ok(partial):
-        partial.unlink(missing_ok=True)
-        raise UserError("备份写完后校验失败，已丢弃这份备份。请检查磁盘空间或换一个磁盘后重试。")
-    os.replace(partial, final)
-    rotate(folder, spare)
-    return BackupInfo(final, taken, reason, final.stat().st_size, taken, False)
 
 
 def rotate(folder: Path, spare: Path | None = None) -> list[Path]:
@@ -217,6 +235,67 @@ def newest_good_backup(folder: Path) -> BackupInfo | None:
         if not b.future and integrity_ok(b.path):
             return b
     return None
+
+
+# ---------------------------------------------------------------- the attachments, kept incrementally
+
+
+def _stored(folder: Path):
+    """The content-addressed files under `folder` (ab/<sha256>), nothing else (no partials, no strays)."""
+    if folder.is_dir():
+        for path in folder.glob("*/*"):
+            if _SHA.fullmatch(path.name) and path.parent.name == path.name[:2] and path.is_file():
+                yield path
+
+
+def _copy_checked(source: Path, target: Path) -> bool:
+    """Copy whole or not at all, hashing what is copied: False (nothing kept) when the content does not
+    match its name (a damaged file is never copied over a good one)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with files.atomic_write(target, files.partial_path(target, suffix=".partial")) as partial:
+        with open(source, "rb") as reader, open(partial, "wb") as writer:
+            for chunk in iter(lambda: reader.read(files.CHUNK), b""):
+                digest.update(chunk)
+                writer.write(chunk)
+        if digest.hexdigest() != target.name:
+            raise _Mismatch
+    return True
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def _copy_missing(source_dir: Path, target_dir: Path) -> int:
+    copied = 0
+    for source in _stored(source_dir):
+        target = target_dir / source.name[:2] / source.name
+        if target.exists():
+            continue
+        try:
+            _copy_checked(source, target)
+        except _Mismatch:
+            continue
+        copied += 1
+    return copied
+
+
+def keep_attachments(attachments_dir: Path, folder: Path) -> int:
+    """Copy into backups/attachments/ each attachment not kept there yet; returns how many were copied."""
+    try:
+        return _copy_missing(attachments_dir, folder / ATTACHMENT_COPIES)
+    except OSError as exc:
+        if files.is_disk_full(exc):
+            raise files.DiskFull("台账数据已经备份，但磁盘已满，凭证和照片的备份副本没有复制完（写了一半的文件已删去）。"
+                                 "请腾出空间后再点“立即备份”，什么都没有丢失。") from exc
+        raise UserError(f"台账数据已经备份，但凭证和照片的备份副本没有复制完：{files.os_error_text(exc)}。"
+                        "请检查备份文件夹后再点“立即备份”。") from exc
+
+
+def bring_back_attachments(folder: Path, attachments_dir: Path) -> int:
+    """After a restore: put back from backups/attachments/ every attachment missing from the workspace."""
+    return _copy_missing(folder / ATTACHMENT_COPIES, attachments_dir)
 
 
 # ---------------------------------------------------------------- checking a backup before a restore
@@ -304,8 +383,9 @@ def remove_partials(backups_dir: Path, attachments_dir: Path) -> list[Path]:
     and is locked by this process: nothing else can be writing them."""
     removed = []
     candidates = [p for pattern in PARTIAL_PATTERNS for p in backups_dir.glob(pattern)] if backups_dir.is_dir() else []
-    if attachments_dir.is_dir():
-        candidates += [p for pattern in PARTIAL_PATTERNS for p in attachments_dir.rglob(pattern)]
+    for store in (attachments_dir, backups_dir / ATTACHMENT_COPIES):
+        if store.is_dir():
+            candidates += [p for pattern in PARTIAL_PATTERNS for p in store.rglob(pattern)]
     for path in candidates:
         if path.is_file() and not path.is_symlink():
             try:

@@ -16,6 +16,7 @@ import json
 import os
 import socket
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -29,6 +30,7 @@ from sqlmodel import Session, select
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError, WorkspaceLocked
 from desktop_app.core.models import Attachment, ChangeJournal, LocalIdentity, Office, WorkspaceEpoch, utc_now
 from desktop_app.core.storage import backup as backups
+from desktop_app.core.storage import backup_file as backup_file_module
 from desktop_app.core.storage import db, files, journal
 from desktop_app.core.storage import identity as workspace_identity
 from desktop_app.core.storage.paths import DB_NAME, default_workspace_dir, demo_workspace_dir  # noqa: F401 (re-exported)
@@ -376,7 +378,7 @@ class Workspace:
             raise self.read_only_error()
         conn = db.connect_raw(self.db_path)
         try:
-            return backups.create_backup(conn, self.backups_dir, reason, progress, spare)
+            made = backups.create_backup(conn, self.backups_dir, reason, progress, spare)
         except Exception as exc:
             if files.is_disk_full(exc) and not isinstance(exc, files.DiskFull):
                 raise files.DiskFull("磁盘已满（或 U 盘空间不足），备份没有做成，写了一半的备份文件已删去。"
@@ -384,6 +386,8 @@ class Workspace:
             raise
         finally:
             conn.close()
+        backups.keep_attachments(self.attachments_dir, self.backups_dir)  # incremental: only the new ones
+        return made
 
     def list_backups(self) -> list[backups.BackupInfo]:
         return backups.list_backups(self.backups_dir)
@@ -405,7 +409,7 @@ class Workspace:
             self.engine = self.read_engine = None
 
     def _stage_restore(self, source: Path, previous_epoch_id: str, abandoned_seq: int,
-                       page_size: int | None = None) -> Path:
+                       page_size: int | None = None, restored_from: str | None = None) -> Path:
         """Build the restored database beside the live one — the backup's pages, its schema brought up, its
         new epoch journalled — so that only a complete one replaces the live database, in one step: a restore
         that fails or is killed part-way leaves the workspace as it was (at worst a stale file to clear).
@@ -424,7 +428,7 @@ class Workspace:
             finally:
                 conn.close()
             stage._connect()
-            stage._start_epoch("restore", source.name, abandoned_seq, previous_epoch_id)
+            stage._start_epoch("restore", restored_from or source.name, abandoned_seq, previous_epoch_id)
             stage._dispose()
             conn = sqlite3.connect(staging)
             try:
@@ -440,18 +444,26 @@ class Workspace:
             raise
         return staging
 
-    def restore_backup(self, backup_file: Path | str) -> backups.BackupInfo:
+    def restore_backup(self, backup_file: Path | str, progress=None) -> backups.BackupInfo:
         """Replace the live data by a backup, after backing up the current state. The restored workspace
         starts a new epoch: its journal's sequence numbers rewind, and the epoch record says so, naming the
-        epoch whose timeline it left behind."""
+        epoch whose timeline it left behind. `backup_file`: a database backup (`backups/ledger-*.db`) or a
+        one-file backup (`*.zip`, see `backup_file`), by path or by name in backups/."""
+        if backup_file_module.is_file_backup(backup_file):
+            return self._restore_file_backup(Path(backup_file), progress)
         source = backups.usable_backup(self.backups_dir, backup_file)
         self._check_same_office(source)
         safety = self.create_backup("restore", spare=source)
+        self._restore_database(source, source.name)
+        backups.bring_back_attachments(self.backups_dir, self.attachments_dir)
+        return safety
+
+    def _restore_database(self, source: Path, restored_from: str) -> None:
         with self.reading() as s:
             left_behind = workspace_identity.local_identity(s).epoch_id
         with self.engine.connect() as conn:
             page_size = conn.exec_driver_sql("PRAGMA page_size").scalar()
-        staging = self._stage_restore(source, left_behind, self._last_journal_seq(), page_size)
+        staging = self._stage_restore(source, left_behind, self._last_journal_seq(), page_size, restored_from)
         self._dispose()
         try:
             _copy_database(staging, db.connect_raw(self.db_path))  # one step: whole or not at all
@@ -459,7 +471,50 @@ class Workspace:
             _remove_staging(self.root)
             self._identity = None
             self._connect()
+
+    def _restore_file_backup(self, path: Path, progress=None) -> backups.BackupInfo:
+        """A one-file backup: verified whole first (a forged, truncated or foreign file changes nothing), the
+        current state backed up, the missing attachments and notices put in place (content-addressed: a file
+        already there with the same hash is kept), then the database restored like a database backup.
+        A notice archived here under the same number but with other content (a notice published after the
+        backup was taken) is moved aside as `<number>.unrecorded-<time>.pdf`, never overwritten."""
+        if self.read_only:
+            raise self.read_only_error()
+        if not path.is_file() and (self.backups_dir / path.name).is_file():
+            path = self.backups_dir / path.name
+        mine = self.local_office()
+        manifest, extracted = backup_file_module.verify(path, self.backups_dir, keep_database=True, progress=progress)
+        placed: list[Path] = []  # filled in place by place_files, so that a failure can remove them
+        try:
+            backups.refuse_other_office((manifest.office_id, manifest.office_name), (mine.id, mine.name))
+            safety = self.create_backup("restore")
+            try:
+                _placed, differing = backup_file_module.place_files(path, manifest, self.root, placed)
+                self._restore_database(extracted, path.name)
+            except BaseException as exc:
+                backup_file_module.remove_files(placed)  # nothing a failed restore copied in stays behind
+                said = backup_file_module.restore_error(exc)
+                if said is exc:
+                    raise
+                raise said from exc
+            backup_file_module.replace_differing(path, differing, self.root)
+        finally:
+            backup_file_module.remove_database(extracted)
         return safety
+
+    def create_file_backup(self, out: Path | str, progress=None) -> backup_file_module.FileBackup:
+        """The one-file backup (database, attachments, archived notices) to a folder or a .zip path: written,
+        verified, renamed into place. A full disk or a read-only stick leaves nothing behind."""
+        office = self.local_office()
+        conn = db.connect_read_only_media(self.db_path) if self.read_only else db.connect_raw(self.db_path)
+        scratch = Path(tempfile.gettempdir()) if self.read_only else self.backups_dir
+        try:
+            return backup_file_module.create(conn, out=out, office=(office.id, office.name),
+                                             attachments_dir=self.attachments_dir,
+                                             notices_dir=self.root / backup_file_module.NOTICES, scratch=scratch,
+                                             progress=progress)
+        finally:
+            conn.close()
 
     def _last_journal_seq(self) -> int:
         with self.reading() as s:

@@ -27,6 +27,7 @@ from desktop_app.core.queries.settings import local_setting
 from desktop_app.core.services import categories, office, settings
 from desktop_app.core.services import verify as integrity
 from desktop_app.core.storage.backup import BackupInfo
+from desktop_app.core.storage.backup_file import FileBackup
 from desktop_app.core.storage.findings import VerifyReport
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
@@ -180,19 +181,26 @@ class SettingsPage(Page):
 
     def _backups_tab(self) -> QWidget:
         tab = QWidget()
-        self.backups_model = RowsModel(["时间", "原因", "大小", "文件"], right=[2])
-        self.backups_view = table(self.backups_model, stretch=3)
+        self.backups_model = RowsModel(["备份时间", "类型", "大小"], right=[2])
+        self.backups_view = table(self.backups_model, stretch=1)
         self.backup_button = QPushButton("立即备份")
+        self.backup_to_button = QPushButton("备份到…")
+        self.backup_to_button.setToolTip("把台账数据、全部凭证照片和公示存档备份成一个文件，保存到 U 盘或其他文件夹")
         self.restore_button = QPushButton("恢复所选备份…")
+        self.restore_file_button = QPushButton("从备份文件恢复…")
         folder = QPushButton("打开备份文件夹")
-        row = row_of(self.backup_button, self.restore_button, folder, STRETCH)
+        row = row_of(self.backup_button, self.backup_to_button, self.restore_button, self.restore_file_button, folder,
+                     STRETCH)
         layout = QVBoxLayout(tab)
-        layout.addWidget(note(f"备份保存在 {self.ctx.ws.backups_dir}。每次打开（每天一次）和关闭程序时自动备份，"
-                              "保留最近 10 份和每个月的最后一份。建议每月把备份文件夹复制到 U 盘另外保存。"))
+        layout.addWidget(note("每次打开（每天一次）和关闭程序时自动备份台账数据（新增的凭证和照片也另存一份），保留最近 10 份和每个月的最后一份。"
+                              "这些备份和台账在同一台电脑上：请每月用“备份到…”把数据连同全部凭证、照片和公示存档"
+                              "备份成一个文件，存到 U 盘另外保管；换电脑时用“从备份文件恢复…”恢复。"))
         layout.addWidget(self.backups_view, 1)
         layout.addLayout(row)
         self.backup_button.clicked.connect(self.backup_now)
+        self.backup_to_button.clicked.connect(self.backup_to)
         self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_file_button.clicked.connect(self.restore_from_file)
         folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.ws.backups_dir))))
         return tab
 
@@ -235,7 +243,7 @@ class SettingsPage(Page):
         self.civil_affairs_name.setText(str(data.notice["notice.civil_affairs_name"]))
         self.civil_affairs_phone.setText(str(data.notice["notice.civil_affairs_phone"]))
         self.backups_model.set_rows([(f"{b.taken_at.astimezone():%Y-%m-%d %H:%M:%S}{b.future_mark}", b.reason_label,
-                                      size_text(b.size), b.path.name) for b in data.backups], data.backups)
+                                      size_text(b.size)) for b in data.backups], data.backups)
 
     # ---------------------------------------------------------------- commands
 
@@ -294,6 +302,38 @@ class SettingsPage(Page):
                             lambda info: prompts.show_info(self, f"已备份并校验：{info.path.name}"),
                             changes=BACKUPS, progress_title="正在备份并校验…", cancellable=True)
 
+    def backup_to(self) -> None:
+        """备份到…: the one-file backup (data, vouchers, photos, notices) to a folder the user picks."""
+        folder = prompts.choose_backup_folder(self)
+        if folder is None:
+            return
+        ws = self.ctx.ws
+        self.ctx.runner.run(lambda progress: ws.create_file_backup(folder, progress), self._backed_up_to,
+                            changes=BACKUPS, progress_title="正在备份并校验…", cancellable=True)
+
+    def _backed_up_to(self, made: FileBackup) -> None:
+        prompts.show_info(self, f"已备份到：{made.path.parent}\n文件名：{made.path.name}\n"
+                                f"大小：{made.size_text}，共 {made.members} 个文件（台账数据、{made.attachments} 个凭证和照片、"
+                                f"{made.notices} 份公示存档）。写完后已逐个校验，完好。\n\n"
+                                "如果存到了 U 盘，请先在系统里“安全弹出”再拔下，然后把 U 盘另外保管好。")
+
+    def restore_from_file(self) -> None:
+        """从备份文件恢复…: a one-file backup (.zip) or a database backup (.db), after backing up the current state."""
+        path = prompts.open_backup_file(self)
+        if path is None:
+            return
+        if not prompts.confirm(self, "从备份文件恢复", f"用备份文件“{path.name}”替换现在的全部数据吗？\n\n"
+                               "恢复前会先核对备份文件是否完整，再把现在的数据另存为一份备份（类型为“恢复前的当前状态”），"
+                               "必要时还能恢复回来。"):
+            return
+        ws = self.ctx.ws
+        self.ctx.runner.run(lambda progress: ws.restore_backup(path, progress),
+                            lambda safety: prompts.show_info(
+                                self, f"已从备份文件“{path.name}”恢复。恢复前的数据已另存为一份备份"
+                                      f"（{safety.taken_at.astimezone():%Y-%m-%d %H:%M}，恢复前的当前状态），"
+                                      "在下面的备份列表里可以找到。"),
+                            changes=Changes(everything=True), progress_title="正在校验并恢复备份…")
+
     def selected_backup(self) -> BackupInfo | None:
         rows = self.backups_view.selectionModel().selectedRows()
         return self.backups_model.key(rows[0].row()) if rows else None
@@ -310,7 +350,8 @@ class SettingsPage(Page):
         ws = self.ctx.ws
         self.ctx.runner.run(lambda _progress: ws.restore_backup(backup.path),
                             lambda safety: prompts.show_info(
-                                self, f"已恢复 {when} 的备份。恢复前的数据已另存为 {safety.path.name}。"),
+                                self, f"已恢复 {when} 的备份。恢复前的数据已另存为一份备份"
+                                      f"（{safety.taken_at.astimezone():%Y-%m-%d %H:%M}，恢复前的当前状态），在备份列表里可以找到。"),
                             changes=Changes(everything=True), progress_title="正在恢复备份…")
 
     def verify_chains(self) -> None:
