@@ -143,7 +143,17 @@ def _open_gui(args) -> int:
     return run(folder)
 
 
+def _warn_network_share(folder: Path) -> None:
+    """Said once, on stderr, before the workspace opens: SQLite's WAL is not safe on a network share."""
+    from desktop_app.core.storage.paths import network_share_warning
+
+    warning = network_share_warning(folder)
+    if warning:
+        print(f"警告：{warning}", file=sys.stderr)
+
+
 def _run(args) -> int:
+    from desktop_app.core.storage.paths import DB_NAME
     from desktop_app.core.storage.workspace import Workspace
 
     folder = _workspace_dir(args)
@@ -151,6 +161,9 @@ def _run(args) -> int:
         return workspace.cmd_demo(folder)
     if args.command == "init":
         return workspace.cmd_init(folder, args)
+    if args.command == "backup" and args.action == "restore" and not (folder / DB_NAME).exists():
+        return workspace.cmd_restore_new(folder, args)  # 换电脑: a new folder made from a one-file backup
+    _warn_network_share(folder)
     try:
         ws = Workspace.open(folder, read_only_ok=True)  # a write-protected stick: read-only, writes refused
     except WorkspaceDamaged:

@@ -121,6 +121,30 @@ def cmd_backup(ws, args) -> int:
     return 0
 
 
+def cmd_restore_new(folder: Path, args) -> int:
+    """换电脑: `backup restore FILE.zip` on a folder that is not a workspace yet makes one from the backup."""
+    from desktop_app.core.services.verify import verify_workspace
+    from desktop_app.core.storage.new_from_backup import create_from_backup
+    from desktop_app.core.storage.workspace import Workspace
+
+    if not args.file:
+        raise UserError(f"“{folder}”还不是工作区。要在这里从备份恢复（换电脑），请写上备份文件，例如："
+                        f"backup restore E:\\社区慈善台账备份-….zip；要新建单位，请用 init。")
+    root = create_from_backup(folder, args.file)
+    with Workspace.open(root, auto_backup=False) as ws:
+        office = ws.local_office().name
+        report = verify_workspace(ws)
+    if not report.ok:
+        print(f"警告：恢复出的工作区“{root}”核验发现问题：", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  {problem.describe()}", file=sys.stderr)
+        print("请保留原来的备份文件，并联系县慈善会或技术支持。", file=sys.stderr)
+        return 3
+    print(f"已从备份文件 {Path(args.file).name} 在“{root}”新建工作区（{office}），台账数据、附件和公示存档都已恢复，"
+          f"核验完好。\n以后请用 --workspace \"{root}\" 打开它（程序窗口里用“文件 › 打开工作区…”）。")
+    return 0
+
+
 def cmd_backup_damaged(folder: Path, args) -> int:
     """A workspace that fails its integrity check can still list its backups and restore one."""
     from desktop_app.core.storage import backup as backups

@@ -8,8 +8,9 @@ import sqlalchemy.exc
 from PySide6.QtGui import QUndoStack
 
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError
+from desktop_app.core.storage.paths import is_workspace, network_share_warning
 from desktop_app.core.storage.workspace import DB_NAME, Workspace
-from desktop_app.gui import prompts
+from desktop_app.gui import prompts, recent
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.ops import OpRunner
 
@@ -20,12 +21,20 @@ def make_context(ws: Workspace) -> AppContext:
 
 
 def open_workspace(workspace_dir: Path) -> Workspace | None:
-    """Open the workspace (creating it after asking) or explain in Chinese why not (None). The slow
-    integrity check and the backup-on-open run later, as the worker's first job (`MainWindow.start_checks`)."""
-    if not (workspace_dir / DB_NAME).exists() and not prompts.confirm(
-            None, "新建工作区", f"“{workspace_dir}”里还没有台账数据。\n\n要在这里新建一个工作区吗？"
-            "（如果台账在 U 盘或别的文件夹里，请选“否”，再用 --workspace 指定那个文件夹。）"):
-        return None
+    """Open the workspace or explain in Chinese why not (None). A folder without a workspace gets the first-run
+    choices (新建单位 there, 打开已有工作区, 从备份文件恢复, 打开演示数据). The slow integrity check and the
+    backup-on-open run later, as the worker's first job (`MainWindow.start_checks`). A workspace on a network
+    share opens, after a warning."""
+    if not (workspace_dir / DB_NAME).exists():
+        from desktop_app.gui.first_run import choose_start
+
+        chosen = choose_start(workspace_dir)
+        if chosen is None:
+            return None
+        workspace_dir = Path(chosen)
+    warning = network_share_warning(workspace_dir)
+    if warning:
+        prompts.show_error(None, warning, "工作区在网络共享文件夹上")
     try:
         return Workspace.open(workspace_dir, create=True, defer_checks=True)
     except WorkspaceDamaged as exc:
@@ -89,12 +98,67 @@ def open_main_window(workspace_dir: Path):
         # the first reads ran into damage before the deferred quick_check could: same offer, nothing written
         damaged = ws.damaged_error()
         ws.close(backup=False)
-        return open_main_window(workspace_dir) if offer_restore(None, damaged, ws.root) else None
+        return open_main_window(ws.root) if offer_restore(None, damaged, ws.root) else None
     except BaseException:
         ws.close(backup=False)
         raise
+    recent.remember(ws.root)
     window.start_checks()
     return window
+
+
+_current: list = []  # the main window on screen: 打开工作区 replaces it (see `switch_workspace`)
+
+
+def set_current_window(window) -> None:
+    _current[:] = [window]
+
+
+def current_window(default=None):
+    return _current[0] if _current else default
+
+
+def switch_workspace(window, folder: Path):
+    """文件 › 打开工作区 / 最近打开: close this workspace (with its closing backup), then open `folder` in a new
+    main window at the same place; when it cannot open, the previous workspace opens again. Returns the window
+    now on screen (None when neither could open: the app then quits)."""
+    from PySide6.QtWidgets import QApplication
+
+    folder = Path(folder)
+    if not is_workspace(folder):
+        from desktop_app.gui.first_run import not_a_workspace_text
+
+        prompts.show_error(window, not_a_workspace_text(folder), "不是工作区")
+        return window
+    if folder.resolve() == window.ctx.ws.root:
+        prompts.show_info(window, f"现在打开的就是这个工作区：\n{folder}", "已经打开")
+        return window
+    app = QApplication.instance()
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)  # between the two windows, none is on screen
+    try:
+        geometry, maximised, previous = window.normalGeometry(), window.isMaximized(), window.ctx.ws.root
+        window.hide()
+        close_workspace(window)  # the worker finishes, then the closing backup
+        window.close()
+        new = open_main_window(folder)
+        if new is None:
+            prompts.show_info(None, f"没有打开“{folder}”，回到原来的工作区：\n{previous}", "回到原来的工作区")
+            new = open_main_window(previous)
+        window.deleteLater()
+        if new is None:
+            _current.clear()
+            app.quit()
+            return None
+        new.setGeometry(geometry)
+        if maximised:
+            new.showMaximized()
+        else:
+            new.show()
+        set_current_window(new)
+        return new
+    finally:
+        app.setQuitOnLastWindowClosed(quit_on_close)
 
 
 def close_workspace(window) -> None:

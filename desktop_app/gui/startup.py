@@ -50,12 +50,13 @@ def show_startup_window(app, workspace_dir: Path) -> QMainWindow:
 def run(workspace_dir: Path) -> int:
     app = make_application()
     startup = show_startup_window(app, Path(workspace_dir))
-    from desktop_app.gui.app import close_workspace, open_main_window  # the core loads now
+    from desktop_app.gui.app import close_workspace, current_window, open_main_window, set_current_window
 
-    window = open_main_window(Path(workspace_dir))
+    window = open_main_window(Path(workspace_dir))  # the core loads now
     if window is None:
         startup.close()
         return 1
+    set_current_window(window)  # 文件 › 打开工作区 replaces it
     try:
         window.setGeometry(startup.normalGeometry())
         if startup.isMaximized():
@@ -65,4 +66,4 @@ def run(workspace_dir: Path) -> int:
         startup.close()
         return app.exec()
     finally:
-        close_workspace(window)
+        close_workspace(current_window(window))
