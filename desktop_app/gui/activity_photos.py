@@ -14,6 +14,7 @@ from desktop_app.gui import prompts, undo
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.photo_gallery import PhotoGalleryModel
 from desktop_app.gui.photo_strip import PhotoStrip
+from desktop_app.gui.photo_viewer import PhotoViewer, ViewedPhoto
 from desktop_app.gui.thumbnails import ThumbnailLoader
 from desktop_app.gui.widgets import HINT_STYLE, section_title
 
@@ -105,6 +106,7 @@ class ActivityPhotos(QWidget):
         self.strip.files_dropped.connect(self.import_photos)
         self.strip.reordered.connect(self.reorder_photos)
         self.strip.remove_requested.connect(self.remove_photo)
+        self.strip.photo_activated.connect(self.view_photo)  # double-click or Enter: full size with its caption
         self.strip.selectionModel().currentChanged.connect(lambda _current, _previous: self._photo_selected())
         self.caption.editingFinished.connect(self._save_caption)
         self.caption.installEventFilter(self)  # Enter confirms the caption; it must not save and close the form
@@ -133,6 +135,16 @@ class ActivityPhotos(QWidget):
         if row is not None:
             self.strip.setCurrentIndex(self.photo_model.index(row))
         self._photo_selected()
+
+    def view_photo(self, photo_id: str) -> PhotoViewer:
+        """The activity's photos full size with their captions, starting at `photo_id`."""
+        model = self.photo_model
+        tiles = [tile for row in range(model.rowCount()) if (tile := model.tile(row)) is not None]
+        start = next((i for i, tile in enumerate(tiles) if tile.id == photo_id), 0)
+        self.viewer = PhotoViewer(self.ctx.ws, [ViewedPhoto(t.sha256, t.caption, t.original_name) for t in tiles],
+                                  start, parent=self)
+        self.viewer.open()
+        return self.viewer
 
     def _current_tile(self):
         index = self.strip.currentIndex()
