@@ -33,14 +33,17 @@ from desktop_app.core.models import COUNTERPARTY_KINDS, ENTRY_TYPES, EXPENSE_CLA
 from desktop_app.core.money import capital_yuan, parse_amount, to_fen
 from desktop_app.core.services import ledger
 from desktop_app.core.services.ledger import EntryInput, FutureDate
-from desktop_app.gui import prompts, undo
+from desktop_app.gui import posting, prompts, undo
 from desktop_app.gui.context import AppContext
+from desktop_app.gui.draft_attachments import DraftAttachments
 from desktop_app.gui.lookups import Lookups
 from desktop_app.gui.screen_fit import fit_window, scrolling_layout
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
+    IGNORED_BY_FORM_STATE,
     STRETCH,
+    AsksBeforeClosing,
     combo,
     date_edit,
     editable_combo,
@@ -66,7 +69,7 @@ def confirm_future_date(parent, exc: FutureDate, day: str) -> bool:
     return prompts.confirm(parent, "日期在今年之后", f"{exc}\n\n日期 {day} 没有填错，确定按它记账吗？")
 
 
-class EntryDialog(QDialog):
+class EntryDialog(AsksBeforeClosing, QDialog):
     saved = Signal(str)  # what happened, for the status bar
 
     def __init__(self, ctx: AppContext, lookups: Lookups, *, entry_id: str | None = None,
@@ -80,6 +83,7 @@ class EntryDialog(QDialog):
         self._build()
         self._fill_from(initial)
         self.amount.setFocus()
+        self.mark_clean()  # closing asks only once something was typed
 
     # ---------------------------------------------------------------- layout
 
@@ -114,7 +118,7 @@ class EntryDialog(QDialog):
         left = form_rows(QFormLayout(), ("基金", self.fund), ("日期", self.day), ("类型", self.entry_type),
                          ("金额（元）", self.amount), ("", self.capital), ("摘要", self.summary),
                          ("业务类别", self.category), ("支出性质", self.expense_class), ("限定用途", self.restriction))
-        right = form_rows(QFormLayout(), ("对方名称", self.counterparty), ("对方类型", self.counterparty_kind),
+        self._right = right = form_rows(QFormLayout(), ("对方名称", self.counterparty), ("对方类型", self.counterparty_kind),
                           ("", self.anonymous), ("", self.consent), ("联系方式（不公开）", self.contact),
                           ("支付方式", self.payment), ("捐赠票据代码", self.receipt_code),
                           ("捐赠票据号码", self.receipt_no))
@@ -126,11 +130,12 @@ class EntryDialog(QDialog):
         grid.setHorizontalSpacing(24)
 
         files = row_of((self.attachments, 1), fill(QVBoxLayout(), self.add_attachment, self.remove_attachment, STRETCH))
-        self.existing_attachments = QLabel("")
-        self.existing_attachments.setStyleSheet(HINT_STYLE)
+        self.existing_attachments = DraftAttachments(self._ctx, self._entry_id)  # a draft's saved ones
+        self.existing_attachments.message.connect(lambda text, error: self.show_message(text, error=error))
 
         self.message = wrapped_label()
         self.keep_going = QCheckBox("保存后继续录入下一笔")
+        self.keep_going.setProperty(IGNORED_BY_FORM_STATE, True)
         self.keep_going.setChecked(self._entry_id is None)
         self.keep_going.setVisible(self._entry_id is None)
         self.save_button = QPushButton("保存草稿 (Enter)")
@@ -159,6 +164,8 @@ class EntryDialog(QDialog):
 
         self.amount.textChanged.connect(self._show_capital)
         self.entry_type.currentIndexChanged.connect(self._type_changed)
+        self.category.activated.connect(self._category_picked)
+        self.counterparty_kind.currentIndexChanged.connect(self._kind_changed)
         self.fund.currentIndexChanged.connect(self._fund_changed)
         self.anonymous.toggled.connect(lambda on: self.consent.setEnabled(not on))
         self.add_attachment.clicked.connect(self._pick_files)
@@ -182,6 +189,7 @@ class EntryDialog(QDialog):
         select_data(self.entry_type, data.entry_type)
         self._type_changed()
         self._fund_changed()
+        self._category_chosen = bool(data.category)
         self.amount.setText(f"{data.amount:,.2f}")
         self.summary.setText(data.summary)
         if data.category and self.category.findText(data.category) < 0:
@@ -200,16 +208,37 @@ class EntryDialog(QDialog):
         self.receipt_no.setText(data.receipt_no)
 
     def set_existing_attachments(self, count: int) -> None:
-        self.existing_attachments.setText(f"这条草稿已有 {count} 个附件，新添加的附件会一并保存。" if count else "")
+        """The draft has `count` saved attachments: list them (read in the worker), to open or remove."""
+        if count:
+            self.existing_attachments.load()
+        else:
+            self.existing_attachments.set_files([])
+
+    _category_chosen = False  # picked by the user (or loaded): no longer follows the type and the giver
 
     def _type_changed(self) -> None:
+        """The categories follow the type (a donation is not 项目拨款), with its usual one proposed; the
+        donation-only fields show for donations only."""
         kind = self.entry_type.currentData()
         current = self.category.currentText()
         self.category.clear()
-        self.category.addItems(self._lookups.categories(kind))
-        if self.category.findText(current) >= 0:
+        self.category.addItems(self._lookups.categories_for(kind))
+        if self._category_chosen and self.category.findText(current) >= 0:
             self.category.setCurrentText(current)
+        else:
+            self._category_chosen = False
+            self.category.setCurrentText(self._lookups.default_category(kind, self.counterparty_kind.currentData()))
         self.expense_class.setEnabled(kind == "expense")
+        for widget in (self.anonymous, self.consent, self.receipt_code, self.receipt_no):
+            self._right.setRowVisible(widget, kind == "donation")
+
+    def _category_picked(self) -> None:
+        self._category_chosen = True
+
+    def _kind_changed(self) -> None:
+        kind = self.entry_type.currentData()
+        if kind == "donation" and not self._category_chosen:
+            self.category.setCurrentText(self._lookups.default_category(kind, self.counterparty_kind.currentData()))
 
     def _fund_changed(self) -> None:
         current = self.restriction.currentText()
@@ -268,16 +297,18 @@ class EntryDialog(QDialog):
             self.counterparty_kind.setFocus()
             raise UserError("请在“对方名称”旁选择捐赠方是个人还是单位（企业、社会组织……）："
                             "个人的姓名在公示中会打码（如 张*明），单位的名称照登。")
+        donation = self.entry_type.currentData() == "donation"  # the donation-only fields count for donations only
         return EntryInput(
             fund_id=self.fund.currentData(), entry_date=pydate(self.day.date()),
             entry_type=self.entry_type.currentData(), amount=parse_amount(self.amount.text()),
             summary=self.summary.text().strip(), category=self.category.currentText(),
             expense_class=self.expense_class.currentText() if self.entry_type.currentData() == "expense" else "",
             restriction=self.restriction.currentText().strip(), counterparty_name=self.counterparty.text().strip(),
-            counterparty_kind=self.counterparty_kind.currentData(), anonymous=self.anonymous.isChecked(),
-            publish_consent=self.consent.isChecked() and not self.anonymous.isChecked(),
+            counterparty_kind=self.counterparty_kind.currentData(), anonymous=donation and self.anonymous.isChecked(),
+            publish_consent=donation and self.consent.isChecked() and not self.anonymous.isChecked(),
             counterparty_contact=self.contact.text().strip(), payment_method=self.payment.currentData(),
-            receipt_code=self.receipt_code.text().strip(), receipt_no=self.receipt_no.text().strip(),
+            receipt_code=self.receipt_code.text().strip() if donation else "",
+            receipt_no=self.receipt_no.text().strip() if donation else "",
             attachments=self.attachment_paths(),
         )
 
@@ -292,6 +323,7 @@ class EntryDialog(QDialog):
         self.consent.setChecked(False)
         self.attachments.clear()
         self.amount.setFocus()
+        self.mark_clean()
 
     def show_message(self, text: str, *, error: bool) -> None:
         show_result(self.message, text, error=error)
@@ -303,6 +335,9 @@ class EntryDialog(QDialog):
             return
         data = read_form(self.collect, self.message)
         if data is None:
+            return
+        if post and not posting.confirm_posting(self, f"记账：{data.summary}（{data.amount:,.2f} 元）"):
+            self.show_message("没有记账，表单内容还在。", error=False)
             return
         self._submit(data, post, "")
 
@@ -346,6 +381,7 @@ class EntryDialog(QDialog):
     def _saved(self, data: EntryInput, entry, post: bool) -> None:
         self._set_busy(False)
         if post:
+            undo.entry_posted(self._ctx.undo, entry.id)
             text = (f"已记账：凭证 {vouchers.voucher_text(entry)}，{data.summary}。"
                     "记账不能撤销，如有错误请用“红字冲销”。")
         elif self._entry_id:

@@ -20,6 +20,27 @@ class Lookups:
     def categories(self, entry_type: str) -> list[str]:
         return self.expense_categories if entry_type == "expense" else self.income_categories
 
+    def categories_for(self, entry_type: str) -> list[str]:
+        """The categories that fit an entry type: a donation is not a 拨款 (项目拨款, 慈善会拨付), an allocation
+        not a 捐赠; categories that say neither fit both."""
+        if entry_type == "expense":
+            return list(self.expense_categories)
+        unfit = "拨" if entry_type == "donation" else "捐"
+        return [c for c in self.income_categories if unfit not in c] or list(self.income_categories)
+
+    def default_category(self, entry_type: str, counterparty_kind: str = "") -> str:
+        """What the entry dialog proposes: 项目拨款 for an allocation, 个人捐赠 or 企业捐赠 (by who gives) for a
+        donation, the first expense category for an expense; the first that fits when those are not listed."""
+        choices = self.categories_for(entry_type)
+        if entry_type == "allocation":
+            wanted = ["项目拨款"] + [c for c in choices if "拨" in c]
+        elif entry_type == "donation":
+            giver = "个人捐赠" if counterparty_kind in ("", "个人") else "企业捐赠"
+            wanted = [giver] + [c for c in choices if "捐" in c]
+        else:
+            wanted = []
+        return next((c for c in wanted if c in choices), choices[0] if choices else "")
+
     @property
     def all_categories(self) -> list[str]:
         return list(dict.fromkeys(self.income_categories + self.expense_categories))

@@ -41,7 +41,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.notices.document import NoticeDocument
 from desktop_app.core.notices.request import TEMPLATES, DraftLine, DraftsInPeriod, NoticeRequest
 from desktop_app.core.notices.wording import check_edits
-from desktop_app.gui import exports, notice_jobs
+from desktop_app.gui import exports, notice_jobs, posting, undo
 from desktop_app.gui.exports import pdf_file_name
 from desktop_app.gui.notice_builder_panels import DraftsBox, MaskedList
 from desktop_app.gui.notice_jobs import BuilderDefaults, PostResult, PreviewResult
@@ -378,9 +378,15 @@ class NoticeBuilder(QDialog):
 
     def post_all(self) -> None:
         drafts, ws = list(self.drafts), self.ctx.ws
-        if not drafts:
+        if not drafts or not posting.confirm_posting(self, f"记账公示期内的 {len(drafts)} 笔草稿"):
             return
-        self.ctx.runner.run(lambda _progress: notice_jobs.post_drafts(ws, drafts), self._posted, self._failed,
+
+        def posted(result: PostResult) -> None:
+            for draft in drafts:  # their draft steps can no longer be undone
+                undo.entry_posted(self.ctx.undo, draft.entry_id)
+            self._posted(result)
+
+        self.ctx.runner.run(lambda _progress: notice_jobs.post_drafts(ws, drafts), posted, self._failed,
                             changes=LEDGER, progress_title=f"正在记账 {len(drafts)} 笔草稿…", parent=self)
 
     def _posted(self, result: PostResult) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -38,6 +39,33 @@ def confirm(parent: QWidget | None, title: str, message: str) -> bool:
                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                   QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
+
+
+POSTING_QUESTION = "记账后不能修改或删除，只能红字冲销。确定记账吗？"
+DISCARD_QUESTION = "有尚未保存的内容，确定关闭吗？"
+
+
+def ask_posting(parent: QWidget | None, what: str = "") -> tuple[bool, bool]:
+    """Whether to post (irreversible), and whether “不再提示” was ticked (only counts with 记账)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "确认记账", (f"{what}\n\n" if what else "") + POSTING_QUESTION,
+                      QMessageBox.StandardButton.NoButton, parent)
+    post = box.addButton("记账", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton("取消", QMessageBox.ButtonRole.RejectRole))
+    quiet = QCheckBox("不再提示")
+    box.setCheckBox(quiet)
+    box.exec()
+    posted = box.clickedButton() is post
+    return posted, posted and quiet.isChecked()
+
+
+def ask_discard(parent: QWidget | None) -> bool:
+    """True when the user gives up what was typed (放弃), False to go on editing (继续编辑)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "关闭", DISCARD_QUESTION, QMessageBox.StandardButton.NoButton,
+                      parent)
+    discard = box.addButton("放弃", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(box.addButton("继续编辑", QMessageBox.ButtonRole.RejectRole))
+    box.exec()
+    return box.clickedButton() is discard
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:

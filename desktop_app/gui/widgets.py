@@ -2,12 +2,14 @@
 tables, headings, the 保存/取消 buttons, rows and panes of widgets, form rows and a page's filter bar
 (filter combos, date bounds, a search box that waits for the typing to pause)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TypeVar
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QBoxLayout,
     QCheckBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.changes import Changes
 from desktop_app.core.errors import UserError
+from desktop_app.gui import prompts
 from desktop_app.gui.screen_fit import grow_within
 from desktop_app.gui.table_model import RowsModel
 
@@ -364,6 +368,56 @@ class GrowingMessage:
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         fit_height(self)
+
+
+IGNORED_BY_FORM_STATE = "ignoredByFormState"  # a widget property: this control is no form data (e.g. a view option)
+
+
+def form_state(root: QWidget) -> tuple:
+    """What can be typed or picked in a form, as one comparable value: texts, choices, ticks and lists."""
+    values: list[object] = []
+    for widget in root.findChildren(QWidget):
+        if widget.property(IGNORED_BY_FORM_STATE):
+            continue
+        if isinstance(widget, QLineEdit):
+            values.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            values.append(widget.currentText())
+        elif isinstance(widget, QPlainTextEdit):
+            values.append(widget.toPlainText())
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            values.append(widget.isChecked())
+        elif isinstance(widget, QListWidget):
+            values.append(tuple(widget.item(i).text() for i in range(widget.count())))
+    return tuple(values)
+
+
+class AsksBeforeClosing:
+    """Mixin for a form dialog (before QDialog in the bases): closing it (关闭, Esc, the window's ×) with
+    something typed since `mark_clean()` asks “有尚未保存的内容，确定关闭吗？” (放弃/继续编辑); an untouched form
+    closes silently, and saving (`accept`) never asks. Call `mark_clean()` once the form is filled."""
+
+    _clean_state: tuple | None = None
+
+    def mark_clean(self) -> None:
+        self._clean_state = form_state(self)
+
+    @contextmanager
+    def filling(self) -> Iterator[None]:
+        """The program fills the form (data loaded in the worker): if nothing was typed yet, the filled form
+        is the untouched one."""
+        untouched = not self.has_unsaved_changes()
+        yield
+        if untouched:
+            self.mark_clean()
+
+    def has_unsaved_changes(self) -> bool:
+        return self._clean_state is not None and form_state(self) != self._clean_state
+
+    def reject(self) -> None:
+        if self.has_unsaved_changes() and not prompts.ask_discard(self):
+            return
+        super().reject()
 
 
 def submit(dialog, op: Callable[[], object], changes: Changes, status: Callable[[object], str]) -> None:

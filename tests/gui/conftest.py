@@ -46,7 +46,7 @@ def messages(monkeypatch) -> list[str]:
     monkeypatch.setattr(prompts, "show_info", lambda _parent, message, _title="": shown.append(message))
     for name in ("confirm", "ask_text", "ask_month", "open_files", "save_excel", "choose", "choose_many", "open_photos",
                  "choose_folder", "offer", "offer_open_folder", "open_folder", "save_pdf", "open_pdf", "ask_multiline",
-                 "print_dialog", "ask_verification"):
+                 "print_dialog", "ask_verification", "ask_discard"):
         monkeypatch.setattr(prompts, name, _unexpected)
     for name in ("warning", "information", "critical", "question"):
         monkeypatch.setattr(QMessageBox, name, _unexpected)
@@ -80,3 +80,23 @@ def ledger_page(qtbot, window):
     window.go_to(window.ledger)
     wait_idle(qtbot, window.ctx.runner)
     return window.ledger
+
+
+@pytest.fixture(autouse=True)
+def posting_questions(monkeypatch) -> list[str]:
+    """Posting asks first (记账 is irreversible): answered 记账 here, the question kept for the tests to read."""
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "ask_posting", lambda _parent, what="": asked.append(what) or (True, False))
+    return asked
+
+
+def close_discarding(dialog) -> None:
+    """Close a form with typed data, answering 放弃 to “有尚未保存的内容，确定关闭吗？”."""
+    asked = []
+    original = prompts.ask_discard
+    prompts.ask_discard = lambda _parent: asked.append(True) or True
+    try:
+        dialog.reject()
+    finally:
+        prompts.ask_discard = original
+    assert asked and not dialog.isVisible()

@@ -10,7 +10,7 @@ from desktop_app.core.models import Fund
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui.application import make_application
 from desktop_app.gui.setup_dialog import SetupDialog
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import close_discarding, wait_idle
 from tests.gui.test_entry_dialog import fill, rows
 from tests.helpers import FUND_NAME, table_rows
 
@@ -79,7 +79,7 @@ def test_fund_dialog_shows_the_refusal_and_writes_nothing(qtbot, window):
     wait_idle(qtbot, window.ctx.runner)
     assert dialog.message.text().startswith("不能输入表情符号：基金用途的第 5 个字符“😀”") and dialog.isVisible()
     assert table_rows(window.ctx.ws.db_path) == before
-    dialog.reject()
+    close_discarding(dialog)
 
 
 def test_invisible_characters_pasted_into_an_entry_are_removed_and_the_status_bar_says_so(qtbot, ledger_page):

@@ -7,7 +7,10 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
+
+from desktop_app.core.money import from_fen
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,30 @@ def order_clause(sort: str, descending: bool) -> str:
 def count(conn: sqlite3.Connection, f: LedgerFilter) -> int:
     where, params = where_clause(f, counting=True)
     return conn.execute(f"SELECT count(*) FROM ledger_entry e{where}", params).fetchone()[0]
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    """The money of the entries a filter selects, in yuan (Decimal from integer fen): a reversal counts in
+    its flow with its negative amount, as the books hold it, so a reversed pair nets to zero."""
+
+    income: Decimal
+    expense: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.income - self.expense
+
+
+def totals(conn: sqlite3.Connection, f: LedgerFilter) -> LedgerTotals:
+    """收入合计 and 支出合计 of what `f` selects: one SQL SUM (unfiltered or by fund it reads only the covering
+    index ix_ledger_balance)."""
+    where, params = where_clause(f)
+    income, expense = conn.execute(
+        "SELECT coalesce(sum(CASE WHEN e.flow = 'in' THEN e.amount_fen END), 0), "
+        f"coalesce(sum(CASE WHEN e.flow = 'out' THEN e.amount_fen END), 0) FROM ledger_entry e{where}",
+        params).fetchone()
+    return LedgerTotals(from_fen(income), from_fen(expense))
 
 
 def fetch(conn: sqlite3.Connection, f: LedgerFilter, *, sort: str = "date", descending: bool = True,

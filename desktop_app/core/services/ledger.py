@@ -24,6 +24,7 @@ from desktop_app.core.errors import NeedsOverride, UserError
 from desktop_app.core.models import (
     COUNTERPARTY_KINDS,
     EXPENSE_CLASSES,
+    Attachment,
     ClosedMonth,
     EntryAttachment,
     EntryBatch,
@@ -296,6 +297,26 @@ def restore_draft(ws, entry_id: str) -> None:
         s.add(entry)
 
 
+def remove_draft_attachment(ws, entry_id: str, link_id: str) -> str:
+    """Take one attachment off a draft (the stored file stays: other entries, backups and the journal may
+    name it). A posted entry's attachments are part of its voucher and cannot be removed. Returns the file's
+    name."""
+    with ws.transaction("entry.remove_attachment") as s:
+        entry = s.get(LedgerEntry, entry_id)
+        if entry is None or entry.deleted:
+            raise UserError("找不到这条分录，它可能已被删除。")
+        if entry.status == "posted":
+            raise UserError(f"凭证 {voucher_text(entry)} 已记账，它的附件是凭证的一部分，不能移除。"
+                            "如附件有误，请用“红字冲销”冲掉它，再录一笔附上正确附件的分录。")
+        link = s.get(EntryAttachment, link_id)
+        if link is None or link.deleted or link.entry_id != entry_id:
+            raise UserError("这个附件已经不在这条草稿上了（可能刚被移除）。")
+        attachment = s.get(Attachment, link.attachment_id)
+        link.deleted = True
+        s.add(link)
+        return attachment.original_name if attachment is not None else ""
+
+
 def load_draft(ws, entry_id: str) -> tuple[EntryInput, int]:
     """A draft's editable fields and how many attachments it has (for the entry dialog)."""
     with ws.reading() as s:
@@ -303,6 +324,20 @@ def load_draft(ws, entry_id: str) -> tuple[EntryInput, int]:
         count = s.exec(select(func.count()).select_from(EntryAttachment).where(
             EntryAttachment.entry_id == entry_id, EntryAttachment.deleted == False)).one()  # noqa: E712
         return _input_from_entry(entry), count
+
+
+def load_copy(ws, entry_id: str, *, today: date | None = None) -> EntryInput:
+    """An entry's fields as a new draft's (for “冲销并复制为新草稿”): dated today; the voucher number, the
+    attachments and the posting come only when the copy is saved and posted."""
+    with ws.reading() as s:
+        entry = s.get(LedgerEntry, entry_id)
+        if entry is None or entry.deleted:
+            raise UserError("找不到这条分录，它可能已被删除。")
+        if entry.entry_type == "reversal":
+            raise UserError(f"凭证 {voucher_text(entry)} 是红字冲销凭证，不能复制。请选择原凭证。")
+        data = _input_from_entry(entry)
+    data.entry_date = today or date.today()
+    return data
 
 
 def _input_from_entry(entry: LedgerEntry) -> EntryInput:

@@ -35,6 +35,7 @@ from desktop_app.gui.widgets import (
     HINT_STYLE,
     OK_STYLE,
     STRETCH,
+    AsksBeforeClosing,
     current_of,
     date_edit,
     form_rows,
@@ -171,7 +172,7 @@ class FundsPage(Page):
                             lambda _r: prompts.show_info(self, f"{month} 已结账。"), changes=Changes(funds=True))
 
 
-class FundDialog(QDialog):
+class FundDialog(AsksBeforeClosing, QDialog):
     """New fund, or — with `fund_id` — the same form to edit one (filled by `fill`)."""
 
     def __init__(self, ctx, association: str, parent: QWidget | None = None, *, fund_id: str | None = None):
@@ -204,6 +205,7 @@ class FundDialog(QDialog):
         self.name.textChanged.connect(self._check_name)
         self.has_agreement_date.toggled.connect(self.agreement_date.setEnabled)
         fit_window(self, 640)
+        self.mark_clean()
 
     def set_projects(self, items: list[tuple[str, str]]) -> None:
         for project_id, name in items:
@@ -223,6 +225,7 @@ class FundDialog(QDialog):
             (name, role if not supervisor or "监督" in role else f"{role}（监督员）")
             for name, role, supervisor in data.committee]))
         self.save_button.setEnabled(True)
+        self.mark_clean()
 
     def load_failed(self, exc: BaseException) -> None:
         self.message.setText(f"{exc}\n请关闭此窗口，刷新后重试。")

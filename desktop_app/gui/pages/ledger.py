@@ -2,12 +2,15 @@
 
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
 )
 
@@ -15,11 +18,14 @@ from desktop_app.core import vouchers
 from desktop_app.core.changes import LEDGER, Changes
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import ENTRY_TYPES
+from desktop_app.core.money import format_yuan, to_fen
+from desktop_app.core.queries import ledger as ledger_query
 from desktop_app.core.queries.ledger import LedgerFilter, LedgerRow
 from desktop_app.core.services import ledger
 from desktop_app.core.services.ledger import FutureDate
-from desktop_app.gui import exports, prompts, undo
+from desktop_app.gui import exports, posting, prompts, undo
 from desktop_app.gui.batch_dialog import BatchDialog
+from desktop_app.gui.entry_detail import EntryDetailDialog
 from desktop_app.gui.entry_dialog import EntryDialog, confirm_future_date
 from desktop_app.gui.ledger_model import ROW_ROLE, SORT_KEYS, LedgerModel
 from desktop_app.gui.lookups import Lookups, load_lookups
@@ -42,6 +48,11 @@ def short_fund_name(name: str, association: str) -> str:
     """“万源市慈善会八台镇尚善社区基金” → “八台镇尚善社区基金” (the full name is the cell's tooltip)."""
     short = name.removeprefix(association) if association else name
     return short or name
+
+
+def totals_text(totals: ledger_query.LedgerTotals) -> str:
+    return (f"收入合计 {format_yuan(to_fen(totals.income))}　　支出合计 {format_yuan(to_fen(totals.expense))}"
+            f"　　净额 {format_yuan(to_fen(totals.net))}")
 
 
 def ask_reversal_reason(parent, row: LedgerRow) -> str | None:
@@ -68,6 +79,7 @@ class LedgerPage(Page):
         layout.addLayout(self.filters)
         layout.addLayout(self.buttons)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.totals_label)
         self._update_buttons()
 
     # ---------------------------------------------------------------- layout
@@ -92,14 +104,27 @@ class LedgerPage(Page):
         self.edit_button = QPushButton("修改草稿")
         self.delete_button = QPushButton("删除草稿")
         self.post_button = QPushButton("记账")
-        self.reverse_button = QPushButton("红字冲销")
+        # 红字冲销, with 冲销并复制为新草稿 on its arrow (and on the table's right-click menu): one button's width
+        self.reverse_button = QToolButton()
+        self.reverse_button.setText("红字冲销")
+        self.reverse_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.redo_copy_action = QAction("冲销并复制为新草稿…", self)
+        self.redo_copy_action.setToolTip("红字冲销所选凭证，再打开一张内容相同、日期为今天的新草稿，改正后保存或记账。")
+        self.redo_copy_action.setStatusTip(self.redo_copy_action.toolTip())
+        reverse_menu = QMenu(self.reverse_button)
+        reverse_menu.setToolTipsVisible(True)
+        reverse_menu.addAction(self.redo_copy_action)
+        self.reverse_button.setMenu(reverse_menu)
+        self.reverse_button.setToolTip("红字冲销所选凭证；点右侧箭头可“冲销并复制为新草稿”。")
+        self.detail_button = push_button("查看详情", "查看所选分录的全部内容、冲销关系、关联活动和附件（已记账的分录双击也可打开）。")
         self.batch_button = QPushButton("批量录入")
         self.undo_button = push_button("撤销", "撤销草稿的新增、修改、删除（Ctrl+Z）。记账不能撤销，已记账的错误请用红字冲销。")
         self.redo_button = QPushButton("重做")
         self.export_button = push_button("导出 Excel…", "把当前筛选出的分录导出为 Excel 工作簿（含合计和大写金额）。")
         self.count_label = QLabel()
         self.buttons = row_of(self.new_button, self.edit_button, self.delete_button, self.post_button,
-                              self.reverse_button, self.batch_button, self.undo_button, self.redo_button, STRETCH,
+                              self.reverse_button, self.detail_button, self.batch_button, self.undo_button,
+                              self.redo_button, STRETCH,
                               self.export_button)
         self.buttons.addSpacing(12)
         self.buttons.addWidget(self.count_label)
@@ -108,14 +133,23 @@ class LedgerPage(Page):
         self.delete_button.clicked.connect(self.delete_selected)
         self.post_button.clicked.connect(self.post_selected)
         self.reverse_button.clicked.connect(self.reverse_selected)
+        self.redo_copy_action.triggered.connect(self.reverse_and_copy_selected)
+        self.detail_button.clicked.connect(self.show_details)
         self.batch_button.clicked.connect(self.batch_entry)
         self.export_button.clicked.connect(self.export_excel)
         self.undo_button.clicked.connect(self.ctx.undo.undo)
         self.redo_button.clicked.connect(self.ctx.undo.redo)
         self.ctx.undo.canUndoChanged.connect(self.undo_button.setEnabled)
         self.ctx.undo.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.ctx.undo.undoTextChanged.connect(self._show_undo_text)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
+
+    def _show_undo_text(self, text: str) -> None:
+        """The button says what 撤销 will undo (shortened; the whole step in its tooltip)."""
+        full = f"撤销{text}" if text else "撤销"
+        self.undo_button.setText(full if len(full) <= 14 else full[:13] + "…”")
+        self.undo_button.setToolTip(f"{full}（Ctrl+Z）。记账不能撤销，已记账的错误请用红字冲销。")
 
     def _build_table(self) -> None:
         self.view = QTableView()
@@ -140,6 +174,11 @@ class LedgerPage(Page):
         self.view.setSortingEnabled(True)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.doubleClicked.connect(self._double_clicked)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.addAction(self.redo_copy_action)
+        self.totals_label = QLabel(" ")
+        self.totals_label.setToolTip("当前筛选出的分录的合计（含草稿时一并计入；红字冲销按负数计入原方向）")
+        self._totals_for: LedgerFilter | None = None
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         if column not in SORT_KEYS:  # 对方 and 附件 have no index to sort by
@@ -197,6 +236,25 @@ class LedgerPage(Page):
 
     def _show_count(self) -> None:
         self.count_label.setText(self.model.error or f"共 {self.model.rowCount():,} 条")
+        self._show_totals()
+
+    def _show_totals(self) -> None:
+        """收入合计, 支出合计 and 净额 of the current filter: one SQL SUM in the worker (a million rows: ~0.1 s)."""
+        ws, wanted = self.ctx.ws, self.model.filter
+        self._totals_for = wanted
+
+        def read() -> ledger_query.LedgerTotals:
+            conn = ws.raw_reader()
+            try:
+                return ledger_query.totals(conn, wanted)
+            finally:
+                conn.close()
+
+        def show(totals: ledger_query.LedgerTotals) -> None:
+            if self._totals_for == wanted:  # a later filter's sum is on its way: show that one
+                self.totals_label.setText(totals_text(totals))
+
+        self.ctx.runner.query(read, show, lambda exc: self.totals_label.setText(f"合计读取失败（{exc}）"))
 
     def selected_row(self) -> LedgerRow | None:
         rows = self.view.selectionModel().selectedRows()
@@ -218,8 +276,10 @@ class LedgerPage(Page):
         self.edit_button.setEnabled(draft)
         self.delete_button.setEnabled(draft)
         self.post_button.setEnabled(draft)
+        self.detail_button.setEnabled(row is not None)
         self.reverse_button.setEnabled(row is not None and row.status == "posted" and row.entry_type != "reversal"
                                        and not row.reversed_by)
+        self.redo_copy_action.setEnabled(self.reverse_button.isEnabled())
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -232,6 +292,7 @@ class LedgerPage(Page):
         fund = self.fund_filter.currentData()
         if fund:
             dialog.fund.setCurrentIndex(max(0, dialog.fund.findData(fund)))
+            dialog.mark_clean()
         return self._open(dialog)
 
     def _open(self, dialog):
@@ -247,7 +308,20 @@ class LedgerPage(Page):
         if row is not None and row.status == "draft":
             self.edit_selected()
         elif row is not None:
-            self.status.emit(f"凭证 {row.voucher} 已记账，不能修改；如有错误请用“红字冲销”。")
+            self.show_details()
+
+    def show_details(self) -> EntryDetailDialog | None:
+        """查看详情 of the selected entry (draft or posted); a draft's 修改草稿 there opens the entry dialog."""
+        row = self.selected_row()
+        if row is None:
+            return None
+        dialog = EntryDetailDialog(self.ctx, row.id, parent=self)
+        dialog.edit_requested.connect(lambda entry_id: self.select_entry(entry_id) and self.edit_selected())
+        if self.dialog is not None and not self.dialog.isVisible():
+            self.dialog.deleteLater()  # keep at most one closed dialog around
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def edit_selected(self) -> None:
         row = self.selected_row()
@@ -279,7 +353,8 @@ class LedgerPage(Page):
         row = self.selected_row()
         if row is None or row.status != "draft":
             return
-        self._post(row, "")
+        if posting.confirm_posting(self, f"记账草稿“{row.summary}”（{format_yuan(row.amount_fen)}）"):
+            self._post(row, "")
 
     def _post(self, row: LedgerRow, override_reason: str, future_ok: bool = False) -> None:
         ws = self.ctx.ws
@@ -298,6 +373,7 @@ class LedgerPage(Page):
             prompts.show_error(self, str(exc), "没有记账")
 
         def done(entry) -> None:
+            undo.entry_posted(self.ctx.undo, row.id)
             self.status.emit(f"已记账：凭证 {vouchers.voucher_text(entry)}。记账不能撤销，如有错误请用“红字冲销”。")
 
         self.ctx.runner.run(lambda: ledger.post_entry(ws, row.id, override_reason=override_reason,
@@ -312,16 +388,42 @@ class LedgerPage(Page):
         if reason:
             self._reverse(row, reason, "")
 
-    def _reverse(self, row: LedgerRow, reason: str, override_reason: str) -> None:
+    def reverse_and_copy_selected(self) -> None:
+        """冲销并复制为新草稿: the reversal (its reason asked as 红字冲销 asks), then the entry dialog filled with
+        the original as a new draft dated today, to correct and save."""
+        row = self.selected_row()
+        if row is None or row.status != "posted":
+            return
+        reason = ask_reversal_reason(self, row)
+        if reason:
+            self._reverse(row, reason, "", then=lambda: self._open_copy(row))
+
+    def _open_copy(self, row: LedgerRow) -> None:
+        ws, lookups = self.ctx.ws, self.current_lookups()
+
+        def show(data: ledger.EntryInput) -> None:
+            dialog = EntryDialog(self.ctx, lookups, initial=data, parent=self)
+            dialog.keep_going.setChecked(False)
+            dialog.setWindowTitle(f"新草稿（复制自凭证 {row.voucher}）")
+            dialog.show_message(f"凭证 {row.voucher} 已红字冲销。这是它的副本（日期为今天，附件未复制），"
+                                "改正后保存草稿或记账。", error=False)
+            self._open(dialog)
+
+        self.ctx.runner.query(lambda: ledger.load_copy(ws, row.id), show,
+                              lambda exc: prompts.show_error(self, str(exc)))
+
+    def _reverse(self, row: LedgerRow, reason: str, override_reason: str, then=None) -> None:
         ws = self.ctx.ws
 
         def done(entry) -> None:
             self.status.emit(f"已红字冲销凭证 {row.voucher}，冲销凭证为 {vouchers.voucher_text(entry)}。")
+            if then is not None:
+                then()
 
         def failed(exc: BaseException) -> None:
             # reversing a donation already spent takes its bucket below zero: ask, as posting does
             if prompts.retry_with_override_reason(self, exc, override_reason,
-                                                  lambda given: self._reverse(row, reason, given)):
+                                                  lambda given: self._reverse(row, reason, given, then)):
                 return
             if isinstance(exc, UserError):
                 prompts.show_error(self, str(exc))

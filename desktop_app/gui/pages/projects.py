@@ -30,6 +30,7 @@ from desktop_app.gui.screen_fit import fit_window, scrolling_layout
 from desktop_app.gui.table_model import RowsModel
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
+    AsksBeforeClosing,
     current_of,
     date_edit,
     form_rows,
@@ -186,7 +187,7 @@ def budget_text(lines: dict[str, Decimal]) -> str:
     return "\n".join(f"{category}，{amount:,.2f}" for category, amount in lines.items())
 
 
-class ProjectDialog(QDialog):
+class ProjectDialog(AsksBeforeClosing, QDialog):
     """New project, or — with `project_id` — the same form to edit one (filled by `fill`)."""
 
     def __init__(self, ctx, parent: QWidget | None = None, *, project_id: str | None = None):
@@ -215,6 +216,7 @@ class ProjectDialog(QDialog):
         buttons, self.save_button = save_cancel_buttons(self, self.save, enabled=not project_id)
         scrolling_layout(self, form, self.message, buttons)  # a small screen scrolls the form, not the buttons
         fit_window(self, 640)
+        self.mark_clean()
 
     def fill(self, data: projects.ProjectInput, status: str) -> None:
         self.name.setText(data.name)
@@ -228,6 +230,7 @@ class ProjectDialog(QDialog):
         self.sites.setPlainText(people_text([(x.name, x.division_code) for x in data.sites]))
         self.budget_lines.setPlainText(budget_text(data.budget_lines))
         self.save_button.setEnabled(True)
+        self.mark_clean()
 
     def load_failed(self, exc: BaseException) -> None:
         self.message.setText(f"{exc}\n请关闭此窗口，刷新后重试。")

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from desktop_app.core.models import CommitteeMember, Fund, Project, ProjectLeader
 from desktop_app.core.services import ledger, projects
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import close_discarding, wait_idle
 from tests.helpers import FUND_NAME, make_entry
 
 PROJECT = "四川省慈善事业高质量发展试点工作"
@@ -96,7 +96,7 @@ def test_a_refused_project_edit_keeps_the_dialog_open_and_changes_nothing(qtbot,
     dialog.budget_lines.setPlainText("阵地建设 四十万")
     dialog.save()
     assert "第 1 行（阵地建设）" in dialog.message.text()
-    dialog.reject()
+    close_discarding(dialog)
     with ws.reading() as s:
         p = s.exec(select(Project)).one()
         assert (p.end_date, p.status, p.version) == (date(2025, 2, 28), "进行中", 1)
@@ -162,6 +162,6 @@ def test_a_refused_fund_edit_keeps_the_dialog_open(qtbot, window, messages):
     dialog.save()
     wait_idle(qtbot, window.ctx.runner)
     assert dialog.isVisible() and "已经存在" in dialog.message.text() and messages == []
-    dialog.reject()
+    close_discarding(dialog)
     with ws.reading() as s:
         assert s.get(Fund, ws.fund.id).name == FUND_NAME

@@ -5,7 +5,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 
 from desktop_app.core.services import ledger
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import close_discarding, wait_idle
 from tests.helpers import make_entry
 
 
@@ -51,4 +51,4 @@ def test_add_project_dialog(qtbot, window):
     again.save()
     wait_idle(qtbot, window.ctx.runner)
     assert "已经存在" in again.message.text() and again.isVisible()
-    again.reject()
+    close_discarding(again)
