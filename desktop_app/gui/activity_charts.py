@@ -154,6 +154,7 @@ def bar_chart(title: str, values: dict[str, float], value_title: str, *, whole: 
     chart.addSeries(series)
     categories = QBarCategoryAxis()
     categories.append([short_label(k) for k in keys])
+    categories.setTruncateLabels(False)  # Qt cut every type name to "…" in the narrow column at 1366×728
     values_axis = _value_axis(max(float(v) for v in values.values()), value_title, whole=whole,
                               headroom=1.3 if horizontal else 1.15)  # a label beside the longest bar
     chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignBottom)

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 from desktop_app import __version__
 from desktop_app.core.changes import Changes
 from desktop_app.core.errors import UserError, WorkspaceDamaged
-from desktop_app.gui import exports, prompts
+from desktop_app.core.storage.paths import is_demo_workspace
+from desktop_app.gui import exports, help_window, prompts, workspace_menu
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.navigation import NAV_WIDTH
 from desktop_app.gui.pages.activities import ActivitiesPage
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
 
         file_menu = self.menuBar().addMenu("文件(&F)")
+        workspace_menu.add_workspace_actions(self, file_menu)  # 打开工作区…, 最近打开
+        file_menu.addSeparator()
         file_menu.addAction(self._action("导出收支台账（当前筛选）…", self.export_ledger))
         self.report_menu = file_menu.addMenu("导出报表")
         for kind, label in exports.REPORTS.items():
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
             key = QKeySequence(f"Ctrl+{index + 1}") if index < 9 else None  # Ctrl+1 … Ctrl+9
             go_menu.addAction(self._action(page.title, lambda i=index: self.go_to(i), key))
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction(self._action("使用说明", lambda: help_window.open_help(self), QKeySequence("F1")))
         help_menu.addAction(self._action("关于社区慈善台账", self._about))
 
     def _action(self, text: str, slot, shortcut: QKeySequence | None = None) -> QAction:
@@ -155,7 +159,7 @@ class MainWindow(QMainWindow):
     def _on_backups_tab(self):
         """The settings page, showing its 备份 tab (where the backup commands and their list live)."""
         self.go_to(self.settings)
-        self.settings.tabs.setCurrentIndex(3)
+        self.settings.show_tab("备份")
         return self.settings
 
     def show_status(self, text: str) -> None:
@@ -169,7 +173,8 @@ class MainWindow(QMainWindow):
             self.ctx.undo.clear()  # the drafts those steps referred to may no longer exist
 
     def _update_title(self, office_name: str) -> None:
-        self.setWindowTitle(f"社区慈善台账 — {office_name} — {self.ctx.ws.root}")
+        demo = "【演示数据，非真实台账】" if is_demo_workspace(self.ctx.ws.root) else ""
+        self.setWindowTitle(f"社区慈善台账 — {demo}{office_name} — {self.ctx.ws.root}")
 
     def _about(self) -> None:
         prompts.show_info(self, f"社区慈善台账 {__version__}\n\n社区基金收支台账、活动记录、需求调查与信息公示的离线工具。\n"

@@ -102,6 +102,15 @@ class SettingsPage(Page):
 
     # ---------------------------------------------------------------- tabs
 
+
+    def show_tab(self, name: str) -> None:
+        """Bring the tab titled `name` (e.g. "备份") to the front; by title, so adding a tab moves nothing."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index) == name:
+                self.tabs.setCurrentIndex(index)
+                return
+        raise KeyError(name)
+
     def _office_tab(self) -> QWidget:
         tab = QWidget()
         self.office_name = QLineEdit()

@@ -12,7 +12,7 @@ from tests.helpers import make_entry
 
 def open_backups(qtbot, window):
     window.go_to(window.settings)
-    window.settings.tabs.setCurrentIndex(3)
+    window.settings.show_tab("备份")
     wait_idle(qtbot, window.ctx.runner)
     return window.settings
 
@@ -112,3 +112,12 @@ def test_the_file_menu_offers_both_and_backups_list_by_date_and_kind(qtbot, wind
     assert headers == ["备份时间", "类型", "大小"]
     assert model.index(0, 1).data() == "手动备份"
     assert not any("ledger-" in str(model.index(0, c).data()) for c in range(model.columnCount()))
+
+
+def test_backup_now_in_the_file_menu_shows_the_backups_tab(qtbot, window, messages):
+    window.go_to(window.ledger)
+    menu_action(window, "立即备份").trigger()
+    wait_idle(qtbot, window.ctx.runner)
+    settings = window.settings
+    assert settings.tabs.tabText(settings.tabs.currentIndex()) == "备份"
+    assert window.stack.currentWidget() is settings
