@@ -35,7 +35,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desktop_app.core.storage.workspace import DB_NAME, Workspace  # noqa: E402
-from desktop_app.gui import screen_fit  # noqa: E402
+from desktop_app.gui import prompts, screen_fit  # noqa: E402
 from desktop_app.gui.app import make_context  # noqa: E402
 from desktop_app.gui.application import make_application  # noqa: E402
 from desktop_app.gui.main_window import MainWindow  # noqa: E402
@@ -81,6 +81,8 @@ def shoot(folder: Path, out: Path) -> None:
     ws = Workspace.open(folder, auto_backup=False)
     ctx = make_context(ws)
     window = MainWindow(ctx)
+    # The tool fills forms only to picture them: closing one must not stop on “有尚未保存的内容”.
+    prompts.ask_discard = lambda _parent: True
     try:
         if window.open_maximised:  # as maximised: the whole free area under the title bar
             window.setGeometry(screen_fit.available_area(window).adjusted(0, TITLE_BAR, 0, 0))
@@ -92,6 +94,8 @@ def shoot(folder: Path, out: Path) -> None:
             window.go_to(page)
             settle(app, ctx.runner)
             save(window, out / f"{name}.png")
+
+        shoot_entry_detail(app, window, out)
 
         for page, open_dialog, name in ((window.projects, window.projects.edit_project, "project-edit-dialog"),
                                         (window.funds, window.funds.edit_fund, "fund-edit-dialog")):
@@ -126,9 +130,12 @@ def shoot(folder: Path, out: Path) -> None:
         shoot_activities(app, ctx, window, out)
 
         window.go_to(window.settings)
-        window.settings.tabs.setCurrentIndex(3)
+        window.settings.show_tab("信息公示")
         settle(app, ctx.runner)
         save(window, out / "settings.png")
+        window.settings.show_tab("备份")
+        settle(app, ctx.runner)
+        save(window, out / "settings-backups.png")
         settings_page = window.settings
         tab = next(i for i in range(settings_page.tabs.count())
                    if settings_page.tabs.widget(i).isAncestorOf(settings_page.verify_button))
@@ -145,11 +152,46 @@ def shoot(folder: Path, out: Path) -> None:
         save(setup, out / "setup-dialog.png")
         setup.reject()
 
+        from desktop_app.gui.first_run import FirstRunDialog
+
+        first_run = FirstRunDialog(folder)  # the choices of a PC without a workspace (shown only)
+        first_run.show()
+        settle(app, ctx.runner)
+        save(first_run, out / "first-run.png")
+        first_run.reject()
+
+        from desktop_app.gui.help_window import open_help
+
+        guide = open_help(window, "03-expense.md")  # F1
+        settle(app, ctx.runner, 0.5)
+        save(guide, out / "help.png")
+        guide.close()
+
         shoot_goods_and_spaces(app, window, out)
         shoot_notices(app, window, out)
     finally:
         window.close()
         ws.close(backup=False)
+
+
+def shoot_entry_detail(app: QApplication, window: MainWindow, out: Path) -> None:
+    """分录详情 of a posted entry with a voucher attached (its fields, chain and attachment preview)."""
+    ctx, page = window.ctx, window.ledger
+    window.go_to(page)
+    settle(app, ctx.runner)
+    reader = ctx.ws.raw_reader()
+    try:
+        with_voucher = reader.execute(
+            "SELECT e.id FROM ledger_entry e JOIN entry_attachment ea ON ea.entry_id = e.id AND ea.deleted = 0 "
+            "WHERE e.status = 'posted' AND e.deleted = 0 ORDER BY e.entry_date DESC LIMIT 1").fetchone()
+    finally:
+        reader.close()
+    if with_voucher is None or not page.select_entry(with_voucher[0]):
+        return
+    detail = page.show_details()
+    settle(app, ctx.runner, 0.5)
+    save(detail, out / "entry-detail.png")
+    detail.reject()
 
 
 def shoot_goods_and_spaces(app: QApplication, window: MainWindow, out: Path) -> None:
@@ -222,7 +264,6 @@ def shoot_notices(app: QApplication, window: MainWindow, out: Path) -> None:
     shoot_wording(app, builder, out)
     if not page.rows:
         with tempfile.TemporaryDirectory() as tmp:
-            from desktop_app.gui import prompts
 
             saved = prompts.save_pdf, prompts.offer_open_folder
             prompts.save_pdf = lambda *_args: Path(tmp) / "公示.pdf"

@@ -205,6 +205,7 @@ def activity_add(ws, args) -> int:
 
 def activity_show(ws, args) -> int:
     from desktop_app.core import privacy, vouchers
+    from desktop_app.core.models import Fund
     from desktop_app.core.quantities import hours_text
     from desktop_app.core.queries import activities as activity_queries
     from desktop_app.core.queries.projects import resolve_project
@@ -216,11 +217,13 @@ def activity_show(ws, args) -> int:
         site = activity_queries.resolve_site(s, project, activity.site_id)
         photos = _activity_photos(s, activity.id)
         handed = goods_queries.list_movements(s, direction="out", activity_id=activity.id)
+        funds = {e.fund_id: fund.name for e in detail.expenses if (fund := s.get(Fund, e.fund_id)) is not None}
     a = detail.activity
     # names stay masked even here: a terminal's output is easily pasted or redirected out of the office
     named = [{"name": privacy.mask_name(p.name), "group": p.group_name, "consent": p.publish_consent}
              for p in detail.named]
-    expenses = [{"id": e.id, "voucher": vouchers.voucher_text(e) or None, "date": e.entry_date.isoformat(),
+    expenses = [{"id": e.id, "fund": funds.get(e.fund_id, ""), "voucher": vouchers.voucher_text(e) or None,
+                 "date": e.entry_date.isoformat(),
                  "amount": fen_to_str(e.amount_fen), "summary": e.summary} for e in detail.expenses]
     goods_out = [{"date": m.movement_date.isoformat(), "item": m.item, "quantity": str(quantities.quantity_of(m.quantity_milli)),
                   "unit": m.unit, "group": m.beneficiary_group, "recipients": m.recipients} for m in handed]
@@ -246,7 +249,8 @@ def activity_show(ws, args) -> int:
         if value not in ("", None):
             print(f"{label}：{value}")
     for e in detail.expenses:
-        print(f"  支出 {vouchers.voucher_text(e)}  {e.entry_date}  {format_yuan(e.amount_fen):>12}  {e.summary}")
+        named = vouchers.fund_voucher(funds.get(e.fund_id, ""), vouchers.voucher_text(e))  # a project's funds share numbers
+        print(f"  支出 {named}  {e.entry_date}  {format_yuan(e.amount_fen):>12}  {e.summary}")
     for m in goods_out:
         print(f"  发放物资 {m['date']}  {m['item']} {m['quantity']}{m['unit']}  {m['group']} {m['recipients'] or ''}".rstrip())
     print(f"照片：{len(photos)} 张")

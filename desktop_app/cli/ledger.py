@@ -75,6 +75,14 @@ def _entry_json(row) -> dict:
             "reversed_by": row.reversed_by}
 
 
+def _fund_name(ws, entry) -> str:
+    from desktop_app.core.models import Fund
+
+    with ws.reading() as s:
+        fund = s.get(Fund, entry.fund_id)
+        return fund.name if fund is not None else ""
+
+
 def cmd_entry(ws, args) -> int:
     from desktop_app.core import vouchers
     from desktop_app.core.queries import ledger as ledger_query
@@ -99,11 +107,12 @@ def cmd_entry(ws, args) -> int:
         unknown = entry.entry_type == "donation" and entry.counterparty_name and not entry.counterparty_kind \
             and not entry.anonymous
         if args.json:
-            print_json({"id": entry.id, "voucher": voucher or None, "status": entry.status,
+            print_json({"id": entry.id, "fund": fund.name, "voucher": voucher or None, "status": entry.status,
                         "amount": fen_to_str(entry.amount_fen), "counterparty_kind": entry.counterparty_kind or None,
                         **({"note": _UNKNOWN_KIND} if unknown else {})})
         elif voucher:
-            print(f"{entry.id}  已记账，凭证号 {voucher}，金额 {format_yuan(entry.amount_fen)}（{capital_yuan(entry.amount_fen)}）")
+            print(f"{entry.id}  已记账：{vouchers.fund_voucher(fund.name, voucher)}，金额 {format_yuan(entry.amount_fen)}"
+                  f"（{capital_yuan(entry.amount_fen)}）")
         else:
             print(f"{entry.id}  已保存为草稿，金额 {format_yuan(entry.amount_fen)}")
         if unknown and not args.json:
@@ -111,13 +120,14 @@ def cmd_entry(ws, args) -> int:
         return 0
     if args.action == "post":
         entry = ledger.post_entry(ws, args.id, override_reason=args.override, allow_future_date=args.allow_future_date)
-        print(f"{entry.id}  已记账，凭证号 {vouchers.voucher_text(entry)}")
+        print(f"{entry.id}  已记账：{vouchers.fund_voucher(_fund_name(ws, entry), vouchers.voucher_text(entry))}")
         return 0
     if args.action == "reverse":
         day = parse_date(args.date, what="冲销日期") if args.date else None
         reversal = ledger.reverse_entry(ws, args.id, args.reason, on_date=day, override_reason=args.override,
                                         allow_future_date=args.allow_future_date)
-        print(f"{reversal.id}  已红字冲销，冲销凭证号 {vouchers.voucher_text(reversal)}，金额 {format_yuan(reversal.amount_fen)}")
+        named = vouchers.fund_voucher(_fund_name(ws, reversal), vouchers.voucher_text(reversal))
+        print(f"{reversal.id}  已红字冲销，冲销凭证为 {named}，金额 {format_yuan(reversal.amount_fen)}")
         return 0
     if args.action == "delete":
         ledger.delete_draft(ws, args.id)
@@ -143,7 +153,8 @@ def cmd_entry(ws, args) -> int:
     else:
         for r in rows:
             status = "已记账" if r.status == "posted" else "草稿"
-            print(f"{r.id}  {r.voucher or '(草稿)':>9}  {r.entry_date}  {vouchers.entry_type_label(r.entry_type)}  "
+            fund = "" if fund_id else f"{r.fund_name}  "  # several funds listed: each has its own 2024-0001
+            print(f"{r.id}  {fund}{r.voucher or '(草稿)':>9}  {r.entry_date}  {vouchers.entry_type_label(r.entry_type)}  "
                   f"{format_yuan(r.amount_fen):>14}  {r.summary}  [{status}]")
         print(f"共 {len(rows)} 条")
     return 0

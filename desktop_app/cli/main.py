@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        if exc.technical:  # the full paths and hashes the GUI keeps under 详细信息: scripts need them
+            print(f"详细信息：{exc.technical}", file=sys.stderr)
         return 1
     except Exception as exc:
         from desktop_app.core.storage.files import DISK_FULL, is_disk_full

@@ -82,6 +82,8 @@ def cmd_verify(ws, args) -> int:
               file=sys.stderr)
         for p in report.problems:
             print("  " + p.describe(), file=sys.stderr)
+            for line in p.technical.splitlines():  # where the file is, its hashes: the command line keeps them
+                print("      " + line, file=sys.stderr)
         print("请从改动之前的备份恢复（backup list / backup restore），并查明是谁改动了数据库文件。", file=sys.stderr)
         return 3
     return 0

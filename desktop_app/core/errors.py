@@ -2,12 +2,14 @@
 
 
 class UserError(Exception):
-    """A problem with what the user asked for; nothing was changed."""
+    """A problem with what the user asked for; nothing was changed. `details` are listed under the message;
+    `technical` (full paths, hashes) is not part of it: the GUI shows it under 详细信息, the CLI after it."""
 
-    def __init__(self, message: str, *, details: list[str] | None = None):
+    def __init__(self, message: str, *, details: list[str] | None = None, technical: str = ""):
         super().__init__(message)
         self.message = message
         self.details = details or []
+        self.technical = technical
 
     def __str__(self) -> str:
         if not self.details:

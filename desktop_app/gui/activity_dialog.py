@@ -26,6 +26,8 @@ from desktop_app.gui.thumbnails import ThumbnailLoader
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
+    IGNORED_BY_FORM_STATE,
+    AsksBeforeClosing,
     pydate,
     qdate,
     read_form,
@@ -36,7 +38,7 @@ from desktop_app.gui.widgets import (
 WHOLE_PROJECT = "（项目整体，不属于某个试点）"
 
 
-class ActivityDialog(ActivityForm):
+class ActivityDialog(AsksBeforeClosing, ActivityForm):
     """New activity, or — with `activity_id` — the same form to edit one (filled by `fill`). The widgets
     and their arrangement are `ActivityForm`'s; this class fills them, reacts to them and saves.
 
@@ -62,6 +64,12 @@ class ActivityDialog(ActivityForm):
         self._connect()
         self._update_enabled()
         self.photos.set_activity(activity_id)
+        for widget in (self.photos, self.expense_pick, self.named_section.toggle):
+            widget.setProperty(IGNORED_BY_FORM_STATE, True)  # saved at once, a search box, a fold: no form data
+        self.mark_clean()  # closing asks only once something was typed
+
+    def typed_state(self) -> tuple:
+        return super().typed_state() + (tuple(self._linked),)  # the expenses linked are saved with the form
 
     # ---------------------------------------------------------------- wiring
 
@@ -81,6 +89,10 @@ class ActivityDialog(ActivityForm):
     # ---------------------------------------------------------------- filling
 
     def set_lookups(self, lookups: ActivityLookups) -> None:
+        with self.filling():
+            self._set_lookups(lookups)
+
+    def _set_lookups(self, lookups: ActivityLookups) -> None:
         self.lookups = lookups
         self.groups.group_names = self.named.group_names = lookups.groups
         self.project.blockSignals(True)
@@ -100,6 +112,10 @@ class ActivityDialog(ActivityForm):
         self._update_enabled()
 
     def fill(self, loaded: LoadedActivity) -> None:
+        with self.filling():
+            self._fill(loaded)
+
+    def _fill(self, loaded: LoadedActivity) -> None:
         data = loaded.data
         self._before = data
         self._expense_choices.update({e.id: e for e in loaded.expenses})
@@ -246,7 +262,8 @@ class ActivityDialog(ActivityForm):
 
     def _show_linked(self) -> None:
         shown = [self._expense_choices[e] for e in self._linked if e in self._expense_choices]
-        self.expense_model.set_rows([(c.entry_date, c.voucher, c.summary, format_yuan(c.amount_fen)) for c in shown],
+        self.expense_model.set_rows([(c.entry_date, c.fund_name, c.voucher, c.summary, format_yuan(c.amount_fen))
+                                     for c in shown],
                                     [c.id for c in shown])
         total = sum(c.amount_fen for c in shown)
         self.cost_label.setText(f"活动费用合计 <b>{format_yuan(total)}</b>（{len(shown)} 笔支出）" if shown else
@@ -315,6 +332,7 @@ class ActivityDialog(ActivityForm):
             self.ctx.undo.push(undo.activity_added(self.ctx, activity_id, data.title))
             text = f"已新增活动“{data.title}”（可用 Ctrl+Z 撤销）。"
         self.activity_id, self._before = activity_id, data
+        self.mark_clean()  # saved: what is in the form now is what is stored
         self.saved.emit(text)
         if then is None:
             self.accept()

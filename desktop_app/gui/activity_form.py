@@ -160,8 +160,9 @@ class ActivityForm(QDialog):
         self.expense_pick.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.link_button = QPushButton("关联")
         self.link_button.setToolTip("把选中的已记账支出计入这个活动的费用")
-        self.expense_model = RowsModel(["日期", "凭证号", "摘要", "金额"], right=[3])
-        self.expense_view = table(self.expense_model, stretch=2)
+        # 基金 beside 凭证号: each fund of the project numbers its vouchers from 0001
+        self.expense_model = RowsModel(["日期", "基金", "凭证号", "摘要", "金额"], right=[4])
+        self.expense_view = table(self.expense_model, stretch=3)
         self.expense_view.setMinimumHeight(90)
         self.unlink_button = QPushButton("取消关联")
         self.cost_label = QLabel("")

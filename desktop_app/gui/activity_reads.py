@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from desktop_app.core.models import LedgerEntry
+from desktop_app.core.models import Fund, LedgerEntry
 from desktop_app.core.money import format_yuan
 from desktop_app.core.queries import activities as activity_queries
 from desktop_app.core.queries import projects as project_queries
@@ -16,7 +16,7 @@ from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.services import activities
 from desktop_app.core.services.activities import ActivityInput
 from desktop_app.core.storage.workspace import Workspace
-from desktop_app.core.vouchers import voucher_text
+from desktop_app.core.vouchers import fund_voucher, voucher_text
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,12 @@ class ExpenseChoice:
     voucher: str
     summary: str
     amount_fen: int
+    fund_name: str = ""  # a project's funds number their vouchers each from 0001: the fund tells them apart
 
     @property
     def label(self) -> str:
-        return f"{self.entry_date}　凭证 {self.voucher}　{self.summary}　{format_yuan(self.amount_fen)}"
+        return (f"{self.entry_date}　{fund_voucher(self.fund_name, self.voucher)}　{self.summary}　"
+                f"{format_yuan(self.amount_fen)}")
 
 
 @dataclass(frozen=True)
@@ -59,17 +61,24 @@ def load_activity_lookups(ws: Workspace) -> ActivityLookups:
             [c.name for c in local_categories(s, "beneficiary_group")])
 
 
-def _choice(entry) -> ExpenseChoice:
-    return ExpenseChoice(entry.id, entry.entry_date, voucher_text(entry), entry.summary, entry.amount_fen)
+def _choice(entry, funds: dict[str, str]) -> ExpenseChoice:
+    return ExpenseChoice(entry.id, entry.entry_date, voucher_text(entry), entry.summary, entry.amount_fen,
+                         funds.get(entry.fund_id, ""))
+
+
+def _fund_names(s) -> dict[str, str]:
+    return {f.id: f.name for f in s.exec(select(Fund))}
 
 
 def load_expenses(ws: Workspace, project_id: str) -> list[ExpenseChoice]:
     with ws.reading() as s:
-        return [_choice(e) for e in activity_queries.project_expenses(s, project_id)]
+        funds = _fund_names(s)
+        return [_choice(e, funds) for e in activity_queries.project_expenses(s, project_id)]
 
 
 def load_activity(ws: Workspace, activity_id: str) -> LoadedActivity:
     with ws.reading() as s:
         data = activities.activity_input(s, activity_id)  # reads the activity's detail, linked expenses too
         linked = {e.id: e for e in s.exec(select(LedgerEntry).where(LedgerEntry.id.in_(data.expense_ids)))}
-        return LoadedActivity(data, [_choice(linked[entry_id]) for entry_id in data.expense_ids])
+        funds = _fund_names(s)
+        return LoadedActivity(data, [_choice(linked[entry_id], funds) for entry_id in data.expense_ids])

@@ -8,6 +8,7 @@ import sqlalchemy.exc
 from PySide6.QtGui import QUndoStack
 
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError
+from desktop_app.core.storage.files import shown_name, where
 from desktop_app.core.storage.paths import is_workspace, network_share_warning
 from desktop_app.core.storage.workspace import DB_NAME, Workspace
 from desktop_app.gui import prompts, recent
@@ -22,27 +23,33 @@ def make_context(ws: Workspace) -> AppContext:
 
 def open_workspace(workspace_dir: Path) -> Workspace | None:
     """Open the workspace or explain in Chinese why not (None). A folder without a workspace gets the first-run
-    choices (新建单位 there, 打开已有工作区, 从备份文件恢复, 打开演示数据). The slow integrity check and the
-    backup-on-open run later, as the worker's first job (`MainWindow.start_checks`). A workspace on a network
-    share opens, after a warning."""
+    choices (新建单位 there, 打开已有工作区, 从备份文件恢复, 打开演示数据), which say themselves what failed.
+    The slow integrity check and the backup-on-open run later, as the worker's first job
+    (`MainWindow.start_checks`)."""
     if not (workspace_dir / DB_NAME).exists():
         from desktop_app.gui.first_run import choose_start
 
-        chosen = choose_start(workspace_dir)
-        if chosen is None:
-            return None
-        workspace_dir = Path(chosen)
+        return choose_start(workspace_dir)
+    try:
+        return open_folder(workspace_dir)
+    except WorkspaceError as exc:
+        prompts.show_refusal(None, exc, "无法打开工作区")
+    return None
+
+
+def open_folder(workspace_dir: Path) -> Workspace | None:
+    """Open (or make) the workspace in `workspace_dir`; one on a network share opens after a warning. A damaged
+    one with a good backup gets the offer to restore it (None when declined); any other refusal is raised
+    (WorkspaceError, in Chinese)."""
     warning = network_share_warning(workspace_dir)
     if warning:
         prompts.show_error(None, warning, "工作区在网络共享文件夹上")
     try:
         return Workspace.open(workspace_dir, create=True, defer_checks=True)
     except WorkspaceDamaged as exc:
-        if offer_restore(None, exc, workspace_dir):
-            return open_workspace(workspace_dir)
-    except WorkspaceError as exc:
-        prompts.show_error(None, str(exc), "无法打开工作区")
-    return None
+        if exc.good_backup is None:
+            raise
+        return open_folder(workspace_dir) if offer_restore(None, exc, workspace_dir) else None
 
 
 def offer_restore(parent, exc: WorkspaceDamaged, workspace_dir: Path) -> bool:
@@ -58,9 +65,10 @@ def offer_restore(parent, exc: WorkspaceDamaged, workspace_dir: Path) -> bool:
     try:
         aside = Workspace.restore_damaged(workspace_dir, exc.good_backup.path)
     except UserError as err:
-        prompts.show_error(parent, str(err), "恢复没有完成")
+        prompts.show_refusal(parent, err, "恢复没有完成")
         return False
-    prompts.show_info(parent, f"已用 {when} 的备份恢复。损坏的文件保存在：\n{aside}", "已恢复")
+    prompts.show_info(parent, f"已用 {when} 的备份恢复。损坏的文件已移到工作区里的“{shown_name(aside)}”文件夹保存，"
+                              "查明原因后可以删掉。", "已恢复", details=where(aside))
     return True
 
 
@@ -131,7 +139,8 @@ def switch_workspace(window, folder: Path):
         prompts.show_error(window, not_a_workspace_text(folder), "不是工作区")
         return window
     if folder.resolve() == window.ctx.ws.root:
-        prompts.show_info(window, f"现在打开的就是这个工作区：\n{folder}", "已经打开")
+        prompts.show_info(window, f"现在打开的就是这个工作区“{shown_name(folder)}”，不用再打开。", "已经打开",
+                          details=where(folder))
         return window
     app = QApplication.instance()
     quit_on_close = app.quitOnLastWindowClosed()
@@ -143,7 +152,8 @@ def switch_workspace(window, folder: Path):
         window.close()
         new = open_main_window(folder)
         if new is None:
-            prompts.show_info(None, f"没有打开“{folder}”，回到原来的工作区：\n{previous}", "回到原来的工作区")
+            prompts.show_info(None, f"没有打开“{shown_name(folder)}”，回到原来的工作区“{shown_name(previous)}”。",
+                              "回到原来的工作区", details=f"没有打开：{folder}\n回到：{previous}")
             new = open_main_window(previous)
         window.deleteLater()
         if new is None:

@@ -34,6 +34,49 @@ class MainThreadGarbageCollector(QObject):
                 return
 
 
+class QtChinese(QTranslator):
+    """Qt's own Chinese texts (qtbase_zh_CN), mended. Qt 6 added mnemonics to some labels ("&Look in:",
+    "Files of &type:" in the file dialog, "Page &order:" in the print dialog) but the catalog still has them
+    without, so those showed in English: such a text is looked up without its "&" and given "(&L)" back.
+    A few texts the catalog lacks or words oddly are in FIXES."""
+
+    FIXES = {
+        ("QFileSystemModel", "Size"): "大小",  # the catalog says 体积 (volume)
+        ("QFileDialog", "Directory:"): "文件夹：",  # 目录 is a programmer's word; Windows says 文件夹
+        ("QFileDialog", "Directories"): "文件夹",
+        ("QAbstractFileIconProvider", "Folder"): "文件夹",
+        ("QAbstractFileIconProvider", "Drive"): "驱动器",
+        ("QAbstractFileIconProvider", "File"): "文件",
+        ("QAbstractFileIconProvider", "%1 File"): "%1 文件",
+        ("QAbstractFileIconProvider", "Unknown"): "未知",
+    }
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        self.catalog = QTranslator(self)
+        self.loaded = self.catalog.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        # None, not "", when there is nothing: Qt takes "" as the translation and would show an empty text.
+        fixed = self.FIXES.get((context, source))
+        if fixed is not None:
+            return fixed
+        found = self.catalog.translate(context, source, disambiguation, n)
+        if found:
+            return found
+        at = source.find("&")
+        if at < 0 or at + 1 >= len(source) or source[at + 1] == "&":
+            return None
+        plain = self.catalog.translate(context, source.replace("&", "", 1), disambiguation, n)
+        if not plain or "&" in plain:
+            return None
+        body = plain.rstrip("：:…")
+        return f"{body}(&{source[at + 1].upper()}){plain[len(body):]}"  # 查找范围(&L)：, as the catalog writes them
+
+    def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)
+        return not self.loaded
+
+
 FONT_POINT_SIZE = 10.5
 
 STYLE = """
@@ -94,9 +137,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("charity-ledger")
     app.setStyle("Fusion")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    translator = QTranslator(app)
-    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    translator = QtChinese(app)
+    if translator.loaded:
         app.installTranslator(translator)
+        app._charity_translator = translator  # the Python object must live as long as Qt calls it
     install_cjk_font(app)
     app.setStyleSheet(STYLE)
     app._charity_gc = MainThreadGarbageCollector(app)

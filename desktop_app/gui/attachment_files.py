@@ -55,7 +55,7 @@ def safe_name(name: str, fallback: str = "附件") -> str:
 def stored_path(ws, sha256: str, name: str) -> Path:
     path = ws.attachment_path(sha256)
     if not path.is_file():
-        raise UserError(MISSING.format(name=name))
+        raise UserError(MISSING.format(name=name), technical=f"应在的位置：{path}")
     return path
 
 
@@ -73,7 +73,8 @@ def open_attachment(ws, file: AttachedFile) -> Path:
     """Open a temporary copy of the attachment in the system's viewer. UserError when it cannot be opened."""
     copy = temporary_copy(ws, file)
     if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
-        raise UserError(f"没有找到能打开“{copy.name}”的程序。可以在文件管理器里打开这个副本：{copy}")
+        raise UserError(f"没有找到能打开“{copy.name}”的程序。请在电脑上装一个看图或 PDF 程序；"
+                        "也可以在文件管理器里打开这个副本（位置见“详细信息”）。", technical=f"副本的位置：{copy}")
     return copy
 
 

@@ -38,6 +38,7 @@ from desktop_app.gui.widgets import (
     HINT_STYLE,
     OK_STYLE,
     STRETCH,
+    AsksBeforeClosing,
     combo,
     date_edit,
     form_rows,
@@ -158,7 +159,7 @@ class BatchModel(QAbstractTableModel):
         return True
 
 
-class BatchDialog(QDialog):
+class BatchDialog(AsksBeforeClosing, QDialog):
     saved = Signal(str)
 
     def __init__(self, ctx: AppContext, lookups: Lookups, *, fund_id: str | None = None,
@@ -173,6 +174,11 @@ class BatchDialog(QDialog):
             if index >= 0:
                 self.fund.setCurrentIndex(index)
         self._update_totals()
+        self.mark_clean()  # closing asks only once something was typed
+
+    def typed_state(self) -> tuple:
+        lines = tuple((line.name, line.amount, line.anonymous) for line in self.model.lines)
+        return super().typed_state() + (lines,)  # the typed list is in the table's model
 
     def _build(self) -> None:
         self.fund = combo(self._lookups.funds)

@@ -3,6 +3,8 @@ the reversal link either way (clicking it shows that entry), the activities it p
 attachments listed, previewed and opened in the system's viewer (a temporary copy under the original name).
 Read-only: a draft is changed in the entry dialog (修改草稿)."""
 
+import html
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import capital_yuan, format_yuan
 from desktop_app.core.queries.entry_detail import EntryDetail, LinkedEntry, entry_detail
-from desktop_app.core.vouchers import entry_type_label
+from desktop_app.core.vouchers import entry_type_label, fund_voucher
 from desktop_app.gui import prompts
 from desktop_app.gui.attachment_files import AttachmentTable, local_time, open_attachment, show_preview
 from desktop_app.gui.screen_fit import fit_window, grow_within, scrolling_layout
@@ -34,8 +36,8 @@ def yes_no(value: bool) -> str:
 
 
 def entry_link(link: LinkedEntry) -> str:
-    name = f"凭证 {link.voucher}" if link.voucher else "草稿"
-    return f'<a href="{link.id}">{name}</a>（{link.entry_date}，{link.summary}）'
+    name = html.escape(fund_voucher(link.fund_name, link.voucher))
+    return f'<a href="{link.id}">{name}</a>（{link.entry_date}，{html.escape(link.summary)}）'
 
 
 def field_rows(detail: EntryDetail) -> list[tuple[str, str]]:
@@ -173,7 +175,7 @@ class EntryDetailDialog(QDialog):
         self.detail = detail
         self.entry_id = detail.entry.id
         e = detail.entry
-        title = f"凭证 {detail.voucher}" if detail.voucher else "草稿"
+        title = fund_voucher(detail.fund_name, detail.voucher)  # two funds may both have a 2024-0014
         self.setWindowTitle(f"分录详情 — {title}")
         self.heading.setText(f"{title}：{e.summary}")
         rows = field_rows(detail)
@@ -215,9 +217,10 @@ class EntryDetailDialog(QDialog):
             return
         try:
             open_attachment(self.ctx.ws, file)
-        except (UserError, OSError) as exc:
-            prompts.show_error(self, str(exc) if isinstance(exc, UserError) else f"无法打开附件“{file.name}”。",
-                               "没有打开")
+        except UserError as exc:
+            prompts.show_refusal(self, exc, "没有打开")
+        except OSError:
+            prompts.show_error(self, f"无法打开附件“{file.name}”。请确认电脑的临时文件夹可写后重试。", "没有打开")
 
     def _edit(self) -> None:
         if self.detail is not None and self.detail.entry.status == "draft":

@@ -382,7 +382,8 @@ class EntryDialog(AsksBeforeClosing, QDialog):
         self._set_busy(False)
         if post:
             undo.entry_posted(self._ctx.undo, entry.id)
-            text = (f"已记账：凭证 {vouchers.voucher_text(entry)}，{data.summary}。"
+            fund = dict(self._lookups.funds).get(data.fund_id, "")
+            text = (f"已记账：{vouchers.fund_voucher(fund, vouchers.voucher_text(entry))}，{data.summary}。"
                     "记账不能撤销，如有错误请用“红字冲销”。")
         elif self._entry_id:
             self._ctx.undo.push(undo.edited(self._ctx, entry.id, self._before, data))

@@ -15,6 +15,7 @@ from desktop_app.core.exports import ledger as ledger_export
 from desktop_app.core.exports import reports as report_export
 from desktop_app.core.queries.activities import ActivityFilter
 from desktop_app.core.queries.ledger import LedgerFilter
+from desktop_app.core.storage.files import shown_name, where
 from desktop_app.gui import prompts
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.lookups import load_project_choices
@@ -52,7 +53,9 @@ def ask_path(ctx: AppContext, parent: QWidget, title: str, name: str, *, pdf: bo
 
 def exported(parent: QWidget, out: Path, rows: int, what: str = "") -> None:
     """Say what was written (“已导出 120 行到 …”, or “已导出” + `what`) and offer to open the folder."""
-    if prompts.offer_open_folder(parent, f"已导出{what or f' {rows:,} 行'}到 {out}。"):
+    # the file and its folder by name; the full path under 详细信息 (positional: tests patch the function)
+    if prompts.offer_open_folder(parent, f"已导出{what or f' {rows:,} 行'}到文件夹“{shown_name(out.parent)}”，"
+                                 f"文件名“{out.name}”。", "导出完成", where(out)):
         prompts.open_folder(out.parent)
 
 

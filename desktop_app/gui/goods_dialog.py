@@ -34,6 +34,7 @@ from desktop_app.gui.widgets import (
     ERROR_STYLE,
     HINT_STYLE,
     STRETCH,
+    AsksBeforeClosing,
     GrowingMessage,
     combo,
     date_edit,
@@ -88,7 +89,7 @@ def stock_text(row: goods_queries.StockRow) -> str:
     return f"{row.item}（结存 {quantities.quantity_of(row.stock_milli)} {row.unit}）"
 
 
-class _GoodsDialog(GrowingMessage, QDialog):
+class _GoodsDialog(AsksBeforeClosing, GrowingMessage, QDialog):
     """What both forms share: fund, date, quantity, note, the message line and 保存/取消."""
 
     title = ""
@@ -117,6 +118,7 @@ class _GoodsDialog(GrowingMessage, QDialog):
         self.outer.addWidget(self.buttons)
         fit_window(self, 600)
         fit_height(self)
+        self.mark_clean()  # the form is complete: closing asks only once something was typed
 
     def load(self) -> None:
         """Read the choices (off the GUI thread); 保存 is enabled once they are in."""
@@ -124,6 +126,10 @@ class _GoodsDialog(GrowingMessage, QDialog):
         self.ctx.runner.query(lambda: load_goods_choices(ws), self.set_choices, self.load_failed)
 
     def set_choices(self, choices: GoodsChoices) -> None:
+        with self.filling():
+            self._set_choices(choices)
+
+    def _set_choices(self, choices: GoodsChoices) -> None:
         self.choices = choices
         refill(self.fund, [(name, fid) for fid, name, _p in choices.funds])
         if self.wanted_fund:

@@ -25,6 +25,7 @@ from desktop_app.core.models import ENTRY_TYPES
 from desktop_app.core.money import format_yuan
 from desktop_app.core.queries import ledger as ledger_query
 from desktop_app.core.queries.ledger import LedgerFilter, LedgerRow
+from desktop_app.core.vouchers import fund_voucher
 from desktop_app.gui.page_loader import PageCache, PageLoader
 
 PAGE_SIZE = 200
@@ -200,6 +201,8 @@ class LedgerModel(QAbstractTableModel):
                 return "这笔已被红字冲销"
             if col == 2:
                 return row.fund_name
+            if col == 0 and row.voucher:  # numbers run per fund: the tip names whose 2024-0014 this is
+                return fund_voucher(row.fund_name, row.voucher)
             return self._display(row, col) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col in (INCOME, EXPENSE):

@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
             # the restore is offered once the window has closed and released the workspace
             QTimer.singleShot(0, self.close)
         elif isinstance(exc, UserError):
-            prompts.show_error(self, str(exc), "打开时的检查没有完成")
+            prompts.show_refusal(self, exc, "打开时的检查没有完成")
 
     def show_page(self, title: str) -> None:
         self.go_to(next(p for p in self.pages if p.title == title))

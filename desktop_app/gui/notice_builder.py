@@ -54,6 +54,7 @@ from desktop_app.gui.widgets import (
     HINT_STYLE,
     OK_STYLE,
     WARN_STYLE,
+    AsksBeforeClosing,
     date_edit,
     form_rows,
     pane,
@@ -88,7 +89,7 @@ def parse_supervision(text: str) -> list[tuple[str, str]]:
     return out
 
 
-class NoticeBuilder(QDialog):
+class NoticeBuilder(AsksBeforeClosing, QDialog):
     """新建公示: the form on the left, the preview on the right."""
 
     exported = Signal(object)  # the PreviewResult of an export: the draft it recorded and its file
@@ -111,6 +112,7 @@ class NoticeBuilder(QDialog):
         self.setWindowTitle("修改公示草稿" if request is not None else "新建公示")
         self._build()
         fit_window(self, 1240, 800, key="notice-builder")  # resizable; on a small screen it takes the room there is
+        self.mark_clean()  # closing asks only once something was typed
 
     # ---------------------------------------------------------------- layout
 
@@ -176,7 +178,22 @@ class NoticeBuilder(QDialog):
 
     # ---------------------------------------------------------------- data in
 
+    def typed_state(self) -> tuple:
+        """What is slow to type again and only 导出 keeps (in the draft): the phones, 意见反馈 and the wording
+        edits, applied or only typed. Dates and choices are quickly picked again: they do not count."""
+        self.wording.unapplied()  # what is in the editor now counts as typed
+        kept = self.wording_edits
+        typed = {(p, *spot, text) for p, texts in [*kept.typed_of.items(), (kept.shown_project, self.wording.typed)]
+                 for spot, text in texts.items()}
+        edits = {(p, key, part, text) for p, e in kept.edits_of.items() for key, parts in e.items()
+                 for part, text in parts.items()}
+        return self.supervision.toPlainText(), self.objections.toPlainText(), frozenset(edits), frozenset(typed)
+
     def set_projects(self, items: list[tuple[str, str]]) -> None:
+        with self.filling():
+            self._set_projects(items)
+
+    def _set_projects(self, items: list[tuple[str, str]]) -> None:
         if not items:
             self._say("还没有项目。请先在“项目”页新增项目，填写项目周期和负责人，再生成公示。")
             self.preview_button.setEnabled(False)
@@ -216,6 +233,10 @@ class NoticeBuilder(QDialog):
         self.ctx.runner.query(lambda: notice_jobs.load_defaults(ws, request), self.fill, self._failed)
 
     def fill(self, defaults: BuilderDefaults) -> None:
+        with self.filling():
+            self._fill(defaults)
+
+    def _fill(self, defaults: BuilderDefaults) -> None:
         r = defaults.request
         for edit, day in ((self.date_from, r.date_from), (self.date_to, r.date_to), (self.notice_start, r.notice_start),
                           (self.notice_end, r.notice_end), (self.written_on, r.written_on)):
@@ -365,6 +386,7 @@ class NoticeBuilder(QDialog):
                             progress_title=f"正在导出公示到 {out.name}…", cancellable=True, parent=self)
 
     def _exported(self, result: PreviewResult, out: Path) -> None:
+        self.mark_clean()  # the draft recorded keeps all of it
         self.exported.emit(result)
         self._previewed(result)
         self.preview.info.setText(f"共 {result.pages} 页　核验码 {result.code}")
@@ -439,8 +461,8 @@ class NoticeBuilder(QDialog):
         self._update_tabs()
         self.masked_list.show_masked(self.masked, built=bool(self.last))
 
-    def reject(self) -> None:
-        self.preview.release()
-        super().reject()
+    def done(self, result: int) -> None:
+        self.preview.release()  # however the builder closes (not when 继续编辑 keeps it open)
+        super().done(result)
 
 

@@ -18,7 +18,7 @@ from desktop_app.core.notices.document import NoticeDocument
 from desktop_app.core.notices.request import DraftLine, NoticeRequest, request_from_json, resolve_request
 from desktop_app.core.queries.projects import project_choices
 from desktop_app.core.services import ledger, notices
-from desktop_app.core.storage.files import copy_atomically
+from desktop_app.core.storage.files import copy_atomically, os_error_text, where
 from desktop_app.core.storage.workspace import Workspace
 
 
@@ -161,4 +161,5 @@ def copy_archived(source: Path, out: Path) -> None:
     try:
         copy_atomically(source, out)
     except OSError as exc:
-        raise UserError(f"无法保存到“{out}”：{exc.strerror or exc}。请换一个保存位置，或关闭正打开这个文件的程序。") from None
+        raise UserError(f"无法保存到“{out.name}”：{os_error_text(exc)}。请换一个保存位置，或关闭正打开这个文件的程序。",
+                        technical=where(out)) from None

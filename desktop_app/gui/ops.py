@@ -200,7 +200,7 @@ class OpRunner(QObject):
                 if op.on_error:
                     op.on_error(exc)
                 else:
-                    prompts.show_error(op.parent, str(exc))
+                    prompts.show_refusal(op.parent, exc)
             else:
                 log.error("操作失败：\n%s", trace)
                 detail = (str(exc).strip().splitlines() or [""])[0][:200]

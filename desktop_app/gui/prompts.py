@@ -4,15 +4,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -23,15 +21,59 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import NeedsOverride
-from desktop_app.core.months import month_key
+from desktop_app.gui.file_dialogs import (  # noqa: F401 (re-exported: callers and tests use prompts.open_files …)
+    BACKUP_FILTER,
+    EXCEL_FILTER,
+    PDF_FILTER,
+    choose_backup_folder,
+    choose_folder,
+    documents_dir,
+    open_backup_file,
+    open_files,
+    open_pdf,
+    open_photos,
+    save_excel,
+    save_pdf,
+    with_suffix,
+)
+from desktop_app.gui.month_picker import MonthPicker
+from desktop_app.gui.screen_fit import fit_window
 
 
-def show_error(parent: QWidget | None, message: str, title: str = "无法完成") -> None:
-    QMessageBox.warning(parent, title, message)
+def show_error(parent: QWidget | None, message: str, title: str = "无法完成", details: str = "") -> None:
+    """`details` (full paths, hashes) go under the box's 详细信息 button, out of the plain-words message."""
+    if not details:
+        QMessageBox.warning(parent, title, message)
+        return
+    _with_details(QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent),
+                  details).exec()
 
 
-def show_info(parent: QWidget | None, message: str, title: str = "提示") -> None:
-    QMessageBox.information(parent, title, message)
+def show_info(parent: QWidget | None, message: str, title: str = "提示", details: str = "") -> None:
+    if not details:
+        QMessageBox.information(parent, title, message)
+        return
+    _with_details(QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent),
+                  details).exec()
+
+
+def _with_details(box: QMessageBox, details: str) -> QMessageBox:
+    box.setDetailedText(details)
+    return box
+
+
+def details_of(exc: BaseException) -> str:
+    """What a `UserError` keeps for 详细信息 (its `technical` text); "" for anything else."""
+    return getattr(exc, "technical", "") or ""
+
+
+def show_refusal(parent: QWidget | None, exc: BaseException, title: str = "无法完成") -> None:
+    """A core refusal (`UserError`) in a message box, its full paths and hashes under 详细信息."""
+    details = details_of(exc)
+    if details:
+        show_error(parent, str(exc), title, details=details)
+    else:
+        show_error(parent, str(exc), title)
 
 
 def confirm(parent: QWidget | None, title: str, message: str) -> bool:
@@ -94,77 +136,22 @@ def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     return buttons
 
 
-def ask_month(parent: QWidget | None, title: str, label: str, default: date) -> str | None:
-    """A month as YYYY-MM, or None when the user cancelled."""
+def ask_month(parent: QWidget | None, title: str, label: str, default: date, latest: date | None = None,
+              earliest: date | None = None) -> str | None:
+    """A month as YYYY-MM (none after `latest`'s month nor before `earliest`'s), or None when cancelled."""
     dialog, layout = _question_dialog(parent, title, label)
-    picker = QDateEdit(QDate(default.year, default.month, 1))
-    picker.setDisplayFormat("yyyy年MM月")
-    picker.setCalendarPopup(True)
+    picker = MonthPicker(default, latest, earliest)
     layout.addWidget(picker)
-    layout.addWidget(_ok_cancel(dialog))
+    buttons = _ok_cancel(dialog)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    picker.changed.connect(lambda month: ok.setEnabled(bool(month)))
+    ok.setEnabled(bool(picker.month()))
+    layout.addWidget(buttons)
+    fit_window(dialog, 420)
+    picker.focus_month()
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return month_key(picker.date().toPython())
-
-
-def open_files(parent: QWidget | None, title: str = "选择附件") -> list[Path]:
-    names, _ = QFileDialog.getOpenFileNames(parent, title, "", "凭证文件 (*.jpg *.jpeg *.png *.pdf *.tif *.tiff);;所有文件 (*)")
-    return [Path(n) for n in names]
-
-
-def open_photos(parent: QWidget | None, title: str = "选择照片") -> list[Path]:
-    """Photo files to add (several at once), or [] when cancelled."""
-    names, _ = QFileDialog.getOpenFileNames(parent, title, "", "照片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff "
-                                            "*.JPG *.JPEG *.PNG);;所有文件 (*)")
-    return [Path(n) for n in names]
-
-
-def choose_folder(parent: QWidget | None, title: str = "选择照片所在的文件夹") -> Path | None:
-    """A folder (all its photos are added), or None when cancelled."""
-    name = QFileDialog.getExistingDirectory(parent, title, "")
-    return Path(name) if name.strip() else None
-
-
-EXCEL_FILTER = "Excel 工作簿 (*.xlsx)"
-
-
-def documents_dir() -> Path:
-    """The user's 文档 folder (falls back to the home folder)."""
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found and Path(found).is_dir() else Path.home()
-
-
-def with_suffix(name: str, suffix: str = ".xlsx") -> Path:
-    """The path the user typed, with `suffix` appended when they left it out."""
-    path = Path(name)
-    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
-
-
-def _save_file(parent: QWidget | None, title: str, file_name: str, folder: Path | None, kinds: str,
-              suffix: str) -> Path | None:
-    """Where to save a file of `kinds` (suggesting `file_name` in `folder`, default 文档; `suffix` added
-    when the user leaves it out), or None when cancelled."""
-    start = (folder if folder and folder.is_dir() else documents_dir()) / file_name
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(start), kinds)
-    return with_suffix(name, suffix) if name.strip() else None
-
-
-def save_excel(parent: QWidget | None, title: str, file_name: str, folder: Path | None = None) -> Path | None:
-    """Where to save an Excel file (suggesting `file_name` in `folder`, default 文档), or None when cancelled."""
-    return _save_file(parent, title, file_name, folder, EXCEL_FILTER, ".xlsx")
-
-
-PDF_FILTER = "PDF 文件 (*.pdf *.PDF)"
-
-
-def save_pdf(parent: QWidget | None, title: str, file_name: str, folder: Path | None = None) -> Path | None:
-    """Where to save a PDF (suggesting `file_name` in `folder`, default 文档), or None when cancelled."""
-    return _save_file(parent, title, file_name, folder, PDF_FILTER, ".pdf")
-
-
-def open_pdf(parent: QWidget | None, title: str = "选择公示 PDF 文件") -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, title, str(documents_dir()), PDF_FILTER + ";;所有文件 (*)")
-    return Path(name) if name.strip() else None
+    return picker.month() or None
 
 
 def ask_multiline(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
@@ -206,7 +193,7 @@ def ask_verification(parent: QWidget | None, typed: str = "") -> str | Path | No
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText("核验")
     buttons.addButton("选择 PDF 文件…", QDialogButtonBox.ButtonRole.ActionRole).clicked.connect(pick)
     layout.addWidget(buttons)
-    dialog.resize(460, 0)
+    fit_window(dialog, 460)  # tall enough for the wrapped text at that width
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     if chosen:
@@ -246,9 +233,11 @@ def choose_many(parent: QWidget | None, title: str, label: str, items: list[str]
     return sorted(choices.row(item) for item in choices.selectedItems() if not item.isHidden())
 
 
-def offer(parent: QWidget | None, title: str, message: str, action: str, close: str = "关闭") -> bool:
+def offer(parent: QWidget | None, title: str, message: str, action: str, close: str = "关闭", details: str = "") -> bool:
     """Tell something and offer one thing to do next; True when the user takes it."""
     box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.NoButton, parent)
+    if details:
+        box.setDetailedText(details)
     action_button = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(close, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(action_button)
@@ -256,9 +245,9 @@ def offer(parent: QWidget | None, title: str, message: str, action: str, close: 
     return box.clickedButton() is action_button
 
 
-def offer_open_folder(parent: QWidget | None, message: str, title: str = "导出完成") -> bool:
+def offer_open_folder(parent: QWidget | None, message: str, title: str = "导出完成", details: str = "") -> bool:
     """Tell what was done; True when the user asks to open the folder."""
-    return offer(parent, title, message, "打开文件夹")
+    return offer(parent, title, message, "打开文件夹", details=details)
 
 
 def open_folder(folder: Path) -> None:
@@ -284,19 +273,3 @@ def retry_with_override_reason(parent: QWidget, exc: BaseException, override_rea
     elif cancelled is not None:
         cancelled()
     return True
-
-
-def choose_backup_folder(parent: QWidget | None) -> Path | None:
-    """The folder (a USB stick) to write a one-file backup to, or None when cancelled."""
-    name = QFileDialog.getExistingDirectory(parent, "选择备份保存到哪里（例如 U 盘）", str(documents_dir()))
-    return Path(name) if name.strip() else None
-
-
-BACKUP_FILTER = "台账备份文件 (*.zip *.db *.ZIP *.DB);;所有文件 (*)"
-
-
-def open_backup_file(parent: QWidget | None, folder: Path | None = None) -> Path | None:
-    """A backup to restore: a one-file backup (.zip) or a database backup (.db), or None when cancelled."""
-    start = folder if folder and folder.is_dir() else documents_dir()
-    name, _ = QFileDialog.getOpenFileName(parent, "选择要恢复的备份文件", str(start), BACKUP_FILTER)
-    return Path(name) if name.strip() else None

@@ -67,6 +67,9 @@ def fit_window(window: QWidget, width: int = 0, height: int = 0, *, key: str | N
     wanted = QSize(width or hint.width(), height or hint.height())
     minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
     size = wanted.expandedTo(minimum).boundedTo(limits.size())
+    if not height and window.hasHeightForWidth():
+        # Wrapped text: the size hint's height is for the hint's width; at this width it may need more lines.
+        size.setHeight(min(max(size.height(), window.heightForWidth(size.width())), limits.height()))
     parent = window.parentWidget()
     over = parent.window().geometry() if parent is not None and parent.window().isVisible() else limits
     window.setGeometry(QRect(_centred(size, over, limits), size))  # the client area: the frame goes around it

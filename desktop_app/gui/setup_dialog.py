@@ -16,10 +16,10 @@ from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import text_notices
 from desktop_app.gui import prompts
 from desktop_app.gui.screen_fit import fit_window
-from desktop_app.gui.widgets import ERROR_STYLE, form_rows, note, wrapped_label
+from desktop_app.gui.widgets import ERROR_STYLE, AsksBeforeClosing, form_rows, note, wrapped_label
 
 
-class SetupDialog(QDialog):
+class SetupDialog(AsksBeforeClosing, QDialog):
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.ws = ws
@@ -47,6 +47,7 @@ class SetupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         fit_window(self, 560)
+        self.mark_clean()  # closing asks only once something was typed
 
     def save(self) -> None:
         # before the window exists, so not through its worker (whose status bar says these notices)

@@ -42,6 +42,7 @@ from desktop_app.gui import prompts
 from desktop_app.gui.screen_fit import fit_window, scrolling_layout
 from desktop_app.gui.widgets import (
     ERROR_STYLE,
+    AsksBeforeClosing,
     GrowingMessage,
     date_edit,
     heading,
@@ -154,7 +155,7 @@ class HaveBox(QGroupBox):
         return spaces.HaveInput(self.met.isChecked(), self.note_edit.text().strip(), self.evidence_keys())
 
 
-class SpaceDialog(GrowingMessage, QDialog):
+class SpaceDialog(AsksBeforeClosing, GrowingMessage, QDialog):
     """New charity space, or — with `space_id` — the same form to edit one (filled by `fill`)."""
 
     def __init__(self, ctx, parent: QWidget | None = None, *, space_id: str | None = None):
@@ -240,6 +241,12 @@ class SpaceDialog(GrowingMessage, QDialog):
         for box in self.haves.values():
             box.add_button.clicked.connect(partial(self.add_evidence, box))
         fit_window(self, 1180, key="space")
+        self.mark_clean()  # closing asks only once something was typed
+
+    def typed_state(self) -> tuple:
+        model = self.milestones  # the milestones table is typed data too
+        rows = tuple(tuple(model.index(r, c).data() for c in range(3)) for r in range(model.rowCount()))
+        return super().typed_state() + (rows,)
 
     # ---------------------------------------------------------------- loading
 
@@ -252,6 +259,10 @@ class SpaceDialog(GrowingMessage, QDialog):
                                   self.load_failed)
 
     def set_choices(self, choices: SpaceChoices) -> None:
+        with self.filling():
+            self._set_choices(choices)
+
+    def _set_choices(self, choices: SpaceChoices) -> None:
         self.choices = choices
         refill(self.project, [("（不属于试点项目）", None)] + [(name, pid) for pid, name in choices.projects])
         if len(choices.projects) == 1 and not self.space_id:
@@ -265,6 +276,10 @@ class SpaceDialog(GrowingMessage, QDialog):
             self.save_button.setEnabled(True)
 
     def fill(self, data: spaces.SpaceInput, labels: dict[tuple[str, str], str]) -> None:
+        with self.filling():
+            self._fill(data, labels)
+
+    def _fill(self, data: spaces.SpaceInput, labels: dict[tuple[str, str], str]) -> None:
         self.name.setText(data.name)
         select_data(self.project, data.project_id)
         self._project_changed()

@@ -373,11 +373,20 @@ class GrowingMessage:
 IGNORED_BY_FORM_STATE = "ignoredByFormState"  # a widget property: this control is no form data (e.g. a view option)
 
 
+def _ignored(widget: QWidget | None, root: QWidget) -> bool:
+    """The widget or a container of it (a photos panel, a search combo) is marked as no form data."""
+    while widget is not None and widget is not root:
+        if widget.property(IGNORED_BY_FORM_STATE):
+            return True
+        widget = widget.parentWidget()
+    return False
+
+
 def form_state(root: QWidget) -> tuple:
     """What can be typed or picked in a form, as one comparable value: texts, choices, ticks and lists."""
     values: list[object] = []
     for widget in root.findChildren(QWidget):
-        if widget.property(IGNORED_BY_FORM_STATE):
+        if _ignored(widget, root):
             continue
         if isinstance(widget, QLineEdit):
             values.append(widget.text())
@@ -399,8 +408,12 @@ class AsksBeforeClosing:
 
     _clean_state: tuple | None = None
 
+    def typed_state(self) -> tuple:
+        """What was typed or picked (`form_state`); a form with data elsewhere (a table's rows) adds it."""
+        return form_state(self)
+
     def mark_clean(self) -> None:
-        self._clean_state = form_state(self)
+        self._clean_state = self.typed_state()
 
     @contextmanager
     def filling(self) -> Iterator[None]:
@@ -412,7 +425,7 @@ class AsksBeforeClosing:
             self.mark_clean()
 
     def has_unsaved_changes(self) -> bool:
-        return self._clean_state is not None and form_state(self) != self._clean_state
+        return self._clean_state is not None and self.typed_state() != self._clean_state
 
     def reject(self) -> None:
         if self.has_unsaved_changes() and not prompts.ask_discard(self):

@@ -91,7 +91,8 @@ def test_a_replaced_notice_photo_is_named(demo, capsys):
     conn.close()
     (demo / "attachments" / sha[:2] / sha).write_bytes(b"another picture")
     code, err = verify(demo, capsys)
-    assert code == 3 and f"公示照片“{caption}” 被改动：公示照片“{caption}”的文件内容被替换（发现途径：文件哈希）" in err
+    assert code == 3 and f"公示照片“{caption}” 被改动：公示照片“{caption}”的文件和添加时不一样（文件内容被替换或损坏）（发现途径：文件哈希）" in err
+    assert f"记录的 SHA-256：{sha}" in err  # the command line shows where and which hash
 
 
 def test_a_photo_swapped_in_the_file_is_named(demo, capsys):

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from desktop_app.gui import prompts, screen_fit
+from desktop_app.gui import file_dialogs, prompts, screen_fit
 from desktop_app.gui.app import make_context
 from desktop_app.gui.application import make_application
 from desktop_app.gui.main_window import MainWindow
@@ -33,17 +33,29 @@ def window_places(monkeypatch, tmp_path):
     monkeypatch.setattr(screen_fit, "settings", lambda: QSettings(path, QSettings.Format.IniFormat))
 
 
-@pytest.fixture(autouse=True)
-def messages(monkeypatch) -> list[str]:
-    shown: list[str] = []
+class Shown(list):
+    """The messages shown; `details` what each put under 详细信息 (full paths, hashes), "" when nothing."""
 
-    def show_error(_parent, message, title=""):
+    def __init__(self):
+        super().__init__()
+        self.details: list[str] = []
+
+    def show(self, message: str, details: str = "") -> None:
+        self.append(message)
+        self.details.append(details)
+
+
+@pytest.fixture(autouse=True)
+def messages(monkeypatch) -> Shown:
+    shown = Shown()
+
+    def show_error(_parent, message, title="", details=""):
         if title == "意外错误":  # an exception that is not a UserError: a bug
             raise AssertionError(message)
-        shown.append(message)
+        shown.show(message, details)
 
     monkeypatch.setattr(prompts, "show_error", show_error)
-    monkeypatch.setattr(prompts, "show_info", lambda _parent, message, _title="": shown.append(message))
+    monkeypatch.setattr(prompts, "show_info", lambda _parent, message, _title="", details="": shown.show(message, details))
     for name in ("confirm", "ask_text", "ask_month", "open_files", "save_excel", "choose", "choose_many", "open_photos",
                  "choose_folder", "offer", "offer_open_folder", "open_folder", "save_pdf", "open_pdf", "ask_multiline",
                  "print_dialog", "ask_verification", "ask_discard"):
@@ -54,6 +66,7 @@ def messages(monkeypatch) -> list[str]:
         monkeypatch.setattr(QInputDialog, name, _unexpected)
     for name in ("getOpenFileNames", "getOpenFileName", "getSaveFileName", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, _unexpected)
+    monkeypatch.setattr(file_dialogs, "run_dialog", _unexpected)  # where every file dialog is shown
     return shown
 
 

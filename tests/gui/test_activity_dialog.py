@@ -12,7 +12,7 @@ from desktop_app.core.services import activities
 from desktop_app.core.services.activities import NamedInput
 from desktop_app.gui.pages.activities import ActivitiesPage
 from tests.core.activity_helpers import attach_project, concert, posted_expense
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import close_discarding, wait_idle
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_end_before_start_is_refused_and_the_form_is_kept(qtbot, ctx, page):
     dialog.save()
     wait_idle(qtbot, ctx.runner)
     assert "不是数字" in dialog.message.text() and count_activities(ctx.ws) == 0
-    dialog.reject()
+    close_discarding(dialog)
 
 
 def test_the_same_group_twice_and_a_nameless_beneficiary_are_explained(qtbot, ctx, page):
@@ -155,7 +155,7 @@ def test_the_same_group_twice_and_a_nameless_beneficiary_are_explained(qtbot, ct
     dialog.save()
     wait_idle(qtbot, ctx.runner)
     assert "缺少姓名" in dialog.message.text() and count_activities(ctx.ws) == 0
-    dialog.reject()
+    close_discarding(dialog)
 
 
 def test_changing_project_drops_expenses_of_the_old_project(qtbot, ctx, page, voucher_file):
@@ -173,7 +173,7 @@ def test_changing_project_drops_expenses_of_the_old_project(qtbot, ctx, page, vo
     assert dialog.expense_model.rowCount() == 0
     assert "已取消关联" in dialog.message.text()
     assert not dialog.expense_pick.isEnabled()  # the new project has no posted expenses
-    dialog.reject()
+    close_discarding(dialog)  # another project chosen: that is a change
 
 
 # ---------------------------------------------------------------- photos
@@ -310,7 +310,7 @@ def test_declining_to_save_first_adds_nothing(qtbot, ctx, page, tmp_path, monkey
     dialog.photos.add_photos_button.click()
     wait_idle(qtbot, ctx.runner)
     assert dialog.activity_id is None and count_activities(ctx.ws) == 0
-    dialog.reject()
+    close_discarding(dialog)
 
 
 def test_without_a_project_the_form_says_what_to_do_first(qtbot, ctx):

@@ -18,7 +18,7 @@ def test_the_bundled_cjk_font_is_the_fallback(qapp):
 
 
 def test_a_missing_workspace_is_created_only_when_the_user_agrees(qapp, tmp_path, monkeypatch):
-    monkeypatch.setattr("desktop_app.gui.first_run.ask_start_choice", lambda _folder: None)  # 退出
+    monkeypatch.setattr("desktop_app.gui.first_run.ask_start_choice", lambda _folder, _error="": None)  # 退出
     assert open_workspace(tmp_path / "新工作区") is None
     assert not (tmp_path / "新工作区").exists()
 

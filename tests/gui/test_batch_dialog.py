@@ -3,7 +3,7 @@
 from PySide6.QtCore import QDate
 
 from desktop_app.gui.ledger_model import ROW_ROLE
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import close_discarding, wait_idle
 
 LIST = [("李大友", "200"), ("王秀兰", "100"), ("", "50")]
 
@@ -64,4 +64,4 @@ def test_paste_from_excel(ledger_page):
     assert [(line.name, line.amount) for line in dialog.model.lines] == [
         ("张国富", "1,000.00"), ("杨小琴", "100"), ("", "50"), ("王秀兰", "200"), ("", "")]
     assert "已录入 4 笔，合计 ¥1,350.00" in dialog.totals.text()
-    dialog.reject()
+    close_discarding(dialog)  # a list typed in: closing asks

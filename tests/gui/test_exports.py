@@ -7,17 +7,16 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.core.exports import ledger as ledger_export
 from desktop_app.core.exports import reports as report_export
 from desktop_app.core.services import ledger, projects
-from desktop_app.gui import exports, prompts
+from desktop_app.gui import exports, file_dialogs, prompts
 from desktop_app.gui.ops import OpRunner
 from tests.gui.conftest import wait_idle
 from tests.helpers import make_entry
 
-REAL_SAVE_EXCEL = prompts.save_excel  # the conftest patches it out; some tests run it over a patched QFileDialog
+REAL_SAVE_EXCEL = prompts.save_excel  # the conftest patches it out; some tests run it with run_dialog patched
 SECOND_FUND = "万源市慈善会八台镇青山社区基金"
 
 
@@ -48,7 +47,8 @@ def save_as(monkeypatch):
 def done(monkeypatch) -> list[str]:
     """The “已导出 …” messages; the user answers 关闭 (the folder is not opened)."""
     shown: list[str] = []
-    monkeypatch.setattr(prompts, "offer_open_folder", lambda _parent, message, _title="": shown.append(message) or False)
+    monkeypatch.setattr(prompts, "offer_open_folder",
+                        lambda _parent, message, _title="", details="": shown.append(message) or False)
     return shown
 
 
@@ -95,7 +95,7 @@ def test_ledger_export_writes_exactly_the_filtered_entries(qtbot, ledger_page, o
         (None, ws.fund.name, "助学捐款（未核对）", "草稿"),
     ]
     assert "含“助学”" in title(target) and ws.fund.name in title(target)
-    assert done == [f"已导出 2 行到 {target}。"]
+    assert done == [f"已导出 2 行到文件夹“{target.parent.name}”，文件名“{target.name}”。"]  # the full path: 详细信息
     assert leftovers(out_dir) == ["助学.xlsx"]  # no temporary file left beside it
 
 
@@ -129,7 +129,7 @@ def test_each_report_action_writes_its_file(qtbot, window, out_dir, save_as, don
     wait_idle(qtbot, window.ctx.runner)
     assert asked == [(f"导出{label}", exports.file_name(label))]
     assert report_export.REPORT_KINDS[kind] in title(target)
-    assert len(done) == 1 and done[0].startswith("已导出 ") and done[0].endswith(f"行到 {target}。")
+    assert len(done) == 1 and done[0].startswith("已导出 ") and done[0].endswith(f"文件名“{target.name}”。")
     if kind == "donors":  # the public version: no consent to publish, so no name
         assert [r[0] for r in data_rows(target)] == ["爱心人士"]
 
@@ -220,18 +220,20 @@ def test_cancel_in_the_progress_dialog_before_the_export_starts(qtbot, window, l
 def test_cancelled_save_dialog_does_nothing(qtbot, ledger_page, out_dir, messages, monkeypatch):
     monkeypatch.setattr(prompts, "save_excel", REAL_SAVE_EXCEL)
     asked = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: asked.append(a[1:]) or ("", ""))
+    monkeypatch.setattr(file_dialogs, "run_dialog",
+                        lambda d: asked.append((d.windowTitle(), d.selectedFiles()[0], d.nameFilters())) or [])
     ledger_page.export_button.click()
     assert ledger_page.ctx.runner.idle and messages == [] and leftovers(out_dir) == []
-    [(title_, start, name_filter)] = asked
-    assert title_ == "导出收支台账" and name_filter == "Excel 工作簿 (*.xlsx)"
+    [(title_, start, name_filters)] = asked
+    assert title_ == "导出收支台账" and name_filters == ["Excel 工作簿 (*.xlsx)"]
     assert start == str(prompts.documents_dir() / exports.file_name("收支台账"))
 
 
 def test_xlsx_is_appended_and_the_folder_remembered(qtbot, ledger_page, out_dir, done, monkeypatch):
     monkeypatch.setattr(prompts, "save_excel", REAL_SAVE_EXCEL)
     asked = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: asked.append(a[2]) or (str(out_dir / "三月台账"), ""))
+    monkeypatch.setattr(file_dialogs, "run_dialog",
+                        lambda d: asked.append(d.selectedFiles()[0]) or [out_dir / "三月台账"])
     ledger_page.export_excel()
     wait_idle(qtbot, ledger_page.ctx.runner)
     assert leftovers(out_dir) == ["三月台账.xlsx"]

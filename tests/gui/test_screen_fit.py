@@ -3,18 +3,22 @@ a 1920×1080 screen at 150 % (about 1280×690 logical pixels free), and a 1280×
 offscreen screen cannot be resized, so `screen_fit.available_area` — the one place the GUI asks for the
 room — plays the screen."""
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractScrollArea, QDialog, QDialogButtonBox, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
-from desktop_app.gui import screen_fit
+from desktop_app.core.notices.verify import VerifyResult
+from desktop_app.gui import prompts, screen_fit
+from desktop_app.gui.application import make_application
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.notice_verify_dialog import VerifyDialog
 from desktop_app.gui.setup_dialog import SetupDialog
 from tests.gui.conftest import wait_idle
 
+REAL_QUESTIONS = prompts.ask_verification, prompts.ask_month  # the conftest patches them out
 SCREENS = {"1366x728": QRect(0, 0, 1366, 728), "1280x690": QRect(0, 0, 1280, 690), "1280x984": QRect(0, 0, 1280, 984)}
 
 
@@ -163,3 +167,55 @@ def test_the_main_window_remembers_its_place_and_state(qtbot, area, ctx):
     second = MainWindow(ctx)
     qtbot.addWidget(second)
     assert second.geometry() == QRect(60, 70, 1100, 600) and not second.open_maximised
+
+
+def assert_text_shown(qtbot, window: QWidget, area: QRect) -> None:
+    """The window fits, and every label in it is given the room its text needs: wrapped text all its lines,
+    other text its whole width."""
+    assert_fits(qtbot, window, area)
+    for label in window.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        if label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()), f"cut off: {label.text()}"
+        else:
+            assert label.width() >= label.sizeHint().width(), f"cut off: {label.text()}"
+
+
+def test_the_verify_and_month_questions_show_all_their_text(qtbot, area, monkeypatch):
+    """核验公示 asks in a dialog 460 wide; its wrapped text was cut to its first line (the dialog kept the height
+    the text needs at its natural width, not at 460)."""
+    make_application()  # the app's font: the text's lines are counted in it
+    shown: list[str] = []
+
+    def exec_(dialog: QDialog) -> int:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert_text_shown(qtbot, dialog, area)
+        shown.append(dialog.windowTitle())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(QDialog, "exec", exec_)
+    ask_verification, ask_month = REAL_QUESTIONS
+    assert ask_verification(None, "ABCDE-FGHJK") is None
+    assert ask_month(None, "月末结账", "结账后，万源市慈善会八台镇天池村社区基金在这个月及以前不能再记账（更正请在以后的"
+                     "月份红字冲销）。请选择要结账的月份：", date(2024, 5, 1), date(2024, 5, 1)) is None
+    assert shown == ["核验公示", "月末结账"]
+
+
+@pytest.mark.parametrize("kind", ["ok", "file", "rewritten"])
+def test_every_verify_result_shows_all_its_text(qtbot, area, window, kind):
+    notice = SimpleNamespace(title="四川省万源市青花镇立信社区慈善基金经费使用情况公示", template="fund-usage",
+                             date_from="2024-01-01", date_to="2024-12-31", verification_code="ABCDE-FGHJK",
+                             status="published", number="GS-2025-001", published_on="2025-01-05", entry_count=120,
+                             id="n1")
+    found = {"ok": dict(ok=True, changes=[]),
+             "file": dict(ok=False, changes=[], file_problem="第 2、3 页印的内容与原公示不同", file_pages=[2, 3],
+                          notes=["第 2 页：金额不同", "第 3 页：照片不同"]),
+             "rewritten": dict(ok=False, changes=["第 1 笔支出在公示后被冲销：慈善阵地桌椅购置 ¥1,234.50"] * 3,
+                               rewritten=["青花镇立信社区基金的账目在发布之后被改写：二维码记录的最后一笔分录已不在账上。"] * 3)}
+    verify = VerifyDialog(VerifyResult(notice=notice, **found[kind]), window)
+    qtbot.addWidget(verify)
+    verify.show()
+    assert_text_shown(qtbot, verify, area)
+    verify.reject()

@@ -29,10 +29,22 @@ def answers(monkeypatch, name: str, values: list):
     return queue
 
 
-def choices(monkeypatch, values: list) -> list:
-    queue = list(values)
-    monkeypatch.setattr(first_run, "ask_start_choice", lambda _folder: queue.pop(0))
-    return queue
+def choices(monkeypatch, values: list) -> list[str]:
+    """The first-run choices answered with `values` in turn; returns what the choices window said each time
+    (the error of the step before, or "")."""
+    queue, said = list(values), []
+    monkeypatch.setattr(first_run, "ask_start_choice", lambda _folder, error="": said.append(error) or queue.pop(0))
+    return said
+
+
+def office_filled_in(monkeypatch) -> None:
+    """The 新建单位 form answered: the office is filled in and saved."""
+    def filled(ws: Workspace) -> bool:
+        if not ws.has_office():
+            office.init_office(ws, name="八台镇社工站", division_code="511781107000", association="万源市慈善会")
+        return True
+
+    monkeypatch.setattr("desktop_app.gui.app.ensure_office", filled)
 
 
 def test_the_default_button_of_the_first_run_is_new_not_quit(qtbot, tmp_path):
@@ -53,6 +65,7 @@ def test_the_default_button_of_the_first_run_is_new_not_quit(qtbot, tmp_path):
 
 def test_new_creates_the_workspace_in_the_given_folder(qapp, tmp_path, monkeypatch):
     choices(monkeypatch, [first_run.NEW])
+    office_filled_in(monkeypatch)
     ws = open_workspace(tmp_path / "本机" / "workspace")
     try:
         assert ws.root == (tmp_path / "本机" / "workspace").resolve() and ws.db_path.is_file()
@@ -62,15 +75,15 @@ def test_new_creates_the_workspace_in_the_given_folder(qapp, tmp_path, monkeypat
 
 def test_open_existing_refuses_a_folder_that_is_not_a_workspace(qapp, tmp_path, monkeypatch, messages):
     stick = new_workspace(tmp_path / "U盘" / "慈善台账")
-    choices(monkeypatch, [first_run.OPEN, first_run.OPEN])
+    said = choices(monkeypatch, [first_run.OPEN, first_run.OPEN])
     answers(monkeypatch, "choose_folder", [stick.parent, stick])  # first the stick's root: refused
     ws = open_workspace(tmp_path / "默认")
     try:
         assert ws.root == stick.resolve()
     finally:
         ws.close(backup=False)
-    assert len(messages) == 1 and "不是台账工作区" in messages[0] and "ledger.db" in messages[0]
-    assert "请选择含有 ledger.db 的那个文件夹" in messages[0]
+    assert said[0] == "" and said[1].startswith("没有打开工作区：") and not messages  # said in the choices window
+    assert "不是台账工作区" in said[1] and "请选择含有 ledger.db 的那个文件夹" in said[1]
     assert not (tmp_path / "默认").exists()
 
 
@@ -127,12 +140,12 @@ def test_restore_from_a_backup_file_on_the_first_run(qapp, tmp_path, monkeypatch
 def test_a_failed_restore_goes_back_to_the_choices(qapp, tmp_path, monkeypatch, messages):
     bad = tmp_path / "社区慈善台账备份-坏的.zip"
     bad.write_bytes(b"PK not really")
-    choices(monkeypatch, [first_run.RESTORE, None])
+    said = choices(monkeypatch, [first_run.RESTORE, None])
     answers(monkeypatch, "open_backup_file", [bad])
     answers(monkeypatch, "choose_folder", [tmp_path / "新"])
     monkeypatch.setattr("desktop_app.gui.prompts.confirm", lambda *_a: True)
     assert open_workspace(tmp_path / "默认") is None
-    assert len(messages) == 1 and "换一个备份文件" in messages[0]
+    assert said[1].startswith("恢复没有完成：") and "换一个备份文件" in said[1] and not messages
     assert not (tmp_path / "新").exists()
 
 

@@ -30,6 +30,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import ledger, office, projects, settings
 from desktop_app.core.services.ledger import EntryInput
+from desktop_app.core.storage.files import shown_name, where
 from desktop_app.core.storage.resources import CJK_FONT
 from desktop_app.core.storage.workspace import DB_NAME, Workspace
 
@@ -76,9 +77,11 @@ def build_demo(root: Path | str) -> Path:
     root = Path(root).expanduser().absolute()
     remove_unfinished_builds(root)
     if (root / DB_NAME).exists():
-        raise UserError(f"“{root}”已经是一个工作区，演示数据只能生成到新的文件夹。请换一个文件夹。")
+        raise UserError(f"“{shown_name(root)}”已经是一个工作区，演示数据只能生成到新的文件夹。请换一个文件夹。",
+                        technical=where(root))
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise UserError(f"“{root}”不是空文件夹，演示数据只能生成到新的（或空的）文件夹。请换一个文件夹。")
+        raise UserError(f"“{shown_name(root)}”不是空文件夹，演示数据只能生成到新的（或空的）文件夹。请换一个文件夹。",
+                        technical=where(root))
     root.parent.mkdir(parents=True, exist_ok=True)
     building = root.parent / f".{root.name}{BUILDING}{secrets.token_hex(4)}"
     building.mkdir()  # as any new folder (mkdtemp's would be private to this user)

@@ -61,22 +61,22 @@ def check_photos(doc: Printable) -> dict[Path, PrintPhoto]:
                 continue
             label = f"照片“{photo.caption}”" if photo.caption else "一张照片"
             if not path.is_file():
-                raise UserError(f"{label}的图片文件不见了：{path}。没有生成 PDF。请在活动里重新添加这张照片"
-                                f"（或从{doc.noun}草稿中去掉它），然后重新导出。")
+                raise UserError(f"{label}的图片文件不见了，没有生成 PDF。请在活动里重新添加这张照片"
+                                f"（或从{doc.noun}草稿中去掉它），然后重新导出。", technical=f"完整位置：{path}")
             try:
                 with PILImage.open(path) as img:
                     size, fmt, mode = img.size, img.format, img.mode
             except (UnidentifiedImageError, OSError) as exc:
-                raise UserError(_damaged_photo(label, path, exc)) from exc
+                raise _damaged_photo(label, path, exc) from exc
             passes = (fmt == "JPEG" and mode in ("RGB", "L") and max(size) <= PASS_THROUGH_EDGE
                       and path.suffix.lower() in (".jpg", ".jpeg"))
             found[path] = PrintPhoto(path, label, size, passes, path)
     return found
 
 
-def _damaged_photo(label: str, path: Path, exc: Exception) -> str:
-    return (f"{label}的图片文件已损坏，无法读取：{path}（{exc}）。没有生成 PDF。"
-            "请在活动里删除并重新添加这张照片，然后重新导出。")
+def _damaged_photo(label: str, path: Path, exc: Exception) -> UserError:
+    return UserError(f"{label}的图片文件已损坏，无法读取，没有生成 PDF。请在活动里删除并重新添加这张照片，然后重新导出。",
+                     technical=f"完整位置：{path}\n原因：{exc}")
 
 
 def _print_copy(photo: PrintPhoto, target: Path, size: tuple[int, int]) -> None:
@@ -95,7 +95,7 @@ def _print_copy(photo: PrintPhoto, target: Path, size: tuple[int, int]) -> None:
             picture = picture.resize(size, PILImage.Resampling.BICUBIC, reducing_gap=2.0)
         picture.save(target, "JPEG", quality=PRINT_QUALITY)
     except (UnidentifiedImageError, OSError) as exc:
-        raise UserError(_damaged_photo(photo.label, photo.source, exc)) from exc
+        raise _damaged_photo(photo.label, photo.source, exc) from exc
 
 
 def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:

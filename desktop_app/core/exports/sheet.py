@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import capital_yuan, from_fen
-from desktop_app.core.storage.files import fsync_file, os_error_text, partial_path
+from desktop_app.core.storage.files import fsync_file, os_error_text, partial_path, shown_name, where
 
 Progress = Callable[[int, int], None]  # progress(done, total); raising from it cancels the export
 
@@ -269,9 +269,10 @@ def _check_target(out_path) -> Path:
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"导出文件“{out.name}”应以 .xlsx 结尾（Excel 工作簿），例如“{out.stem or '台账'}.xlsx”。请修改文件名后重试。")
     if not out.parent.is_dir():
-        raise UserError(f"保存位置“{out.parent}”不存在。请先创建这个文件夹，或另选保存位置。")
+        raise UserError(f"保存位置“{shown_name(out.parent)}”不存在。请先创建这个文件夹，或另选保存位置。",
+                        technical=where(out))
     if out.is_dir():
-        raise UserError(f"“{out}”是一个文件夹。请在文件夹里另起一个以 .xlsx 结尾的文件名。")
+        raise UserError(f"“{out.name}”是一个文件夹。请在文件夹里另起一个以 .xlsx 结尾的文件名。", technical=where(out))
     if out.exists():
         try:
             with open(out, "r+b"):
@@ -290,12 +291,13 @@ def _busy(out: Path) -> UserError:
 
 def _io_error(exc: OSError, out: Path, *, replacing: bool = False) -> UserError:
     if isinstance(exc, FileNotFoundError):
-        return UserError(f"保存位置“{out.parent}”不存在或已被移走。请先创建这个文件夹，或另选保存位置后重试。")
+        return UserError(f"保存位置“{shown_name(out.parent)}”不存在或已被移走。请先创建这个文件夹，或另选保存位置后重试。",
+                         technical=where(out))
     if isinstance(exc, PermissionError):
         if replacing:
             return _busy(out)
-        return UserError(f"没有权限在“{out.parent}”中保存文件（只读的 U 盘或受保护的文件夹）。"
-                         "请换一个保存位置，例如“文档”或桌面。")
+        return UserError(f"没有权限在文件夹“{shown_name(out.parent)}”中保存文件（只读的 U 盘或受保护的文件夹）。"
+                         "请换一个保存位置，例如“文档”或桌面。", technical=where(out))
     if exc.errno == errno.ENOSPC:
         return UserError("磁盘空间不足，文件没有保存。请清理磁盘或换一个保存位置后重试。")
     return UserError(f"无法保存“{out.name}”：{os_error_text(exc)}。请检查保存位置后重试。")

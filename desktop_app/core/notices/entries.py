@@ -9,6 +9,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.models import Fund, LedgerEntry, Notice, NoticeEntry
 from desktop_app.core.money import format_yuan
 from desktop_app.core.storage import chain
+from desktop_app.core.vouchers import fund_voucher
 
 MAX_LISTED_CHANGES = 40
 
@@ -16,9 +17,7 @@ MAX_LISTED_CHANGES = 40
 def entry_text(entry: LedgerEntry, funds: dict[str, str]) -> str:
     """An entry as messages name it: 【fund】凭证 2024-0001（date，summary，收入 ¥…）."""
     values = chain.entry_values(entry)
-    fund = funds.get(entry.fund_id, "")
-    where = f"【{fund}】" if fund else ""
-    return (f"{where}凭证 {chain.voucher_label(values)}（{entry.entry_date}，{entry.summary}，"
+    return (f"{fund_voucher(funds.get(entry.fund_id, ''), chain.voucher_label(values))}（{entry.entry_date}，{entry.summary}，"
             f"{'收入' if entry.flow == 'in' else '支出'} {format_yuan(entry.amount_fen)}）")
 
 
@@ -120,8 +119,8 @@ def _gone_text(s: Session, entry_id: str, funds: dict[str, str]) -> str:
     entry = s.get(LedgerEntry, entry_id)
     if entry is None:
         before = chain.posted_snapshot(s, entry_id) or {}
-        where = f"【{funds.get(before.get('fund_id', ''), '')}】" if before.get("fund_id") in funds else ""
-        return (f"{where}凭证 {chain.voucher_label(before)}（{before.get('entry_date', '')}，{before.get('summary', '')}，"
+        named = fund_voucher(funds.get(before.get("fund_id", ""), ""), chain.voucher_label(before))
+        return (f"{named}（{before.get('entry_date', '')}，{before.get('summary', '')}，"
                 f"{format_yuan(int(before.get('amount_fen') or 0))}）已从数据库中删除")
     before = chain.posted_snapshot(s, entry_id)
     why = chain.describe_change(before, chain.entry_values(entry)) if before else "不再属于公示期间"

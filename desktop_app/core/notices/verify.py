@@ -141,9 +141,9 @@ def _archive_changes(ws, notice: Notice) -> list[str]:
     try:
         sha = sha256_of(path)
     except OSError:
-        return [f"存档的公示文件 {NOTICES_DIR}/{notice.pdf_name} 不见了（发布时的 SHA-256：{notice.pdf_sha256[:16]}…）"]
+        return [f"存档的公示文件 {NOTICES_DIR}/{notice.pdf_name} 不见了（可能被误删或移动）"]
     if sha != notice.pdf_sha256:
-        return [f"存档的公示文件 {NOTICES_DIR}/{notice.pdf_name} 被改动过（SHA-256 与发布时不符）"]
+        return [f"存档的公示文件 {NOTICES_DIR}/{notice.pdf_name} 和发布时不一样（被改动过）"]
     return []
 
 

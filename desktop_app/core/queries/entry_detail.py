@@ -36,6 +36,7 @@ class LinkedEntry:
     voucher: str  # "" for a draft
     entry_date: str
     summary: str
+    fund_name: str = ""  # voucher numbers run per fund: a link names the fund too
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,10 @@ class EntryDetail:
     attachments: list[AttachedFile] = field(default_factory=list)
 
 
-def _linked(entry: LedgerEntry | None) -> LinkedEntry | None:
+def _linked(entry: LedgerEntry | None, fund_name: str) -> LinkedEntry | None:
     if entry is None:
         return None
-    return LinkedEntry(entry.id, voucher_text(entry), f"{entry.entry_date:%Y-%m-%d}", entry.summary)
+    return LinkedEntry(entry.id, voucher_text(entry), f"{entry.entry_date:%Y-%m-%d}", entry.summary, fund_name)
 
 
 def entry_attachments(session: Session, entry_id: str) -> list[AttachedFile]:
@@ -88,10 +89,11 @@ def entry_detail(session: Session, entry_id: str) -> EntryDetail:
         .where(ActivityExpense.entry_id == entry.id, ActivityExpense.deleted == False,  # noqa: E712
                Activity.deleted == False)  # noqa: E712
         .order_by(Activity.start_date))
+    fund_name = fund.name if fund is not None else ""  # a reversal is always in its original's fund
     return EntryDetail(
-        entry=entry, fund_name=fund.name if fund is not None else "", voucher=voucher_text(entry),
+        entry=entry, fund_name=fund_name, voucher=voucher_text(entry),
         batch_title=batch.title if batch is not None else "",
-        reverses=_linked(reverses), reversed_by=_linked(reversed_by),
+        reverses=_linked(reverses, fund_name), reversed_by=_linked(reversed_by, fund_name),
         activities=[PaidActivity(a.id, a.title, f"{a.start_date:%Y-%m-%d}") for a in activities],
         attachments=entry_attachments(session, entry.id),
     )

@@ -41,7 +41,7 @@ from desktop_app.core.queries.settings import local_setting
 from desktop_app.core.storage import chain
 from desktop_app.core.storage.files import check_source_file
 from desktop_app.core.validation import check_text
-from desktop_app.core.vouchers import voucher_text
+from desktop_app.core.vouchers import fund_voucher, voucher_text
 
 INCOME_TYPES = ("donation", "allocation")
 SUMMARY_MAX, NAME_MAX = 200, 100  # a ledger line and a name, as printed in a notice table
@@ -190,12 +190,18 @@ def _attach(ws, session: Session, entry: LedgerEntry, paths: list[Path]) -> None
             session.add(EntryAttachment(entry_id=entry.id, attachment_id=attachment.id))
 
 
+def _named(session: Session, entry: LedgerEntry) -> str:
+    """“【阳光社区基金】凭证 2024-0014”: a refusal names the fund too, as voucher numbers run per fund."""
+    fund = session.get(Fund, entry.fund_id)
+    return fund_voucher(fund.name if fund is not None else "", voucher_text(entry))
+
+
 def _editable(session: Session, entry_id: str) -> LedgerEntry:
     entry = session.get(LedgerEntry, entry_id)
     if entry is None or entry.deleted:
         raise UserError("找不到这条分录，它可能已被删除。")
     if entry.status == "posted":
-        raise UserError(f"凭证 {voucher_text(entry)} 已记账，不能修改或删除。"
+        raise UserError(f"{_named(session, entry)} 已记账，不能修改或删除。"
                         "请用“红字冲销”冲掉它，再录一笔正确的分录。")
     return entry
 
@@ -306,7 +312,7 @@ def remove_draft_attachment(ws, entry_id: str, link_id: str) -> str:
         if entry is None or entry.deleted:
             raise UserError("找不到这条分录，它可能已被删除。")
         if entry.status == "posted":
-            raise UserError(f"凭证 {voucher_text(entry)} 已记账，它的附件是凭证的一部分，不能移除。"
+            raise UserError(f"{_named(s, entry)} 已记账，它的附件是凭证的一部分，不能移除。"
                             "如附件有误，请用“红字冲销”冲掉它，再录一笔附上正确附件的分录。")
         link = s.get(EntryAttachment, link_id)
         if link is None or link.deleted or link.entry_id != entry_id:
@@ -334,7 +340,7 @@ def load_copy(ws, entry_id: str, *, today: date | None = None) -> EntryInput:
         if entry is None or entry.deleted:
             raise UserError("找不到这条分录，它可能已被删除。")
         if entry.entry_type == "reversal":
-            raise UserError(f"凭证 {voucher_text(entry)} 是红字冲销凭证，不能复制。请选择原凭证。")
+            raise UserError(f"{_named(s, entry)} 是红字冲销凭证，不能复制。请选择原凭证。")
         data = _input_from_entry(entry)
     data.entry_date = today or date.today()
     return data
@@ -417,7 +423,7 @@ def post_entry(ws, entry_id: str, *, override_reason: str = "", allow_future_dat
         if entry is None or entry.deleted:
             raise UserError(f"找不到分录“{entry_id}”。请用 entry list 查看分录编号。")
         if entry.status == "posted":
-            raise UserError(f"这条分录已经记账（凭证 {voucher_text(entry)}），不需要再记账。")
+            raise UserError(f"这条分录已经记账（{_named(s, entry)}），不需要再记账。")
         _post(s, entry, override_reason, allow_future_date)
     return entry
 
@@ -439,7 +445,7 @@ def reverse_entry(ws, entry_id: str, reason: str, *, on_date: date | None = None
         already = s.exec(select(LedgerEntry).where(LedgerEntry.reverses_id == original.id,
                                                    LedgerEntry.deleted == False)).first()  # noqa: E712
         if already:
-            raise UserError(f"凭证 {voucher_text(original)} 已经被凭证 {voucher_text(already)} 冲销过了，不能重复冲销。")
+            raise UserError(f"{_named(s, original)} 已经被凭证 {voucher_text(already)} 冲销过了，不能重复冲销。")
         day = on_date or date.today()
         if day < original.entry_date:
             raise UserError(f"冲销日期 {day} 早于原分录日期 {original.entry_date}。请选择原分录当天或之后的日期。")

@@ -31,7 +31,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, CharitySpace, Photo
 from desktop_app.core.queries.photos import owner_photos
 from desktop_app.core.storage import photo_files
-from desktop_app.core.storage.files import sha256_of
+from desktop_app.core.storage.files import sha256_of, where
 from desktop_app.core.storage.records import live
 from desktop_app.core.validation import check_text
 
@@ -191,7 +191,7 @@ def _file_sha256(path: Path) -> str:
     except IsADirectoryError:
         raise UserError(f"“{path.name}”是一个文件夹，不是照片。请选择文件夹里的照片，或用“添加整个文件夹”。") from None
     except FileNotFoundError:
-        raise UserError(f"找不到照片“{path}”。请检查文件是否还在、路径是否写对。") from None
+        raise UserError(f"找不到照片“{path.name}”。请检查文件是否还在、路径是否写对。", technical=where(path)) from None
     except OSError as exc:
         if path.is_dir():
             raise UserError(f"“{path.name}”是一个文件夹，不是照片。请选择文件夹里的照片，或用“添加整个文件夹”。") from None

@@ -110,9 +110,12 @@ def check_notice(ws, conn: sqlite3.Connection, report: VerifyReport, notice: Not
             report.notes.append(f"{notice_label(notice)} 的存档文件现名为 {NOTICES_DIR}/{elsewhere.name}"
                                 f"（恢复备份时同号的另一份公示占用了 {notice.pdf_name}），内容完好。")
         elif digest != notice.pdf_sha256:
-            state = "不见了" if digest is None else "内容被替换"
+            state = "不见了" if digest is None else "和发布时不一样（内容被替换）"
+            technical = f"文件位置：{path}\n发布时的 SHA-256：{notice.pdf_sha256}" + (
+                f"\n现在的 SHA-256：{digest}" if digest else "")
             report.add(ChainProblem("", "changed" if digest else "missing", "",
-                                    f"存档文件 {NOTICES_DIR}/{notice.pdf_name} {state}", FILES, notice_label(notice)))
+                                    f"存档文件 {NOTICES_DIR}/{notice.pdf_name} {state}", FILES, notice_label(notice),
+                                    technical))
     check_sealed_entries(conn, report, notice, witness)
     witnesses.compare_heads(conn, report, heads, witness)
 

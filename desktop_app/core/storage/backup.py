@@ -307,7 +307,8 @@ def usable_backup(folder: Path, backup_file: Path | str) -> Path:
     if not source.is_file():
         source = folder / Path(str(backup_file)).name
     if not source.is_file():
-        raise UserError(f"找不到备份“{backup_file}”。请用 backup list 查看可用的备份。")
+        raise UserError(f"找不到备份“{Path(str(backup_file)).name}”。请在“设置 › 备份”的列表里（命令行用 backup list）"
+                        "查看可用的备份。", technical=files.where(backup_file))
     if not integrity_ok(source):
         raise UserError(f"备份“{source.name}”已损坏或不是台账备份，未做任何恢复。请选择另一份备份。")
     conn = db.connect_raw(source, readonly=True)

@@ -111,13 +111,17 @@ def target_path(out: Path | str, office_name: str, when: datetime) -> Path:
         return target
     if out.suffix.lower() == SUFFIX:
         if not out.parent.is_dir():
-            raise UserError(f"找不到文件夹“{out.parent}”（U 盘可能没有插好）。请先插好 U 盘或选择一个已有的文件夹，再备份。")
+            raise UserError(f"找不到文件夹“{files.shown_name(out.parent)}”（U 盘可能没有插好）。"
+                            "请先插好 U 盘或选择一个已有的文件夹，再备份。", technical=files.where(out.parent))
         if out.exists():
-            raise UserError(f"“{out}”已经存在，没有覆盖它。请换一个文件名，或只指定文件夹（程序会自动起名）。")
+            raise UserError(f"“{out.name}”已经存在，没有覆盖它。请换一个文件名，或只指定文件夹（程序会自动起名）。",
+                            technical=files.where(out))
         return out
     if out.exists():
-        raise UserError(f"“{out}”是一个已有的文件，不是文件夹。请指定一个文件夹，或一个以 .zip 结尾的文件名。")
-    raise UserError(f"找不到文件夹“{out}”（U 盘可能没有插好）。请先插好 U 盘或选择一个已有的文件夹，再备份。")
+        raise UserError(f"“{files.shown_name(out)}”是一个已有的文件，不是文件夹。请指定一个文件夹，或一个以 .zip 结尾的文件名。",
+                        technical=files.where(out))
+    raise UserError(f"找不到文件夹“{files.shown_name(out)}”（U 盘可能没有插好）。请先插好 U 盘或选择一个已有的文件夹，再备份。",
+                    technical=files.where(out))
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -180,8 +184,9 @@ _FULL = ("磁盘已满（或 U 盘空间不足），备份文件没有写成，�
 def _write_error(exc: OSError, target: Path) -> UserError:
     if files.is_disk_full(exc):
         return files.DiskFull(_FULL)
-    return UserError(f"无法把备份写到“{target.parent}”：{files.os_error_text(exc)}。写了一半的文件已删去，"
-                     "台账数据没有任何改动。请换一个文件夹或 U 盘后重试。")
+    return UserError(f"无法把备份写到文件夹“{files.shown_name(target.parent)}”：{files.os_error_text(exc)}。"
+                     "写了一半的文件已删去，台账数据没有任何改动。请换一个文件夹或 U 盘后重试。",
+                     technical=files.where(target))
 
 
 def _write_zip(partial: Path, snapshot: Path, entries: list[tuple[str, Path]], office: tuple[str, str],
@@ -224,8 +229,19 @@ def _add(archive: zipfile.ZipFile, name: str, path: Path, stamp, compression: in
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def _damaged(path: Path, why: str) -> UserError:
-    return UserError(f"备份文件“{path.name}”{why}，没有用它做任何事。请换一份备份文件（或在原来的电脑上重新备份到 U 盘）后再试。")
+def _damaged(path: Path, why: str, member: Member | None = None) -> UserError:
+    technical = files.where(path) + (f"\n备份里的文件：{member.path}（SHA-256 {member.sha256}）" if member else "")
+    return UserError(f"备份文件“{path.name}”{why}，没有用它做任何事。请换一份备份文件（或在原来的电脑上重新备份到 U 盘）后再试。",
+                     technical=technical)
+
+
+def _member_words(m: Member) -> str:
+    """A member in plain words: attachments are named by their hash, which tells a user nothing."""
+    if m.path == DB_MEMBER:
+        return "台账数据"
+    if m.path.startswith(f"{NOTICES}/"):
+        return f"公示存档“{m.path.removeprefix(f'{NOTICES}/')}”"
+    return "一个凭证或照片文件"
 
 
 def read_manifest(archive: zipfile.ZipFile, path: Path) -> Manifest:
@@ -282,7 +298,8 @@ def verify(path: Path | str, scratch: Path, *, expect_office: str | None = None,
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
-        raise UserError(f"找不到备份文件“{path}”。请检查文件是否存在、U 盘是否插好。") from None
+        raise UserError(f"找不到备份文件“{path.name}”。请检查文件是否存在、U 盘是否插好。",
+                        technical=files.where(path)) from None
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise _damaged(path, "不完整或已损坏（可能没有复制完，或 U 盘被提前拔出）") from None
     except OSError as exc:
@@ -347,7 +364,7 @@ def _check_member(archive: zipfile.ZipFile, m: Member, path: Path, extract_to: P
         if sink is not None:
             sink.close()
     if size != m.size or digest.hexdigest() != m.sha256:
-        raise _damaged(path, f"里的“{m.path}”与备份清单不符（已被改动或损坏）")
+        raise _damaged(path, f"里的{_member_words(m)}与备份清单不符（已被改动或损坏）", m)
 
 
 def extract_member(archive: zipfile.ZipFile, m: Member, target: Path) -> None:
@@ -360,7 +377,8 @@ def extract_member(archive: zipfile.ZipFile, m: Member, target: Path) -> None:
                 digest.update(chunk)
                 sink.write(chunk)
         if digest.hexdigest() != m.sha256:
-            raise UserError(f"恢复时读到的“{m.path}”与备份清单不符（U 盘可能有坏块），已停下。请把备份文件复制到电脑上再恢复。")
+            raise UserError(f"恢复时读到的{_member_words(m)}与备份清单不符（U 盘可能有坏块），已停下。请把备份文件复制到电脑上再恢复。",
+                            technical=f"备份里的文件：{m.path}（SHA-256 {m.sha256}）")
 
 
 def place_files(path: Path, manifest: Manifest, root: Path, placed: list[Path] | None = None

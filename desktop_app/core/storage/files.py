@@ -127,6 +127,18 @@ _LNK_MAGIC = b"L\x00\x00\x00\x01\x14\x02\x00"  # a Windows shortcut (.lnk)
 _PROGRAM_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")  # programs, scripts
 
 
+def shown_name(path: Path | str) -> str:
+    """How a message names a file or folder in plain words: its own name (“社区慈善台账备份-….zip”, “慈善台账”);
+    a drive's root (E:\\, /media/u盘) has none and is shown whole. The full path goes to `where` (详细信息)."""
+    p = Path(path)
+    return p.name or str(p)
+
+
+def where(path: Path | str) -> str:
+    """The full path of a file or folder, for 详细信息 (`UserError.technical`, a message box's details)."""
+    return f"完整位置：{Path(path).absolute()}"
+
+
 def check_source_file(path: Path | str, what: str = "附件", *, allow_empty: bool = False,
                       max_bytes: int | None = MAX_ATTACHMENT_BYTES, voucher: bool = True) -> Path:
     """A file the user hands in (a voucher scan, a photo): there, a regular file, readable, not larger than
@@ -143,11 +155,12 @@ def check_source_file(path: Path | str, what: str = "附件", *, allow_empty: bo
         info = p.stat()
     except FileNotFoundError:
         if p.is_symlink():
-            raise UserError(f"{what}“{p}”是快捷方式（符号链接），它指向的文件已经不在了。"
-                            "请直接选择扫描件或照片文件本身。") from None
-        raise UserError(f"找不到{what}“{p}”。请检查文件是否存在、路径是否写对。") from None
+            raise UserError(f"{what}“{p.name}”是快捷方式（符号链接），它指向的文件已经不在了。"
+                            "请直接选择扫描件或照片文件本身。", technical=where(p)) from None
+        raise UserError(f"找不到{what}“{p.name}”。请检查文件是否存在、路径是否写对。", technical=where(p)) from None
     except OSError as exc:
-        raise UserError(f"无法读取{what}“{p}”：{os_error_text(exc)}。请确认路径和读取权限。") from None
+        raise UserError(f"无法读取{what}“{p.name}”：{os_error_text(exc)}。请确认路径和读取权限。",
+                        technical=where(p)) from None
     _check_kind(p, info, what)
     try:
         handle = os.open(p, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -172,10 +185,10 @@ def check_source_file(path: Path | str, what: str = "附件", *, allow_empty: bo
 
 def _check_kind(p: Path, info: os.stat_result, what: str) -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise UserError(f"{what}“{p}”是文件夹，不是文件。请选择文件夹里的扫描件或照片文件。")
+        raise UserError(f"{what}“{p.name}”是文件夹，不是文件。请选择文件夹里的扫描件或照片文件。", technical=where(p))
     if not stat.S_ISREG(info.st_mode):
-        raise UserError(f"{what}“{p}”不是普通文件（可能是管道、设备或快捷方式指向的特殊文件）。"
-                        "请选择扫描件或照片文件本身。")
+        raise UserError(f"{what}“{p.name}”不是普通文件（可能是管道、设备或快捷方式指向的特殊文件）。"
+                        "请选择扫描件或照片文件本身。", technical=where(p))
 
 
 def _check_size(p: Path, size: int, what: str, allow_empty: bool, max_bytes: int | None) -> None:

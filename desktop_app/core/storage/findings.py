@@ -4,6 +4,8 @@ read, a notice published before heads were sealed)."""
 
 from dataclasses import dataclass, field
 
+from desktop_app.core.vouchers import fund_voucher
+
 KIND_LABELS = {
     "changed": "被改动", "removed": "被删除", "inserted": "被插入", "head": "链尾不符",
     "rewritten": "被改写", "missing": "不见了", "gap": "不连续", "damaged": "无法读取",
@@ -27,11 +29,17 @@ class ChainProblem:
     detail: str
     witness: str = CHAIN
     what: str = ""
+    technical: str = ""  # full paths and hashes: shown on request (详细信息), never in the sentence
 
     def describe(self) -> str:
         where = f"【{self.fund}】" if self.fund else ""
-        item = self.what or (f"凭证 {self.voucher}" if self.voucher not in ("", "-") else "哈希链")
-        return f"{where}{item} {KIND_LABELS.get(self.kind, self.kind)}：{self.detail}（发现途径：{self.witness}）"
+        if self.what:
+            item = where + self.what
+        elif self.voucher not in ("", "-"):
+            item = fund_voucher(self.fund, self.voucher)
+        else:
+            item = where + "哈希链"
+        return f"{item} {KIND_LABELS.get(self.kind, self.kind)}：{self.detail}（发现途径：{self.witness}）"
 
 
 @dataclass

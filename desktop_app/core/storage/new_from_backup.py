@@ -9,6 +9,7 @@ from pathlib import Path
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.storage import backup_file as backup_file_module
+from desktop_app.core.storage.files import where
 from desktop_app.core.storage.paths import DB_NAME
 from desktop_app.core.storage.workspace import RESTORING, Workspace
 
@@ -30,13 +31,14 @@ def create_from_backup(root: Path | str, backup_file: Path | str, progress=None)
                         f"“{backup_file_module.NAME_PREFIX}-….zip”文件。")
     ws = Workspace(Path(root).expanduser().resolve())
     if (ws.root / DB_NAME).exists():
-        raise UserError(f"“{ws.root}”已经是一个工作区，这次什么都没有改动。要用备份替换它的数据，请打开这个工作区，"
-                        "再用“文件 › 从备份文件恢复…”；要换电脑恢复，请选一个新的空文件夹。")
+        raise UserError(f"“{ws.name}”已经是一个工作区，这次什么都没有改动。要用备份替换它的数据，请打开这个工作区，"
+                        "再用“文件 › 从备份文件恢复…”；要换电脑恢复，请选一个新的空文件夹。", technical=where(ws.root))
     if ws.root.exists() and not ws.root.is_dir():
-        raise UserError(f"“{ws.root}”是一个文件，不是文件夹。请选一个新的空文件夹来放恢复出的工作区。")
+        raise UserError(f"“{ws.name}”是一个文件，不是文件夹。请选一个新的空文件夹来放恢复出的工作区。",
+                        technical=where(ws.root))
     if not is_empty_folder(ws.root):
-        raise UserError(f"“{ws.root}”里已经有别的文件，恢复只能放进新的（或空的）文件夹，这次什么都没有改动。"
-                        "请新建一个空文件夹（例如“慈善台账”）再选它。")
+        raise UserError(f"“{ws.name}”里已经有别的文件，恢复只能放进新的（或空的）文件夹，这次什么都没有改动。"
+                        "请新建一个空文件夹（例如“慈善台账”）再选它。", technical=where(ws.root))
     before = {p.name for p in ws.root.iterdir()} if ws.root.is_dir() else None
     ws._check_folder(create=True)
     ws._acquire_lock()

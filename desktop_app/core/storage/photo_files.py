@@ -34,7 +34,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.storage.files import os_error_text
+from desktop_app.core.storage.files import os_error_text, shown_name, where
 
 DISPLAY_EDGE = 1600  # long edge of the display copy (notices, the editor's large view)
 THUMB_EDGE = 256  # long edge of the thumbnail (galleries, photo strips)
@@ -134,13 +134,14 @@ def images_in_folder(folder: Path | str) -> list[Path]:
     are included so that the import tells the user what to do with them."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"找不到文件夹“{folder}”。请重新选择存放照片的文件夹。")
+        raise UserError(f"找不到文件夹“{shown_name(folder)}”。请重新选择存放照片的文件夹。", technical=where(folder))
     wanted = IMAGE_SUFFIXES | UNSUPPORTED_PHOTO_SUFFIXES
     try:
         found = [p for p in folder.iterdir()
                  if p.suffix.lower() in wanted and not _hidden(p) and p.is_file()]
     except OSError as exc:
-        raise UserError(f"无法读取文件夹“{folder}”：{os_error_reason(exc)}。请确认有读取权限后重试。") from exc
+        raise UserError(f"无法读取文件夹“{shown_name(folder)}”：{os_error_reason(exc)}。请确认有读取权限后重试。",
+                        technical=where(folder)) from exc
     return sorted(found, key=_natural_key)
 
 
@@ -329,8 +330,8 @@ def _save_atomically(picture: Image.Image, target: Path, **options) -> None:
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise UserError(f"无法在工作区写入照片的预览图（{target.parent}）：{os_error_reason(exc)}。"
-                        "请检查磁盘空间和写入权限后重试。") from exc
+        raise UserError(f"无法在工作区写入照片的预览图：{os_error_reason(exc)}。"
+                        "请检查磁盘空间和写入权限后重试。", technical=where(target)) from exc
 
 
 def _usable(path: Path) -> bool:
@@ -351,7 +352,7 @@ def _read_head(path: Path) -> bytes:
         with open(path, "rb") as handle:
             head = handle.read(64)
     except FileNotFoundError:
-        raise UserError(f"找不到照片“{path}”。请检查文件是否还在、路径是否写对。") from None
+        raise UserError(f"找不到照片“{path.name}”。请检查文件是否还在、路径是否写对。", technical=where(path)) from None
     except OSError as exc:
         raise UserError(f"无法读取“{name}”：{os_error_reason(exc)}。请确认文件没有被其他程序占用并且有读取权限，然后重试。") from exc
     if not head:

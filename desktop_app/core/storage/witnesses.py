@@ -16,7 +16,7 @@ the third witness, are read above this layer (services/verify.py) and compared t
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop_app.core.money import format_yuan
@@ -297,9 +297,10 @@ def compare_heads(conn: sqlite3.Connection, report: VerifyReport, heads: list[He
         if not head.matches(fund_id, stored):
             first = first_changed(conn, fund_id, head)
             report.add(ChainProblem(name, "rewritten", first or "-",
-                                    f"{witness}记录的第 {head.length} 条分录处的链哈希为 {head.head[:12]}…，现在为 "
-                                    f"{(stored or '')[:12]}…：此前的已记账分录被改动，哈希链在程序之外被重算",
-                                    witness))
+                                    f"{witness}记录的前 {head.length} 条已记账分录与现在的不一样：此前的已记账分录被改动，"
+                                    "哈希链在程序之外被重算", witness,
+                                    technical=f"第 {head.length} 条分录处的链哈希：{witness}记录的为 {head.head}，"
+                                              f"现在为 {stored or '（无）'}"))
 
 
 def first_changed(conn: sqlite3.Connection, fund_id: str, head: Head, other: sqlite3.Connection | None = None) -> str:
@@ -413,9 +414,8 @@ def _name_first_changes(conn, report: VerifyReport, start: int, found: BackupWit
             if problem.kind == "rewritten" and fund_id and head:
                 first = first_changed(conn, fund_id, head, other)
                 if first:
-                    report.problems[index] = ChainProblem(problem.fund, problem.kind, first,
-                                                          f"从凭证 {first} 起与备份不同。" + problem.detail,
-                                                          problem.witness)
+                    report.problems[index] = replace(problem, voucher=first,
+                                                     detail=f"从凭证 {first} 起与备份不同。" + problem.detail)
     finally:
         other.close()
 
@@ -447,10 +447,15 @@ def check_files(conn: sqlite3.Connection, report: VerifyReport, attachments_dir:
 
 
 def _check_file(report: VerifyReport, path: Path, sha: str, fund: str, voucher: str, what: str) -> None:
+    # the sentence in plain words; where the file is and its hashes only under 详细信息
+    technical = f"文件位置：{path}\n记录的 SHA-256：{sha}"
     try:
         digest = sha256_of(path)
     except OSError:
-        report.add(ChainProblem(fund, "missing", voucher, f"{what}的文件不见了", FILES, "" if voucher else what))
+        report.add(ChainProblem(fund, "missing", voucher, f"{what}的文件不见了（可能被误删或移动）", FILES,
+                                "" if voucher else what, technical))
         return
     if digest != sha:
-        report.add(ChainProblem(fund, "changed", voucher, f"{what}的文件内容被替换", FILES, "" if voucher else what))
+        when = "记账时" if voucher else "添加时"
+        report.add(ChainProblem(fund, "changed", voucher, f"{what}的文件和{when}不一样（文件内容被替换或损坏）", FILES,
+                                "" if voucher else what, f"{technical}\n现在的 SHA-256：{digest}"))

@@ -118,25 +118,29 @@ class Workspace:
         )
         return WorkspaceDamaged(f"{problem}，已停止打开，没有写入任何内容。{hint}", good_backup=good)
 
+    name = property(lambda self: files.shown_name(self.root))  # the folder in plain words; full path: `_refused`
+
+    def _refused(self, message: str, kind: type[WorkspaceError] = WorkspaceError) -> WorkspaceError:
+        return kind(message, technical=files.where(self.root))
+
     def read_only_error(self) -> WorkspaceError:
-        return WorkspaceError(
-            f"工作区“{self.root}”是只读的（U 盘打开了写保护，或没有写权限），只能查看、出报表和导出到别的文件夹，"
+        return self._refused(
+            f"工作区“{self.name}”是只读的（U 盘打开了写保护，或没有写权限），只能查看、出报表和导出到别的文件夹，"
             "不能修改，这次什么都没有改动。要修改，请关掉 U 盘的写保护开关，或把整个工作区文件夹复制到可写的位置后再打开。")
 
     def _check_folder(self, create: bool, read_only_ok: bool = False) -> None:
         if self.root.exists() and not self.root.is_dir():
-            raise WorkspaceError(f"“{self.root}”是一个文件，不是工作区文件夹。请指定一个文件夹。")
+            raise self._refused(f"“{self.name}”是一个文件，不是工作区文件夹。请指定一个文件夹。")
         if not self.root.exists():
             if not create:
-                raise WorkspaceError(
-                    f"找不到工作区“{self.root}”。请先运行 init 创建工作区，或用 --workspace 指定已有的工作区。"
-                )
+                raise self._refused(f"找不到工作区“{self.name}”。请先运行 init 创建工作区，或用 --workspace 指定已有的工作区。")
             try:
                 self.root.mkdir(parents=True)
             except OSError as exc:
-                raise WorkspaceError(f"无法创建工作区文件夹“{self.root}”：{files.os_error_text(exc)}。请换一个有写权限的位置。") from exc
+                raise self._refused(f"无法创建工作区文件夹“{self.name}”：{files.os_error_text(exc)}。"
+                                    "请换一个有写权限的位置。") from exc
         if not (self.db_path.exists() or create):
-            raise WorkspaceError(f"“{self.root}”里没有台账数据库。请先运行 init 创建工作区。")
+            raise self._refused(f"“{self.name}”里没有台账数据库。请先运行 init 创建工作区。")
         probe = self.root / ".write-test"
         try:
             probe.write_bytes(b"")
@@ -145,9 +149,8 @@ class Workspace:
             if read_only_ok and not create and self.db_path.is_file():
                 self.read_only = True
                 return
-            raise WorkspaceError(
-                f"工作区“{self.root}”不可写（只读的 U 盘或没有权限）。请把它复制到可写的位置，或检查 U 盘的写保护开关。"
-            ) from None
+            raise self._refused(
+                f"工作区“{self.name}”不可写（只读的 U 盘或没有权限）。请把它复制到可写的位置，或检查 U 盘的写保护开关。") from None
 
     def _acquire_lock(self) -> None:
         lock = filelock.FileLock(self.root / "workspace.lock", timeout=0, is_singleton=False)
@@ -155,10 +158,8 @@ class Workspace:
             lock.acquire()
         except filelock.Timeout:
             holder = self._read_lock_info()
-            raise WorkspaceLocked(
-                f"工作区“{self.root}”正在被另一个窗口或程序使用{holder}。"
-                "请先关闭那个窗口；如果那台电脑已关机，锁会随进程结束自动解除，然后重试。"
-            ) from None
+            raise self._refused(f"工作区“{self.name}”正在被另一个窗口或程序使用{holder}。"
+                                "请先关闭那个窗口；如果那台电脑已关机，锁会随进程结束自动解除，然后重试。", WorkspaceLocked) from None
         self._lock = lock
         info = {"pid": os.getpid(), "host": socket.gethostname(), "since": datetime.now().isoformat(" ", "seconds")}
         (self.root / "workspace.lock.info").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
@@ -226,8 +227,8 @@ class Workspace:
                 f"这个工作区由更新版本的社区慈善台账写入（数据结构版本 {version}，本程序支持到 {db.LATEST_VERSION}）。"
                 "请升级本程序后再打开，以免数据损坏。")
         if version < db.LATEST_VERSION:
-            raise WorkspaceError(
-                f"工作区“{self.root}”由旧版本的程序写入，需要先升级数据结构才能打开，而它是只读的（U 盘写保护或没有写权限）。"
+            raise self._refused(
+                f"工作区“{self.name}”由旧版本的程序写入，需要先升级数据结构才能打开，而它是只读的（U 盘写保护或没有写权限）。"
                 "请关掉写保护，或把工作区复制到可写的位置，打开一次后再用。")
 
     def _connect(self) -> None:

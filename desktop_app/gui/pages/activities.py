@@ -441,5 +441,5 @@ class ActivitiesPage(Page):
     def shutdown(self) -> None:
         """Before the workspace closes: stop the gallery's reader and thumbnail threads."""
         if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.reject()
+            self.dialog.done(self.dialog.DialogCode.Rejected)  # closing the workspace: never asks (reject may)
         self.gallery_model.close()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.changes import Changes
 from desktop_app.core.models import FUND_STATUSES, Fund
 from desktop_app.core.money import format_yuan
-from desktop_app.core.months import add_months
+from desktop_app.core.months import add_months, month_after
 from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.queries import reports
 from desktop_app.core.services import ledger, projects
@@ -162,9 +162,14 @@ class FundsPage(Page):
         detail = self.current()
         if detail is None:
             return
-        default = add_months(date.today().replace(day=1), -1)  # the month before this one
+        latest = add_months(date.today().replace(day=1), -1)  # the month before this one: the last that ended
+        last = max(detail.closed, default=None)
+        earliest = month_after(last) if last else None  # months closed already are not offered
+        if earliest is not None and earliest > latest:
+            prompts.show_info(self, f"{detail.fund.name} 已结账至 {last}，没有可以结账的月份：每个月结束后才能结账。")
+            return
         month = prompts.ask_month(self, "月末结账", f"结账后，{detail.fund.name} 在这个月及以前不能再记账"
-                                  "（更正请在以后的月份红字冲销）。请选择要结账的月份：", default)
+                                  "（更正请在以后的月份红字冲销）。请选择要结账的月份：", latest, latest, earliest)
         if not month:
             return
         ws, fund_id = self.ctx.ws, detail.fund.id

@@ -55,8 +55,13 @@ def totals_text(totals: ledger_query.LedgerTotals) -> str:
             f"　　净额 {format_yuan(to_fen(totals.net))}")
 
 
+def named(row: LedgerRow) -> str:
+    """“【阳光社区基金】凭证 2024-0014”: voucher numbers run per fund, so a message names the fund too."""
+    return vouchers.fund_voucher(row.fund_name, row.voucher)
+
+
 def ask_reversal_reason(parent, row: LedgerRow) -> str | None:
-    return prompts.ask_text(parent, "红字冲销", f"冲销凭证 {row.voucher}“{row.summary}”。\n冲销后原凭证保留，"
+    return prompts.ask_text(parent, "红字冲销", f"冲销{named(row)}“{row.summary}”。\n冲销后原凭证保留，"
                             "另记一笔金额相反的红字凭证。\n\n冲销原因（如“金额录错，应为 1,200.00 元”）：")
 
 
@@ -370,11 +375,12 @@ class LedgerPage(Page):
             if prompts.retry_with_override_reason(self, exc, override_reason,
                                                   lambda given: self._post(row, given, future_ok)):
                 return
-            prompts.show_error(self, str(exc), "没有记账")
+            prompts.show_refusal(self, exc, "没有记账")
 
         def done(entry) -> None:
             undo.entry_posted(self.ctx.undo, row.id)
-            self.status.emit(f"已记账：凭证 {vouchers.voucher_text(entry)}。记账不能撤销，如有错误请用“红字冲销”。")
+            self.status.emit(f"已记账：{vouchers.fund_voucher(row.fund_name, vouchers.voucher_text(entry))}。"
+                             "记账不能撤销，如有错误请用“红字冲销”。")
 
         self.ctx.runner.run(lambda: ledger.post_entry(ws, row.id, override_reason=override_reason,
                                                       allow_future_date=future_ok),
@@ -404,19 +410,19 @@ class LedgerPage(Page):
         def show(data: ledger.EntryInput) -> None:
             dialog = EntryDialog(self.ctx, lookups, initial=data, parent=self)
             dialog.keep_going.setChecked(False)
-            dialog.setWindowTitle(f"新草稿（复制自凭证 {row.voucher}）")
-            dialog.show_message(f"凭证 {row.voucher} 已红字冲销。这是它的副本（日期为今天，附件未复制），"
+            dialog.setWindowTitle(f"新草稿（复制自{named(row)}）")
+            dialog.show_message(f"{named(row)} 已红字冲销。这是它的副本（日期为今天，附件未复制），"
                                 "改正后保存草稿或记账。", error=False)
             self._open(dialog)
 
         self.ctx.runner.query(lambda: ledger.load_copy(ws, row.id), show,
-                              lambda exc: prompts.show_error(self, str(exc)))
+                              lambda exc: prompts.show_refusal(self, exc))
 
     def _reverse(self, row: LedgerRow, reason: str, override_reason: str, then=None) -> None:
         ws = self.ctx.ws
 
         def done(entry) -> None:
-            self.status.emit(f"已红字冲销凭证 {row.voucher}，冲销凭证为 {vouchers.voucher_text(entry)}。")
+            self.status.emit(f"已红字冲销{named(row)}，冲销凭证为 {vouchers.voucher_text(entry)}。")
             if then is not None:
                 then()
 
@@ -426,7 +432,7 @@ class LedgerPage(Page):
                                                   lambda given: self._reverse(row, reason, given, then)):
                 return
             if isinstance(exc, UserError):
-                prompts.show_error(self, str(exc))
+                prompts.show_refusal(self, exc)
 
         self.ctx.runner.run(lambda: ledger.reverse_entry(ws, row.id, reason, override_reason=override_reason),
                             done, failed, changes=LEDGER)

@@ -308,7 +308,7 @@ class NoticesPage(Page):
         try:
             pages = pdf_preview.page_count(path)
         except UserError as exc:  # QtPdf missing, or the file unreadable
-            prompts.show_error(self, str(exc), "无法打印")
+            prompts.show_refusal(self, exc, "无法打印")
             return
         printer.setFromTo(1, pages)
         if not prompts.print_dialog(self, printer, pages):
@@ -377,7 +377,7 @@ class NoticesPage(Page):
 
     def _correction_failed(self, exc: BaseException, text: str) -> None:
         if isinstance(exc, UserError):
-            prompts.show_error(self, str(exc))
+            prompts.show_refusal(self, exc)
             self.correct(text)  # what was typed comes back, to fix and send again
 
     def verify(self, typed: str = "") -> None:
@@ -395,7 +395,7 @@ class NoticesPage(Page):
 
     def _verify_failed(self, exc: BaseException, target) -> None:
         if isinstance(exc, UserError):
-            prompts.show_error(self, str(exc), "核验没有完成")
+            prompts.show_refusal(self, exc, "核验没有完成")
             self.verify("" if isinstance(target, Path) else str(target))
 
     def shutdown(self) -> None:

@@ -28,6 +28,7 @@ from desktop_app.core.services import categories, office, settings
 from desktop_app.core.services import verify as integrity
 from desktop_app.core.storage.backup import BackupInfo
 from desktop_app.core.storage.backup_file import FileBackup
+from desktop_app.core.storage.files import shown_name, where
 from desktop_app.core.storage.findings import VerifyReport
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import prompts
@@ -68,14 +69,24 @@ def load_settings(ws: Workspace) -> SettingsData:
                             {key: local_setting(s, key) for key in NOTICE_KEYS})
 
 
-def describe_report(report: VerifyReport) -> str:
+def describe_report(report: VerifyReport, details: bool = False) -> str:
+    """The findings in plain words; with `details`, each followed by its file locations and hashes."""
     head = f"共校验 {report.funds} 个社区基金、{report.entries} 条已记账分录。\n比对依据：{report.witnesses_text()}。"
     notes = "".join(f"\n说明：{note}" for note in report.notes)
     if report.ok:
         return head + "\n数据完好：记账后的数据没有被改动、删除或插入。" + notes
-    return (head + f"\n发现 {len(report.problems)} 处问题（有人绕过本程序改动了数据库文件）：\n"
-            + "\n".join(p.describe() for p in report.problems)
+    lines = []
+    for p in report.problems:
+        lines.append(p.describe())
+        if details and p.technical:
+            lines += [f"    {line}" for line in p.technical.splitlines()]
+    return (head + f"\n发现 {len(report.problems)} 处问题（有人绕过本程序改动了数据库文件）：\n" + "\n".join(lines)
             + "\n\n请从改动之前的备份恢复（设置 › 备份），并查明是谁改动了数据库文件。" + notes)
+
+
+def restored_details(source, safety: BackupInfo) -> str:
+    """For 详细信息 after a restore: the backup restored and the one made of the data it replaced, in full."""
+    return f"恢复所用的备份：{source}\n恢复前的数据另存在：{safety.path}"
 
 
 def size_text(size: int) -> str:
@@ -219,11 +230,16 @@ class SettingsPage(Page):
         self.verify_result = QPlainTextEdit()
         self.verify_result.setReadOnly(True)
         self.verify_result.setPlaceholderText("尚未校验。")
+        # file locations and hashes are for whoever investigates, not for the daily reading: shown on request
+        self.verify_details = QCheckBox("显示详细信息（文件位置和哈希值）")
+        self.verify_details.setEnabled(False)
+        self.verify_details.toggled.connect(self._show_report)
+        self.verify_report: VerifyReport | None = None
         layout = QVBoxLayout(tab)
         layout.addWidget(note("每笔记账后的分录都串在一条哈希链上。核验会重新计算整条链，并与变更记录、每份备份、"
                               "已发布的公示和附件文件逐一比对，找出在本程序之外被改动、删除或插入的数据"
                               "（例如有人直接改了数据库文件），并说明是从哪里发现的。"))
-        layout.addWidget(self.verify_button)
+        layout.addLayout(row_of(self.verify_button, STRETCH, self.verify_details))
         layout.addWidget(self.verify_result, 1)
         self.verify_button.clicked.connect(self.verify_chains)
         return tab
@@ -308,7 +324,7 @@ class SettingsPage(Page):
     def backup_now(self) -> None:
         ws = self.ctx.ws
         self.ctx.runner.run(lambda progress: ws.create_backup("manual", progress),
-                            lambda info: prompts.show_info(self, f"已备份并校验：{info.path.name}"),
+                            lambda info: prompts.show_info(self, f"已备份并校验：{info.path.name}", details=where(info.path)),
                             changes=BACKUPS, progress_title="正在备份并校验…", cancellable=True)
 
     def backup_to(self) -> None:
@@ -321,10 +337,12 @@ class SettingsPage(Page):
                             changes=BACKUPS, progress_title="正在备份并校验…", cancellable=True)
 
     def _backed_up_to(self, made: FileBackup) -> None:
-        prompts.show_info(self, f"已备份到：{made.path.parent}\n文件名：{made.path.name}\n"
+        # the folder and file by name (what the user looks for on the stick); the full path under 详细信息
+        prompts.show_info(self, f"已备份到文件夹“{shown_name(made.path.parent)}”，文件名“{made.path.name}”。\n"
                                 f"大小：{made.size_text}，共 {made.members} 个文件（台账数据、{made.attachments} 个凭证和照片、"
                                 f"{made.notices} 份公示存档）。写完后已逐个校验，完好。\n\n"
-                                "如果存到了 U 盘，请先在系统里“安全弹出”再拔下，然后把 U 盘另外保管好。")
+                                "如果存到了 U 盘，请先在系统里“安全弹出”再拔下，然后把 U 盘另外保管好。",
+                          details=where(made.path))
 
     def restore_from_file(self) -> None:
         """从备份文件恢复…: a one-file backup (.zip) or a database backup (.db), after backing up the current state."""
@@ -340,7 +358,7 @@ class SettingsPage(Page):
                             lambda safety: prompts.show_info(
                                 self, f"已从备份文件“{path.name}”恢复。恢复前的数据已另存为一份备份"
                                       f"（{safety.taken_at.astimezone():%Y-%m-%d %H:%M}，恢复前的当前状态），"
-                                      "在下面的备份列表里可以找到。"),
+                                      "在下面的备份列表里可以找到。", details=restored_details(path, safety)),
                             changes=Changes(everything=True), progress_title="正在校验并恢复备份…")
 
     def selected_backup(self) -> BackupInfo | None:
@@ -360,14 +378,25 @@ class SettingsPage(Page):
         self.ctx.runner.run(lambda _progress: ws.restore_backup(backup.path),
                             lambda safety: prompts.show_info(
                                 self, f"已恢复 {when} 的备份。恢复前的数据已另存为一份备份"
-                                      f"（{safety.taken_at.astimezone():%Y-%m-%d %H:%M}，恢复前的当前状态），在备份列表里可以找到。"),
+                                      f"（{safety.taken_at.astimezone():%Y-%m-%d %H:%M}，恢复前的当前状态），在备份列表里可以找到。",
+                                details=restored_details(backup.path, safety)),
                             changes=Changes(everything=True), progress_title="正在恢复备份…")
+
+    def _verified(self, report: VerifyReport) -> None:
+        self.verify_report = report
+        self.verify_details.setEnabled(any(p.technical for p in report.problems))
+        self._show_report()
+
+    def _show_report(self) -> None:
+        if self.verify_report is not None:
+            self.verify_result.setPlainText(describe_report(self.verify_report, self.verify_details.isChecked()))
 
     def verify_chains(self) -> None:
         ws = self.ctx.ws
         self.verify_result.setPlainText("正在校验…")
-        self.ctx.runner.run(lambda progress: integrity.verify_workspace(ws, progress),
-                            lambda report: self.verify_result.setPlainText(describe_report(report)),
+        self.verify_report = None
+        self.verify_details.setEnabled(False)
+        self.ctx.runner.run(lambda progress: integrity.verify_workspace(ws, progress), self._verified,
                             lambda exc: self.verify_result.setPlainText(
                                 "已取消校验。" if isinstance(exc, Cancelled) else "校验没有完成。"),
                             progress_title="正在核验数据…", cancellable=True)

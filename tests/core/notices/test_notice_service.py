@@ -471,7 +471,7 @@ def test_verify_checks_the_archived_pdf(ws, tmp_path):
     archived = ws.root / "notices" / n.pdf_name
     archived.write_bytes(archived.read_bytes() + b"\n% edited")
     result = notice_verify.verify_notice(ws, n.verification_code)
-    assert not result.ok and result.changes == [f"存档的公示文件 notices/{n.pdf_name} 被改动过（SHA-256 与发布时不符）"]
+    assert not result.ok and result.changes == [f"存档的公示文件 notices/{n.pdf_name} 和发布时不一样（被改动过）"]
     archived.unlink()
     assert "不见了" in notice_verify.verify_notice(ws, n.verification_code).changes[0]
 

@@ -204,12 +204,13 @@ def test_exports_write_the_filtered_workbook(qtbot, ctx, page, tmp_path, monkeyp
     out = tmp_path / f"{sheet}.xlsx"
     told = []
     monkeypatch.setattr("desktop_app.gui.prompts.save_excel", lambda _p, _t, name, _f=None: out)
-    monkeypatch.setattr("desktop_app.gui.prompts.offer_open_folder", lambda _p, message, _t="": told.append(message))
+    monkeypatch.setattr("desktop_app.gui.prompts.offer_open_folder",
+                        lambda _p, message, _t="", details="": told.append((message, details)))
     choose(page.type_filter, "培训")
     wait_idle(qtbot, ctx.runner)
     getattr(page, button).click()
     wait_idle(qtbot, ctx.runner)
-    assert out.is_file() and told and str(out) in told[0]
+    assert out.is_file() and told and out.name in told[0][0] and str(out) in told[0][1]  # the full path: 详细信息
 
 
 def test_photos_tab_shows_the_project_gallery_and_opens_the_activity(qtbot, ctx, page, data, tmp_path):

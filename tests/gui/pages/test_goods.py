@@ -11,7 +11,7 @@ from desktop_app.core.services import activities, goods
 from desktop_app.gui.pages.goods import GoodsPage
 from tests.core.activity_helpers import attach_project, concert
 from tests.core.services.test_goods import receive
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import close_discarding, wait_idle
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_bad_receipt_keeps_the_dialog_open_with_what_was_typed(qtbot, page):
     assert dialog.isVisible() and "不是数字" in dialog.message.text()
     assert dialog.item.currentText() == "新春礼品" and dialog.donor.text() == "万源市鑫达建材有限公司"
     assert movements(page.ctx.ws) == []
-    dialog.reject()
+    close_discarding(dialog)  # typed: closing asks
 
 
 def test_issue_through_the_dialog_at_an_activity(qtbot, page):
@@ -128,7 +128,7 @@ def test_issue_beyond_stock_shows_the_message_and_writes_nothing(qtbot, page):
                                      "请先登记收到的物资，或减少发放数量。")
     assert dialog.quantity.text() == "201" and dialog.save_button.isEnabled()
     assert len(movements(ws)) == 1
-    dialog.reject()
+    close_discarding(dialog)  # typed: closing asks
 
 
 def test_receipt_in_a_closed_month_shows_the_message_and_writes_nothing(qtbot, page):
@@ -163,7 +163,7 @@ def test_issue_without_stock_says_to_receive_first(qtbot, page):
     dialog.quantity.setText("1")
     dialog.save()
     assert "请选择要发放的物资" in dialog.message.text()
-    dialog.reject()
+    close_discarding(dialog)  # typed: closing asks
 
 
 def test_delete_asks_first_and_refuses_when_stock_would_go_negative(qtbot, page, monkeypatch, messages):
@@ -219,7 +219,7 @@ def test_export_writes_the_register_of_the_chosen_fund(qtbot, page, monkeypatch,
     asked = []
     monkeypatch.setattr("desktop_app.gui.prompts.save_excel",
                         lambda _p, _t, name, _folder=None: asked.append(name) or tmp_path / name)
-    monkeypatch.setattr("desktop_app.gui.prompts.offer_open_folder", lambda _p, text, _t="": messages.append(text))
+    monkeypatch.setattr("desktop_app.gui.prompts.offer_open_folder", lambda _p, text, _t="", _d="": messages.append(text))
     page.export_button.click()
     wait_idle(qtbot, page.ctx.runner)
     assert asked[0].startswith("物资台账-万源市慈善会八台镇尚善社区基金-")

@@ -9,7 +9,7 @@ from desktop_app.gui import prompts
 from desktop_app.gui.ledger_model import RED, ROW_ROLE
 from tests.gui.conftest import wait_idle
 from tests.gui.test_entry_dialog import fill, rows
-from tests.helpers import make_entry
+from tests.helpers import FUND_NAME, make_entry
 
 
 def select(page, entry_id):
@@ -170,7 +170,7 @@ def test_posting_a_draft_dated_after_this_year_asks_first(qtbot, ledger_page, mo
     wait_idle(qtbot, ledger_page.ctx.runner)
     assert len(asked) == 2 and messages == []
     [row] = rows(ledger_page)
-    assert (row.status, row.voucher) == ("posted", "2052-0001") and "已记账：凭证 2052-0001" in said[-1]
+    assert (row.status, row.voucher) == ("posted", "2052-0001") and f"已记账：【{FUND_NAME}】凭证 2052-0001" in said[-1]
 
 
 def test_a_draft_of_this_year_posts_without_asking(qtbot, ledger_page, monkeypatch):

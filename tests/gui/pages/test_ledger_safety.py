@@ -9,7 +9,7 @@ from desktop_app.core.services import ledger
 from desktop_app.gui import prompts
 from tests.gui.conftest import wait_idle
 from tests.gui.test_entry_dialog import fill, rows
-from tests.helpers import make_entry
+from tests.helpers import FUND_NAME, make_entry
 
 
 def select(page, entry_id):
@@ -126,7 +126,7 @@ def test_reverse_and_copy_opens_a_prefilled_draft(qtbot, window, monkeypatch):
     page.redo_copy_action.trigger()
     wait_idle(qtbot, window.ctx.runner)
 
-    assert reasons and "冲销凭证 2024-0001" in reasons[0]
+    assert reasons and f"冲销【{FUND_NAME}】凭证 2024-0001" in reasons[0]
     assert {r.entry_type for r in rows(page)} == {"donation", "reversal"}
     dialog = page.dialog
     assert dialog.isVisible() and dialog._entry_id is None

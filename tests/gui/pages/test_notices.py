@@ -266,7 +266,7 @@ def test_export_pdf_of_a_published_notice_is_the_archived_file(qtbot, page, monk
     out = tmp_path / "copy.pdf"
     monkeypatch.setattr(prompts, "save_pdf", answers(out))
     told = []
-    monkeypatch.setattr(prompts, "offer_open_folder", lambda _parent, text, _title="": told.append(text) or False)
+    monkeypatch.setattr(prompts, "offer_open_folder", lambda _parent, text, _title="", _details="": told.append(text) or False)
     page.export_pdf()
     wait_idle(qtbot, page.ctx.runner)
     archived = page.ctx.ws.root / "notices" / row.notice.pdf_name
@@ -516,6 +516,37 @@ def test_edits_that_no_longer_apply_are_said_and_can_be_dropped(qtbot, page):
     assert builder.edits == {} and builder.wording.drop_stale_button.isHidden()
     assert not builder.wording.notes.text() and "已删去 1 处" in builder.wording.message.text()
     assert builder.tabs.tabText(1) == "修改文字"
+
+
+def test_closing_asks_for_wording_edits_until_the_export_keeps_them(qtbot, page, monkeypatch, tmp_path):
+    builder = previewed(qtbot, page)
+    builder.reject()  # built, nothing typed: closes at once (ask_discard would fail the test)
+    assert not builder.isVisible()
+    builder = previewed(qtbot, page)
+    item = first_item(builder)
+    assert builder.wording.select(item, "lead")
+    builder.wording.set_text("青花试点专题工作会议。")  # typed, not applied yet
+    asked = []
+    monkeypatch.setattr(prompts, "ask_discard", lambda _p: asked.append("继续编辑") or False)
+    builder.reject()
+    assert asked == ["继续编辑"] and builder.isVisible() and builder.wording.text() == "青花试点专题工作会议。"
+    builder.wording.apply_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    assert builder.edits == {item: {"lead": "青花试点专题工作会议。"}}
+    builder.close()  # applied but not exported: still only in this window
+    assert asked == ["继续编辑"] * 2 and builder.isVisible()
+    monkeypatch.setattr(prompts, "ask_discard", lambda _p: asked.append("放弃") or True)
+    builder.reject()
+    assert asked[-1] == "放弃" and not builder.isVisible() and page.model.rowCount() == 0  # no draft recorded
+
+    builder = previewed(qtbot, page)
+    edit(qtbot, builder, first_item(builder), "lead", "青花试点专题工作会议。")
+    monkeypatch.setattr(prompts, "save_pdf", answers(tmp_path / "公示.pdf"))
+    monkeypatch.setattr(prompts, "offer_open_folder", lambda *_args: False)
+    builder.export_pdf()
+    wait_idle(qtbot, page.ctx.runner)
+    builder.reject()  # the draft keeps the edit: no question
+    assert asked[-1] == "放弃" and len(asked) == 3 and not builder.isVisible() and page.model.rowCount() == 1
 
 
 def test_the_builder_says_when_the_supervision_phones_are_not_filled_in(qtbot, page):

@@ -37,7 +37,8 @@ def test_backup_to_a_picked_folder_says_where_how_big_and_verified(qtbot, window
     wait_idle(qtbot, window.ctx.runner)
     [made] = stick.glob("社区慈善台账备份-*.zip")
     said = messages[-1]
-    assert str(stick) in said and made.name in said and "已逐个校验" in said and "安全弹出" in said
+    assert "“U盘”" in said and made.name in said and "已逐个校验" in said and "安全弹出" in said
+    assert str(tmp_path) not in said and str(made) in messages.details[-1]  # the full path only under 详细信息
     assert files.size_text(made.stat().st_size) in said and "1 个凭证和照片" in said
 
 
@@ -99,7 +100,8 @@ def test_the_file_menu_offers_both_and_backups_list_by_date_and_kind(qtbot, wind
     menu_action(window, "备份到…").trigger()
     menu_action(window, "从备份文件恢复…").trigger()
     assert picked == ["folder", "file"]
-    assert window.settings.tabs.currentIndex() == 3
+    tabs = window.settings.tabs
+    assert tabs.tabText(tabs.currentIndex()) == "备份"
 
     page = window.settings
     page.backup_button.click()

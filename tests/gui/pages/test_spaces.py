@@ -12,7 +12,7 @@ from desktop_app.core.services import activities, spaces
 from desktop_app.core.services.spaces import HaveInput, MilestoneInput, SpaceInput
 from desktop_app.gui.pages.spaces import SpacesPage
 from tests.core.activity_helpers import attach_project, concert, posted_expense
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import close_discarding, wait_idle
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_milestone_over_100_percent_shows_the_message_and_writes_nothing(qtbot, 
     assert dialog.message.text() == "2024-05-10 的建设进度 120% 不对。请填写 0 到 100 之间的整数。"
     assert dialog.name.text() == "八台镇天池村慈善阵地" and dialog.milestones.rowCount() == 1
     assert live_spaces(page.ctx.ws) == []
-    dialog.reject()
+    close_discarding(dialog)  # typed: closing asks
 
 
 def test_a_bad_milestone_date_is_explained(qtbot, page):
