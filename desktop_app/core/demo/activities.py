@@ -15,7 +15,7 @@ from desktop_app.core.services import photos as photo_service
 from desktop_app.core.services.activities import ActivityInput
 from desktop_app.core.services.goods import GoodsIssueInput, GoodsReceiptInput
 from desktop_app.core.services.spaces import HaveInput, MilestoneInput, SpaceInput
-from desktop_app.core.storage.resources import CJK_FONT
+from desktop_app.core.typefaces import BODY
 
 D = Decimal
 
@@ -64,14 +64,14 @@ def draw_photo(folder: Path, name: str, caption: str, scene: str, seed: int) -> 
             for i in range(6):
                 draw.polygon([(200 + i * 240, 0), (140 + i * 240, 640), (260 + i * 240, 640)],
                              fill=(70 + i * 10, 70, 110))
-    try:
-        font = ImageFont.truetype(str(CJK_FONT), 64)
+    try:  # the body face: the CJK fallback face has no Latin digits and draws them as boxes
+        font = ImageFont.truetype(str(BODY.path), 64)
     except OSError:
         font = ImageFont.load_default()
     draw.rectangle((120, 90, width - 120, 250), fill=(200, 30, 30))
     text_width = draw.textlength(caption, font=font)
     draw.text(((width - text_width) / 2, 130), caption, fill=(255, 236, 150), font=font)
-    draw.text((40, height - 60), "演示图片（绘制，非真实照片）", fill=(255, 255, 255), font=ImageFont.truetype(str(CJK_FONT), 28))
+    draw.text((40, height - 60), "演示图片（绘制，非真实照片）", fill=(255, 255, 255), font=ImageFont.truetype(str(BODY.path), 28))
     path = folder / f"{name}.jpg"
     image.save(path, "JPEG", quality=85)
     return path

@@ -31,8 +31,8 @@ from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import ledger, office, projects, settings
 from desktop_app.core.services.ledger import EntryInput
 from desktop_app.core.storage.files import shown_name, where
-from desktop_app.core.storage.resources import CJK_FONT
 from desktop_app.core.storage.workspace import DB_NAME, Workspace
+from desktop_app.core.typefaces import BODY
 
 PROJECT_NAME = "四川省慈善事业高质量发展试点工作"
 GOALS = (
@@ -57,8 +57,8 @@ def _voucher_scan(folder: Path, name: str, lines: list[str]) -> Path:
     path = folder / f"{name}.png"
     image = Image.new("RGB", (640, 400), "white")
     draw = ImageDraw.Draw(image)
-    try:
-        font = ImageFont.truetype(str(CJK_FONT), 26)
+    try:  # the body face: the CJK fallback face has no Latin digits and draws them as boxes
+        font = ImageFont.truetype(str(BODY.path), 26)
     except OSError:
         font = ImageFont.load_default()
     draw.rectangle((10, 10, 630, 390), outline=(180, 40, 40), width=3)
