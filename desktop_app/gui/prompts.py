@@ -42,24 +42,18 @@ from desktop_app.gui.screen_fit import fit_window
 
 def show_error(parent: QWidget | None, message: str, title: str = "无法完成", details: str = "") -> None:
     """`details` (full paths, hashes) go under the box's 详细信息 button, out of the plain-words message."""
-    if not details:
-        QMessageBox.warning(parent, title, message)
-        return
-    _with_details(QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent),
-                  details).exec()
+    _message(QMessageBox.Icon.Warning, parent, title, message, details)
 
 
 def show_info(parent: QWidget | None, message: str, title: str = "提示", details: str = "") -> None:
-    if not details:
-        QMessageBox.information(parent, title, message)
-        return
-    _with_details(QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent),
-                  details).exec()
+    _message(QMessageBox.Icon.Information, parent, title, message, details)
 
 
-def _with_details(box: QMessageBox, details: str) -> QMessageBox:
-    box.setDetailedText(details)
-    return box
+def _message(icon: QMessageBox.Icon, parent: QWidget | None, title: str, message: str, details: str) -> None:
+    box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, parent)
+    if details:
+        box.setDetailedText(details)
+    box.exec()
 
 
 def details_of(exc: BaseException) -> str:
@@ -69,11 +63,7 @@ def details_of(exc: BaseException) -> str:
 
 def show_refusal(parent: QWidget | None, exc: BaseException, title: str = "无法完成") -> None:
     """A core refusal (`UserError`) in a message box, its full paths and hashes under 详细信息."""
-    details = details_of(exc)
-    if details:
-        show_error(parent, str(exc), title, details=details)
-    else:
-        show_error(parent, str(exc), title)
+    show_error(parent, str(exc), title, details=details_of(exc))
 
 
 def confirm(parent: QWidget | None, title: str, message: str) -> bool:
