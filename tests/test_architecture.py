@@ -9,6 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "desktop_app"
 # Lowest first; a module may import from its own layer and the layers below it.
 LAYERS = (
     ("values", ("desktop_app.core.",)),  # modules directly in core/ (money, models, chain …)
+    ("surveys", ("desktop_app.core.surveys",)),  # questionnaires, export readers, analysis: pure logic
     ("storage", ("desktop_app.core.storage",)),
     ("queries", ("desktop_app.core.queries",)),
     ("documents", ("desktop_app.core.documents",)),

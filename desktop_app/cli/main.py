@@ -15,7 +15,17 @@ import sys
 from pathlib import Path
 
 from desktop_app import __version__
-from desktop_app.cli import activities, goods, ledger, notices, projects, reports, settings, workspace
+from desktop_app.cli import (
+    activities,
+    goods,
+    ledger,
+    notices,
+    projects,
+    reports,
+    settings,
+    surveys,
+    workspace,
+)
 from desktop_app.cli.output import os_error_text, safe_streams
 from desktop_app.core.errors import NeedsOverride, UserError, WorkspaceDamaged
 from desktop_app.core.validation import text_notices
@@ -55,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_parsers(sub)  # setting
     activities.add_parsers(sub)  # activity
     goods.add_parsers(sub)  # goods
+    surveys.add_parsers(sub)  # survey
     notices.add_parsers(sub)  # notice
     workspace.add_verify_parser(sub)  # verify
     reports.add_parsers(sub)  # report, export
@@ -65,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 # The subcommands that run on an open workspace; `init` and `demo` make one instead (see _run).
 COMMANDS = {"project": projects.cmd_project, "fund": projects.cmd_fund, "entry": ledger.cmd_entry,
             "category": ledger.cmd_category, "setting": settings.cmd_setting, "activity": activities.cmd_activity,
-            "goods": goods.cmd_goods, "notice": notices.cmd_notice, "verify": workspace.cmd_verify,
+            "goods": goods.cmd_goods, "survey": surveys.cmd_survey, "notice": notices.cmd_notice, "verify": workspace.cmd_verify,
             "report": reports.cmd_report, "export": reports.cmd_export, "backup": workspace.cmd_backup}
 
 

@@ -420,3 +420,43 @@ GOODS_SOURCES = ("捐赠", "购买", "调拨")
 
 
 UNVALUED = "未估值"
+
+
+class Survey(Record, table=True):
+    """A needs survey (需求调查) of a project: its questionnaire lives in versions, its answers in responses."""
+
+    name: str
+    project_id: str = Field(foreign_key="project.id", index=True)
+    site_ids: str = ""  # JSON list of the project's sites it covers; "" for all of them
+    method: str = ""  # how it was collected (入户走访、网络征集 …), printed in the report
+    rules: str = ""  # JSON of the validity rules (surveys/validity.py), "" for the defaults
+
+
+class SurveyVersion(Record, table=True):
+    """One version of a questionnaire, a JSON document (surveys/questionnaire.py); frozen once answers exist."""
+
+    __tablename__ = "survey_version"
+
+    survey_id: str = Field(foreign_key="survey.id", index=True)
+    number: int
+    definition: str
+    origin: str = ""  # 模板 | 设计 | 问卷星按文本 | 问卷星按序号 | 腾讯问卷 | XLSForm
+
+
+class SurveyResponse(Record, table=True):
+    """One filled form: on paper (keyed in), or one row of a 问卷星 / 腾讯问卷 export."""
+
+    __tablename__ = "survey_response"
+
+    survey_id: str = Field(foreign_key="survey.id", index=True)
+    version_id: str = Field(foreign_key="survey_version.id")
+    source: str  # 纸质 | 问卷星 | 腾讯问卷
+    source_no: str = ""  # the source's own response number (序号, 编号) or the paper form's number
+    entry_pass: int = 0  # paper double entry: 1 or 2 (0: entered once, or imported)
+    site_id: str | None = Field(default=None, foreign_key="site.id")
+    entered_by: str = ""
+    submitted_at: str = ""  # when the respondent finished (online), or the day the form was filled
+    seconds: int | None = None  # time taken online
+    complete: bool = True  # False: saved with required questions left out, when the user said so
+    answers: str = "{}"  # JSON: question code → answer (surveys/answers.py)
+    import_file: str = ""  # the file name it came from

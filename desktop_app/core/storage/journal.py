@@ -25,7 +25,8 @@ RECORD_NOUNS = {
     "closed_month": "月末结账", "activity": "活动", "beneficiary_count": "受益人数", "named_beneficiary": "受益人",
     "activity_expense": "活动支出", "photo": "照片", "goods_movement": "物资记录", "charity_space": "慈善阵地",
     "space_milestone": "阵地进度", "space_have": "阵地“六有”", "space_evidence": "阵地佐证", "setting": "设置",
-    "notice": "公示", "notice_entry": "公示分录", "workspace_epoch": "工作区时期",
+    "notice": "公示", "notice_entry": "公示分录", "workspace_epoch": "工作区时期", "survey": "需求调查",
+    "survey_version": "问卷版本", "survey_response": "答卷",
 }
 LABEL_FIELDS = ("name", "title", "caption", "item", "key", "summary", "number")
 

@@ -1,0 +1,136 @@
+"""A survey's results as every report reads them: the valid responses (and why the others were excluded), each
+question's tables, the needs ranking and its sentence, optionally cross-tabulated by a question or the site.
+
+Only questions of the current version are analysed; a response of an older version counts for a question
+only when that version asked the same question (same code and type), so versions never mix silently."""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import Site, Survey, SurveyResponse, SurveyVersion
+from desktop_app.core.queries.surveys import current_version, resolve_survey
+from desktop_app.core.surveys.analysis import (
+    QuestionResult,
+    analyse,
+    group_label,
+    needs_ranking,
+    needs_sentence,
+)
+from desktop_app.core.surveys.questionnaire import Questionnaire
+from desktop_app.core.surveys.validity import Candidate, Rules, exclusions
+
+SITE_WORDS = ("site", "村", "村(社区)", "试点村", "试点村(社区)")
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    form: Questionnaire
+    responses: int
+    valid: int
+    excluded: list[tuple[str, int]]  # reason, count
+    sources: list[tuple[str, int]]  # 纸质 / 问卷星 / 腾讯问卷, valid count
+    questions: list[QuestionResult]
+    needs: list[tuple[str, int]]
+    sentence: str
+    by_label: str = ""  # what the cross-tab groups by
+    versions: list[tuple[int, int]] = field(default_factory=list)  # version number, valid responses
+
+
+def survey_results(s: Session, key: str, *, by: str | None = None) -> SurveyResults:
+    survey = resolve_survey(s, key)
+    version = current_version(s, survey.id)
+    form = Questionnaire.from_json(version.definition)
+    forms = {v.id: (v.number, Questionnaire.from_json(v.definition)) for v in s.exec(
+        select(SurveyVersion).where(SurveyVersion.survey_id == survey.id))}
+    rows = list(s.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
+                                                    SurveyResponse.deleted == False)  # noqa: E712
+                       .order_by(SurveyResponse.submitted_at, SurveyResponse.created_at)))
+    candidates = [Candidate(r.source, _comparable(json.loads(r.answers), forms[r.version_id][1], form),
+                            r.complete, r.seconds, r.submitted_at) for r in rows]
+    reasons = exclusions(form, candidates, Rules.from_json(survey.rules))
+    valid = [(r, c) for r, c, why in zip(rows, candidates, reasons, strict=True) if not why]
+    answer_sets = [c.answers for _r, c in valid]
+    groups, by_label = _grouping(s, form, by, valid)
+    questions = analyse(form, answer_sets, groups=groups)
+    ranking = needs_ranking(questions)
+    excluded = sorted(Counter(why for why in reasons if why).items(), key=lambda kv: -kv[1])
+    sources = sorted(Counter(r.source for r, _c in valid).items(), key=lambda kv: -kv[1])
+    versions = sorted(Counter(forms[r.version_id][0] for r, _c in valid).items())
+    return SurveyResults(survey, form, len(rows), len(valid), excluded, sources, questions, ranking,
+                         needs_sentence(len(valid), ranking), by_label, versions)
+
+
+def _comparable(answers: dict, theirs: Questionnaire, ours: Questionnaire) -> dict:
+    """The answers of an older version that the current version's questions can read (same code, same type)."""
+    if theirs is ours:
+        return answers
+    keep = {}
+    for code, answer in answers.items():
+        old, new = theirs.question(code), ours.question(code)
+        if old is not None and new is not None and old.type == new.type:
+            keep[code] = answer
+    return keep
+
+
+def _grouping(s: Session, form: Questionnaire, by: str | None,
+              valid: list[tuple[SurveyResponse, Candidate]]) -> tuple[list[str | None] | None, str]:
+    """Each valid response's group label for a cross-tab by `by` (a question, or the site), and its title."""
+    if not by:
+        return None, ""
+    if by in SITE_WORDS:
+        names = {site.id: site.name for site in s.exec(select(Site))}
+        return [names.get(r.site_id) if r.site_id else "未注明" for r, _c in valid], "试点村(社区)"
+    question = form.question(by) or next((q for q in form.questions if by in (q.number, q.text)), None)
+    if question is None:
+        raise UserError(f"问卷里没有题目“{by}”。请用题目编号（如 Q3）指定按哪道题交叉分析；survey show 可查看题目。")
+    if question.type not in ("single", "region", "scale"):
+        raise UserError(f"“{question.text}”是{_type_name(question.type)}题，不能用来分组。请选一道单选题（如年龄段、所在村）。")
+    return [group_label(question, c.answers) for _r, c in valid], question.text
+
+
+def _type_name(kind: str) -> str:
+    from desktop_app.core.surveys.questionnaire import TYPE_NAMES
+
+    return TYPE_NAMES.get(kind, kind)
+
+
+def results_json(r: SurveyResults) -> dict:
+    """The shape `survey report --json` prints (scripts and tests rely on it)."""
+    def options(res: QuestionResult) -> list[dict]:
+        out = []
+        for oc in res.options:
+            item = {"label": oc.label, "count": oc.count, "percent": oc.percent}
+            if oc.mentions_percent:
+                item["mentions_percent"] = oc.mentions_percent
+            if oc.score:
+                item["score"] = oc.score
+            out.append(item)
+        return out
+
+    questions = []
+    for res in r.questions:
+        q = res.question
+        item = {"code": q.code, "number": q.number, "text": q.text, "type": q.type, "base": res.base,
+                "options": options(res), "score": [oc.score for oc in res.options] if q.type == "ranking" else None}
+        if q.type == "multiple":
+            item["percent_of"] = "respondents"
+        if q.type == "matrix":
+            item["rows"] = [{"label": label, "base": base, "mean": mean,
+                             "options": [{"label": o.label, "count": o.count, "percent": o.percent} for o in opts]}
+                            for label, base, mean, opts in res.rows]
+        if res.mean:
+            item["mean"] = res.mean
+        if q.type in ("text", "region"):
+            item["answers"] = [] if q.private else res.texts
+        if res.by:
+            item["by"] = {label: {"base": sub.base, "options": options(sub)} for label, sub in res.by.items()}
+        questions.append(item)
+    return {"survey": r.survey.id, "name": r.survey.name, "responses": r.responses, "valid": r.valid,
+            "excluded": [{"reason": why, "count": n} for why, n in r.excluded],
+            "sources": [{"source": src, "count": n} for src, n in r.sources],
+            "questions": questions, "needs_ranking": [label for label, _n in r.needs], "sentence": r.sentence}

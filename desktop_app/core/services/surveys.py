@@ -1,0 +1,194 @@
+"""需求调查 commands: create a survey (from the built-in template or an export), import a 问卷星 / 腾讯问卷 file.
+
+An import is one transaction and idempotent: a response is keyed by its source and the source's own number
+(序号, 编号), so importing the same file again, or a later export that overlaps it, adds only what is new. A dry
+run computes the same summary and writes nothing."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import Project, Survey, SurveyResponse, SurveyVersion
+from desktop_app.core.queries.projects import list_projects, resolve_project
+from desktop_app.core.queries.surveys import current_version, resolve_survey
+from desktop_app.core.storage.identity import operator_name
+from desktop_app.core.storage.records import name_taken
+from desktop_app.core.surveys.importing import match_questions, plan_rows
+from desktop_app.core.surveys.infer import infer_questionnaire, unseen_options, with_options
+from desktop_app.core.surveys.questionnaire import Questionnaire, check_questionnaire
+from desktop_app.core.surveys.read_table import read_table
+from desktop_app.core.surveys.sources import parse_export
+from desktop_app.core.validation import check_text
+
+NAME_MAX = 100
+EXPORT_ORIGINS = ("问卷星按文本", "问卷星按序号", "腾讯问卷")  # questionnaires guessed from an export
+
+
+@dataclass
+class ImportSummary:
+    survey_id: str
+    survey_name: str
+    source: str  # 问卷星 按文本 …
+    created: bool  # a new survey was made from the file's headers
+    questionnaire: Questionnaire
+    new: int = 0
+    existing: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)
+    dry_run: bool = False
+    added: dict[str, list[str]] = field(default_factory=dict)  # question number → options this file added
+    version: int = 1
+
+    def as_json(self) -> dict:
+        return {"survey": self.survey_id, "name": self.survey_name, "source": self.source, "created": self.created,
+                "dry_run": self.dry_run, "new": self.new, "existing": self.existing,
+                "version": self.version, "added_options": self.added,
+                "refused": [{"row": r, "reason": why} for r, why in self.refused]}
+
+
+def create_survey(ws, name: str, project_id: str, form: Questionnaire, *, origin: str,
+                  method: str = "") -> Survey:
+    check_questionnaire(form)
+    with ws.transaction("survey.create") as s:
+        survey = _new_survey(s, name, project_id, form, origin, method)
+    return survey
+
+
+def import_file(ws, path: Path, *, survey: str | None = None, project: str | None = None,
+                site: str | None = None, name: str | None = None, dry_run: bool = False) -> ImportSummary:
+    """Import the export at `path` into `survey` (id or name), or into a new survey made from its headers."""
+    try:
+        return _import(ws, path, survey, project, site, name, dry_run)
+    except _DryRun as done:
+        return done.summary
+
+
+def _import(ws, path: Path, survey: str | None, project: str | None, site: str | None, name: str | None,
+            dry_run: bool) -> ImportSummary:
+    export = parse_export(read_table(path), path)
+    source_label = f"{export.source} {export.layout}" if export.source == "问卷星" else export.source
+    with ws.transaction("survey.import") as s:
+        site_id = None
+        if survey:
+            target = resolve_survey(s, survey)
+            version = current_version(s, target.id)
+            form = Questionnaire.from_json(version.definition)
+            created = False
+            pairs = match_questions(export, form, version.origin)
+            added = unseen_options(export, pairs) if version.origin in EXPORT_ORIGINS else {}
+            if added:  # the questionnaire was guessed from an earlier export that had not shown these options yet
+                form = with_options(form, added)
+                version = _revise(s, version, form)
+                pairs = match_questions(export, form, version.origin)
+        else:
+            project_id = _project_for_new(s, project)
+            title = name or export.title or _stem_title(path)
+            form = infer_questionnaire(export, title)
+            check_questionnaire(form)
+            target = _new_survey(s, _free_name(s, title), project_id, form, origin=source_label.replace(" ", ""),
+                                 method="网络征集" if export.source else "")
+            version = current_version(s, target.id)
+            created, added = True, {}
+            pairs = list(zip(export.groups, form.questions, strict=True))
+        if site:
+            site_id = _site_of(s, target.project_id, site)
+        plan = plan_rows(export, pairs)
+        summary = ImportSummary(target.id, target.name, source_label, created, form, refused=list(plan.refused),
+                                dry_run=dry_run, added={form.question(c).number or c: labels
+                                                        for c, labels in (added if not created else {}).items()},
+                                version=version.number)
+        known = {no: answers for no, answers in s.exec(
+            select(SurveyResponse.source_no, SurveyResponse.answers).where(
+                SurveyResponse.survey_id == target.id, SurveyResponse.source == export.source,
+                SurveyResponse.deleted == False))}  # noqa: E712
+        rows = []
+        for planned in plan.responses:
+            answers = json.dumps(planned.answers, ensure_ascii=False, sort_keys=True)
+            earlier = known.get(planned.meta.source_no)
+            if earlier is not None:
+                if earlier == answers:
+                    summary.existing += 1
+                else:
+                    summary.refused.append((planned.meta.row, f"编号 {planned.meta.source_no} 的答卷已导入过，"
+                                                              "但内容和这次的不同；保留了已导入的那份，没有覆盖"))
+                continue
+            rows.append({"survey_id": target.id, "version_id": version.id, "source": export.source,
+                         "source_no": planned.meta.source_no, "site_id": site_id, "entered_by": operator_name(),
+                         "submitted_at": planned.meta.submitted_at, "seconds": planned.meta.seconds,
+                         "answers": answers, "import_file": path.name[:200]})
+        summary.refused.sort()
+        summary.new = len(rows)
+        if dry_run:
+            raise _DryRun(summary)  # rolls the transaction back: the new survey too
+        if rows:
+            s.execute(insert(SurveyResponse), rows)
+    return summary
+
+
+class _DryRun(Exception):
+    def __init__(self, summary: ImportSummary):
+        super().__init__("dry run")
+        self.summary = summary
+
+
+def _revise(s: Session, version: SurveyVersion, form: Questionnaire) -> SurveyVersion:
+    """`form` as the survey's questionnaire: in place while no answers use the version, else as the next
+    version (a version with answers is frozen)."""
+    check_questionnaire(form)
+    used = s.exec(select(SurveyResponse.id).where(SurveyResponse.version_id == version.id)).first()
+    if used is None:
+        version.definition = form.to_json()
+        return version
+    revised = SurveyVersion(survey_id=version.survey_id, number=version.number + 1, definition=form.to_json(),
+                            origin=version.origin)
+    s.add(revised)
+    s.flush()
+    return revised
+
+
+def _new_survey(s: Session, name: str, project_id: str, form: Questionnaire, origin: str, method: str) -> Survey:
+    name = check_text("调查名称", name, NAME_MAX)
+    if name_taken(s, Survey, name):
+        raise UserError(f"已经有名为“{name}”的需求调查了。请换一个名称，或在原调查里继续录入和导入。")
+    survey = Survey(name=name, project_id=project_id, method=method)
+    s.add(survey)
+    s.flush()
+    s.add(SurveyVersion(survey_id=survey.id, number=1, definition=form.to_json(), origin=origin))
+    s.flush()
+    return survey
+
+
+def _project_for_new(s: Session, project: str | None) -> str:
+    if project:
+        return resolve_project(s, project).id
+    projects = list_projects(s)
+    if len(projects) == 1:
+        return projects[0].id
+    if not projects:
+        raise UserError("需求调查要属于一个试点项目，但还没有项目。请先在“项目”页（或用 project add）新增项目。")
+    raise UserError("有多个项目，请指明这份调查属于哪个项目（命令行加 --project 项目名称；project list 可查看）。")
+
+
+def _site_of(s: Session, project_id: str, site: str) -> str:
+    from desktop_app.core.queries.projects import project_sites
+
+    for row in project_sites(s, project_id):
+        if site in (row.id, row.name):
+            return row.id
+    project = s.get(Project, project_id)
+    raise UserError(f"项目“{project.name}”里没有试点村(社区)“{site}”。请在“项目”页查看或添加试点村(社区)。")
+
+
+def _free_name(s: Session, title: str) -> str:
+    title = title.strip()[:NAME_MAX - 4] or "导入的问卷"
+    name, n = title, 2
+    while name_taken(s, Survey, name):
+        name, n = f"{title}（{n}）", n + 1
+    return name
+
+
+def _stem_title(path: Path) -> str:
+    return path.stem.replace("_", " ").strip()
