@@ -26,6 +26,7 @@ from pathlib import Path
 import filelock
 
 from desktop_app.core.demo.activities import add_demo_activities
+from desktop_app.core.demo.surveys import add_demo_surveys
 from desktop_app.core.errors import UserError
 from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import ledger, office, projects, settings
@@ -243,3 +244,4 @@ def _fill(ws: Workspace, root: Path) -> None:
     with ws.reading() as s:
         sites = {site.name: site for site in project_queries.project_sites(s, project.id)}
     add_demo_activities(ws, root, project, sites, {"qinghua": qinghua, "batai": batai}, spent)
+    add_demo_surveys(ws, project.id, sites)

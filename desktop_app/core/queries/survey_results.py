@@ -48,6 +48,7 @@ def survey_results(s: Session, key: str, *, by: str | None = None) -> SurveyResu
     forms = {v.id: (v.number, Questionnaire.from_json(v.definition)) for v in s.exec(
         select(SurveyVersion).where(SurveyVersion.survey_id == survey.id))}
     rows = list(s.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
+                                                    SurveyResponse.entry_pass == 0,  # double entry: final forms only
                                                     SurveyResponse.deleted == False)  # noqa: E712
                        .order_by(SurveyResponse.submitted_at, SurveyResponse.created_at)))
     candidates = [Candidate(r.source, _comparable(json.loads(r.answers), forms[r.version_id][1], form),

@@ -19,7 +19,8 @@ class SurveyRow:
 
 
 def list_surveys(s: Session) -> list[SurveyRow]:
-    counts = dict(s.exec(select(SurveyResponse.survey_id, func.count()).where(SurveyResponse.deleted == False)  # noqa: E712
+    counts = dict(s.exec(select(SurveyResponse.survey_id, func.count()).where(SurveyResponse.deleted == False,  # noqa: E712
+                                                                             SurveyResponse.entry_pass == 0)
                          .group_by(SurveyResponse.survey_id)).all())
     versions = dict(s.exec(select(SurveyVersion.survey_id, func.count()).where(SurveyVersion.deleted == False)  # noqa: E712
                            .group_by(SurveyVersion.survey_id)).all())
@@ -54,6 +55,8 @@ def versions(s: Session, survey_id: str) -> list[SurveyVersion]:
 
 
 def responses(s: Session, survey_id: str) -> list[SurveyResponse]:
+    """The final responses (double entry's two passes left out until settled)."""
     return list(s.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey_id,
+                                                    SurveyResponse.entry_pass == 0,
                                                     SurveyResponse.deleted == False)  # noqa: E712
                        .order_by(SurveyResponse.created_at, SurveyResponse.source_no)))

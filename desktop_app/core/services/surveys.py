@@ -22,6 +22,8 @@ from desktop_app.core.surveys.infer import infer_questionnaire, unseen_options, 
 from desktop_app.core.surveys.questionnaire import Questionnaire, check_questionnaire
 from desktop_app.core.surveys.read_table import read_table
 from desktop_app.core.surveys.sources import parse_export
+from desktop_app.core.surveys.template import TEMPLATE_NAME, community_needs_template
+from desktop_app.core.surveys.validity import Rules
 from desktop_app.core.validation import check_text
 
 NAME_MAX = 100
@@ -54,6 +56,30 @@ def create_survey(ws, name: str, project_id: str, form: Questionnaire, *, origin
     check_questionnaire(form)
     with ws.transaction("survey.create") as s:
         survey = _new_survey(s, name, project_id, form, origin, method)
+    return survey
+
+
+def create_from_template(ws, project: str | None, name: str | None = None) -> Survey:
+    """A new survey from the built-in 社区居民需求调查."""
+    form = community_needs_template()
+    with ws.transaction("survey.create") as s:
+        survey = _new_survey(s, _free_name(s, name or TEMPLATE_NAME), _project_for_new(s, project), form,
+                             origin="模板", method="入户走访")
+    return survey
+
+
+def set_rules(ws, survey_key: str, rules: Rules, method: str | None = None) -> Survey:
+    """The survey's validity rules (and how it was collected, for the report)."""
+    with ws.transaction("survey.rules") as s:
+        survey = resolve_survey(s, survey_key)
+        form = Questionnaire.from_json(current_version(s, survey.id).definition)
+        if rules.min_seconds < 0 or rules.duplicate_minutes < 0:
+            raise UserError("最短答题时间和重复提交的间隔不能是负数。请改为 0（不检查）或正数。")
+        if rules.household_question and form.question(rules.household_question) is None:
+            raise UserError(f"问卷里没有题目 {rules.household_question}，不能按它判断同一户。请选问卷里的户编号题。")
+        survey.rules = rules.to_json()
+        if method is not None:
+            survey.method = check_text("调查方式", method, 200)
     return survey
 
 

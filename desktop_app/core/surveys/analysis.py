@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from desktop_app.core.privacy import redact_private_numbers
 from desktop_app.core.surveys.answers import answered, codes
 from desktop_app.core.surveys.questionnaire import Question, Questionnaire
 
@@ -79,7 +80,8 @@ def analyse_question(q: Question, answer_sets: list[dict]) -> QuestionResult:
         if values:
             result.mean = _two(sum(values) / len(values))
     elif not q.private:
-        result.texts = [a["t"] for a in given if a.get("t")]
+        # a report is public: a phone or ID number typed into an answer never reaches it
+        result.texts = [redact_private_numbers(a["t"]) for a in given if a.get("t")]
     return result
 
 

@@ -1,13 +1,27 @@
 """Analysis as survey readers expect it: bases, percents of respondents and of mentions, 问卷星's ranking score,
 the needs ranking and seed 004's sentence, cross-tabs; validity rules."""
 
-from desktop_app.core.surveys.analysis import analyse, analyse_question, group_label, needs_ranking, needs_sentence
-from desktop_app.core.surveys.infer import infer_questionnaire
+from desktop_app.core.surveys.analysis import (
+    analyse,
+    analyse_question,
+    group_label,
+    needs_ranking,
+    needs_sentence,
+)
 from desktop_app.core.surveys.importing import plan_rows
+from desktop_app.core.surveys.infer import infer_questionnaire
 from desktop_app.core.surveys.questionnaire import Option, Question, Questionnaire
 from desktop_app.core.surveys.read_table import read_table
 from desktop_app.core.surveys.sources import parse_export
-from desktop_app.core.surveys.validity import INCOMPLETE, SAME_ANSWERS, SAME_HOUSEHOLD, TOO_FAST, Candidate, Rules, exclusions
+from desktop_app.core.surveys.validity import (
+    INCOMPLETE,
+    SAME_ANSWERS,
+    SAME_HOUSEHOLD,
+    TOO_FAST,
+    Candidate,
+    Rules,
+    exclusions,
+)
 from tests.core.surveys.samples import WJX_209, WJX_2016_CODES, WJX_2016_TEXT
 
 NEEDS = ["亲子教育", "养老服务", "就业", "环境卫生", "照护", "都不需要"]
