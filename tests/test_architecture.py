@@ -13,7 +13,7 @@ LAYERS = (
     ("storage", ("desktop_app.core.storage",)),
     ("queries", ("desktop_app.core.queries",)),
     ("documents", ("desktop_app.core.documents",)),
-    ("builders", ("desktop_app.core.notices", "desktop_app.core.exports")),
+    ("builders", ("desktop_app.core.notices", "desktop_app.core.exports", "desktop_app.core.survey_report")),
     ("services", ("desktop_app.core.services",)),
     ("demo", ("desktop_app.core.demo",)),
     ("interfaces", ("desktop_app.cli", "desktop_app.gui", "desktop_app.__main__")),

@@ -1,4 +1,5 @@
-"""The `survey` commands: import 问卷星 / 腾讯问卷 exports (with a dry run), list, show a questionnaire, report."""
+"""The `survey` commands: new (template or XLSForm), import 问卷星 / 腾讯问卷 exports (with a dry run), list, show a
+questionnaire, report (text, JSON or PDF), export the data to Excel, write the paper form or the XLSForm."""
 
 from pathlib import Path
 
@@ -8,6 +9,13 @@ from desktop_app.core.surveys.questionnaire import TYPE_NAMES
 
 def add_parsers(sub) -> None:
     survey = sub.add_parser("survey", help="需求调查").add_subparsers(dest="action", required=True)
+    s = survey.add_parser("new", help="新建需求调查：从内置模板，或从 XLSForm 问卷表（KoBo/ODK）")
+    source = s.add_mutually_exclusive_group(required=True)
+    source.add_argument("--template", choices=["社区居民需求调查"], help="内置模板")
+    source.add_argument("--from", dest="from_file", help="XLSForm 问卷表（.xlsx，含 survey、choices、settings 工作表）")
+    s.add_argument("--project", help="所属项目（名称或编号）；只有一个项目时可不写")
+    s.add_argument("--name", help="调查名称（默认用模板或问卷表的标题）")
+    s.add_argument("--json", action="store_true")
     s = survey.add_parser("import", help="导入问卷星或腾讯问卷导出的答卷数据（.xlsx、.xls、.csv）")
     s.add_argument("file", help="导出的文件")
     s.add_argument("--survey", help="导入到已有的调查（名称或编号）；不写则按这份文件新建一份调查")
@@ -25,9 +33,22 @@ def add_parsers(sub) -> None:
     s.add_argument("survey", help="调查名称或编号")
     s.add_argument("--by", help="按这道题（如 Q3）或 site（试点村）交叉分析")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--out", help="写成调查报告 PDF（A4，可打印）")
+    s = survey.add_parser("export", help="把答卷数据导出为 Excel")
+    s.add_argument("survey", help="调查名称或编号")
+    s.add_argument("--out", required=True, help="导出的 .xlsx 文件")
+    s.add_argument("--codes", action="store_true", help="写选项代码而不是选项文字")
+    s.add_argument("--wide", action="store_true", help="多选题每个选项一列（1/0），如 KoBo 的导出")
+    s = survey.add_parser("form", help="写出问卷：纸质问卷 PDF（选项旁印代码），或 XLSForm 问卷表（.xlsx）")
+    s.add_argument("survey", help="调查名称或编号")
+    s.add_argument("--out", required=True, help="FILE.pdf 或 FILE.xlsx")
 
 
 def cmd_survey(ws, args) -> int:
+    if args.action in ("new", "export", "form"):
+        from desktop_app.cli import survey_files
+
+        return getattr(survey_files, f"cmd_{args.action}")(ws, args)
     if args.action == "import":
         return _import(ws, args)
     if args.action == "list":
@@ -106,6 +127,10 @@ def _report(ws, args) -> int:
 
     with ws.reading() as s:
         results = survey_results(s, args.survey, by=args.by)
+    if args.out:
+        from desktop_app.cli import survey_files
+
+        return survey_files.write_report(ws, results, args)
     if args.json:
         print_json(results_json(results))
         return 0

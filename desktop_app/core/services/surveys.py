@@ -51,11 +51,11 @@ class ImportSummary:
                 "refused": [{"row": r, "reason": why} for r, why in self.refused]}
 
 
-def create_survey(ws, name: str, project_id: str, form: Questionnaire, *, origin: str,
-                  method: str = "") -> Survey:
+def create_survey_for(ws, project: str | None, name: str, form: Questionnaire, *, origin: str) -> Survey:
+    """A new survey of `project` (the only one when not given) with the questionnaire `form`."""
     check_questionnaire(form)
     with ws.transaction("survey.create") as s:
-        survey = _new_survey(s, name, project_id, form, origin, method)
+        survey = _new_survey(s, name, _project_for_new(s, project), form, origin=origin, method="")
     return survey
 
 
