@@ -13,6 +13,7 @@ class Changes:
     activities: bool = False  # activities, their photos and the charity spaces
     goods: bool = False  # the goods register
     notices: bool = False  # 信息公示: drafts, published notices, corrections
+    surveys: bool = False  # 需求调查: questionnaires, responses, rules
     everything: bool = False  # a restore replaced the data
 
     def touches(self, *names: str) -> bool:
@@ -23,4 +24,5 @@ LEDGER = Changes(ledger=True, funds=True)
 ACTIVITIES = Changes(activities=True)
 GOODS = Changes(goods=True, funds=True)  # fund summaries show valued goods donations
 NOTICES = Changes(notices=True)
+SURVEYS = Changes(surveys=True)
 PUBLISHED = Changes(notices=True, ledger=True, funds=True)  # publishing closes months and discloses entries

@@ -23,11 +23,13 @@ from desktop_app.gui import screen_fit
 
 # Kinds of file, each with its own remembered folder.
 VOUCHERS, PHOTOS, EXPORTS, BACKUPS, WORKSPACES = "vouchers", "photos", "exports", "backups", "workspaces"
+SURVEYS = "surveys"
 
 VOUCHER_FILTER = "凭证文件 (*.jpg *.jpeg *.png *.pdf *.tif *.tiff);;所有文件 (*)"
 PHOTO_FILTER = "照片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff *.JPG *.JPEG *.PNG);;所有文件 (*)"
 EXCEL_FILTER = "Excel 工作簿 (*.xlsx)"
 PDF_FILTER = "PDF 文件 (*.pdf *.PDF)"
+SURVEY_FILTER = "问卷星、腾讯问卷导出的答卷 (*.xlsx *.xls *.csv *.XLSX *.XLS *.CSV);;所有文件 (*)"
 BACKUP_FILTER = "台账备份文件 (*.zip *.db *.ZIP *.DB);;所有文件 (*)"
 
 
@@ -179,6 +181,11 @@ def save_excel(parent: QWidget | None, title: str, file_name: str, folder: Path 
 def save_pdf(parent: QWidget | None, title: str, file_name: str, folder: Path | None = None) -> Path | None:
     """Where to save a PDF (suggesting `file_name`), or None when cancelled."""
     return _save_file(parent, title, file_name, folder, PDF_FILTER, ".pdf")
+
+
+def open_survey_file(parent: QWidget | None, title: str = "选择问卷星或腾讯问卷导出的答卷数据") -> Path | None:
+    """A 问卷星 / 腾讯问卷 export to import (.xlsx, .xls, .csv), or None when cancelled."""
+    return _one(_ask(file_dialog(parent, title, SURVEYS, QFileDialog.FileMode.ExistingFile, SURVEY_FILTER)))
 
 
 def open_pdf(parent: QWidget | None, title: str = "选择公示 PDF 文件") -> Path | None:

@@ -28,6 +28,7 @@ from desktop_app.gui.pages.placeholder import PlaceholderPage
 from desktop_app.gui.pages.projects import ProjectsPage
 from desktop_app.gui.pages.settings import SettingsPage
 from desktop_app.gui.pages.spaces import SpacesPage
+from desktop_app.gui.pages.surveys import SurveysPage
 from desktop_app.gui.screen_fit import fit_main_window
 
 
@@ -45,10 +46,11 @@ class MainWindow(QMainWindow):
         self.goods = GoodsPage(ctx)
         self.spaces = SpacesPage(ctx)
         self.notices = NoticesPage(ctx)
+        self.surveys = SurveysPage(ctx)
         self.settings = SettingsPage(ctx)
         self.pages: list[QWidget] = [
             self.overview, self.projects, self.funds, self.ledger, self.activities, self.goods, self.spaces,
-            PlaceholderPage("需求调查"), self.notices, PlaceholderPage("数据同步"),
+            self.surveys, self.notices, PlaceholderPage("数据同步"),
             self.settings,
         ]
         self.nav = QListWidget()

@@ -32,6 +32,7 @@ from desktop_app.gui.file_dialogs import (  # noqa: F401 (re-exported: callers a
     open_files,
     open_pdf,
     open_photos,
+    open_survey_file,
     save_excel,
     save_pdf,
     with_suffix,

@@ -58,7 +58,7 @@ def messages(monkeypatch) -> Shown:
     monkeypatch.setattr(prompts, "show_info", lambda _parent, message, _title="", details="": shown.show(message, details))
     for name in ("confirm", "ask_text", "ask_month", "open_files", "save_excel", "choose", "choose_many", "open_photos",
                  "choose_folder", "offer", "offer_open_folder", "open_folder", "save_pdf", "open_pdf", "ask_multiline",
-                 "print_dialog", "ask_verification", "ask_discard"):
+                 "print_dialog", "ask_verification", "ask_discard", "open_survey_file"):
         monkeypatch.setattr(prompts, name, _unexpected)
     for name in ("warning", "information", "critical", "question"):
         monkeypatch.setattr(QMessageBox, name, _unexpected)

@@ -1,5 +1,5 @@
 """The blocks of a document as reportlab flowables: title, headings, fields, paragraphs, numbered items,
-tables, the photo grid, the sign-off and the code box, set in the bundled faces.
+tables, the photo grid, bar charts (`charts.py`), the sign-off and the code box, set in the bundled faces.
 
 Every text is set in its intended face; a character that face lacks comes from the other of heading and
 body, else from the rare face (𠮷: `fonts.Fonts.runs`; the glyph check has made sure one of them has it). `Typesetter.used` collects the faces used, so the writer
@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, LongTable, Spacer, TableStyle
 
+from desktop_app.core.documents.charts import bar_chart
 from desktop_app.core.documents.fonts import Fonts
 from desktop_app.core.documents.layout import (
     BODY_LEADING,
@@ -30,11 +31,11 @@ from desktop_app.core.documents.layout import (
     PHOTO_GAP,
     QR_SIZE,
     SEAL_SPACE,
-    TABLE_START,
     Styles,
 )
 from desktop_app.core.documents.linebreak import ChineseParagraph
 from desktop_app.core.documents.model import (
+    BarChart,
     CodeBox,
     Field,
     Heading,
@@ -51,9 +52,9 @@ from desktop_app.core.documents.photos import PhotoBox, PrintPhoto, cell_size
 class Typesetter:
     """Turns the blocks of a document into reportlab flowables, and notes which faces it used."""
 
-    def __init__(self, fonts: Fonts):
+    def __init__(self, fonts: Fonts, compact: bool = False):
         self.fonts = fonts
-        self.styles = Styles(fonts)
+        self.styles = Styles(fonts, compact)
         self.used: set[str] = set()
         self._templates: dict[str, object] = {}
         self._shrunk: dict[tuple[str, float], ParagraphStyle] = {}
@@ -104,7 +105,7 @@ class Typesetter:
         # a line in brackets under the title (the period) is set in the body size, as official documents do
         out = [self.para(line, self.styles.subtitle if line.strip().startswith("（") and i else self.styles.title)
                for i, line in enumerate(lines) if line.strip()]
-        return [*out, Spacer(1, BODY_LEADING)] if out else []
+        return [*out, Spacer(1, self.styles.leading)] if out else []
 
     def heading(self, block: Heading) -> list[Flowable]:
         return [self.para(block.text, self.styles.h1 if block.level <= 1 else self.styles.h2)]
@@ -145,16 +146,18 @@ class Typesetter:
         widths = [FRAME_W * c.width / total_w for c in block.columns]
         aligns = [c.align if c.align in s.cell else "left" for c in block.columns]
         data = [[self.para(c.title, s.cell_head[a]) for c, a in zip(block.columns, aligns, strict=True)]]
+        if not block.header:
+            data = []
         commands = [
-            ("GRID", (0, 0), (-1, -1), 0.5, GRID_GREY),
-            ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
+            *_lines(block.lines),
+            *([("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY)] if block.header else []),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
             ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
         ]
-        body_rows = [(row, s.cell) for row in block.rows] or [(("本期无记录",), s.cell)]
+        body_rows = [(row, s.cell) for row in block.rows] or ([(("本期无记录",), s.cell)] if block.header else [])
         for row, styles in [*body_rows, *((row, s.cell_total) for row in block.totals)]:
             if len(row) > ncol:
                 raise ValueError(f"table row has {len(row)} cells for {ncol} columns: {row!r}")
@@ -166,15 +169,26 @@ class Typesetter:
                 cells += [""] * (ncol - len(row))
                 commands.append(("SPAN", (max(len(row) - 1, 0), r), (-1, r)))
             data.append(cells)
-        table = LongTable(data, colWidths=widths, repeatRows=1, hAlign="CENTER")
+        if not data:
+            return []
+        table = LongTable(data, colWidths=widths, repeatRows=1 if block.header else 0, hAlign="CENTER")
         table.setStyle(self.table_style(commands))
         # the caption, the header and a few rows start on the same page
-        out: list[Flowable] = [CondPageBreak(TABLE_START)]
+        out: list[Flowable] = [CondPageBreak(s.table_start)]
         if block.caption:
             out.append(self.para(block.caption, s.table_caption))
         out.append(table)
-        out.append(Spacer(1, BODY_LEADING / 2))
+        out.append(Spacer(1, s.leading / 2))
         return out
+
+    def chart(self, block: BarChart) -> list[Flowable]:
+        if not block.labels:
+            return []
+        drawing = bar_chart(block, self.fonts, FRAME_W)
+        self.used.add(self.fonts.body)
+        self.used.update(name for name in drawing.faces)  # the faces its labels are drawn in
+        caption = [self.para(block.caption, self.styles.table_caption)] if block.caption else []
+        return [KeepTogether([*caption, drawing]), Spacer(1, self.styles.leading / 2)]
 
     def photos(self, block: PhotoGrid, prints: dict[Path, PrintPhoto]) -> list[Flowable]:
         if not block.photos:
@@ -231,6 +245,15 @@ class Typesetter:
         table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0),
                                    ("BOX", (0, 0), (-1, -1), 0.4, colors.Color(0.6, 0.6, 0.6))]))
         return [Spacer(1, BODY_LEADING), KeepTogether([table])]
+
+
+def _lines(kind: str) -> list[tuple]:
+    """The rules of a table: a full grid, none, or a line under each row (lines to write on)."""
+    if kind == "none":
+        return []
+    if kind == "below":
+        return [("LINEBELOW", (0, 0), (-1, -1), 0.5, GRID_GREY)]
+    return [("GRID", (0, 0), (-1, -1), 0.5, GRID_GREY)]
 
 
 def _text_width(fonts: Fonts, text: str) -> float:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop_app.core.documents.fonts import Fonts, unprintable
 from desktop_app.core.documents.model import (
+    BarChart,
     Field,
     Heading,
     Item,
@@ -80,6 +81,10 @@ def _where(doc: Printable, ch: str) -> str:
                 for p in photos:
                     if ch in p.caption:
                         return f"照片说明 {_excerpt(p.caption, ch)}（文件 {Path(p.path).name}）"
+            case BarChart(labels=labels, value_labels=values, caption=caption):
+                for text in (caption, *labels, *values):
+                    if ch in text:
+                        return f"图表 {_excerpt(text, ch)}"
             case SignOff(names=names):
                 for name in names:
                     if ch in name:

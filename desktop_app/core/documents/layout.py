@@ -4,6 +4,9 @@ A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (a 156 × 225 mm te
 characters at 16 pt); the title centred in the heading face (黑体-like, 22 pt); body text 16 pt (三号) in
 the 宋体-like body face with a 28 pt line pitch, first lines indented two characters, lines justified;
 一、二、三 headings, field labels, item leads, table headers and totals in the heading face.
+
+A compact document (a form to fill in, such as a paper questionnaire) keeps the page and the faces but is
+set in 五号 (10.5 pt) with a 16 pt pitch, headings without indent, so a form stays a few pages long.
 """
 
 from reportlab.lib import colors
@@ -30,27 +33,34 @@ PHOTO_BOX_RATIO = 0.75  # a photo is fitted into a 4:3 box in its half of the wi
 HEADER_GREY = colors.Color(0.90, 0.90, 0.90)
 GRID_GREY = colors.Color(0.35, 0.35, 0.35)
 TABLE_START = 110  # a table caption, the header and about three rows
+COMPACT_SIZE, COMPACT_LEADING = 10.5, 16
+COMPACT_TABLE_START = 50  # a compact document's tables are short: the header and two rows
+CHART_SIZE, CHART_LEADING = 9, 11  # a chart's labels
 
 
 class Styles:
     """The paragraph styles of a document, in its two faces."""
 
-    def __init__(self, fonts: Fonts):
+    def __init__(self, fonts: Fonts, compact: bool = False):
         hei, song = fonts.heading, fonts.body
-        indent = 2 * BODY_SIZE
+        size, leading = (COMPACT_SIZE, COMPACT_LEADING) if compact else (BODY_SIZE, BODY_LEADING)
+        self.leading = leading
+        self.table_start = COMPACT_TABLE_START if compact else TABLE_START
+        indent = 2 * size
 
         def style(name, **kw):
-            base = dict(fontName=song, fontSize=BODY_SIZE, leading=BODY_LEADING, wordWrap="CJK",
-                        alignment=TA_JUSTIFY)
+            base = dict(fontName=song, fontSize=size, leading=leading, wordWrap="CJK", alignment=TA_JUSTIFY)
             base.update(kw)
             return ParagraphStyle(name, **base)
 
-        self.title = style("title", fontName=hei, fontSize=TITLE_SIZE, leading=TITLE_LEADING, alignment=TA_CENTER)
-        self.subtitle = style("subtitle", alignment=TA_CENTER, spaceBefore=BODY_LEADING / 4)
+        title_size, title_leading = (18, 26) if compact else (TITLE_SIZE, TITLE_LEADING)
+        self.title = style("title", fontName=hei, fontSize=title_size, leading=title_leading, alignment=TA_CENTER)
+        self.subtitle = style("subtitle", alignment=TA_CENTER, spaceBefore=leading / 4)
         # headings are kept with what follows by a CondPageBreak (keepWithNext would move a whole
         # following table or long item to the next page)
-        self.h1 = style("h1", fontName=hei, firstLineIndent=indent, spaceBefore=BODY_LEADING / 3)
-        self.h2 = style("h2", fontName=hei, firstLineIndent=indent, spaceBefore=BODY_LEADING / 2)
+        head_indent = 0 if compact else indent
+        self.h1 = style("h1", fontName=hei, firstLineIndent=head_indent, spaceBefore=leading / 3)
+        self.h2 = style("h2", fontName=hei, firstLineIndent=head_indent, spaceBefore=leading / 2)
         self.body = style("body", firstLineIndent=indent, allowWidows=0)
         self.right = style("right", alignment=TA_RIGHT)
         self.center = style("center", alignment=TA_CENTER)

@@ -64,6 +64,8 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     totals: tuple[tuple[str, ...], ...] = ()  # rows printed in the heading face at the end
     caption: str = ""  # printed above the table
+    header: bool = True  # False: the column titles are not printed (a layout grid, e.g. a form's options)
+    lines: str = "grid"  # grid | none | below (a rule under each row: lines to write on)
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,25 @@ class PhotoGrid:
 
 
 @dataclass(frozen=True)
+class BarChart:
+    """Horizontal bars, one per label, first at the top, drawn as vector graphics (figures, not editable)."""
+
+    labels: tuple[str, ...]  # "亲子教育"
+    values: tuple[float, ...]
+    value_labels: tuple[str, ...] = ()  # printed at each bar's end ("62.0%"); none when empty
+    maximum: float = 0  # where the value axis ends (100 for percents); 0: from the values
+    unit: str = ""  # after each value-axis number ("%")
+    caption: str = ""  # printed above the chart
+
+
+@dataclass(frozen=True)
 class SignOff:
     names: tuple[str, ...]  # "万源市慈善会", the office …, right-aligned
     written_on: date  # printed 2025年1月5日
     seal_space: bool = True
 
 
-Block = Heading | Field | Paragraph | Item | Table | PhotoGrid | SignOff
+Block = Heading | Field | Paragraph | Item | Table | PhotoGrid | BarChart | SignOff
 
 
 @dataclass(frozen=True)
@@ -144,6 +158,9 @@ class Document:
     subject: str = ""
     keywords: str = ""
     code_box: CodeBox | None = None
+    # set in 五号 type with tighter spacing (a form to fill in, not a GB/T 9704 document); the writer reads
+    # it with getattr, so other Printables need not carry it
+    compact: bool = False
 
     def texts(self) -> list[str]:
         """Every printed string, in order (for the glyph check and for hashing)."""
@@ -162,11 +179,13 @@ def block_texts(title_lines: list[str], blocks: list[Block]) -> list[str]:
                 out += [label, t]
             case Item(number=n, lead=lead, body=body):
                 out += [n, lead, body]
-            case Table(columns=cols, rows=rows, totals=totals, caption=caption):
-                out += [caption, *(c.title for c in cols)]
+            case Table(columns=cols, rows=rows, totals=totals, caption=caption, header=header):
+                out += [caption, *(c.title for c in cols if header)]
                 out += [cell for row in (*rows, *totals) for cell in row]
             case PhotoGrid(photos=photos):
                 out += [p.caption for p in photos]
+            case BarChart(labels=labels, value_labels=values, caption=caption):
+                out += [caption, *labels, *values]
             case SignOff(names=names, written_on=day):
                 out += [*names, chinese_date(day)]
     return out

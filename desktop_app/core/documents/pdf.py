@@ -37,9 +37,9 @@ from desktop_app.core.documents.layout import (
     MARGIN_TOP,
     PAGE_W,
     SEAL_SPACE,
-    TABLE_START,
 )
 from desktop_app.core.documents.model import (
+    BarChart,
     Field,
     Heading,
     Item,
@@ -78,7 +78,7 @@ def render_pdf(doc: Printable, out_path, *, progress: Callable[[int, int], None]
 
 
 def _render(doc: Printable, out_path: Path, fonts: Fonts, photos: dict[Path, PrintPhoto], progress) -> RenderInfo:
-    builder = Typesetter(fonts)
+    builder = Typesetter(fonts, compact=getattr(doc, "compact", False))
     story = _story(doc, builder, photos, progress)
     builder.used.add(fonts.body)  # page numbers
     total = len(doc.blocks) + 1
@@ -139,8 +139,9 @@ def _story(doc: Printable, builder: Typesetter, photos: dict[Path, PrintPhoto], 
                     # a run of headings starts a page unless the start of what follows fits under it
                     end = next((j for j in range(i, len(doc.blocks)) if not isinstance(doc.blocks[j], Heading)),
                                len(doc.blocks))
-                    follow = _min_follow(doc.blocks[end]) if end < len(doc.blocks) else 0
-                    story.append(CondPageBreak((end - i) * (BODY_LEADING + BODY_LEADING / 2) + follow))
+                    follow = _min_follow(doc.blocks[end], builder) if end < len(doc.blocks) else 0
+                    lead = builder.styles.leading
+                    story.append(CondPageBreak((end - i) * (lead + lead / 2) + follow))
                 story += builder.heading(block)
             case Field():
                 story += builder.field(block)
@@ -152,6 +153,8 @@ def _story(doc: Printable, builder: Typesetter, photos: dict[Path, PrintPhoto], 
                 story += builder.table(block)
             case PhotoGrid():
                 story += builder.photos(block, photos)
+            case BarChart():
+                story += builder.chart(block)
             case SignOff():
                 story += builder.sign_off(block)
                 if closing:
@@ -183,16 +186,18 @@ class _Progress(Flowable):
         self.progress(self.done, self.total)
 
 
-def _min_follow(block) -> float:
+def _min_follow(block, builder: Typesetter) -> float:
     """How much of `block` must fit under a heading for the heading to stay on the page."""
     match block:
         case Table(caption=caption):
-            return TABLE_START + (22 + 6 if caption else 0)
+            return builder.styles.table_start + (22 + 6 if caption else 0)
+        case BarChart(labels=labels, caption=caption):
+            return min(len(labels), 6) * 20 + 20 + (22 + 6 if caption else 0)
         case PhotoGrid(photos=photos) if photos:
             return photo_row_height()
         case SignOff(names=names, seal_space=seal):
             return max(SEAL_SPACE, (len(names) + 2) * BODY_LEADING) if seal else (len(names) + 2) * BODY_LEADING
-    return 3 * BODY_LEADING
+    return 3 * builder.styles.leading
 
 
 def _postscript_name(reportlab_name: str) -> str:

@@ -84,16 +84,18 @@ def set_rules(ws, survey_key: str, rules: Rules, method: str | None = None) -> S
 
 
 def import_file(ws, path: Path, *, survey: str | None = None, project: str | None = None,
-                site: str | None = None, name: str | None = None, dry_run: bool = False) -> ImportSummary:
-    """Import the export at `path` into `survey` (id or name), or into a new survey made from its headers."""
+                site: str | None = None, name: str | None = None, dry_run: bool = False,
+                types: dict[str, str] | None = None) -> ImportSummary:
+    """Import the export at `path` into `survey` (id or name), or into a new survey made from its headers
+    (`types`: the user's corrections of the guessed question types, question code → type)."""
     try:
-        return _import(ws, path, survey, project, site, name, dry_run)
+        return _import(ws, path, survey, project, site, name, dry_run, types)
     except _DryRun as done:
         return done.summary
 
 
 def _import(ws, path: Path, survey: str | None, project: str | None, site: str | None, name: str | None,
-            dry_run: bool) -> ImportSummary:
+            dry_run: bool, types: dict[str, str] | None) -> ImportSummary:
     export = parse_export(read_table(path), path)
     source_label = f"{export.source} {export.layout}" if export.source == "问卷星" else export.source
     with ws.transaction("survey.import") as s:
@@ -112,7 +114,7 @@ def _import(ws, path: Path, survey: str | None, project: str | None, site: str |
         else:
             project_id = _project_for_new(s, project)
             title = name or export.title or _stem_title(path)
-            form = infer_questionnaire(export, title)
+            form = infer_questionnaire(export, title, types)
             check_questionnaire(form)
             target = _new_survey(s, _free_name(s, title), project_id, form, origin=source_label.replace(" ", ""),
                                  method="网络征集" if export.source else "")

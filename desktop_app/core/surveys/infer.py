@@ -30,12 +30,14 @@ NONE_LABELS = {"都不需要", "以上都不需要", "都没有", "以上都没�
 REGION_WORDS = ("省份", "城市", "地区", "所在地", "村", "社区", "地址")
 
 
-def infer_questionnaire(export: Export, title: str) -> Questionnaire:
-    return Questionnaire(title=title, questions=[infer_question(export, g, n)
+def infer_questionnaire(export: Export, title: str, types: dict[str, str] | None = None) -> Questionnaire:
+    """The questionnaire an export implies; `types` (question code → type) are the user's corrections."""
+    types = types or {}
+    return Questionnaire(title=title, questions=[infer_question(export, g, n, types.get(f"Q{n}"))
                                                  for n, g in enumerate(export.groups, start=1)])
 
 
-def infer_question(export: Export, group: Group, position: int) -> Question:
+def infer_question(export: Export, group: Group, position: int, forced: str | None = None) -> Question:
     text = group.text.strip() or f"第{position}题"
     q = Question(code=f"Q{position}", text=text, type="single", number=group.number or str(position))
     values = [row[i].strip() for row in export.rows for i in group.columns]
@@ -51,6 +53,8 @@ def infer_question(export: Export, group: Group, position: int) -> Question:
         q.options = _scale(answered, text) or _options(_distinct(answered), multiple=False)
     else:
         _single_column(q, answered, export.layout)
+        if forced and forced != q.type and forced in FORCEABLE:
+            _force(q, forced, answered)
     q.private = q.type == "text" and any(w in text for w in PRIVATE_WORDS)
     q.need = q.type in ("single", "multiple", "ranking") and bool(NEED.search(text))
     if "必答" in text or "*必答" in text:
@@ -97,6 +101,24 @@ def _single_column(q: Question, answered: list[str], layout: str) -> None:
     if "多选" in text:
         q.type = "multiple"
     q.options = _options(distinct, multiple=q.type == "multiple")
+
+
+FORCEABLE = ("single", "multiple", "ranking", "scale", "text", "number", "region")
+
+
+def _force(q: Question, kind: str, answered: list[str]) -> None:
+    """The user's correction of a guessed type: the options read again from the answers for that type."""
+    q.type = kind
+    if kind in ("text", "number", "region"):
+        q.options = []
+    elif kind == "multiple":
+        q.options = _options(_distinct([p for v in answered for p in split_choices(v)]), multiple=True)
+    elif kind == "ranking":
+        q.options = _options(_distinct([p for v in answered for p in split_choices(v, "→")]), multiple=False)
+    elif kind == "scale":
+        q.options = _scale(answered, q.text) or _options(_distinct(answered), multiple=False)
+    else:
+        q.options = _options(_distinct(answered), multiple=False)
 
 
 def _distinct(values: list[str]) -> list[str]:
