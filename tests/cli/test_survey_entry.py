@@ -78,3 +78,44 @@ def test_the_demo_surveys_give_seed_004s_four_needs(demo, capsys):
     assert report["sentence"] == "共收集180份有效调查问卷，需求排在前四位的是：亲子教育、养老服务、就业、环境卫生"
     texts = [a for q in report["questions"] if q["code"] == "Q13" for a in q["answers"]]
     assert texts and not any("1234" in t for t in texts)  # the phone typed into a suggestion is masked
+
+
+def test_a_questionnaire_edit_that_would_orphan_answers_is_refused_and_changes_nothing(survey_ws):
+    from desktop_app.core.queries.surveys import current_version
+    from desktop_app.core.surveys.questionnaire import Option, Question, Questionnaire
+
+    folder, sid = survey_ws
+    with Workspace.open(folder, auto_backup=False) as ws:
+        survey_entry.save_paper_form(ws, sid, PaperForm("001", dict(FULL)))
+        with ws.reading() as s:
+            form = Questionnaire.from_json(current_version(s, sid).definition)
+
+    def edited(change) -> Questionnaire:
+        copy = Questionnaire.from_json(form.to_json())
+        change(copy)
+        return copy
+
+    def drop_option(f):  # 就业 (code 3) was chosen on form 001
+        f.question("Q6").options = [o for o in f.question("Q6").options if o.code != 3]
+
+    def retype(f):
+        f.question("Q4").type = "multiple"
+
+    def drop_question(f):
+        f.questions = [q for q in f.questions if q.code != "Q5"]
+
+    _refused(folder, lambda ws: surveys.save_questionnaire(ws, sid, edited(drop_option)), "选项代码 3 已被选过")
+    _refused(folder, lambda ws: surveys.save_questionnaire(ws, sid, edited(retype)), "不能从单选改成多选")
+    _refused(folder, lambda ws: surveys.save_questionnaire(ws, sid, edited(drop_question)), "第 5 题已有答卷")
+
+    def add_option(f):
+        f.question("Q6").options.insert(3, Option(20, "心理疏导"))
+        f.questions.append(Question("Q14", "您家有几位老人？", "number", number="14"))
+    with Workspace.open(folder, auto_backup=False) as ws:
+        version = surveys.save_questionnaire(ws, sid, edited(add_option))
+        assert version.number == 2  # answers exist: the edit is the next version
+        version = surveys.save_questionnaire(ws, sid, edited(add_option), drop_answered=False)
+        assert version.number == 2  # no answers to version 2 yet: changed in place
+        with ws.reading() as s:
+            results = survey_results(s, sid)
+    assert results.valid == 1 and results.questions[5].options[3].label == "心理疏导"

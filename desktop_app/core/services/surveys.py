@@ -14,12 +14,12 @@ from sqlmodel import Session, select
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Project, Survey, SurveyResponse, SurveyVersion
 from desktop_app.core.queries.projects import list_projects, resolve_project
-from desktop_app.core.queries.surveys import current_version, resolve_survey
+from desktop_app.core.queries.surveys import current_version, resolve_survey, versions
 from desktop_app.core.storage.identity import operator_name
 from desktop_app.core.storage.records import name_taken
 from desktop_app.core.surveys.importing import match_questions, plan_rows
 from desktop_app.core.surveys.infer import infer_questionnaire, unseen_options, with_options
-from desktop_app.core.surveys.questionnaire import Questionnaire, check_questionnaire
+from desktop_app.core.surveys.questionnaire import TYPE_NAMES, Questionnaire, check_questionnaire
 from desktop_app.core.surveys.read_table import read_table
 from desktop_app.core.surveys.sources import parse_export
 from desktop_app.core.surveys.template import TEMPLATE_NAME, community_needs_template
@@ -28,6 +28,10 @@ from desktop_app.core.validation import check_text
 
 NAME_MAX = 100
 EXPORT_ORIGINS = ("问卷星按文本", "问卷星按序号", "腾讯问卷")  # questionnaires guessed from an export
+
+
+class DropsAnswers(UserError):
+    """A questionnaire edit leaves out questions that have answers: saved only when the person confirms."""
 
 
 @dataclass
@@ -81,6 +85,59 @@ def set_rules(ws, survey_key: str, rules: Rules, method: str | None = None) -> S
         if method is not None:
             survey.method = check_text("调查方式", method, 200)
     return survey
+
+
+def save_questionnaire(ws, survey_key: str, form: Questionnaire, *, drop_answered: bool = False) -> SurveyVersion:
+    """The designer's questionnaire as the survey's current one: in place while no answers use the current
+    version, else as the next version. Refused when answers already given would no longer fit (a question
+    answered changes type, an option or matrix row chosen loses its code), or a question answered is left out
+    without `drop_answered` (the person confirmed it)."""
+    check_questionnaire(form)
+    with ws.transaction("survey.design") as s:
+        survey = resolve_survey(s, survey_key)
+        version = current_version(s, survey.id)
+        problems, dropped = _orphans(s, survey.id, form)
+        if problems:
+            raise UserError("这样改会让已录入的答卷对不上题目，没有保存：", details=problems[:10] + [
+                "已有答卷的题目可以改文字、加选项；要问新的内容，请新增一道题（新的题号）。"])
+        if dropped and not drop_answered:
+            raise DropsAnswers(f"{'、'.join(dropped)}已有答卷，删掉后这些回答不再统计。确实要删除，请确认后再保存。")
+        return _revise(s, version, form)
+
+
+def _orphans(s: Session, survey_id: str, form: Questionnaire) -> tuple[list[str], list[str]]:
+    """What existing answers would lose under `form`: (problems, answered questions left out)."""
+    forms = {v.id: Questionnaire.from_json(v.definition) for v in versions(s, survey_id)}
+    used: dict[str, dict] = {}  # question code → {"type": …, "codes": set, "rows": set, "count": n}
+    for version_id, answers_json in s.exec(select(SurveyResponse.version_id, SurveyResponse.answers).where(
+            SurveyResponse.survey_id == survey_id, SurveyResponse.deleted == False)):  # noqa: E712
+        old_form = forms.get(version_id)
+        for code, answer in json.loads(answers_json).items():
+            old = old_form.question(code) if old_form else None
+            if old is None or "x" in answer:
+                continue
+            seen = used.setdefault(code, {"type": old.type, "codes": set(), "rows": set(), "count": 0,
+                                          "label": old.number or code})
+            seen["codes"].update(answer.get("c", []))
+            seen["codes"].update(answer.get("m", {}).values())
+            seen["rows"].update(int(r) for r in answer.get("m", {}))
+            seen["count"] += 1
+    problems, dropped = [], []
+    for code, seen in used.items():
+        q = form.question(code)
+        where = f"第 {seen['label']} 题（{seen['count']} 份答卷回答了它）"
+        if q is None:
+            dropped.append(f"第 {seen['label']} 题")
+            continue
+        if q.type != seen["type"]:
+            problems.append(f"{where}不能从{TYPE_NAMES[seen['type']]}改成{TYPE_NAMES[q.type]}")
+        missing = sorted(c for c in seen["codes"] if q.option(c) is None)
+        if missing:
+            problems.append(f"{where}的选项代码 {'、'.join(map(str, missing))} 已被选过，不能删除或改代码")
+        rows = sorted(r for r in seen["rows"] if q.row(r) is None)
+        if rows:
+            problems.append(f"{where}的第 {'、'.join(map(str, rows))} 行已有回答，不能删除")
+    return problems, dropped
 
 
 def import_file(ws, path: Path, *, survey: str | None = None, project: str | None = None,

@@ -51,6 +51,7 @@ class SurveysPage(Page):
         self.import_button = QPushButton("导入问卷星/腾讯问卷…")
         self.entry_button = QPushButton("纸质问卷录入…")
         self.settle_button = QPushButton("核对两遍录入…")
+        self.design_button = QPushButton("设计问卷…")
         self.rules_button = QPushButton("有效问卷规则…")
         self.form_button = QPushButton("打印纸质问卷…")
         self.export_button = QPushButton("导出数据…")
@@ -60,7 +61,7 @@ class SurveysPage(Page):
                         "“下载答卷数据”后导入，同一文件导入两次不会重复。统计只用有效问卷。"),
                    (self.view, 1),
                    row_of(self.new_button, self.import_button, self.entry_button, self.settle_button, STRETCH),
-                   row_of(self.rules_button, self.form_button, self.export_button, self.report_button, STRETCH))
+                   row_of(self.design_button, self.rules_button, self.form_button, self.export_button, self.report_button, STRETCH))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -86,6 +87,7 @@ class SurveysPage(Page):
         self.import_button.clicked.connect(self.import_file)
         self.entry_button.clicked.connect(self.paper_entry)
         self.settle_button.clicked.connect(self.settle)
+        self.design_button.clicked.connect(self.design)
         self.rules_button.clicked.connect(self.edit_rules)
         self.form_button.clicked.connect(self.print_form)
         self.export_button.clicked.connect(self.export_data)
@@ -110,7 +112,7 @@ class SurveysPage(Page):
         self.model.set_rows([(r.name, r.project, f"{r.responses:,}", f"第 {r.versions} 版") for r in rows],
                             keys=[r.id for r in rows])
         row = reselect(self.view, [r.id for r in rows], previous.id if previous else None)
-        for button in (self.entry_button, self.settle_button, self.rules_button, self.form_button,
+        for button in (self.entry_button, self.settle_button, self.design_button, self.rules_button, self.form_button,
                        self.export_button, self.report_button):
             button.setEnabled(row >= 0)
         if row < 0:
@@ -270,6 +272,17 @@ class SurveysPage(Page):
         if row is None:
             return None
         dialog = SurveySettleDialog(self.ctx, self, survey_id=row.id)
+        dialog.load()
+        dialog.open()
+        return dialog
+
+    def design(self):
+        from desktop_app.gui.survey_designer import SurveyDesigner
+
+        row = self.current()
+        if row is None:
+            return None
+        dialog = SurveyDesigner(self.ctx, self, survey_id=row.id)
         dialog.load()
         dialog.open()
         return dialog

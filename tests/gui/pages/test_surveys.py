@@ -186,3 +186,47 @@ def test_results_show_each_question_with_a_chart_and_cross_tabs(qtbot, page, mon
     assert set(page.results.questions[5].by) == {"18—35岁", "36—59岁"}
     assert page.options_model.index(0, 0).data() == "36—59岁：亲子教育"
     assert "按“您的年龄段”分组" in page.detail_note.text()
+
+
+def test_the_designer_adds_a_question_and_refuses_what_would_orphan_answers(qtbot, page, monkeypatch):
+    sid = _template_survey(page, qtbot, monkeypatch)
+    dialog = page.design()
+    wait_idle(qtbot, page.ctx.runner)
+    assert dialog.list_model.rowCount() == 13
+    dialog.add_button.click()
+    dialog.text.setText("您家有几位老人？")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("number"))
+    dialog.list_view.selectRow(5)  # Q6 the needs: one more option
+    dialog.add_option_button.click()
+    dialog.options.item(dialog.options.rowCount() - 1, 1).setText("心理疏导")
+    assert dialog.has_unsaved_changes()
+    dialog.save()
+    wait_idle(qtbot, page.ctx.runner)
+    from desktop_app.core.queries.surveys import current_version
+    from desktop_app.core.surveys.questionnaire import Questionnaire
+    with page.ctx.ws.reading() as s:
+        version = current_version(s, sid)
+    form = Questionnaire.from_json(version.definition)
+    assert version.number == 1 and form.questions[-1].text == "您家有几位老人？" and form.questions[-1].type == "number"
+    assert form.question("Q6").options[-1].label == "心理疏导" and form.question("Q6").options[-1].code == 13
+    survey_entry.save_paper_form(page.ctx.ws, sid, PaperForm("001", dict(FULL)))
+    dialog = page.design()
+    wait_idle(qtbot, page.ctx.runner)
+    dialog.list_view.selectRow(3)  # Q4 answered as single choice
+    dialog.kind.setCurrentIndex(dialog.kind.findData("multiple"))
+    before = table_rows(page.ctx.ws.db_path)
+    dialog.save()
+    wait_idle(qtbot, page.ctx.runner)
+    assert "不能从单选改成多选" in dialog.message.text() and dialog.isVisible()
+    assert table_rows(page.ctx.ws.db_path) == before
+    dialog.kind.setCurrentIndex(dialog.kind.findData("single"))
+    dialog.list_view.selectRow(4)  # Q5 answered: deleting it asks first
+    dialog.delete_button.click()
+    asked = []
+    monkeypatch.setattr(prompts, "confirm", lambda _p, _t, message: asked.append(message) or True)
+    dialog.save()
+    wait_idle(qtbot, page.ctx.runner)
+    assert "第 5 题已有答卷" in asked[0] and not dialog.isVisible()
+    with page.ctx.ws.reading() as s:
+        version = current_version(s, sid)
+    assert version.number == 2 and Questionnaire.from_json(version.definition).question("Q5") is None
