@@ -45,6 +45,8 @@ NAME_PREFIX = "社区慈善台账备份"
 SUFFIX = ".zip"
 _SHA = re.compile(r"[0-9a-f]{64}")
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+MAX_MANIFEST_BYTES = 64 << 20  # about 100 bytes a member: far beyond any workspace, far below a memory bomb
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # all this format writes
 
 Progress = Callable[[int, int], None]
 
@@ -244,12 +246,27 @@ def _member_words(m: Member) -> str:
     return "一个凭证或照片文件"
 
 
+def _check_entries(archive: zipfile.ZipFile, path: Path) -> None:
+    """Before any member is read: a file re-packed by an archiver (a password, a compression this format
+    never writes) cannot be read by zipfile, and is refused in words rather than by a traceback."""
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            raise _damaged(path, "设了密码，本程序打不开（可能用压缩软件重新打包过）")
+        if info.compress_type not in _METHODS:
+            raise _damaged(path, "用了本程序不支持的压缩方式（可能用压缩软件重新打包过）")
+
+
 def read_manifest(archive: zipfile.ZipFile, path: Path) -> Manifest:
+    _check_entries(archive, path)
     try:
-        raw = json.loads(archive.read(MANIFEST).decode("utf-8"))
+        info = archive.getinfo(MANIFEST)
     except KeyError:
         raise _damaged(path, "不是社区慈善台账的备份文件（里面没有备份清单）") from None
-    except (ValueError, UnicodeDecodeError):
+    if info.file_size > MAX_MANIFEST_BYTES:  # read whole into memory: a bomb would exhaust it
+        raise _damaged(path, "的备份清单大得不正常（可能被改动过）")
+    try:
+        raw = json.loads(archive.read(info).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: arrays nested ten thousand deep
         raise _damaged(path, "的备份清单已损坏") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise _damaged(path, "不是社区慈善台账的备份文件")
@@ -263,7 +280,7 @@ def read_manifest(archive: zipfile.ZipFile, path: Path) -> Manifest:
         manifest = Manifest(str(office["id"]), str(office["name"]),
                             datetime.fromisoformat(raw["created_at"].replace("Z", "+00:00")),
                             str(raw.get("app_version", "")), members)
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # Overflow: "size": Infinity
         raise _damaged(path, "的备份清单已损坏") from None
     for m in members:
         if not _safe_member(m):
@@ -314,6 +331,9 @@ def verify(path: Path | str, scratch: Path, *, expect_office: str | None = None,
             listed = {m.path for m in manifest.members}
             if names != listed or len(archive.infolist()) != len(listed) + 1:
                 raise _damaged(path, "的内容与备份清单对不上（可能被改动过，或没有复制完）")
+            for m in manifest.members:  # before unpacking anything: a zip bomb declares its size here
+                if archive.getinfo(m.path).file_size != m.size:
+                    raise _damaged(path, f"里的{_member_words(m)}与备份清单不符（已被改动或损坏）", m)
             scratch.mkdir(parents=True, exist_ok=True)
             extracted = files.partial_path(scratch / "ledger-restore.db")
             for i, m in enumerate(manifest.members, start=1):
@@ -324,11 +344,14 @@ def verify(path: Path | str, scratch: Path, *, expect_office: str | None = None,
                     progress(i, len(manifest.members))
             if not backups.integrity_ok(extracted):
                 raise _damaged(path, "里的台账数据库未通过完整性检查")
-            conn = db.connect_raw(extracted, readonly=True)
             try:
-                version, owner = db.schema_version(conn), db.backup_owner(conn)
-            finally:
-                conn.close()
+                conn = db.connect_raw(extracted, readonly=True)
+                try:
+                    version, owner = db.schema_version(conn), db.backup_owner(conn)
+                finally:
+                    conn.close()
+            except sqlite3.Error:  # tables named like this app's, but not its (a forged database)
+                raise _damaged(path, "里的数据库不是本程序的数据（可能被改动过）") from None
             if version > db.LATEST_VERSION:
                 raise UserError(f"备份文件“{path.name}”来自更新版本的程序，本程序无法恢复它。请先升级程序再恢复。")
             if owner is None or owner[0] != manifest.office_id:
@@ -367,8 +390,10 @@ def _check_member(archive: zipfile.ZipFile, m: Member, path: Path, extract_to: P
         raise _damaged(path, f"里的{_member_words(m)}与备份清单不符（已被改动或损坏）", m)
 
 
-def extract_member(archive: zipfile.ZipFile, m: Member, target: Path) -> None:
-    """Put one verified member in place, whole or not at all, checking its hash again as it is written."""
+def extract_member(archive: zipfile.ZipFile, m: Member, target: Path,
+                   make_room: Callable[[], None] | None = None) -> None:
+    """Put one verified member in place, whole or not at all, checking its hash again as it is written.
+    `make_room`: called once the member is written and checked, just before it replaces `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with files.atomic_write(target, files.partial_path(target, suffix=".partial")) as partial:
         digest = hashlib.sha256()
@@ -379,6 +404,8 @@ def extract_member(archive: zipfile.ZipFile, m: Member, target: Path) -> None:
         if digest.hexdigest() != m.sha256:
             raise UserError(f"恢复时读到的{_member_words(m)}与备份清单不符（U 盘可能有坏块），已停下。请把备份文件复制到电脑上再恢复。",
                             technical=f"备份里的文件：{m.path}（SHA-256 {m.sha256}）")
+        if make_room is not None:
+            make_room()
 
 
 def place_files(path: Path, manifest: Manifest, root: Path, placed: list[Path] | None = None
@@ -404,16 +431,24 @@ def place_files(path: Path, manifest: Manifest, root: Path, placed: list[Path] |
 def replace_differing(path: Path, members: list[Member], root: Path) -> None:
     """After the database was restored: a notice archived under the same number with other content (one
     published after the backup was taken) is moved aside as `<number>.unrecorded-<time>.pdf`, never
-    overwritten; an attachment whose content no longer matches its hash (damaged) is replaced."""
+    overwritten; an attachment whose content no longer matches its hash (damaged) is replaced. The file
+    there is moved only once the backup's one is written whole beside it: a failure (a full disk) leaves it
+    in place, and says that the database was restored all the same."""
     if not members:
         return
     stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}"
-    with zipfile.ZipFile(path) as archive:
-        for m in members:
-            target = root / m.path
-            if m.path.startswith(NOTICES + "/"):
-                os.replace(target, target.with_name(f"{target.stem}.unrecorded-{stamp}.pdf"))
-            extract_member(archive, m, target)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for m in members:
+                target = root / m.path
+                aside = target.with_name(f"{target.stem}.unrecorded-{stamp}.pdf")
+                notice = m.path.startswith(NOTICES + "/")
+                extract_member(archive, m, target, make_room=(lambda t=target, a=aside: os.replace(t, a)) if notice else None)
+    except (OSError, UserError, zipfile.BadZipFile, zlib.error) as exc:
+        why = files.os_error_text(exc) if isinstance(exc, OSError) else "备份文件读取出错"
+        raise UserError(f"台账数据已经从备份恢复，但有公示存档或凭证文件没能从备份文件放回工作区：{why}。工作区里原有的文件都还在，"
+                        f"请{'腾出磁盘空间' if files.is_disk_full(exc) else '检查磁盘和 U 盘'}后再恢复一次这份备份文件。",
+                        technical=files.where(path)) from exc
 
 
 def remove_files(paths: list[Path]) -> None:
@@ -421,12 +456,25 @@ def remove_files(paths: list[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
+# SQLite's answers to a database whose tables are not what this app made (a forged or foreign backup that still
+# names the office): an SQL error, corrupt, schema, constraint (a trigger), mismatch, format, range, not a database
+_FOREIGN_DATABASE = {sqlite3.SQLITE_ERROR, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_SCHEMA, sqlite3.SQLITE_CONSTRAINT,
+                     sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_FORMAT, sqlite3.SQLITE_RANGE, sqlite3.SQLITE_NOTADB}
+
+
 def restore_error(exc: BaseException) -> BaseException:
-    """What a restore that failed part-way raises: an OS error in Chinese; anything else as it was."""
+    """What a restore that failed part-way raises: an OS error in Chinese, a backup's database that is not
+    this app's (when it is brought up to date and given its new epoch) in Chinese; anything else as it was."""
+    if isinstance(exc, UserError):
+        return exc
+    if files.is_disk_full(exc):
+        return files.DiskFull()
     if isinstance(exc, OSError):
-        if files.is_disk_full(exc):
-            return files.DiskFull()
         return UserError(f"恢复没有完成：{files.os_error_text(exc)}。台账数据没有改动，请检查磁盘后重试。")
+    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the sqlite3 error
+    if isinstance(cause, sqlite3.Error) and (getattr(cause, "sqlite_errorcode", 0) & 0xFF) in _FOREIGN_DATABASE:
+        return UserError("备份文件里的台账数据库结构不对（可能被改动过，或不是本程序做的备份），没有用它恢复，台账数据没有改动。"
+                         "请换一份备份文件（或在原来的电脑上重新备份到 U 盘）后再试。")
     return exc
 
 

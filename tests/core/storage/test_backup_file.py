@@ -2,7 +2,10 @@
 verified after writing, and refused before a restore when forged, truncated or another office's."""
 
 import errno
+import hashlib
 import json
+import sqlite3
+import struct
 import zipfile
 from pathlib import Path
 
@@ -11,7 +14,8 @@ import pytest
 from desktop_app.core.errors import Cancelled, UserError
 from desktop_app.core.services import ledger, office
 from desktop_app.core.storage import backup as backups
-from desktop_app.core.storage import backup_file, files
+from desktop_app.core.storage import backup_file, db, files
+from desktop_app.core.storage.new_from_backup import create_from_backup
 from desktop_app.core.storage.workspace import Workspace
 from tests.cli.helpers import data_state
 from tests.helpers import make_entry
@@ -304,3 +308,157 @@ def test_restore_reports_progress_a_member_at_a_time(stocked, tmp_path):
     seen = []
     stocked.restore_backup(made.path, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (4, 4)
+
+
+# ------------------------------------------- forged or re-packed by hand: refused in words, never a traceback
+
+
+def _with_manifest(made: Path, target: Path, edit) -> None:
+    def change(name, data):
+        return edit(data) if name == "manifest.json" else data
+
+    _rewrite(made, target, change)
+
+
+def _with_database(made: Path, target: Path, database: bytes) -> None:
+    """The backup with another database in it, the manifest's size and hash made to agree with it."""
+    def change(name, data):
+        if name == "ledger.db":
+            return database
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            for m in manifest["members"]:
+                if m["path"] == "ledger.db":
+                    m.update(size=len(database), sha256=hashlib.sha256(database).hexdigest())
+            return json.dumps(manifest)
+        return data
+
+    _rewrite(made, target, change)
+
+
+def _database(tmp_path: Path, sql: str) -> bytes:
+    path = tmp_path / "forged.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(sql)
+    conn.close()
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def _patch_headers(source: Path, target: Path, offsets: tuple[int, int], change) -> None:
+    """Rewrite a 2-byte field of every local (offset [0]) and central (offset [1]) header."""
+    data = bytearray(source.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", offsets[0]), (b"PK\x01\x02", offsets[1])):
+        at = data.find(signature)
+        while at >= 0:
+            value = struct.unpack_from("<H", data, at + offset)[0]
+            struct.pack_into("<H", data, at + offset, change(value))
+            at = data.find(signature, at + 4)
+    target.write_bytes(bytes(data))
+
+
+def test_a_backup_re_packed_with_a_password_is_refused(stocked, tmp_path):
+    made = stocked.create_file_backup(tmp_path)
+    locked = tmp_path / "加密.zip"
+    _patch_headers(made.path, locked, (6, 8), lambda flags: flags | 0x1)  # the "encrypted" flag
+    _refused(stocked, locked, "设了密码")
+
+
+def test_a_backup_re_packed_with_another_compression_is_refused(stocked, tmp_path):
+    made = stocked.create_file_backup(tmp_path)
+    repacked = tmp_path / "重新压缩.zip"
+    _patch_headers(made.path, repacked, (8, 10), lambda method: 9 if method == 8 else method)  # Deflate64
+    _refused(stocked, repacked, "不支持的压缩方式")
+
+
+@pytest.mark.parametrize("manifest", ['{"format": "charity-ledger-backup", "format_version": 1, "office": {"id": "x", '
+                                      '"name": "x"}, "created_at": "2025-01-01T00:00:00Z", "members": [{"path": '
+                                      '"ledger.db", "size": Infinity, "sha256": "0"}]}',
+                                      "[" * 100_000 + "]" * 100_000], ids=["infinite size", "nested deep"])
+def test_a_manifest_json_cannot_hold_crashes_nothing(stocked, tmp_path, manifest):
+    made = stocked.create_file_backup(tmp_path)
+    forged = tmp_path / "清单.zip"
+    _with_manifest(made.path, forged, lambda data: manifest)
+    _refused(stocked, forged, "备份清单已损坏")
+
+
+def test_an_oversized_manifest_is_refused_unread(stocked, tmp_path, monkeypatch):
+    made = stocked.create_file_backup(tmp_path)
+    padded = tmp_path / "清单很大.zip"
+    _with_manifest(made.path, padded, lambda data: data + b" " * 4096)  # still valid JSON
+    monkeypatch.setattr(backup_file, "MAX_MANIFEST_BYTES", 4096)
+    monkeypatch.setattr(zipfile.ZipFile, "read", lambda *a: pytest.fail("the manifest was read"))
+    _refused(stocked, padded, "清单大得不正常")
+
+
+def test_a_member_larger_than_its_manifest_says_is_refused_before_unpacking(stocked, tmp_path, monkeypatch):
+    """A zip bomb: a few KB in the file, a huge member when unpacked (into the workspace's disk)."""
+    made = stocked.create_file_backup(tmp_path)
+    bomb = tmp_path / "炸弹.zip"
+    with zipfile.ZipFile(made.path) as old, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            new.writestr(info.filename, data + bytes(8 << 20) if info.filename == "ledger.db" else data)
+    assert bomb.stat().st_size < made.size + (1 << 20)
+    monkeypatch.setattr(backup_file, "_check_member", lambda *a: pytest.fail("a member was unpacked"))
+    _refused(stocked, bomb, "台账数据与备份清单不符")
+
+
+def test_a_database_of_another_schema_is_refused_before_the_current_state_is_backed_up(stocked, tmp_path):
+    made = stocked.create_file_backup(tmp_path)
+    forged = tmp_path / "别的数据库.zip"
+    _with_database(made.path, forged, _database(tmp_path, "CREATE TABLE local_identity (x);"))
+    _refused(stocked, forged, "不是本程序的数据")
+
+
+def test_a_hollow_database_of_this_office_is_refused_and_nothing_changes(stocked, tmp_path):
+    """Tables that name the office (so the checks before the restore pass) but nothing else of the ledger."""
+    made = stocked.create_file_backup(tmp_path)
+    office_id = stocked.local_office().id
+    hollow = _database(tmp_path, f"""
+        CREATE TABLE office (id TEXT, name TEXT, is_local INTEGER);
+        INSERT INTO office VALUES ('{office_id}', '八台镇社工站', 1);
+        CREATE TABLE local_identity (id INTEGER, office_id TEXT, epoch_id TEXT);
+        INSERT INTO local_identity VALUES (1, '{office_id}', 'e');
+        PRAGMA user_version = {db.LATEST_VERSION};""")
+    forged = tmp_path / "空壳.zip"
+    _with_database(made.path, forged, hollow)
+    before = data_state(stocked.root)
+    files_before = sorted(p.relative_to(stocked.root) for p in stocked.root.rglob("*") if "backups" not in p.parts)
+    with pytest.raises(UserError, match="结构不对") as refused:
+        stocked.restore_backup(forged)
+    assert "请" in str(refused.value) and "没有改动" in str(refused.value)
+    assert data_state(stocked.root) == before
+    assert sorted(p.relative_to(stocked.root) for p in stocked.root.rglob("*") if "backups" not in p.parts) == files_before
+
+    new = tmp_path / "新电脑 的 台账"
+    with pytest.raises(UserError, match="结构不对"):
+        create_from_backup(new, forged)
+    assert not new.exists()
+
+
+def test_a_notice_that_cannot_be_put_back_is_kept_where_it_was(stocked, tmp_path, monkeypatch):
+    """After the database is restored, a notice published since is set aside for the backup's one: a full disk
+    then must neither lose the notice nor claim that nothing was restored."""
+    made = stocked.create_file_backup(tmp_path)
+    notice = stocked.root / "notices" / "2025-001.pdf"
+    notice.write_bytes(b"%PDF-1.4 published after the backup")
+    real = backup_file.extract_member
+
+    def full(archive, member, target, **kwargs):
+        if member.path.startswith("notices/"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(archive, member, target, **kwargs)
+
+    monkeypatch.setattr(backup_file, "extract_member", full)
+    with pytest.raises(UserError, match="已经从备份恢复") as told:
+        stocked.restore_backup(made.path)
+    assert "请" in str(told.value) and "磁盘已满" in str(told.value)
+    assert notice.read_bytes() == b"%PDF-1.4 published after the backup"
+    assert sorted(p.name for p in notice.parent.iterdir()) == ["2025-001.pdf"]
+    monkeypatch.setattr(backup_file, "extract_member", real)
+    stocked.restore_backup(made.path)  # once there is room, restoring again finishes the job
+    assert notice.read_bytes() == b"%PDF-1.4 the archived notice"
+    assert [p.read_bytes() for p in notice.parent.glob("2025-001.unrecorded-*.pdf")] == [
+        b"%PDF-1.4 published after the backup"]
