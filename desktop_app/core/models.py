@@ -183,6 +183,8 @@ class Activity(Record, table=True):
     summary: str = ""
     public: bool = False  # 列入公示
     public_order: int = 0  # its place among the site's items in a notice
+    # a needs survey this activity carried out: a notice's item for it states the survey's result
+    survey_id: str | None = Field(default=None, foreign_key="survey.id")
 
 
 class BeneficiaryCount(Record, table=True):

@@ -126,6 +126,7 @@ class ActivityDialog(AsksBeforeClosing, ActivityForm):
         select_data(self.site, data.site_id or "")
         self._fill_spaces()
         select_data(self.space, data.space_id or "")
+        select_data(self.survey, data.survey_id or "")
         if self.activity_type.findText(data.activity_type) < 0:  # a type switched off since
             self.activity_type.addItem(data.activity_type)
         self.activity_type.setCurrentText(data.activity_type)
@@ -177,6 +178,7 @@ class ActivityDialog(AsksBeforeClosing, ActivityForm):
         select_data(self.site, current_site or "")
         self.site.blockSignals(False)
         self._fill_spaces()
+        self._fill_surveys()
         previous, self._expenses_project = self._expenses_project, project_id
         if self._linked and previous is not None and project_id != previous:
             self._linked = []  # the core accepts only expenses of the activity's own project
@@ -215,6 +217,14 @@ class ActivityDialog(AsksBeforeClosing, ActivityForm):
             if not site_id or not space_site or space_site == site_id:
                 self.space.addItem(name, space_id)
         select_data(self.space, current or "")
+
+    def _fill_surveys(self) -> None:
+        current = self.survey.currentData()
+        self.survey.clear()
+        self.survey.addItem("（不是需求调查）", "")
+        for survey_id, name in self.lookups.surveys.get(self.project.currentData(), []):
+            self.survey.addItem(name, survey_id)
+        select_data(self.survey, current or "")
 
     def _start_changed(self) -> None:
         if not self.multi_day.isChecked() or self.end.date() < self.start.date():
@@ -294,7 +304,8 @@ class ActivityDialog(AsksBeforeClosing, ActivityForm):
             volunteers=self.volunteers.value(), volunteer_hours=self.hours.text().strip(),
             summary=self.summary.toPlainText().strip(), public=self.public.isChecked(),
             public_order=(self.public_order.value() or None) if self.public.isChecked() else None,
-            beneficiaries=beneficiaries, named=named, expense_ids=list(self._linked))
+            beneficiaries=beneficiaries, named=named, expense_ids=list(self._linked),
+            survey_id=self.survey.currentData() or None)
 
     def show_message(self, text: str, *, error: bool) -> None:
         show_result(self.message, text, error=error)

@@ -2,12 +2,12 @@
 and charity spaces, activity types, beneficiary groups), one activity to edit, and the posted expenses
 of a project that an activity may be linked to."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import select
 
-from desktop_app.core.models import Fund, LedgerEntry
+from desktop_app.core.models import Fund, LedgerEntry, Survey
 from desktop_app.core.money import format_yuan
 from desktop_app.core.queries import activities as activity_queries
 from desktop_app.core.queries import projects as project_queries
@@ -41,6 +41,7 @@ class ActivityLookups:
     spaces: dict[str, list[tuple[str, str, str | None]]]  # project id → (id, name, site id)
     types: list[str]
     groups: list[str]
+    surveys: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # project id → (id, name)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,15 @@ def load_activity_lookups(ws: Workspace) -> ActivityLookups:
             {pid: [(x.id, x.name) for x in project_queries.project_sites(s, pid)] for pid in ids},
             {pid: [(x.id, x.name, x.site_id) for x in space_queries.list_spaces(s, pid)] for pid in ids},
             [c.name for c in local_categories(s, "activity_type")],
-            [c.name for c in local_categories(s, "beneficiary_group")])
+            [c.name for c in local_categories(s, "beneficiary_group")],
+            _surveys_by_project(s))
+
+
+def _surveys_by_project(s) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for survey in s.exec(select(Survey).where(Survey.deleted == False).order_by(Survey.created_at)):  # noqa: E712
+        found.setdefault(survey.project_id, []).append((survey.id, survey.name))
+    return found
 
 
 def _choice(entry, funds: dict[str, str]) -> ExpenseChoice:

@@ -325,3 +325,19 @@ def test_without_a_project_the_form_says_what_to_do_first(qtbot, ctx):
     assert not dialog.save_button.isEnabled()
     dialog.reject()
     page.shutdown()
+
+
+def test_an_activity_names_the_needs_survey_it_carried_out(qtbot, ctx, page, project):
+    from desktop_app.core.services import surveys
+
+    survey = surveys.create_from_template(ctx.ws, project[0].id, "天池村需求调查")
+    dialog = page.add_activity()
+    wait_idle(qtbot, ctx.runner)
+    fill_training(dialog)
+    assert dialog.survey.itemText(0) == "（不是需求调查）"
+    dialog.survey.setCurrentIndex(dialog.survey.findData(survey.id))
+    dialog.save()
+    wait_idle(qtbot, ctx.runner)
+    with ctx.ws.reading() as s:
+        saved = next(a for a in list_activities(s) if a.title == "社区赋能培训")
+        assert activities.activity_input(s, saved.id).survey_id == survey.id

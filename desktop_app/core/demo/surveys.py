@@ -6,8 +6,12 @@ asked, so 250 valid. 八台镇: "村民代表代为向各村社发放问卷200�
 The answers are drawn with a fixed seed so that both surveys put the same four needs first, in seed 004's order."""
 
 import random
+from dataclasses import replace
 
-from desktop_app.core.services import survey_entry, surveys
+from sqlmodel import select
+
+from desktop_app.core.models import Activity
+from desktop_app.core.services import activities, survey_entry, surveys
 from desktop_app.core.services.survey_entry import PaperForm
 from desktop_app.core.surveys.template import AGE_GROUPS, NEEDS
 from desktop_app.core.surveys.validity import Rules
@@ -34,6 +38,7 @@ def add_demo_surveys(ws, project_name: str, sites: dict) -> None:
     forms += [_form(rng, 255 + i, f"LX-{n:03d}", rng.choice(QINGHUA_GROUPS), site, "2024-03")
               for i, n in enumerate(repeated, start=1)]  # households asked twice: the rules exclude one form
     survey_entry.save_paper_batch(ws, qinghua.id, forms)
+    _link_activity(ws, "青花前期调研：居民需求问卷", qinghua.id)
 
     batai = surveys.create_from_template(ws, project_name, BATAI_SURVEY)
     surveys.set_rules(ws, batai.id, Rules(household_question="Q1", duplicate_minutes=0),
@@ -42,6 +47,14 @@ def add_demo_surveys(ws, project_name: str, sites: dict) -> None:
              for n in range(1, 187)]
     _leave_out_age(forms, rng, 6)
     survey_entry.save_paper_batch(ws, batai.id, forms)
+
+
+def _link_activity(ws, title: str, survey_id: str) -> None:
+    """The activity that carried the survey out: its notice item then states the survey's result."""
+    with ws.reading() as s:
+        activity = s.exec(select(Activity).where(Activity.title == title)).one()
+        data = activities.activity_input(s, activity.id)
+    activities.update_activity(ws, activity.id, replace(data, survey_id=survey_id))
 
 
 def _form(rng: random.Random, number: int, household: str, place: str, site_id: str, month: str) -> PaperForm:

@@ -41,28 +41,45 @@ class SurveyResults:
     versions: list[tuple[int, int]] = field(default_factory=list)  # version number, valid responses
 
 
-def survey_results(s: Session, key: str, *, by: str | None = None) -> SurveyResults:
-    survey = resolve_survey(s, key)
-    version = current_version(s, survey.id)
-    form = Questionnaire.from_json(version.definition)
-    forms = {v.id: (v.number, Questionnaire.from_json(v.definition)) for v in s.exec(
+@dataclass
+class Judged:
+    """A final response, its answers as the current questionnaire reads them, and why it is excluded ("")."""
+
+    response: SurveyResponse
+    answers: dict
+    reason: str
+
+
+def judged_responses(s: Session, survey: Survey, form: Questionnaire) -> list[Judged]:
+    """Every final response of `survey` in the order validity reads them (the earlier of two duplicates is
+    kept), each with its reason for exclusion: what the report counts and the data export lists."""
+    forms = {v.id: Questionnaire.from_json(v.definition) for v in s.exec(
         select(SurveyVersion).where(SurveyVersion.survey_id == survey.id))}
     rows = list(s.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
                                                     SurveyResponse.entry_pass == 0,  # double entry: final forms only
                                                     SurveyResponse.deleted == False)  # noqa: E712
                        .order_by(SurveyResponse.submitted_at, SurveyResponse.created_at)))
-    candidates = [Candidate(r.source, _comparable(json.loads(r.answers), forms[r.version_id][1], form),
-                            r.complete, r.seconds, r.submitted_at) for r in rows]
-    reasons = exclusions(form, candidates, Rules.from_json(survey.rules))
-    valid = [(r, c) for r, c, why in zip(rows, candidates, reasons, strict=True) if not why]
-    answer_sets = [c.answers for _r, c in valid]
+    answer_sets = [_comparable(json.loads(r.answers), forms[r.version_id], form) for r in rows]
+    reasons = exclusions(form, [Candidate(r.source, a, r.complete, r.seconds, r.submitted_at)
+                                for r, a in zip(rows, answer_sets, strict=True)], Rules.from_json(survey.rules))
+    return [Judged(r, a, why) for r, a, why in zip(rows, answer_sets, reasons, strict=True)]
+
+
+def survey_results(s: Session, key: str, *, by: str | None = None) -> SurveyResults:
+    survey = resolve_survey(s, key)
+    version = current_version(s, survey.id)
+    form = Questionnaire.from_json(version.definition)
+    numbers = {v.id: v.number for v in s.exec(select(SurveyVersion).where(SurveyVersion.survey_id == survey.id))}
+    judged = judged_responses(s, survey, form)
+    valid = [j for j in judged if not j.reason]
+    answer_sets = [j.answers for j in valid]
     groups, by_label = _grouping(s, form, by, valid)
     questions = analyse(form, answer_sets, groups=groups)
     ranking = needs_ranking(questions)
-    excluded = sorted(Counter(why for why in reasons if why).items(), key=lambda kv: -kv[1])
-    sources = sorted(Counter(r.source for r, _c in valid).items(), key=lambda kv: -kv[1])
-    versions = sorted(Counter(forms[r.version_id][0] for r, _c in valid).items())
-    return SurveyResults(survey, form, len(rows), len(valid), excluded, sources, questions, ranking,
+    excluded = sorted(Counter(j.reason for j in judged if j.reason).items(), key=lambda kv: -kv[1])
+    sources = sorted(Counter(j.response.source for j in valid).items(), key=lambda kv: -kv[1])
+    versions = sorted(Counter(numbers[j.response.version_id] for j in valid).items())
+    return SurveyResults(survey, form, len(judged), len(valid), excluded, sources, questions, ranking,
                          needs_sentence(len(valid), ranking), by_label, versions)
 
 
@@ -79,19 +96,19 @@ def _comparable(answers: dict, theirs: Questionnaire, ours: Questionnaire) -> di
 
 
 def _grouping(s: Session, form: Questionnaire, by: str | None,
-              valid: list[tuple[SurveyResponse, Candidate]]) -> tuple[list[str | None] | None, str]:
+              valid: list[Judged]) -> tuple[list[str | None] | None, str]:
     """Each valid response's group label for a cross-tab by `by` (a question, or the site), and its title."""
     if not by:
         return None, ""
     if by in SITE_WORDS:
         names = {site.id: site.name for site in s.exec(select(Site))}
-        return [names.get(r.site_id) if r.site_id else "未注明" for r, _c in valid], "试点村(社区)"
+        return [names.get(j.response.site_id) if j.response.site_id else "未注明" for j in valid], "试点村(社区)"
     question = form.question(by) or next((q for q in form.questions if by in (q.number, q.text)), None)
     if question is None:
         raise UserError(f"问卷里没有题目“{by}”。请用题目编号（如 Q3）指定按哪道题交叉分析；survey show 可查看题目。")
     if question.type not in ("single", "region", "scale"):
         raise UserError(f"“{question.text}”是{_type_name(question.type)}题，不能用来分组。请选一道单选题（如年龄段、所在村）。")
-    return [group_label(question, c.answers) for _r, c in valid], question.text
+    return [group_label(question, j.answers) for j in valid], question.text
 
 
 def _type_name(kind: str) -> str:

@@ -23,6 +23,7 @@ from desktop_app.core.models import (
     Photo,
     Project,
     Site,
+    Survey,
 )
 from desktop_app.core.money import format_yuan
 from desktop_app.core.quantities import hours_from_minutes, parse_hours
@@ -64,6 +65,7 @@ class ActivityInput:
     beneficiaries: dict[str, int | str] = field(default_factory=dict)  # group → count
     named: list[NamedInput] = field(default_factory=list)
     expense_ids: list[str] = field(default_factory=list)
+    survey_id: str | None = None  # the needs survey it carried out: its notice item states the survey's result
 
 
 def add_activity(ws, data: ActivityInput) -> Activity:
@@ -156,6 +158,10 @@ def _check_activity(s: Session, data: ActivityInput, *, activity: Activity | Non
         check_text(f"受益人“{person.name}”的情况说明", person.sensitive_facts, LINE_MAX)
         check_text(f"受益人“{person.name}”的电话", person.phone, 30)
     _check_expenses(s, project, data.expense_ids)
+    if data.survey_id:
+        survey = s.get(Survey, data.survey_id)
+        if survey is None or survey.deleted or survey.project_id != project.id:
+            raise UserError(f"所选需求调查不属于项目“{project.name}”。请选本项目的调查，或不选。")
     public_order = data.public_order
     if data.public and public_order is None:
         public_order = (activity.public_order if activity is not None and activity.public else
@@ -171,6 +177,7 @@ def _check_activity(s: Session, data: ActivityInput, *, activity: Activity | Non
         "volunteer_minutes": int(parse_hours(data.volunteer_hours) * 60),
         "summary": check_text("活动简介", data.summary, SUMMARY_MAX, multiline=True),
         "public": bool(data.public), "public_order": int(public_order or 0) if data.public else 0,
+        "survey_id": data.survey_id or None,
     }
 
 
@@ -222,6 +229,6 @@ def activity_input(s: Session, activity_id: str) -> ActivityInput:
         summary=a.summary, public=a.public, public_order=a.public_order if a.public else None,
         beneficiaries=dict(d.beneficiaries),
         named=[NamedInput(p.name, p.group_name, p.sensitive_facts, p.phone, p.publish_consent) for p in d.named],
-        expense_ids=[e.id for e in d.expenses])
+        expense_ids=[e.id for e in d.expenses], survey_id=a.survey_id)
 
 

@@ -5,6 +5,7 @@ notice. The demo workspace (seed 004) is built once for the module and copied fo
 import shutil
 from dataclasses import fields
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -308,3 +309,52 @@ def test_a_published_notice_is_never_changed_by_edits(own, tmp_path):
     assert notice_verify.verify_notice(own, published.verification_code).ok
     same = _export(own, tmp_path, {"field:项目完成情况": COMPLETION}, "重印.pdf")
     assert same.reprint and same.notice.id == published.id  # the same edits: a reprint of the published one
+
+
+# ------------------------------------------------------------------------------------------- the survey's result
+
+
+def _survey_activity(ws):
+    from sqlmodel import select
+
+    from desktop_app.core.models import Activity
+    with ws.reading() as s:
+        return s.exec(select(Activity).where(Activity.title == "青花前期调研：居民需求问卷")).one()
+
+
+def test_the_survey_item_states_the_surveys_result_from_the_responses(own):
+    from dataclasses import replace
+
+    from desktop_app.core.services import activities, survey_entry
+    from desktop_app.core.services.survey_entry import PaperForm
+
+    activity = _survey_activity(own)
+    assert activity.survey_id  # the demo links the activity to the 青花 survey
+    item = _item(_build(own), SURVEY)
+    assert "共收集250份有效调查问卷" in item.body  # the typed figure matches the 250 valid forms: kept
+    forms = [PaperForm(f"9{n:02d}", {"Q1": {"t": f"LX-9{n:02d}"}, "Q2": {"t": "立信社区一组"}, "Q4": {"c": [1]},
+                                     "Q5": {"c": [6]}, "Q6": {"c": [1, 2]}}) for n in range(3)]
+    survey_entry.save_paper_batch(own, activity.survey_id, forms)
+    doc = _build(own)
+    assert "共收集253份有效调查问卷" in _item(doc, SURVEY).body and "250份" not in _item(doc, SURVEY).body
+    assert any(m.reason.startswith("有效问卷数与需求调查的数据不符") for m in doc.masked)
+    with own.reading() as s:
+        data = activities.activity_input(s, activity.id)
+    activities.update_activity(own, activity.id, replace(data, summary="向辖区居民发放社会需求调查问卷。"))
+    body = _item(_build(own), SURVEY).body
+    assert body == "向辖区居民发放社会需求调查问卷。共收集253份有效调查问卷，需求排在前四位的是：亲子教育、养老服务、就业、环境卫生。"
+
+
+def test_an_activity_cannot_name_another_projects_survey(own):
+    from dataclasses import replace
+
+    from desktop_app.core.services import activities, projects, surveys
+
+    other = projects.add_project(own, projects.ProjectInput(name="另一个项目", start_date=date(2024, 1, 1),
+                                                            end_date=date(2024, 12, 31), budget=Decimal(0)))
+    foreign = surveys.create_from_template(own, other.id, "另一个项目的调查")
+    activity = _survey_activity(own)
+    with own.reading() as s:
+        data = activities.activity_input(s, activity.id)
+    with pytest.raises(UserError, match="所选需求调查不属于项目"):
+        activities.update_activity(own, activity.id, replace(data, survey_id=foreign.id))

@@ -277,10 +277,9 @@ def test_migration_keeps_old_notices_without_heads_and_their_journal_as_the_tabl
     conn.execute("UPDATE change_journal SET payload = replace(payload, ?, '') WHERE table_name = 'notice'",
                  (', "heads_json": ' + json.dumps(n.heads_json),))
     conn.execute("ALTER TABLE notice DROP COLUMN heads_json")
-    for table in ("survey_response", "survey_version", "survey"):  # what migration 0010 made
-        conn.execute(f"DROP TABLE {table}")
-    conn.execute("PRAGMA user_version = 8")
     conn.commit()
+    # migration 0009 alone, as it ran on such a workspace (the later ones made tables this one already has)
+    conn.executescript(next(sql for version, _name, sql in db.migration_files() if version == 9))
     conn.close()
     reopened = Workspace.open(folder, auto_backup=False)
     try:

@@ -8,12 +8,15 @@ from decimal import Decimal
 from sqlmodel import select
 
 from desktop_app.core.documents.model import Field, Heading, Item, Paragraph
+from desktop_app.core.errors import UserError
 from desktop_app.core.models import Activity, Project
 from desktop_app.core.notices.context import BuildContext
 from desktop_app.core.notices.formats import as_sentence, chinese_numeral, make_table, month_text, wan_yuan
 from desktop_app.core.queries.spaces import list_spaces, milestones
+from desktop_app.core.queries.survey_results import survey_results
 
 COMPLETION = "项目完成情况"
+VALID_FORMS = re.compile(r"共收集(\d+)份有效(?:调查)?问卷")
 # Keys of the editable blocks (stable across rebuilds of the same data; see notices.wording).
 COMPLETION_KEY = f"field:{COMPLETION}"
 GOALS_KEY = "field:项目主要内容和绩效目标"
@@ -102,7 +105,30 @@ def effects_part(ctx: BuildContext, blocks: list, *, suffix: str) -> None:
         blocks.append(Heading(f"{name}{suffix}" if name != "项目整体" else "项目整体情况", level=2,
                               key=f"heading:site:{site_key}"))
         for i, a in enumerate(group, 1):
-            blocks.append(Item(f"（{chinese_numeral(i)}）", as_sentence(a.title), a.summary.strip(), key=f"item:{a.id}"))
+            blocks.append(Item(f"（{chinese_numeral(i)}）", as_sentence(a.title), effect_text(ctx, a), key=f"item:{a.id}"))
+
+
+def effect_text(ctx: BuildContext, activity: Activity) -> str:
+    """An item's text: the activity's summary, and for a needs survey it carried out, the survey's result from
+    the responses (seed 004's "共收集250份有效调查问卷，需求排在前四位的是：…"): a typed count of valid forms that the
+    responses do not bear out is rewritten (and noted), and a summary that states none gets the sentence."""
+    summary = activity.summary.strip()
+    if not activity.survey_id:
+        return summary
+    try:
+        results = survey_results(ctx.session, activity.survey_id)
+    except UserError:  # the survey was deleted: the typed text stands
+        return summary
+    if not results.valid:
+        return summary
+    stated = VALID_FORMS.search(summary)
+    if stated is None:
+        return f"{summary}{'' if not summary or summary.endswith('。') else '。'}{results.sentence}。"
+    if int(stated.group(1)) == results.valid:
+        return summary
+    shown = f"共收集{results.valid}份有效调查问卷"
+    ctx.privacy.record(stated.group(0), shown, "有效问卷数与需求调查的数据不符，已按调查结果改写")
+    return summary[:stated.start()] + shown + summary[stated.end():]
 
 
 def spaces_part(ctx: BuildContext, blocks: list) -> None:

@@ -64,3 +64,12 @@ CREATE TABLE survey_response (
 );
 CREATE INDEX ix_survey_response_survey_id ON survey_response (survey_id);
 CREATE INDEX ix_survey_response_office_id ON survey_response (office_id);
+
+-- An activity may be the needs survey it carried out (需求调研): a notice's item for it then states the
+-- survey's result from the responses, not typed figures. Existing activities' journal rows say the same, so
+-- every record's last journal row is the record as the table holds it (json.dumps sorts the keys: "survey_id"
+-- comes right before "title", never the first key; a quote inside a text value is escaped, so the pattern is
+-- only ever the key itself).
+ALTER TABLE activity ADD COLUMN survey_id VARCHAR REFERENCES survey (id);
+UPDATE change_journal SET payload = replace(payload, ', "title": ', ', "survey_id": null, "title": ')
+  WHERE table_name = 'activity' AND payload NOT LIKE '%"survey_id": %';
