@@ -31,6 +31,7 @@ from desktop_app.core.documents.layout import (
     PHOTO_GAP,
     QR_SIZE,
     SEAL_SPACE,
+    WRITING_SPACE,
     Styles,
 )
 from desktop_app.core.documents.linebreak import ChineseParagraph
@@ -162,6 +163,8 @@ class Typesetter:
             if len(row) > ncol:
                 raise ValueError(f"table row has {len(row)} cells for {ncol} columns: {row!r}")
             r = len(data)
+            if not any(text.strip() for text in row):  # an empty row is room to write in (a form's box)
+                commands.append(("TOPPADDING", (0, r), (-1, r), WRITING_SPACE))
             cells = [self.cell(text, styles[aligns[i]], widths[i] - 2 * CELL_PADDING) for i, text in enumerate(row)]
             if len(row) == 1 and ncol > 1:  # a sentence across the table: "合计：¥316,000.00（人民币…）"
                 cells = [self.para(row[0], styles["left"])]
@@ -184,9 +187,8 @@ class Typesetter:
     def chart(self, block: BarChart) -> list[Flowable]:
         if not block.labels:
             return []
-        drawing = bar_chart(block, self.fonts, FRAME_W)
-        self.used.add(self.fonts.body)
-        self.used.update(name for name in drawing.faces)  # the faces its labels are drawn in
+        drawing, faces = bar_chart(block, self.fonts, FRAME_W)
+        self.used.update(faces)
         caption = [self.para(block.caption, self.styles.table_caption)] if block.caption else []
         return [KeepTogether([*caption, drawing]), Spacer(1, self.styles.leading / 2)]
 

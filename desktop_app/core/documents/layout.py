@@ -36,6 +36,7 @@ TABLE_START = 110  # a table caption, the header and about three rows
 COMPACT_SIZE, COMPACT_LEADING = 10.5, 16
 COMPACT_TABLE_START = 50  # a compact document's tables are short: the header and two rows
 CHART_SIZE, CHART_LEADING = 9, 11  # a chart's labels
+WRITING_SPACE = 20  # above the line of an empty table row: about 8 mm of room for handwriting
 
 
 class Styles:

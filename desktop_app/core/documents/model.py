@@ -58,14 +58,15 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """Figures from the data: never editable (no key), they must match the records they come from."""
+    """Figures from the data: never editable (no key), they must match the records they come from. A row of
+    empty cells is printed tall enough to write in (a box of a form to fill in)."""
 
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
     totals: tuple[tuple[str, ...], ...] = ()  # rows printed in the heading face at the end
     caption: str = ""  # printed above the table
     header: bool = True  # False: the column titles are not printed (a layout grid, e.g. a form's options)
-    lines: str = "grid"  # grid | none | below (a rule under each row: lines to write on)
+    lines: str = "grid"  # grid | none | below (a rule under each row: with empty rows, lines to write on)
 
 
 @dataclass(frozen=True)
