@@ -6,6 +6,8 @@ in the same run on the same machine (figures are ratios, so a slower machine doe
     python dev.py bench --photos            # photo import only: 200 phone-size JPEGs (--photo-count N), then
                                             # the same folder through the activity editor: GUI stalls
     python dev.py bench --gallery           # photo gallery only: 50,000 photos (built once, ~5 s)
+    python dev.py bench --surveys           # needs surveys only: import vs calamine, analysis, GUI stalls,
+                                            # report PDF, paper-entry keystrokes (bench/surveys.py)
     python dev.py bench --notice            # notice PDF export only: 40 photos, 500 ledger lines, beside the
                                             # same notice as .docx converted by LibreOffice headless (pip install
                                             # -e .[bench]; soffice if installed), and its preview with QtPdf
@@ -1366,10 +1368,20 @@ def main() -> None:
     parser.add_argument("--photo-count", type=int, default=200)
     parser.add_argument("--notice", action="store_true", help="only the notice PDF export (40 photos, 500 lines)")
     parser.add_argument("--verify", action="store_true", help="only verify with its witnesses vs reading and hashing")
+    parser.add_argument("--surveys", action="store_true", help="only the needs surveys: import, analysis, report, "
+                        "paper-entry keystrokes (bench/surveys.py)")
     parser.add_argument("--photo-import-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--photo-gui-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--notice-preview-child", nargs=2, metavar=("MODE", "PDF"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.surveys:
+        from bench.surveys import run_surveys
+
+        results = run_surveys()
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "surveys.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return None
     if args.notice:
         return run_notice_only()
     if args.notice_preview_child:

@@ -23,6 +23,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlmodel import Session, select
 
+from desktop_app.core.collector import collection_paused
 from desktop_app.core.exports.sheet import WIDTH_SAMPLE, Column, Sheet, write_workbook
 from desktop_app.core.models import Site, SurveyResponse
 from desktop_app.core.privacy import redact_private_numbers
@@ -49,7 +50,8 @@ def export_survey_data(session: Session, survey_key: str, out: Path, *, codes: b
     """Write the survey's responses to `out` (.xlsx, whole or not at all) and return the path."""
     survey = resolve_survey(session, survey_key)
     form = Questionnaire.from_json(current_version(session, survey.id).definition)
-    judged = judged_responses(session, survey, form)  # the report's responses, answers and reasons
+    with collection_paused():
+        judged = judged_responses(session, survey, form)  # the report's responses, answers and reasons
     sites = {site.id: site.name for site in session.exec(select(Site))}
     fields = question_fields(form, codes=codes, wide=wide)
     columns = [*META, *(f.column for f in fields)]

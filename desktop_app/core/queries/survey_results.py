@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from desktop_app.core.collector import collection_paused
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Site, Survey, SurveyResponse, SurveyVersion
 from desktop_app.core.queries.surveys import current_version, resolve_survey
@@ -52,20 +53,27 @@ class Judged:
 
 def judged_responses(s: Session, survey: Survey, form: Questionnaire) -> list[Judged]:
     """Every final response of `survey` in the order validity reads them (the earlier of two duplicates is
-    kept), each with its reason for exclusion: what the report counts and the data export lists."""
-    forms = {v.id: Questionnaire.from_json(v.definition) for v in s.exec(
+    kept), each with its reason for exclusion: what the report counts and the data export lists. `form` is
+    the current questionnaire; answers to it are taken as they are, older versions' through `_comparable`."""
+    current = form.to_json()
+    forms = {v.id: form if v.definition == current else Questionnaire.from_json(v.definition) for v in s.exec(
         select(SurveyVersion).where(SurveyVersion.survey_id == survey.id))}
     rows = list(s.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
                                                     SurveyResponse.entry_pass == 0,  # double entry: final forms only
                                                     SurveyResponse.deleted == False)  # noqa: E712
                        .order_by(SurveyResponse.submitted_at, SurveyResponse.created_at)))
     answer_sets = [_comparable(json.loads(r.answers), forms[r.version_id], form) for r in rows]
-    reasons = exclusions(form, [Candidate(r.source, a, r.complete, r.seconds, r.submitted_at)
+    reasons = exclusions(form, [Candidate(r.source, a, r.complete, r.seconds, r.submitted_at, r.answers)
                                 for r, a in zip(rows, answer_sets, strict=True)], Rules.from_json(survey.rules))
     return [Judged(r, a, why) for r, a, why in zip(rows, answer_sets, reasons, strict=True)]
 
 
 def survey_results(s: Session, key: str, *, by: str | None = None) -> SurveyResults:
+    with collection_paused():
+        return _results(s, key, by)
+
+
+def _results(s: Session, key: str, by: str | None) -> SurveyResults:
     survey = resolve_survey(s, key)
     version = current_version(s, survey.id)
     form = Questionnaire.from_json(version.definition)

@@ -52,10 +52,13 @@ def _two(value: Decimal) -> str:
 
 
 def analyse_question(q: Question, answer_sets: list[dict]) -> QuestionResult:
-    given = [a[q.code] for a in answer_sets if answered(a.get(q.code))]
+    code = q.code
+    given = [a for a in (s.get(code) for s in answer_sets) if a and "x" not in a]  # answered: the base
     result = QuestionResult(q, base=len(given))
     if q.type in ("single", "multiple", "ranking", "scale"):
-        counts = Counter(c for a in given for c in codes(a))
+        counts: Counter = Counter()
+        for a in given:  # the hot loop of a 10,000-response analysis: no calls per answer beyond update
+            counts.update(a.get("c", ()))
         mentions = sum(counts.values())
         for o in q.options:
             oc = OptionCount(o.code, o.label, counts[o.code], percent(counts[o.code], result.base))
@@ -65,8 +68,8 @@ def analyse_question(q: Question, answer_sets: list[dict]) -> QuestionResult:
         if q.type == "ranking":
             _ranking_scores(q, given, result)
         if q.type == "scale" and given:
-            total = sum(Decimal(codes(a)[0]) for a in given)
-            result.mean = _two(total / len(given))
+            total = sum(point * n for point, n in counts.items())  # one point per answer
+            result.mean = _two(Decimal(total) / len(given))
     elif q.type == "matrix":
         for row in q.rows:
             points = [a["m"][str(row.code)] for a in given if str(row.code) in a.get("m", {})]

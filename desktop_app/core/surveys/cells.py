@@ -7,6 +7,7 @@ contain ┋), a ranking by →, "其他〖typed text〗", "(跳过)" (not asked)
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from desktop_app.core.surveys.answers import EMPTY, SKIP
 from desktop_app.core.surveys.questionnaire import Option, Question
@@ -22,6 +23,7 @@ class CellProblem(ValueError):
     """A cell that does not fit its question; the message names the question and the value."""
 
 
+@lru_cache(maxsize=65536)  # an import compares the same few hundred labels hundreds of thousands of times
 def label_key(label: str) -> str:
     """Option labels compared as a person reads them: 全角/半角 and spaces do not matter."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))

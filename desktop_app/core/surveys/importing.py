@@ -51,12 +51,13 @@ def match_questions(export: Export, form: Questionnaire, origin: str = "") -> li
 def plan_rows(export: Export, pairs: list[tuple[Group, Question]]) -> Plan:
     plan = Plan()
     seen_numbers: set[str] = set()
+    read: dict = {}  # (question, cells) → answer or problem: 10,000 rows repeat a few hundred cell texts
     for meta, row in zip(export.meta, export.rows, strict=True):
         if meta.source_no and meta.source_no in seen_numbers:
             plan.refused.append((meta.row, f"答卷编号 {meta.source_no} 在文件里出现了两次，只导入第一次出现的那份"))
             continue
         try:
-            answers = _row_answers(row, pairs, export)
+            answers = _row_answers(row, pairs, export, read)
         except CellProblem as problem:
             plan.refused.append((meta.row, str(problem)))
             continue
@@ -68,17 +69,28 @@ def plan_rows(export: Export, pairs: list[tuple[Group, Question]]) -> Plan:
     return plan
 
 
-def _row_answers(row: list[str], pairs: list[tuple[Group, Question]], export: Export) -> dict:
+def _row_answers(row: list[str], pairs: list[tuple[Group, Question]], export: Export, read: dict) -> dict:
     answers = {}
-    for group, question in pairs:
-        answer = read_answer(question, group, row, export.layout, export.source)
-        if answer is None:
-            continue
-        problems = answer_problems(question, answer)
-        if problems:
-            raise CellProblem(problems[0])
-        answers[question.code] = answer
+    for n, (group, question) in enumerate(pairs):
+        columns = group.columns
+        key = (n, row[columns[0]]) if len(columns) == 1 else (n, *(row[i] for i in columns))
+        if key not in read:
+            read[key] = _answer(question, group, row, export)
+        answer = read[key]
+        if isinstance(answer, CellProblem):
+            raise answer
+        if answer is not None:
+            answers[question.code] = answer  # shared between rows with the same cells: never changed after
     return answers
+
+
+def _answer(question: Question, group: Group, row: list[str], export: Export) -> dict | CellProblem | None:
+    try:
+        answer = read_answer(question, group, row, export.layout, export.source)
+    except CellProblem as problem:
+        return problem
+    problems = answer_problems(question, answer) if answer is not None else []
+    return CellProblem(problems[0]) if problems else answer
 
 
 def _find(group: Group, questions: list[Question]) -> Question | None:

@@ -7,6 +7,7 @@ expects (by their leading number when they have one: 18-20岁, 21-23岁 …; oth
 其他 last)."""
 
 import re
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from desktop_app.core.surveys.cells import (
@@ -40,9 +41,11 @@ def infer_questionnaire(export: Export, title: str, types: dict[str, str] | None
 def infer_question(export: Export, group: Group, position: int, forced: str | None = None) -> Question:
     text = group.text.strip() or f"第{position}题"
     q = Question(code=f"Q{position}", text=text, type="single", number=group.number or str(position))
-    values = [row[i].strip() for row in export.rows for i in group.columns]
-    answered = [v for v in values if v not in SKIPPED_TEXT and v not in EMPTY_TEXT
+    counts = Counter(row[i].strip() for row in export.rows for i in group.columns)
+    # each different answer once, in the order they first appear (10,000 rows hold a few hundred)
+    answered = [v for v in counts if v not in SKIPPED_TEXT and v not in EMPTY_TEXT
                 and not (export.layout == BY_CODE and v in SKIP_CODES)]
+    total = sum(counts[v] for v in answered)
     if group.per_option:
         ranks = any((point_of(v) or 0) > 1 for v in answered) and export.source != TXWJ
         q.type = "ranking" if ranks or "排序" in text else "multiple"
@@ -52,7 +55,7 @@ def infer_question(export: Export, group: Group, position: int, forced: str | No
         q.rows = [Option(code=n, label=sub) for n, sub in enumerate(group.subs, start=1)]
         q.options = _scale(answered, text) or _options(_distinct(answered), multiple=False)
     else:
-        _single_column(q, answered, export.layout)
+        _single_column(q, answered, total, export.layout)
         if forced and forced != q.type and forced in FORCEABLE:
             _force(q, forced, answered)
     q.private = q.type == "text" and any(w in text for w in PRIVATE_WORDS)
@@ -62,7 +65,8 @@ def infer_question(export: Export, group: Group, position: int, forced: str | No
     return q
 
 
-def _single_column(q: Question, answered: list[str], layout: str) -> None:
+def _single_column(q: Question, answered: list[str], total: int, layout: str) -> None:
+    """`answered`: the different answers given, `total` how many gave one."""
     text = q.text
     if layout == BY_CODE:
         numbers = [point_of(v) for v in answered]
@@ -94,8 +98,8 @@ def _single_column(q: Question, answered: list[str], layout: str) -> None:
             q.type = "number"
         return
     distinct = _distinct([piece_label(v)[0] for v in answered])
-    if (len(distinct) > 20 or (len(distinct) > 8 and len(distinct) > len(answered) * 0.5)
-            or (len(answered) >= 3 and len(distinct) == len(answered))):
+    if (len(distinct) > 20 or (len(distinct) > 8 and len(distinct) > total * 0.5)
+            or (total >= 3 and len(distinct) == total)):
         q.type = "text"
         return
     if "多选" in text:

@@ -54,7 +54,8 @@ def _read_workbook(path: Path, head: bytes) -> list[list[str]]:
     except Exception as exc:  # noqa: BLE001 — calamine's errors (zip, xml, format) all mean "not readable"
         raise UserError(f"“{path.name}”读不出来：文件不完整（可能没下载完或复制时中断），或者不是 Excel 文件。"
                         f"{EXPORT_ADVICE}", technical=f"{path}: {type(exc).__name__}: {exc}") from exc
-    return [[cell_text(v) for v in row] for row in raw]
+    # most cells of a 问卷星 export are text already: those skip cell_text's checks
+    return [[v.strip() if type(v) is str else cell_text(v) for v in row] for row in raw]
 
 
 def _encrypted(path: Path) -> UserError:

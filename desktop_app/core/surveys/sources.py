@@ -81,8 +81,8 @@ def parse_export(table: list[list[str]], path: Path) -> Export:
     layout = BY_TEXT
     if source == WJX and (any(g.per_option for g in groups) or _all_codes(rows, groups)):
         layout = BY_CODE
-    no_col = headers.index("序号" if source == WJX else "编号") if ("序号" in names or "编号" in names) else None
-    meta = [_meta(i + 2, row, headers, source, no_col) for i, row in enumerate(table[1:]) if any(row)]
+    meta_of = _meta_reader(headers, source)
+    meta = [meta_of(i + 2, row) for i, row in enumerate(table[1:]) if any(row)]
     return Export(source, layout, groups, meta, rows, title=_title_from_name(path))
 
 
@@ -170,26 +170,38 @@ def _all_codes(rows: list[list[str]], groups: list[Group]) -> bool:
     return seen_number and any(v in SKIP_CODES for r in rows for g in groups for v in (r[c] for c in g.columns))
 
 
-def _meta(row_no: int, row: list[str], headers: list[str], source: str, no_col: int | None) -> Meta:
-    def cell(name: str) -> str:
-        return row[headers.index(name)].strip() if name in headers else ""
+def _meta_reader(headers: list[str], source: str):
+    """A function reading a row's Meta, its columns found once by name."""
+    def column(*names: str) -> int | None:
+        return next((headers.index(n) for n in names if n in headers), None)
 
-    if source == WJX:
-        submitted, seconds = _when(cell("提交答卷时间")), _seconds(cell("所用时间"))
-    else:
-        submitted, seconds = _when(cell("结束答题时间") or cell("开始答题时间")), _seconds(cell("答题时长"))
-    number = row[no_col].strip() if no_col is not None else ""
-    return Meta(row_no, number, submitted, seconds)
+    number = column("序号" if source == WJX else "编号")
+    when = [c for c in ((column("提交答卷时间"),) if source == WJX else
+                        (column("结束答题时间"), column("开始答题时间"))) if c is not None]
+    took = column("所用时间" if source == WJX else "答题时长")
+
+    def read(row_no: int, row: list[str]) -> Meta:
+        submitted = next((row[c].strip() for c in when if row[c].strip()), "")
+        return Meta(row_no, row[number].strip() if number is not None else "", _when(submitted),
+                    _seconds(row[took]) if took is not None else None)
+    return read
+
+
+WHEN = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$")
 
 
 def _when(text: str) -> str:
-    for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d-%b-%Y %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M",
-                "%Y/%m/%d", "%Y-%m-%d"):
+    """"2025/7/13 18:41:00" (问卷星), "02-Feb-2021 20:28:09" (腾讯问卷) → "2025-07-13 18:41:00"; "" if unreadable."""
+    if m := WHEN.match(text):
+        y, mo, d, h, mi, sec = (int(x or 0) for x in m.groups())
         try:
-            return datetime.strptime(text, fmt).strftime("%Y-%m-%d %H:%M:%S")
+            return datetime(y, mo, d, h, mi, sec).strftime("%Y-%m-%d %H:%M:%S")
         except ValueError:
-            continue
-    return ""
+            return ""
+    try:
+        return datetime.strptime(text, "%d-%b-%Y %H:%M:%S").strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return ""
 
 
 def _seconds(text: str) -> int | None:

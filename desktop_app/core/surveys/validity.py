@@ -41,6 +41,7 @@ class Candidate:
     complete: bool = True
     seconds: int | None = None
     submitted_at: str = ""
+    fingerprint: str = ""  # the answers as stored (canonical JSON): equal answers, equal text
 
 
 def exclusions(form: Questionnaire, responses: list[Candidate], rules: Rules) -> list[str]:
@@ -67,7 +68,7 @@ def _reason(form, r: Candidate, rules: Rules, households: set[str], recent: dict
             households.add(key)
     if rules.duplicate_minutes and r.submitted_at and r.source != "纸质":
         when = _time(r.submitted_at)
-        key = (r.source, json.dumps(r.answers, sort_keys=True, ensure_ascii=False))
+        key = (r.source, r.fingerprint or json.dumps(r.answers, sort_keys=True, ensure_ascii=False))
         earlier = recent.setdefault(key, [])
         if when is not None:
             if any(abs((when - t).total_seconds()) <= rules.duplicate_minutes * 60 for t in earlier):
@@ -78,6 +79,6 @@ def _reason(form, r: Candidate, rules: Rules, households: set[str], recent: dict
 
 def _time(text: str) -> datetime | None:
     try:
-        return datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S")
+        return datetime.fromisoformat(text[:19])  # "YYYY-MM-DD HH:MM:SS", as imports and paper entry store it
     except ValueError:
         return None
