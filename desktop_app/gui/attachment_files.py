@@ -19,9 +19,12 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidg
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.queries.entry_detail import AttachedFile
+from desktop_app.core.storage import files
 from desktop_app.gui import pdf_preview
 
 PREVIEW_BOX = QSize(360, 360)
+MAX_NAME, MAX_NAME_BYTES = 80, 200  # a temporary copy's name: deep inside %TEMP%, under every path limit
+VIEWER_SUFFIXES = files.IMAGE_SUFFIXES | {".pdf", ".ofd"}
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 MISSING = ("附件文件“{name}”在工作区的 attachments 文件夹里找不到了（可能被误删或移动）。"
            "请从最近的备份恢复，或在“设置 › 数据校验”里查看详情。")
@@ -47,9 +50,25 @@ def local_time(utc_iso: str | None) -> str:
 
 
 def safe_name(name: str, fallback: str = "附件") -> str:
-    """The original name as a file name this system accepts (no folders, no reserved characters)."""
-    cleaned = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .")
-    return cleaned or fallback
+    """The original name as a file name this system accepts (no folders, no reserved characters), shortened
+    to MAX_NAME characters and MAX_NAME_BYTES UTF-8 bytes with its extension kept: a 250-character name in
+    the temporary folder would pass Windows' 260-character path limit (and Linux's 255 bytes a name)."""
+    cleaned = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .") or fallback
+    suffix = Path(cleaned).suffix if len(Path(cleaned).suffix) <= 8 else ""
+    stem = cleaned.removesuffix(suffix) if suffix else cleaned
+    while len(stem + suffix) > MAX_NAME or len((stem + suffix).encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem.rstrip(" .") or fallback) + suffix
+
+
+def viewer_suffix(path: Path, head: bytes) -> str:
+    """The extension a viewer needs for a stored file named without a known one (“发票”, “scan.dat”): by its
+    content, ".jpg", ".png", ".pdf" …; "" when the content is not a voucher."""
+    image = bytes(QImageReader.imageFormat(str(path)).data()).decode("ascii", "replace")
+    if image:
+        return "." + {"jpeg": "jpg", "tiff": "tif"}.get(image, image)
+    family = files.voucher_family(path, head)
+    return {"image": ".jpg", "pdf": ".pdf", "ofd": ".ofd"}.get(family or "", "")
 
 
 def stored_path(ws, sha256: str, name: str) -> Path:
@@ -63,7 +82,11 @@ def temporary_copy(ws, file: AttachedFile) -> Path:
     """A read-only copy of an attachment under its original name, in a new temporary folder."""
     source = stored_path(ws, file.sha256, file.name)
     folder = Path(tempfile.mkdtemp(prefix="charity-attachment-"))
-    target = folder / safe_name(file.name, f"附件-{file.sha256[:8]}")
+    name = safe_name(file.name, f"附件-{file.sha256[:8]}")
+    if Path(name).suffix.lower() not in VIEWER_SUFFIXES:  # without one, the system knows no program to open it
+        with open(source, "rb") as handle:
+            name += viewer_suffix(source, handle.read(files.HEAD_BYTES))
+    target = folder / name
     shutil.copyfile(source, target)
     target.chmod(stat.S_IREAD)
     return target

@@ -33,6 +33,7 @@ from desktop_app.core.models import COUNTERPARTY_KINDS, ENTRY_TYPES, EXPENSE_CLA
 from desktop_app.core.money import capital_yuan, parse_amount, to_fen
 from desktop_app.core.services import ledger
 from desktop_app.core.services.ledger import EntryInput, FutureDate
+from desktop_app.core.storage.files import check_source_file
 from desktop_app.gui import posting, prompts, undo
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.draft_attachments import DraftAttachments
@@ -262,16 +263,22 @@ class EntryDialog(AsksBeforeClosing, QDialog):
         return [Path(self.attachments.item(i).text()) for i in range(self.attachments.count())]
 
     def add_files(self, paths: list[Path]) -> None:
+        """Each file checked as saving will check it (a folder, an empty file, a text named .jpg, 50 MB+), so
+        that a refused one never enters the list: found only at 保存, it had to be found and removed there."""
         known = set(self.attachment_paths())
-        skipped = []
+        refused = []
         for path in paths:
-            if path.is_file() and path not in known:
-                self.attachments.addItem(str(path))
-                known.add(path)
-            elif not path.is_file():
-                skipped.append(f"“{path.name}”" + ("是文件夹，不是文件" if path.is_dir() else "不是普通文件"))
-        if skipped:
-            self.show_message("没有添加：" + "；".join(skipped) + "。请选择扫描件或照片文件本身。", error=True)
+            if path in known:
+                continue
+            try:
+                check_source_file(path)
+            except UserError as exc:
+                refused.append(str(exc))
+                continue
+            self.attachments.addItem(str(path))
+            known.add(path)
+        if refused:
+            self.show_message("下面的文件没有添加：\n" + "\n".join(refused), error=True)
 
     def _pick_files(self) -> None:
         self.add_files(prompts.open_files(self))

@@ -79,6 +79,9 @@ class MonthPicker(QWidget):
         self.year.setValue(wanted // 12)
         self._show_year(wanted % 12 + 1)
         self.year.valueChanged.connect(lambda _y: self._show_year(self.months.checkedId()))
+        # a year half typed (“20 年”) is no year: no month (确定 disabled), and Enter does not accept it
+        self.year.lineEdit().textEdited.connect(lambda _t: self.changed.emit(self.month()))
+        self.year.installEventFilter(self)
         self.months.idClicked.connect(lambda _m: self.changed.emit(self.month()))
 
     def allowed(self, year: int, month: int) -> bool:
@@ -105,7 +108,8 @@ class MonthPicker(QWidget):
 
     def month(self) -> str:
         month = self.months.checkedId()
-        return f"{self.year.value():04d}-{month:02d}" if month > 0 else ""
+        typed = self.year.hasAcceptableInput()  # else the spin box would silently keep the year it had before
+        return f"{self.year.value():04d}-{month:02d}" if month > 0 and typed else ""
 
     def focus_month(self) -> None:
         """Put the keyboard on the checked month (arrows move from there)."""
@@ -116,6 +120,9 @@ class MonthPicker(QWidget):
         """Arrow keys on a month: the month before/after it, or above/below it (Qt's own arrow keys in a
         button group only move within a row or column, and would not go from 5月 back to 4月)."""
         steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -4, Qt.Key.Key_Down: 4}
+        if watched is self.year:  # Enter on a half-typed year: kept for the user to finish, never accepted
+            return (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                    and not self.year.hasAcceptableInput())
         if event.type() != QEvent.Type.KeyPress or event.key() not in steps:
             return False
         month = self.months.id(watched) + steps[event.key()]

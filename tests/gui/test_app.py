@@ -101,3 +101,19 @@ def test_damage_met_by_the_first_reads_is_offered_the_same_restore(qtbot, worksp
     assert window.damaged is None and list(folder.glob("damaged-*/ledger.db"))
     window.close()
     close_workspace(window)
+
+
+def test_a_database_damaged_in_its_first_page_gets_the_restore_offer_not_a_crash(qtbot, workspace, messages,
+                                                                                  monkeypatch):
+    """SQLite cannot even read the version of a file whose first page is scribbled over: the window's start
+    offers the good backup like any damage (it used to stop with a raw “file is not a database”)."""
+    make_application()
+    folder, good = damaged_workspace(workspace)
+    raw = bytearray((folder / "ledger.db").read_bytes())
+    raw[16:100] = b"\x5a" * 84  # still “SQLite format 3”, the rest of the header garbage
+    (folder / "ledger.db").write_bytes(bytes(raw))
+    asked: list[str] = []
+    monkeypatch.setattr("desktop_app.gui.prompts.confirm", lambda _p, _t, message: asked.append(message) or False)
+    assert open_main_window(folder) is None  # declined
+    assert len(asked) == 1 and "已停止打开，没有写入任何内容" in asked[0] and good.path.name in asked[0]
+    assert (folder / "ledger.db").read_bytes() == bytes(raw) and not list(folder.glob("damaged-*"))

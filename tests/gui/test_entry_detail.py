@@ -188,3 +188,22 @@ def test_the_detail_and_the_photo_viewer_fit_small_screens(qtbot, demo_window, m
     assert_fits(qtbot, viewer, rect)
     assert "读不出来" in viewer.picture.text()
     viewer.reject()
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("长" * 250 + ".jpg", "长" * 65 + ".jpg"),  # a long download name, kept by Windows: the copy must still open
+    ("发票", "发票.jpg"),  # no extension: the viewer is told what it is
+    ("𠮷野家\u200b收据😀.jpeg", "𠮷野家\u200b收据😀.jpeg"),  # rare CJK, zero-width, emoji: kept as they are
+])
+def test_the_copy_opened_has_a_name_the_system_can_open(qtbot, qapp, workspace, tmp_path, monkeypatch, name, shown):
+    from desktop_app.core.queries.entry_detail import AttachedFile
+
+    scan = tmp_path / "扫描.jpg"
+    scan.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 scanned invoice")
+    with workspace.transaction("test") as s:
+        sha = workspace.store_attachment(s, scan).sha256
+    opened: list[QUrl] = []
+    monkeypatch.setattr(attachment_files.QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    copy = attachment_files.open_attachment(workspace, AttachedFile("l", "a", sha, name, 10, ""))
+    assert copy.name == shown and [u.toLocalFile() for u in opened] == [str(copy)]
+    assert copy.read_bytes() == scan.read_bytes()

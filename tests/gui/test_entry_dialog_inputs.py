@@ -9,7 +9,7 @@ from sqlmodel import select
 from desktop_app.core.models import LedgerEntry
 from desktop_app.gui import prompts
 from desktop_app.gui.ledger_model import ROW_ROLE
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import close_discarding, wait_idle
 from tests.helpers import table_rows
 
 
@@ -90,3 +90,26 @@ def test_a_folder_is_not_taken_as_an_attachment(qtbot, ledger_page, tmp_path):
     dialog.add_files([folder])
     assert dialog.attachments.count() == 0
     assert "是文件夹，不是文件" in dialog.message.text()
+
+
+def test_a_file_that_cannot_be_a_voucher_is_refused_when_added_and_the_rest_are_kept(qtbot, ledger_page, tmp_path):
+    """Empty, text named .jpg, 2 GB (sparse: refused before a byte is read), the same file twice: each refusal
+    says why and what to do, at once — not only at 保存, with the bad file still in the list."""
+    good = tmp_path / "𠮷野家😀发票\u200b.jpg"
+    good.write_bytes(b"\xff\xd8\xff\xe0 scanned invoice")
+    empty, text, huge = tmp_path / "空.jpg", tmp_path / "其实是文字.jpg", tmp_path / "大.jpg"
+    empty.write_bytes(b"")
+    text.write_text("这不是图片", encoding="utf-8")
+    with open(huge, "wb") as handle:
+        handle.truncate(2 * 1024 ** 3)
+    dialog = ledger_page.new_entry()
+    dialog.summary.setText("购置桌椅")
+    dialog.add_files([good, empty, text, huge, good])
+    assert dialog.attachment_paths() == [good]
+    said = dialog.message.text()
+    assert "空文件" in said and "请重新扫描或拍照" in said
+    assert "内容不是图片或 PDF" in said and "超过了单个文件 50 MB 的上限" in said and "请先压缩图片" in said
+    assert dialog.summary.text() == "购置桌椅"  # nothing typed is lost
+    dialog.add_files([good])
+    assert dialog.attachment_paths() == [good]
+    close_discarding(dialog)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from desktop_app.gui import prompts
 from desktop_app.gui.month_picker import MonthPicker
@@ -95,3 +95,21 @@ def test_closed_months_are_not_offered_and_the_default_is_kept_in_range(qtbot, a
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
 
     assert ask(act, default=date(2023, 12, 1), earliest=date(2024, 3, 1)) == "2024-03"
+
+
+def test_a_half_typed_year_is_never_accepted_as_another_year(qtbot, ask):
+    """月末结账 cannot be undone: typing “20” into the year (or a year out of range) must not close the month of
+    the year the spin box kept silently. 确定 is disabled and Enter waits until a whole year is typed."""
+    def act(dialog, picker):
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        picker.year.setFocus()
+        picker.year.selectAll()
+        qtbot.keyClicks(picker.year, "20")
+        assert picker.month() == "" and not ok.isEnabled()
+        qtbot.keyClick(picker.year, Qt.Key.Key_Return)
+        assert dialog.isVisible() and picker.year.text() == "20 年"  # nothing accepted, nothing typed lost
+        qtbot.keyClicks(picker.year, "23")
+        assert picker.month() == "2023-05" and ok.isEnabled()
+        qtbot.keyClick(picker.year, Qt.Key.Key_Return)
+
+    assert ask(act, earliest=date(2022, 1, 1)) == "2023-05"

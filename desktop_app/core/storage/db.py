@@ -56,6 +56,18 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+def stored_version(path: Path) -> int | None:
+    """The schema version of an existing database file, read without writing; None when it holds tables but
+    no version: another program's database (each migration sets its version with its tables, in one step).
+    sqlite3.DatabaseError when SQLite cannot read the file."""
+    conn = connect_raw(path, readonly=True)
+    try:
+        version = schema_version(conn)
+        return None if version == 0 and conn.execute("SELECT 1 FROM sqlite_master").fetchone() else version
+    finally:
+        conn.close()
+
+
 def migrate(conn: sqlite3.Connection, *, on_step=None) -> list[str]:
     """Apply every migration newer than the database; returns the names applied."""
     applied = []
@@ -73,6 +85,17 @@ def migrate(conn: sqlite3.Connection, *, on_step=None) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+def copy_database(source: Path, dest: sqlite3.Connection) -> None:
+    """Page-copy a database into `dest` (SQLite's backup API, all pages in one step, so the destination
+    changes in one transaction), then close `dest`."""
+    src = sqlite3.connect(readonly_uri(source), uri=True)
+    try:
+        src.backup(dest)
+    finally:
+        src.close()
+        dest.close()
 
 
 def connect_read_only_media(path: Path) -> sqlite3.Connection:

@@ -81,8 +81,12 @@ class Workspace:
             if not defer_checks:
                 ws._remove_partials()
                 ws._backup_on_open()
-        except BaseException:
+        except BaseException as exc:
             ws._release()
+            if isinstance(exc, sqlite3.OperationalError):  # SQLite cannot open the file: a path too long, no rights
+                raise ws._refused(CANNOT_OPEN.format(name=ws.name)) from exc
+            if isinstance(exc, sqlite3.DatabaseError):  # damaged past its header (met before a deferred quick_check)
+                raise ws.damaged_error() from None
             raise
         return ws
 
@@ -184,16 +188,12 @@ class Workspace:
                     raise self.damaged_error(f"“{self.db_path.name}”不是台账数据库文件（可能被别的文件覆盖了）")
             if quick_check and not backups.integrity_ok(self.db_path, quick=True):
                 raise self.damaged_error()
-            conn = db.connect_raw(self.db_path, readonly=True)
-            try:
-                version = db.schema_version(conn)
-            finally:
-                conn.close()
+            version = db.stored_version(self.db_path)
+            if version is None:  # never written to: our tables would end up in another program's file
+                raise self._refused(f"“{self.name}”里的 {DB_NAME} 不是社区慈善台账的数据库（是别的程序的数据文件），"
+                                    "没有打开，也没有改动它。请选择社区慈善台账的工作区文件夹，或换一个空文件夹新建单位。")
             if version > db.LATEST_VERSION:
-                raise WorkspaceError(
-                    f"这个工作区由更新版本的社区慈善台账写入（数据结构版本 {version}，本程序支持到 {db.LATEST_VERSION}）。"
-                    "请升级本程序后再打开，以免数据损坏。"
-                )
+                raise newer_version_error(version)
             if version < db.LATEST_VERSION and version > 0:
                 if not quick_check and not backups.integrity_ok(self.db_path, quick=True):
                     raise self.damaged_error()  # never migrate a damaged file
@@ -223,9 +223,7 @@ class Workspace:
         finally:
             conn.close()
         if version > db.LATEST_VERSION:
-            raise WorkspaceError(
-                f"这个工作区由更新版本的社区慈善台账写入（数据结构版本 {version}，本程序支持到 {db.LATEST_VERSION}）。"
-                "请升级本程序后再打开，以免数据损坏。")
+            raise newer_version_error(version)
         if version < db.LATEST_VERSION:
             raise self._refused(
                 f"工作区“{self.name}”由旧版本的程序写入，需要先升级数据结构才能打开，而它是只读的（U 盘写保护或没有写权限）。"
@@ -420,7 +418,7 @@ class Workspace:
         stage = Workspace(self.root)
         stage.db_path, stage.operator = staging, self.operator
         try:
-            _copy_database(source, sqlite3.connect(staging))
+            db.copy_database(source, sqlite3.connect(staging))
             conn = db.connect_raw(staging)
             try:
                 with conn:  # the backup's own time belongs to the backup, not to the live data
@@ -467,7 +465,7 @@ class Workspace:
         staging = self._stage_restore(source, left_behind, self._last_journal_seq(), page_size, restored_from)
         self._dispose()
         try:
-            _copy_database(staging, db.connect_raw(self.db_path))  # one step: whole or not at all
+            db.copy_database(staging, db.connect_raw(self.db_path))  # one step: whole or not at all
         finally:
             _remove_staging(self.root)
             self._identity = None
@@ -567,6 +565,14 @@ class Workspace:
         return aside
 
 
+CANNOT_OPEN = ("无法打开工作区“{name}”里的台账数据库文件：文件夹的位置可能太深、路径太长，或没有读写权限。这次什么都没有改动。"
+               "请把工作区文件夹放到层级浅、名字短的位置（例如 D:\\慈善台账）后再打开。")
+
+
+def newer_version_error(version: int) -> WorkspaceError:
+    return WorkspaceError(f"这个工作区由更新版本的社区慈善台账写入（数据结构版本 {version}，本程序支持到 {db.LATEST_VERSION}）。"
+                          "请升级本程序后再打开，以免数据损坏。")
+
 
 RESTORING = DB_NAME + ".restoring"  # where a restore builds the database that will replace the live one
 NEW_FILES = "new_files"  # session.info key: the attachment files a transaction copied in
@@ -587,14 +593,3 @@ def _roll_back(session: Session) -> None:
 def _remove_staging(root: Path) -> None:
     for suffix in ("", "-journal", "-wal", "-shm"):
         (root / (RESTORING + suffix)).unlink(missing_ok=True)
-
-
-def _copy_database(source: Path, dest: sqlite3.Connection) -> None:
-    """Page-copy a database into `dest` (SQLite's backup API, all pages in one step, so the destination
-    changes in one transaction), then close `dest`."""
-    src = sqlite3.connect(db.readonly_uri(source), uri=True)
-    try:
-        src.backup(dest)
-    finally:
-        src.close()
-        dest.close()

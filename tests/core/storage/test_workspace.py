@@ -90,6 +90,48 @@ def test_damaged_database_offers_the_last_good_backup_and_writes_nothing(workspa
     assert {k: v for k, v in files_of(folder).items() if not k.startswith("ledger.db-")} == before
 
 
+def test_a_database_damaged_past_its_header_is_damage_even_before_the_deferred_check(workspace):
+    """The window opens with the quick_check deferred: a file SQLite cannot read at all (its first page
+    scribbled over) is refused as damage — the restore offer — never a raw SQLite error; nothing written."""
+    workspace.create_backup("manual")
+    folder = workspace.root
+    workspace.close(backup=False)
+    raw = bytearray((folder / "ledger.db").read_bytes())
+    raw[16:100] = b"\x5a" * 84  # the header's page size and counters: the file stays "SQLite format 3"
+    (folder / "ledger.db").write_bytes(bytes(raw))
+    before = files_of(folder)
+    for deferred in (True, False):
+        with pytest.raises(WorkspaceDamaged) as err:
+            Workspace.open(folder, defer_checks=deferred)
+        assert "已停止打开，没有写入任何内容" in err.value.message and err.value.good_backup is not None
+    assert files_of(folder) == before
+    assert not (folder / "workspace.lock.info").exists()  # the lock was let go
+
+
+def test_another_programs_ledger_db_is_never_written_to(tmp_path):
+    folder = tmp_path / "别的软件"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / "ledger.db")
+    conn.execute("CREATE TABLE accounts (name TEXT)")
+    conn.execute("INSERT INTO accounts VALUES ('现金')")
+    conn.commit()
+    conn.close()
+    before = files_of(folder)
+    for create in (False, True):
+        with pytest.raises(WorkspaceError) as err:
+            Workspace.open(folder, create=create, defer_checks=True)
+        assert "不是社区慈善台账的数据库" in err.value.message and "没有改动它" in err.value.message
+    assert files_of(folder) == before
+
+
+def test_a_path_sqlite_cannot_open_is_explained(tmp_path):
+    deep = tmp_path.joinpath(*["八台镇社工站二〇二四年度社区慈善试点项目资料"] * 9)  # past SQLite's 512-byte path limit
+    with pytest.raises(WorkspaceError) as err:
+        Workspace.open(deep, create=True)
+    assert "路径太长" in err.value.message and "什么都没有改动" in err.value.message
+    assert not (deep / "workspace.lock.info").exists()
+
+
 def test_newer_version_is_refused(tmp_path):
     folder = tmp_path / "ws"
     folder.mkdir()
