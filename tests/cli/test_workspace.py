@@ -109,3 +109,16 @@ def test_a_damaged_workspace_lists_and_restores_its_backups(ws, capsys):
     assert list(ws.glob("damaged-*/ledger.db"))
     code, out = run(ws, "entry", "list", "--json", capsys=capsys)
     assert [r["amount"] for r in json.loads(out.out)] == ["66.00"]
+
+
+def test_a_forged_database_backup_is_refused_in_chinese_and_nothing_changes(ws, capsys, tmp_path):
+    forged = tmp_path / "ledger-forged.db"
+    conn = sqlite3.connect(forged)
+    conn.execute("CREATE TABLE office (y)")  # our table names, other columns
+    conn.execute("CREATE TABLE ledger_entry (x)")
+    conn.commit()
+    conn.close()
+    before, backups = data_state(ws), sorted((ws / "backups").iterdir())
+    code, out = run(ws, "backup", "restore", forged, capsys=capsys)
+    assert code != 0 and "不是台账备份，未做任何恢复" in out.err and "Traceback" not in out.err
+    assert data_state(ws) == before and sorted((ws / "backups").iterdir()) == backups

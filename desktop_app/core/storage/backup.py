@@ -329,6 +329,8 @@ def backup_owner(source: Path) -> tuple[str, str]:
         owner = db.backup_owner(conn)
         ledger = owner is not None or conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'office'").fetchone() is not None
+    except sqlite3.DatabaseError:  # tables of our names with other columns: some other program's file, or forged
+        owner, ledger = None, False
     finally:
         conn.close()
     if not ledger:
