@@ -75,7 +75,58 @@ def ensure_workspace(folder: Path) -> None:
     build_demo(folder)
 
 
-def shoot(folder: Path, out: Path) -> None:
+def shoot_surveys(app: QApplication, window: MainWindow, out: Path) -> None:
+    """需求调查: the page with the demo's 青花镇 results (the needs question and its chart), the paper-entry
+    screen half-way through a form, the designer, the rules and the import dialog's dry run."""
+    from desktop_app.core.demo.surveys import QINGHUA_SURVEY
+
+    page = window.surveys
+    window.go_to(page)
+    settle(app, window.ctx.runner)
+    page.view.selectRow(next(i for i, r in enumerate(page.rows) if r.name == QINGHUA_SURVEY))
+    settle(app, window.ctx.runner, 1.0)
+    page.questions_view.selectRow(5)  # Q6 the needs
+    settle(app, window.ctx.runner)
+    save(window, out / "surveys.png")
+    page.group_by.setCurrentIndex(page.group_by.findData("Q4"))
+    page.load_results()
+    settle(app, window.ctx.runner, 1.0)
+    save(window, out / "surveys-crosstab.png")
+    page.group_by.setCurrentIndex(0)
+    page.load_results()
+    settle(app, window.ctx.runner, 0.5)
+    entry = page.paper_entry()
+    settle(app, window.ctx.runner)
+    for typed in ("LX-263", "立信社区二组", "3", "2", "14", "1 3 11"):
+        entry.keys.setText(typed)
+        entry.enter()
+    entry.other.setText("儿童托管")
+    settle(app, window.ctx.runner)
+    save(entry, out / "survey-entry.png")
+    entry.reject()
+    designer = page.design()
+    settle(app, window.ctx.runner)
+    designer.list_view.selectRow(5)
+    settle(app, window.ctx.runner)
+    save(designer, out / "survey-designer.png")
+    designer.reject()
+    rules = page.edit_rules()
+    settle(app, window.ctx.runner)
+    save(rules, out / "survey-rules.png")
+    rules.reject()
+    samples = ROOT.parent / "shared" / "survey-samples" / "wjx_2025_按文本_209rows.xlsx"
+    if samples.exists():
+        from desktop_app.gui.survey_import_dialog import SurveyImportDialog
+
+        importer = SurveyImportDialog(window.ctx, page)
+        importer.choose_file(samples)
+        importer.show()
+        settle(app, window.ctx.runner, 1.5)
+        save(importer, out / "survey-import.png")
+        importer.reject()
+
+
+def shoot(folder: Path, out: Path, only: str = "") -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = make_application()
     ws = Workspace.open(folder, auto_backup=False)
@@ -88,6 +139,9 @@ def shoot(folder: Path, out: Path) -> None:
             window.setGeometry(screen_fit.available_area(window).adjusted(0, TITLE_BAR, 0, 0))
         window.show()
         settle(app, ctx.runner)
+        if only == "surveys":
+            shoot_surveys(app, window, out)
+            return
         save(window, out / "overview.png")
 
         for page, name in ((window.projects, "projects"), (window.funds, "funds"), (window.ledger, "ledger")):
@@ -169,6 +223,7 @@ def shoot(folder: Path, out: Path) -> None:
 
         shoot_goods_and_spaces(app, window, out)
         shoot_notices(app, window, out)
+        shoot_surveys(app, window, out)
     finally:
         window.close()
         ws.close(backup=False)
@@ -356,7 +411,7 @@ def shoot_activities(app: QApplication, ctx, window: MainWindow, out: Path) -> N
         page.close()
 
 
-def shoot_screens(folder: Path, out: Path) -> None:
+def shoot_screens(folder: Path, out: Path, only: str = "") -> None:
     """One run of this script per screen, each in its own process (the screen is fixed at start-up)."""
     with tempfile.TemporaryDirectory() as tmp:
         for name, ((width, height), scale) in SCREENS.items():
@@ -367,8 +422,8 @@ def shoot_screens(folder: Path, out: Path) -> None:
             env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", QT_SCALE_FACTOR=str(scale),
                        QT_ENABLE_HIGHDPI_SCALING="1")
             print(f"== {name}")
-            subprocess.run([sys.executable, __file__, str(folder), "--out", str(out / name), "--screen", name],
-                           env=env, check=True)
+            subprocess.run([sys.executable, __file__, str(folder), "--out", str(out / name), "--screen", name,
+                            "--only", only], env=env, check=True)
 
 
 def main() -> int:
@@ -376,21 +431,22 @@ def main() -> int:
     parser.add_argument("workspace", nargs="?", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--screen", choices=list(SCREENS), help="(internal) shoot on this screen only")
+    parser.add_argument("--only", choices=["", "surveys"], default="", help="only the 需求调查 page and its dialogs")
     args = parser.parse_args()
     if args.screen:
         with tempfile.TemporaryDirectory() as tmp:  # window places the user left are not used
             places = str(Path(tmp) / "places.ini")
             screen_fit.settings = lambda: QSettings(places, QSettings.Format.IniFormat)
-            shoot(args.workspace, args.out)
+            shoot(args.workspace, args.out, args.only)
         return 0
     if args.workspace is None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "demo"
             ensure_workspace(folder)
-            shoot_screens(folder, args.out)
+            shoot_screens(folder, args.out, args.only)
         return 0
     ensure_workspace(args.workspace)
-    shoot_screens(args.workspace, args.out)
+    shoot_screens(args.workspace, args.out, args.only)
     return 0
 
 

@@ -2,10 +2,12 @@
 the workspace (with its automatic backup) when the window closes."""
 
 import sqlite3
+import weakref
 from pathlib import Path
 
 import sqlalchemy.exc
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.errors import UserError, WorkspaceDamaged, WorkspaceError
 from desktop_app.core.storage.files import shown_name, where
@@ -18,6 +20,10 @@ from desktop_app.gui.ops import OpRunner
 
 def make_context(ws: Workspace) -> AppContext:
     runner = OpRunner()
+    collector = getattr(QApplication.instance(), "_charity_gc", None)
+    if collector is not None:  # no collection pass over what the worker holds while it works
+        alive = weakref.ref(runner)  # a closed window's runner is not kept for the collector's sake
+        collector.defer_while(lambda: (r := alive()) is not None and not r.idle)
     return AppContext(ws, runner, QUndoStack(runner))
 
 

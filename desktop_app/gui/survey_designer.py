@@ -51,7 +51,7 @@ from desktop_app.gui.widgets import (
     wrapped_label,
 )
 
-OPTION_COLUMNS = ("代码", "选项文字", "其他（可填写）", "单独选择（如“都不需要”）")
+OPTION_COLUMNS = ("代码", "选项文字", "可填写（其他）", "单独选择")
 
 
 class SurveyDesigner(AsksBeforeClosing, QDialog):
@@ -80,11 +80,14 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
         self.max_choices = QSpinBox()
         self.max_choices.setSpecialValueText("不限")
         self.show_question = QComboBox()
+        self.show_question.setMinimumContentsLength(14)
         self.show_codes = QLineEdit()
         self.show_codes.setPlaceholderText("选了哪些代码才问，如 2 或 1,3")
         self.options = QTableWidget(0, len(OPTION_COLUMNS))
         self.options.setHorizontalHeaderLabels(OPTION_COLUMNS)
         self.options.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.options.verticalHeader().setVisible(False)  # the code column numbers the options
+        self.options.horizontalHeaderItem(3).setToolTip("如“都不需要”“以上都没有”：选了它就不能再选别的")
         self.add_option_button = QPushButton("添加选项")
         self.remove_option_button = QPushButton("删除所选选项")
         self.rows = text_box(4, "矩阵题的各行，每行一项，如：活动场地")
@@ -92,7 +95,7 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
         editor = pane(heading("题目内容"), form_rows(
             QFormLayout(), ("题干", self.text), ("题型", self.kind), row_of(self.required, self.need, self.private, STRETCH),
             ("多选：最少/最多", row_of(self.min_choices, self.max_choices, STRETCH)),
-            ("只在这道题……", row_of(self.show_question, self.show_codes)),
+            ("显示条件", row_of(self.show_question, self.show_codes)),
         ), note("选项代码是录入时按的数字，也印在纸质问卷上；已有答卷选过的代码不能删除或改动。"),
             (self.options, 1), row_of(self.add_option_button, self.remove_option_button, STRETCH),
             heading("矩阵题的行"), self.rows)

@@ -74,6 +74,7 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
         self.form_no = QLineEdit()
         self.form_no.setMaximumWidth(120)
         self.site = QComboBox()
+        self.site.setMinimumContentsLength(10)
         self.entry_pass = QComboBox()
         for label, value in PASSES:
             self.entry_pass.addItem(label, value)
@@ -166,7 +167,8 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
             self.keys.clear()
             self.keys.setFocus()
             return
-        hint = {"multiple": f"（多选{f'，最多 {q.max_choices} 项' if q.max_choices else ''}）", "ranking": "（按顺序输入代码）",
+        multiple = "" if "多选" in q.text else f"（多选{f'，最多 {q.max_choices} 项' if q.max_choices else ''}）"
+        hint = {"multiple": multiple, "ranking": "（按顺序输入代码）",
                 "matrix": f"（每行一个分值，共 {len(q.rows)} 个数字）", "number": "（输入数字）",
                 "text": "（输入文字）", "region": "（输入村/社区名称）"}.get(q.type, "")
         self.question.setText(f"{q.number or q.code}. {q.text}{hint}{'　*必答' if q.required else ''}")

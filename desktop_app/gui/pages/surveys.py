@@ -46,7 +46,7 @@ class SurveysPage(Page):
         self.model = RowsModel(["调查", "所属项目", "答卷", "问卷版本"], right=[2, 3])
         self.view = table(self.model, stretch=0)
         rows = self.view.verticalHeader().defaultSectionSize()
-        self.view.setMinimumHeight(self.view.horizontalHeader().sizeHint().height() + 3 * rows + 4)
+        self.view.setMinimumHeight(self.view.horizontalHeader().sizeHint().height() + 2 * rows + 4)
         self.new_button = QPushButton("用模板新建…")
         self.import_button = QPushButton("导入问卷星/腾讯问卷…")
         self.entry_button = QPushButton("纸质问卷录入…")
@@ -60,8 +60,9 @@ class SurveysPage(Page):
                    note("纸质问卷用“纸质问卷录入”逐份键入（每个选项按它的代码）；网上收集的答卷从问卷星或腾讯问卷"
                         "“下载答卷数据”后导入，同一文件导入两次不会重复。统计只用有效问卷。"),
                    (self.view, 1),
-                   row_of(self.new_button, self.import_button, self.entry_button, self.settle_button, STRETCH),
-                   row_of(self.design_button, self.rules_button, self.form_button, self.export_button, self.report_button, STRETCH))
+                   row_of(self.new_button, self.import_button, self.entry_button, self.settle_button,
+                          self.design_button, self.rules_button, self.form_button, self.export_button,
+                          self.report_button, STRETCH))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -79,7 +80,7 @@ class SurveysPage(Page):
         results = splitter(pane(heading("题目"), (self.questions_view, 1)), detail, sizes=[420, 620])
         bottom = pane(heading("调查结果"), self.summary, (results, 1))
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter(top, bottom, sizes=[200, 560], vertical=True))
+        layout.addWidget(splitter(top, bottom, sizes=[150, 610], vertical=True))
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self.load_results())
         self.questions_view.selectionModel().currentRowChanged.connect(lambda c, _p: self.show_question(c.row()))
         self.group_by.activated.connect(lambda _i: self.load_results())
@@ -198,7 +199,7 @@ class SurveysPage(Page):
     @staticmethod
     def _question_note(res: QuestionResult, results: SurveyResults) -> str:
         q = res.question
-        text = f"{q.number or q.code}. {q.text}（{TYPE_NAMES[q.type]}，回答 {res.base:,} 人，有效问卷 {results.valid:,} 份）"
+        text = f"第 {q.number or q.code} 题（{TYPE_NAMES[q.type]}）：回答 {res.base:,} 人，有效问卷 {results.valid:,} 份。"
         if q.type == "multiple":
             text += "　百分比为占回答人数的比例，多选合计会超过 100%。"
         if q.type == "ranking":
@@ -212,13 +213,13 @@ class SurveysPage(Page):
         q = res.question
         if q.type == "matrix":
             values = {label: float(mean) for label, _b, mean, _o in res.rows if mean}
-            return bar_chart("各行平均分", values, "平均分", whole=False, horizontal=True)
+            return bar_chart("", values, "平均分", whole=False, horizontal=True)
         if q.type not in CHOICE_TYPES or res.by:
             return bar_chart("", {}, "人数")
         if q.type == "ranking":
-            return bar_chart("平均综合得分", {oc.label: float(oc.score) for oc in res.options}, "得分", whole=False,
+            return bar_chart("", {oc.label: float(oc.score) for oc in res.options}, "平均综合得分", whole=False,
                              horizontal=True)
-        return bar_chart("选择人数", {oc.label: oc.count for oc in res.options}, "人数", horizontal=True)
+        return bar_chart("", {oc.label: oc.count for oc in res.options}, "人数", horizontal=True)
 
     # ---------------------------------------------------------------- commands
 
