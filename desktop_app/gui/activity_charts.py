@@ -89,7 +89,7 @@ def nice_step(maximum: float, ticks: int = 5, *, whole: bool = True) -> float:
     return max(step, 1) if whole else step
 
 
-def _value_axis(maximum: float, title: str, *, whole: bool = True, headroom: float = 1.15) -> QValueAxis:
+def value_axis(maximum: float, title: str, *, whole: bool = True, headroom: float = 1.15) -> QValueAxis:
     axis = QValueAxis()
     step = nice_step(maximum, whole=whole)
     top = step * math.ceil(maximum * headroom / step) if maximum > 0 else step * 5  # room for the bar labels
@@ -103,7 +103,7 @@ def _value_axis(maximum: float, title: str, *, whole: bool = True, headroom: flo
     return axis
 
 
-def _new_chart(title: str) -> QChart:
+def new_chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -113,7 +113,7 @@ def _new_chart(title: str) -> QChart:
     return chart
 
 
-def _finish(chart: QChart) -> QChart:
+def finish_chart(chart: QChart) -> QChart:
     """Fonts last: adding series and axes re-applies the theme's fonts."""
     chart.setTitleFont(chart_font(11, bold=True))
     chart.setTitleBrush(LABEL_COLOR)
@@ -135,9 +135,9 @@ def _finish(chart: QChart) -> QChart:
 def bar_chart(title: str, values: dict[str, float], value_title: str, *, whole: bool = True,
               horizontal: bool = False, label_format: str = "@value", color: QColor = BAR_COLOR) -> QChart:
     """One bar per key of `values` (in its order; for horizontal bars the first is drawn on top)."""
-    chart = _new_chart(title)
+    chart = new_chart(title)
     if not values:
-        return _finish(chart)
+        return finish_chart(chart)
     keys = list(values)
     if horizontal:
         keys.reverse()  # horizontal bar categories run bottom to top
@@ -155,13 +155,13 @@ def bar_chart(title: str, values: dict[str, float], value_title: str, *, whole: 
     categories = QBarCategoryAxis()
     categories.append([short_label(k) for k in keys])
     categories.setTruncateLabels(False)  # Qt cut every type name to "…" in the narrow column at 1366×728
-    values_axis = _value_axis(max(float(v) for v in values.values()), value_title, whole=whole,
+    values_axis = value_axis(max(float(v) for v in values.values()), value_title, whole=whole,
                               headroom=1.3 if horizontal else 1.15)  # a label beside the longest bar
     chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(values_axis, Qt.AlignmentFlag.AlignBottom if horizontal else Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(categories)
     series.attachAxis(values_axis)
-    return _finish(chart)
+    return finish_chart(chart)
 
 
 def _largest_first(values: dict[str, float]) -> dict[str, float]:
@@ -174,10 +174,10 @@ def type_chart(stats: ActivityStats) -> QChart:
 
 def month_chart(stats: ActivityStats) -> QChart:
     """Activities per month (bars, left axis) and participants per month (line, right axis)."""
-    chart = _new_chart("每月活动次数与参与人次")
+    chart = new_chart("每月活动次数与参与人次")
     months = month_range(list(stats.by_month))
     if not months:
-        return _finish(chart)
+        return finish_chart(chart)
     activities = QBarSet("活动次数")
     activities.append([float(stats.by_month.get(m, 0)) for m in months])
     activities.setColor(BAR_COLOR)
@@ -205,8 +205,8 @@ def month_chart(stats: ActivityStats) -> QChart:
     axis_x.setTruncateLabels(False)  # "3月" is short; Qt would cut it to "…" in a narrow chart
     if len(months) > 12:  # "24年3月" labels: upright they would overlap
         axis_x.setLabelsAngle(-90)
-    left = _value_axis(max(stats.by_month.values()), "活动次数")
-    right = _value_axis(max(stats.participants_by_month.values(), default=0), "参与人次")
+    left = value_axis(max(stats.by_month.values()), "活动次数")
+    right = value_axis(max(stats.participants_by_month.values(), default=0), "参与人次")
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
@@ -216,7 +216,7 @@ def month_chart(stats: ActivityStats) -> QChart:
     people.attachAxis(right)
     chart.legend().setVisible(True)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-    return _finish(chart)
+    return finish_chart(chart)
 
 
 def beneficiary_chart(stats: ActivityStats) -> QChart:

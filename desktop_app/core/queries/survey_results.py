@@ -83,6 +83,10 @@ def _results(s: Session, key: str, by: str | None) -> SurveyResults:
     answer_sets = [j.answers for j in valid]
     groups, by_label = _grouping(s, form, by, valid)
     questions = analyse(form, answer_sets, groups=groups)
+    if groups is not None:  # groups in the order of the grouping question's options (or of the sites)
+        order = _group_order(s, form, by, groups)
+        for res in questions:
+            res.by = dict(sorted(res.by.items(), key=lambda kv: order.get(kv[0], len(order))))
     ranking = needs_ranking(questions)
     excluded = sorted(Counter(j.reason for j in judged if j.reason).items(), key=lambda kv: -kv[1])
     sources = sorted(Counter(j.response.source for j in valid).items(), key=lambda kv: -kv[1])
@@ -101,6 +105,17 @@ def _comparable(answers: dict, theirs: Questionnaire, ours: Questionnaire) -> di
         if old is not None and new is not None and old.type == new.type:
             keep[code] = answer
     return keep
+
+
+def _group_order(s: Session, form: Questionnaire, by: str, groups: list[str | None]) -> dict[str, int]:
+    question = form.question(by) or next((q for q in form.questions if by in (q.number, q.text)), None)
+    if question is not None and question.options:
+        labels = [o.label for o in question.options]
+    elif by in SITE_WORDS:
+        labels = [site.name for site in s.exec(select(Site).order_by(Site.position))]
+    else:
+        labels = sorted({g for g in groups if g is not None})
+    return {label: n for n, label in enumerate(labels)}
 
 
 def _grouping(s: Session, form: Questionnaire, by: str | None,

@@ -18,6 +18,7 @@ from desktop_app.core.surveys.template import TEMPLATE_NAME
 from desktop_app.gui import prompts
 from desktop_app.gui.activity_charts import bar_chart, chart_view
 from desktop_app.gui.pages.base import Page
+from desktop_app.gui.survey_charts import group_chart
 from desktop_app.gui.table_model import RowsModel
 from desktop_app.gui.widgets import (
     STRETCH,
@@ -69,14 +70,14 @@ class SurveysPage(Page):
         self.questions_model = RowsModel(["题号", "题目", "题型", "回答人数"], right=[3])
         self.questions_view = table(self.questions_model, stretch=1)
         self.group_by = QComboBox()
-        self.group_by.setMinimumContentsLength(12)
+        self.group_by.setMinimumContentsLength(18)
         self.options_model = RowsModel(["选项", "人数", "百分比"], right=[1, 2])
         self.options_view = table(self.options_model, stretch=0)
         self.chart = chart_view()
         self.detail_note = QLabel()
         self.detail_note.setWordWrap(True)
         detail = pane(row_of(QLabel("交叉分析："), self.group_by, STRETCH), self.detail_note,
-                      splitter(self.options_view, self.chart, sizes=[360, 440]))
+                      (splitter(self.options_view, self.chart, sizes=[360, 440]), 1))
         results = splitter(pane(heading("题目"), (self.questions_view, 1)), detail, sizes=[420, 620])
         bottom = pane(heading("调查结果"), self.summary, (results, 1))
         layout = QVBoxLayout(self)
@@ -214,6 +215,9 @@ class SurveysPage(Page):
         if q.type == "matrix":
             values = {label: float(mean) for label, _b, mean, _o in res.rows if mean}
             return bar_chart("", values, "平均分", whole=False, horizontal=True)
+        if res.by and q.type in CHOICE_TYPES:
+            return group_chart({label: {oc.label: float(oc.percent) for oc in sub.options}
+                                for label, sub in res.by.items()}, [o.label for o in q.options])
         if q.type not in CHOICE_TYPES or res.by:
             return bar_chart("", {}, "人数")
         if q.type == "ranking":

@@ -184,7 +184,9 @@ def test_results_show_each_question_with_a_chart_and_cross_tabs(qtbot, page, mon
     page.load_results()
     wait_idle(qtbot, page.ctx.runner)
     assert set(page.results.questions[5].by) == {"18—35岁", "36—59岁"}
-    assert page.options_model.index(0, 0).data() == "36—59岁：亲子教育"
+    assert page.options_model.index(0, 0).data() == "18—35岁：亲子教育"  # groups in the age question's order
+    bars = page.chart.chart().series()[0].barSets()
+    assert [b.label() for b in bars] == ["18—35岁", "36—59岁"]  # one colour per group, named in the legend
     assert "按“您的年龄段”分组" in page.detail_note.text()
 
 
