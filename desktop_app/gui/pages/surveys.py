@@ -259,49 +259,35 @@ class SurveysPage(Page):
         dialog.open()
         return dialog
 
-    def paper_entry(self):
-        from desktop_app.gui.survey_entry_dialog import SurveyEntryDialog
-
+    def _open(self, dialog_class):
+        """A dialog of the selected survey, loaded in the worker and shown (None when none is selected)."""
         row = self.current()
         if row is None:
             return None
-        dialog = SurveyEntryDialog(self.ctx, self, survey_id=row.id)
+        dialog = dialog_class(self.ctx, self, survey_id=row.id)
         dialog.load()
         dialog.open()
         return dialog
+
+    def paper_entry(self):
+        from desktop_app.gui.survey_entry_dialog import SurveyEntryDialog
+
+        return self._open(SurveyEntryDialog)
 
     def settle(self):
         from desktop_app.gui.survey_settle_dialog import SurveySettleDialog
 
-        row = self.current()
-        if row is None:
-            return None
-        dialog = SurveySettleDialog(self.ctx, self, survey_id=row.id)
-        dialog.load()
-        dialog.open()
-        return dialog
+        return self._open(SurveySettleDialog)
 
     def design(self):
         from desktop_app.gui.survey_designer import SurveyDesigner
 
-        row = self.current()
-        if row is None:
-            return None
-        dialog = SurveyDesigner(self.ctx, self, survey_id=row.id)
-        dialog.load()
-        dialog.open()
-        return dialog
+        return self._open(SurveyDesigner)
 
     def edit_rules(self):
         from desktop_app.gui.survey_rules_dialog import SurveyRulesDialog
 
-        row = self.current()
-        if row is None:
-            return None
-        dialog = SurveyRulesDialog(self.ctx, self, survey_id=row.id)
-        dialog.load()
-        dialog.open()
-        return dialog
+        return self._open(SurveyRulesDialog)
 
     def print_form(self) -> None:
         from desktop_app.gui import survey_files

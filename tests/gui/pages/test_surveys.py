@@ -232,3 +232,34 @@ def test_the_designer_adds_a_question_and_refuses_what_would_orphan_answers(qtbo
     with page.ctx.ws.reading() as s:
         version = current_version(s, sid)
     assert version.number == 2 and Questionnaire.from_json(version.definition).question("Q5") is None
+
+
+def test_paper_form_data_and_report_are_written_where_the_user_says(qtbot, page, monkeypatch, tmp_path):
+    sid = _template_survey(page, qtbot, monkeypatch)
+    survey_entry.save_paper_batch(page.ctx.ws, sid, [PaperForm(f"{n:03d}", dict(FULL)) for n in range(1, 4)])
+    page.reload()
+    wait_idle(qtbot, page.ctx.runner)
+    offered = []
+    monkeypatch.setattr(prompts, "offer_open_folder", lambda _p, message, *_a, **_k: offered.append(message) or False)
+    monkeypatch.setattr(prompts, "save_pdf", lambda _p, _t, name, *_a: tmp_path / name)
+    monkeypatch.setattr(prompts, "save_excel", lambda _p, _t, name, *_a: tmp_path / name)
+    monkeypatch.setattr(prompts, "choose", lambda *_a: 1)  # option codes
+    page.form_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    page.export_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    page.report_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert any(n.startswith("青花镇居民需求调查-纸质问卷") and n.endswith(".pdf") for n in written)
+    assert any(n.startswith("青花镇居民需求调查-答卷数据") and n.endswith(".xlsx") for n in written)
+    assert any(n.startswith("青花镇居民需求调查-调查报告") and n.endswith(".pdf") for n in written)
+    assert [m.split("到文件夹")[0] for m in offered] == ["已导出纸质问卷", "已导出答卷数据", "已导出调查报告"]
+
+
+def test_a_report_of_a_survey_without_valid_forms_is_refused_in_chinese(qtbot, page, monkeypatch, tmp_path, messages):
+    _template_survey(page, qtbot, monkeypatch)
+    monkeypatch.setattr(prompts, "save_pdf", lambda _p, _t, name, *_a: tmp_path / name)
+    page.report_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    assert messages and "还没有答卷，无法生成调查报告" in messages[-1] and not list(tmp_path.iterdir())
