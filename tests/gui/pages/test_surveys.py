@@ -259,7 +259,9 @@ def test_paper_form_data_and_report_are_written_where_the_user_says(qtbot, page,
 
 def test_a_report_of_a_survey_without_valid_forms_is_refused_in_chinese(qtbot, page, monkeypatch, tmp_path, messages):
     _template_survey(page, qtbot, monkeypatch)
-    monkeypatch.setattr(prompts, "save_pdf", lambda _p, _t, name, *_a: tmp_path / name)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(prompts, "save_pdf", lambda _p, _t, name, *_a: out / name)
     page.report_button.click()
     wait_idle(qtbot, page.ctx.runner)
-    assert messages and "还没有答卷，无法生成调查报告" in messages[-1] and not list(tmp_path.iterdir())
+    assert messages and "还没有答卷，无法生成调查报告" in messages[-1] and not list(out.iterdir())
