@@ -119,3 +119,19 @@ def test_a_workbook_that_is_not_a_survey_export_is_refused(tmp_path):
     book.save(path)
     with pytest.raises(UserError, match="还没有答卷"):
         parse_export(read_table(path), path)
+
+
+def test_tencent_multiple_choice_in_one_column_per_option_is_regrouped(tmp_path):
+    csv = tmp_path / "腾讯问卷.csv"
+    csv.write_text("编号,开始答题时间,结束答题时间,答题时长,1.您的年龄段,2.您最需要的服务:亲子教育,"
+                   "2.您最需要的服务:养老服务,2.您最需要的服务:其他,3.建议\n"
+                   "1,2024/5/1 8:00:00,2024/5/1 8:03:00,180,36-59岁,亲子教育,,社区食堂,无\n"
+                   "2,2024/5/1 9:00:00,2024/5/1 9:02:00,120,60-79岁,,养老服务,,多办活动\n",
+                   encoding="utf-8-sig")
+    export, form, plan = _read(csv)
+    assert export.source == TXWJ and [g.per_option for g in export.groups] == [False, True, False]
+    needs = form.question("Q2")
+    assert needs.type == "multiple" and [o.label for o in needs.options] == ["亲子教育", "养老服务", "其他"]
+    assert needs.options[2].other
+    first, second = (r.answers["Q2"] for r in plan.responses)
+    assert first == {"c": [1, 3], "t": "社区食堂"} and second == {"c": [2]}
