@@ -193,7 +193,7 @@ def _import(ws, path: Path, survey: str | None, project: str | None, site: str |
                 SurveyResponse.deleted == False))}  # noqa: E712
         rows, operator = [], operator_name()
         for planned in plan.responses:
-            answers = json.dumps(planned.answers, ensure_ascii=False, sort_keys=True)
+            answers = planned.text
             earlier = known.get(planned.meta.source_no)
             if earlier is not None:
                 if earlier == answers:

@@ -2,6 +2,7 @@
 which question (matched by number and text, never by position), each row's answers, and each refused row
 with its reason. The service then keeps what is new (keyed by source and the source's own number)."""
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from desktop_app.core.surveys.sources import BY_CODE, Export, Group, Meta
 class PlannedResponse:
     meta: Meta
     answers: dict
+    text: str  # `answers` as stored: json.dumps(answers, ensure_ascii=False, sort_keys=True)
 
 
 @dataclass
@@ -57,7 +59,7 @@ def plan_rows(export: Export, pairs: list[tuple[Group, Question]]) -> Plan:
             plan.refused.append((meta.row, f"答卷编号 {meta.source_no} 在文件里出现了两次，只导入第一次出现的那份"))
             continue
         try:
-            answers = _row_answers(row, pairs, export, read)
+            answers, text = _row_answers(row, pairs, export, read)
         except CellProblem as problem:
             plan.refused.append((meta.row, str(problem)))
             continue
@@ -65,32 +67,44 @@ def plan_rows(export: Export, pairs: list[tuple[Group, Question]]) -> Plan:
             plan.refused.append((meta.row, "这一行没有答卷编号（序号），无法判断是否已导入过"))
             continue
         seen_numbers.add(meta.source_no)
-        plan.responses.append(PlannedResponse(meta, answers))
+        plan.responses.append(PlannedResponse(meta, answers, text))
     return plan
 
 
-def _row_answers(row: list[str], pairs: list[tuple[Group, Question]], export: Export, read: dict) -> dict:
-    answers = {}
+def _row_answers(row: list[str], pairs: list[tuple[Group, Question]], export: Export,
+                 read: dict) -> tuple[dict, str]:
+    """The row's answers, and the same as stored JSON, assembled from each answer's JSON (made once per
+    different cell text) in the order json.dumps(sort_keys=True) writes the keys."""
+    answers, parts = {}, {}
     for n, (group, question) in enumerate(pairs):
         columns = group.columns
         key = (n, row[columns[0]]) if len(columns) == 1 else (n, *(row[i] for i in columns))
         if key not in read:
             read[key] = _answer(question, group, row, export)
-        answer = read[key]
-        if isinstance(answer, CellProblem):
-            raise answer
-        if answer is not None:
+        found = read[key]
+        if isinstance(found, CellProblem):
+            raise found
+        if found is not None:
+            answer, part = found
             answers[question.code] = answer  # shared between rows with the same cells: never changed after
-    return answers
+            parts[question.code] = part
+    return answers, "{" + ", ".join(parts[code] for code in sorted(parts)) + "}"
 
 
-def _answer(question: Question, group: Group, row: list[str], export: Export) -> dict | CellProblem | None:
+def _answer(question: Question, group: Group, row: list[str],
+            export: Export) -> tuple[dict, str] | CellProblem | None:
+    """The cell's answer with its `"code": {…}` part of the stored JSON, or the problem, or None."""
     try:
         answer = read_answer(question, group, row, export.layout, export.source)
     except CellProblem as problem:
         return problem
-    problems = answer_problems(question, answer) if answer is not None else []
-    return CellProblem(problems[0]) if problems else answer
+    if answer is None:
+        return None
+    problems = answer_problems(question, answer)
+    if problems:
+        return CellProblem(problems[0])
+    part = json.dumps({question.code: answer}, ensure_ascii=False, sort_keys=True)[1:-1]
+    return answer, part
 
 
 def _find(group: Group, questions: list[Question]) -> Question | None:
