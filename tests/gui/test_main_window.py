@@ -15,8 +15,10 @@ def test_navigation_has_every_page_and_placeholders_say_what_comes(window):
                       "数据同步", "设置"]
     assert tuple(titles) == NAV_TITLES  # the start-up frame shows the same navigation
     window.nav.setCurrentRow(7)
+    assert window.stack.currentWidget() is window.surveys
+    window.nav.setCurrentRow(9)
     page = window.stack.currentWidget()
-    assert isinstance(page, PlaceholderPage) and "需求调查将在下一版本提供" in page.message.text()
+    assert isinstance(page, PlaceholderPage) and "数据同步将在下一版本提供" in page.message.text()
     assert "八台镇社工站" in window.windowTitle() and str(window.ctx.ws.root) in window.windowTitle()
 
 

@@ -4,6 +4,7 @@ offscreen screen cannot be resized, so `screen_fit.available_area` — the one p
 room — plays the screen."""
 
 from datetime import date
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -219,3 +220,23 @@ def test_every_verify_result_shows_all_its_text(qtbot, area, window, kind):
     verify.show()
     assert_text_shown(qtbot, verify, area)
     verify.reject()
+
+
+def test_the_survey_dialogs_fit_with_their_buttons_in_view(qtbot, area, window, monkeypatch):
+    from desktop_app.core.services import projects, surveys
+    from desktop_app.gui.survey_import_dialog import SurveyImportDialog
+    from tests.core.surveys.samples import WJX_209
+
+    project = projects.add_project(window.ctx.ws, projects.ProjectInput(
+        name="试点项目", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), budget=Decimal(0)))
+    surveys.create_from_template(window.ctx.ws, project.id, "居民需求调查")
+    window.go_to(window.surveys)
+    wait_idle(qtbot, window.ctx.runner)
+    assert_fits(qtbot, window, area)
+    importer = SurveyImportDialog(window.ctx, window.surveys)
+    importer.choose_file(WJX_209)
+    dialogs = [window.surveys.paper_entry(), window.surveys.settle(), window.surveys.design(),
+               window.surveys.edit_rules(), importer]
+    for dialog in dialogs:
+        assert_fits(qtbot, opened(qtbot, window, dialog), area)
+        dialog.reject()

@@ -61,8 +61,9 @@ class SurveysPage(Page):
                    note("纸质问卷用“纸质问卷录入”逐份键入（每个选项按它的代码）；网上收集的答卷从问卷星或腾讯问卷"
                         "“下载答卷数据”后导入，同一文件导入两次不会重复。统计只用有效问卷。"),
                    (self.view, 1),
-                   row_of(self.new_button, self.import_button, self.entry_button, self.settle_button,
-                          self.design_button, self.rules_button, self.form_button, self.export_button,
+                   # two rows: one row of nine would make the page wider than a window of 1,100 pixels
+                   row_of(self.new_button, self.import_button, self.entry_button, self.settle_button, STRETCH),
+                   row_of(self.design_button, self.rules_button, self.form_button, self.export_button,
                           self.report_button, STRETCH))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
