@@ -62,6 +62,7 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
         self.survey_id = survey_id
         self.form = Questionnaire("")
         self.editing: Question | None = None
+        self.bad_options: dict[str, list[tuple]] = {}  # question code → option rows whose code is not a number
         self.version_text = wrapped_label()
         self.list_model = RowsModel(["题号", "题目", "题型"])
         self.list_view = table(self.list_model, stretch=1)
@@ -138,7 +139,7 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
 
     def typed_state(self) -> tuple:
         self.commit()
-        return (self.form.to_json(),)
+        return (self.form.to_json(), str(sorted(self.bad_options.items())))
 
     # ---------------------------------------------------------------- the question list
 
@@ -176,6 +177,7 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
         if not 0 <= row < len(self.form.questions):
             return
         gone = self.form.questions.pop(row)
+        self.bad_options.pop(gone.code, None)
         for q in self.form.questions:  # a condition on the deleted question would point nowhere
             if q.show_if and q.show_if.question == gone.code:
                 q.show_if = None
@@ -202,11 +204,16 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
         for earlier in self.form.questions[:row]:
             if earlier.type in CHOICE_TYPES:
                 self.show_question.addItem(f"{earlier.number or earlier.code}. {earlier.text[:16]} 选了", earlier.code)
+        if q.show_if and self.show_question.findData(q.show_if.question) < 0:  # moved above it: kept, refused at 保存
+            self.show_question.addItem(f"{q.show_if.question}（在本题后面）选了", q.show_if.question)
         self.show_question.setCurrentIndex(max(self.show_question.findData(q.show_if.question if q.show_if else ""), 0))
         self.show_codes.setText(",".join(map(str, q.show_if.codes)) if q.show_if else "")
         self.options.setRowCount(0)
         for o in q.options:
             self.add_option_row(o)
+        for code, label, other, exclusive in self.bad_options.get(q.code, []):
+            self.add_option_row(Option(0, label, other, exclusive))
+            self.options.item(self.options.rowCount() - 1, 0).setText(code)
         self.rows.setPlainText("\n".join(r.label for r in q.rows))
         self.editing = q
         self._enable()
@@ -236,7 +243,7 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
     def _code(self, row: int) -> int | None:
         item = self.options.item(row, 0)
         text = item.text().strip() if item else ""
-        return int(text) if text.isdigit() else None
+        return int(text) if text.isdecimal() else None  # isdigit takes “²”, which int() refuses
 
     def _enable(self) -> None:
         kind = self.kind.currentData()
@@ -259,15 +266,22 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
         parent = self.show_question.currentData()
         codes = [int(c) for c in self.show_codes.text().replace("，", ",").replace(" ", ",").split(",") if c.isdigit()]
         q.show_if = ShowIf(parent, codes) if parent and codes else None
-        options = []
+        options, bad = [], []
         for row in range(self.options.rowCount()):
             label = self.options.item(row, 1).text().strip() if self.options.item(row, 1) else ""
             code = self._code(row)
+            other = self.options.item(row, 2).checkState() == Qt.CheckState.Checked
+            exclusive = self.options.item(row, 3).checkState() == Qt.CheckState.Checked
+            if label and code is None:  # kept aside, shown again and refused at 保存: never dropped silently
+                bad.append((self.options.item(row, 0).text().strip(), label, other, exclusive))
             if code is None or not label:
                 continue
-            options.append(Option(code, label, other=self.options.item(row, 2).checkState() == Qt.CheckState.Checked,
-                                  exclusive=self.options.item(row, 3).checkState() == Qt.CheckState.Checked))
+            options.append(Option(code, label, other=other, exclusive=exclusive))
         q.options = options if q.type in CHOICE_TYPES + SCALED_TYPES else []
+        if bad and q.options is options:
+            self.bad_options[q.code] = bad
+        else:
+            self.bad_options.pop(q.code, None)
         labels = [line.strip() for line in self.rows.toPlainText().splitlines() if line.strip()]
         q.rows = [Option(n, label) for n, label in enumerate(labels, start=1)] if q.type == "matrix" else []
 
@@ -278,6 +292,9 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
 
     def save(self, drop_answered: bool = False) -> None:
         self.commit()
+        if self.bad_options:
+            self.show_message(self._bad_codes())
+            return
         ws, survey_id, form = self.ctx.ws, self.survey_id, Questionnaire.from_json(self.form.to_json())
         self.save_button.setEnabled(False)
 
@@ -293,3 +310,11 @@ class SurveyDesigner(AsksBeforeClosing, QDialog):
             self.show_message(str(exc))
         self.ctx.runner.run(lambda: surveys.save_questionnaire(ws, survey_id, form, drop_answered=drop_answered),
                             saved, refused, changes=SURVEYS, parent=self)
+
+    def _bad_codes(self) -> str:
+        where = []
+        for q in self.form.questions:
+            for code, label, _o, _e in self.bad_options.get(q.code, []):
+                where.append(f"第 {q.number or q.code} 题的“{label}”（{f'代码“{code}”' if code else '没填代码'}）")
+        return ("没有保存：" + "、".join(where) + "的选项代码要填数字（0 或正整数，如 1、2、3），"
+                "它是录入时按的键。请改好代码后再保存。")

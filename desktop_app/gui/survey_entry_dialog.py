@@ -23,7 +23,7 @@ from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.queries.surveys import current_version, resolve_survey
 from desktop_app.core.services import survey_entry
 from desktop_app.core.services.survey_entry import FINAL, FIRST, SECOND, PaperForm
-from desktop_app.core.surveys.answers import SKIP, answered, missing_required
+from desktop_app.core.surveys.answers import SKIP, answered, missing_required, shown
 from desktop_app.core.surveys.keying import KeyProblem, next_question, read_keys
 from desktop_app.core.surveys.questionnaire import Question, Questionnaire
 from desktop_app.gui import prompts
@@ -69,6 +69,7 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
         self.answers: dict = {}
         self.current: Question | None = None
         self.entered = 0
+        self.saving = False  # a form is being saved: Enter, ↑ and clicks wait, so nothing is saved twice or lost
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.form_no = QLineEdit()
@@ -114,6 +115,7 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
         layout.addWidget(self.buttons)
         self.keys.returnPressed.connect(self.enter)
         self.other.returnPressed.connect(self.enter_other)
+        self.other.textChanged.connect(self.keep_other)  # kept at once: a click elsewhere must not lose it
         self.keys.installEventFilter(self)
         self.list_view.clicked.connect(lambda index: self.go_to(index.row()))
         self.save_button.clicked.connect(lambda: self.save())
@@ -145,21 +147,21 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
         self.form_no.setText(_next_number(numbers))
         self.start_form()
 
-    def typed_state(self) -> tuple:
-        return (tuple(sorted((k, str(v)) for k, v in self.answers.items())),)
+    def typed_state(self) -> tuple:  # keys typed but not yet entered count too: closing must ask
+        return (tuple(sorted((k, str(v)) for k, v in self.answers.items())), self.keys.text().strip())
 
     # ---------------------------------------------------------------- keying
 
     def start_form(self) -> None:
         self.answers = {}
-        self.mark_clean()
         self.show_question(next_question(self.form, self.answers, None))
         self.refresh_list()
+        self.mark_clean()
 
     def show_question(self, q: Question | None) -> None:
-        self.current = q
+        self.other.setVisible(False)  # hidden first: clearing it must not clear the other-text kept in the answer
         self.other.clear()
-        self.other.setVisible(False)
+        self.current = q
         show_result(self.message, "", error=False)
         if q is None:
             self.question.setText("这份问卷已录完。核对左边的答案后，按回车（或点“保存这份问卷”）保存。")
@@ -185,8 +187,13 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
 
     def enter(self) -> None:
         q = self.current
+        if self.saving:
+            return
         if q is None:
             self.save()
+            return
+        if not shown(q, self.answers) and self.keys.text().strip():
+            self.refuse_hidden(q)  # reached by a click: saving would drop this answer
             return
         try:
             answer = read_keys(q, self.keys.text())
@@ -194,17 +201,35 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
             show_result(self.message, str(problem), error=True)
             self.keys.selectAll()
             return
+        earlier = (self.answers.get(q.code) or {}).get("t", "")
         self.answers[q.code] = answer
         if any(q.option(c) and q.option(c).other for c in answer.get("c", [])):
             self.other.setVisible(True)
+            self.other.setText(earlier)  # the text typed before, when going back to this question
+            self.other.selectAll()
             self.other.setFocus()
             return
         self.advance()
 
+    def refuse_hidden(self, q: Question) -> None:
+        parent = self.form.question(q.show_if.question)
+        where = f"第 {parent.number or parent.code} 题" if parent else q.show_if.question
+        show_result(self.message, f"第 {q.number or q.code} 题只在{where}选了 {'、'.join(map(str, q.show_if.codes))} "
+                                  f"时才问，这份问卷不用填。要录入它，请先改{where}的答案。", error=True)
+        self.keys.selectAll()
+
+    def keep_other(self, text: str) -> None:
+        answer = self.answers.get(self.current.code) if self.current is not None else None
+        if self.other.isHidden() or answer is None:
+            return
+        if text.strip():
+            answer["t"] = text.strip()
+        else:
+            answer.pop("t", None)
+
     def enter_other(self) -> None:
-        if self.current is not None and self.other.text().strip():
-            self.answers[self.current.code]["t"] = self.other.text().strip()
-        self.advance()
+        if self.current is not None:
+            self.advance()
 
     def advance(self) -> None:
         q = self.current
@@ -215,6 +240,8 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
         self.refresh_list()
 
     def back(self) -> None:
+        if self.form is None or self.saving:
+            return
         index = len(self.form.questions) if self.current is None else self.form.questions.index(self.current)
         for q in reversed(self.form.questions[:index]):
             if self.answers.get(q.code, {}).get("x") != SKIP:
@@ -222,7 +249,7 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
                 return
 
     def go_to(self, row: int) -> None:
-        if self.form is not None and 0 <= row < len(self.form.questions):
+        if self.form is not None and not self.saving and 0 <= row < len(self.form.questions):
             self.show_question(self.form.questions[row])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -243,7 +270,7 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
     # ---------------------------------------------------------------- saving
 
     def save(self) -> None:
-        if self.form is None:
+        if self.form is None or self.saving:
             return
         complete = True
         missing = missing_required(self.form, self.answers)
@@ -257,15 +284,17 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
         paper = PaperForm(self.form_no.text(), dict(self.answers), site_id=self.site.currentData(),
                           complete=complete, entry_pass=self.entry_pass.currentData())
         ws, survey_id = self.ctx.ws, self.survey_id
+        self.saving = True
         self.save_button.setEnabled(False)
-        self.ctx.runner.run(lambda: survey_entry.save_paper_form(ws, survey_id, paper), self.saved, self.refused,
-                            changes=SURVEYS, parent=self)
+        number = paper.form_no.strip()  # the number saved, not one edited while saving
+        self.ctx.runner.run(lambda: survey_entry.save_paper_form(ws, survey_id, paper),
+                            lambda result: self.saved(result, number), self.refused, changes=SURVEYS, parent=self)
 
-    def saved(self, result: survey_entry.SavedForm) -> None:
+    def saved(self, result: survey_entry.SavedForm, number: str) -> None:
+        self.saving = False
         self.save_button.setEnabled(True)
         self.entered += 1
         self.count.setText(f"本次已录入 {self.entered} 份")
-        number = self.form_no.text().strip()
         if result.disagreements:
             prompts.show_info(self, f"第 {number} 号问卷两遍录入有 {len(result.disagreements)} 处不一致。"
                               "已保存这一遍；请在“核对两遍录入”里对照纸质问卷逐处裁定。", "两遍录入不一致")
@@ -274,6 +303,7 @@ class SurveyEntryDialog(AsksBeforeClosing, QDialog):
         self.start_form()
 
     def refused(self, exc: BaseException) -> None:
+        self.saving = False
         self.save_button.setEnabled(True)
         show_result(self.message, str(exc), error=True)
 

@@ -39,6 +39,7 @@ class SurveyImportDialog(QDialog):
         self.path: Path | None = None
         self.summary: surveys.ImportSummary | None = None
         self.types: dict[str, str] = {}
+        self.runs = 0  # dry runs started: only the last one's result is shown (the target may change meanwhile)
         self.file_label = wrapped_label()
         self.as_new = QRadioButton("新建一份调查（按文件里的题目）")
         self.into = QRadioButton("导入到已有的调查")
@@ -114,10 +115,16 @@ class SurveyImportDialog(QDialog):
         if self.path is None:
             return
         self.import_button.setEnabled(False)
+        self.summary = None
         show_result(self.result, "正在试导入…", error=False)
         ws, path, target = self.ctx.ws, self.path, self._target()
-        self.ctx.runner.run(lambda: surveys.import_file(ws, path, dry_run=True, **target), self.show_summary,
-                            self.show_refusal, parent=self)
+        self.runs += 1
+        run = self.runs
+
+        def latest(show):
+            return lambda result: run == self.runs and show(result)
+        self.ctx.runner.run(lambda: surveys.import_file(ws, path, dry_run=True, **target), latest(self.show_summary),
+                            latest(self.show_refusal), parent=self)
 
     def show_summary(self, summary: surveys.ImportSummary) -> None:
         self.summary = summary

@@ -89,7 +89,7 @@ class SurveySettleDialog(QDialog):
 
     def settle(self) -> None:
         d = self.selected()
-        if d is None:
+        if d is None or not self.settle_button.isEnabled():
             return
         number = d.form_no
         decisions = {}
@@ -98,9 +98,14 @@ class SurveySettleDialog(QDialog):
                 right = self.choices[(number, item.question)]
                 decisions[item.question] = item.first if right == FIRST_RIGHT else item.second
         ws, survey_id = self.ctx.ws, self.survey_id
+        self.settle_button.setEnabled(False)  # a second click would settle the same form again: refused, in red
 
         def done(_final) -> None:
             self.ctx.runner.message.emit(f"第 {number} 号问卷已定稿")
-            self.load()
-        self.ctx.runner.run(lambda: survey_entry.settle(ws, survey_id, number, decisions), done,
-                            lambda exc: show_result(self.message, str(exc), error=True), changes=SURVEYS, parent=self)
+            self.load()  # its fill enables 定稿 again while forms are left
+
+        def refused(exc: BaseException) -> None:
+            self.settle_button.setEnabled(True)
+            show_result(self.message, str(exc), error=True)
+        self.ctx.runner.run(lambda: survey_entry.settle(ws, survey_id, number, decisions), done, refused,
+                            changes=SURVEYS, parent=self)

@@ -33,7 +33,8 @@ def check_characters(doc: Printable, fonts: Fonts) -> None:
         where = _where(doc, ch) or _excerpt(text, ch)
         details.append(f"“{ch}”（U+{ord(ch):04X}）见于{where}")
     raise UserError(
-        missing_glyphs(doc.noun, bad) + f"没有生成 PDF。请在草稿里把它{GLYPH_ADVICE}；然后重新导出。",
+        missing_glyphs(doc.noun, bad) + f"没有生成 PDF。请在{getattr(doc, 'fix_place', '') or '草稿里'}把它"
+        f"{GLYPH_ADVICE}；然后重新导出。",
         details=details,
     )
 

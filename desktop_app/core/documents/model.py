@@ -162,6 +162,8 @@ class Document:
     # set in 五号 type with tighter spacing (a form to fill in, not a GB/T 9704 document); the writer reads
     # it with getattr, so other Printables need not carry it
     compact: bool = False
+    # where the person corrects a character the fonts lack (the glyph check's advice; "" for 草稿里)
+    fix_place: str = ""
 
     def texts(self) -> list[str]:
         """Every printed string, in order (for the glyph check and for hashing)."""

@@ -53,6 +53,8 @@ def save_paper_form(ws, survey_key: str, form: PaperForm) -> SavedForm:
         survey = resolve_survey(s, survey_key)
         version = current_version(s, survey.id)
         questionnaire = Questionnaire.from_json(version.definition)
+        if not questionnaire.questions:  # an empty form would count as a valid response
+            raise UserError("这份问卷还没有题目，不能录入。请先在“设计问卷…”里新增题目。")
         number = check_text("问卷编号", form.form_no, 30)
         if not number:
             raise UserError("请填写问卷编号（纸质问卷右上角的编号），录入两遍时靠它对应同一份问卷。")

@@ -161,6 +161,10 @@ def _import(ws, path: Path, survey: str | None, project: str | None, site: str |
         site_id = None
         if survey:
             target = resolve_survey(s, survey)
+            if project and resolve_project(s, project).id != target.project_id:  # answers never cross projects
+                owner = s.get(Project, target.project_id)
+                raise UserError(f"调查“{target.name}”属于项目“{owner.name if owner else '?'}”，不属于“{project}”。"
+                                "没有导入任何答卷。请选这个项目里的调查（survey list 可查看），或不指定项目。")
             version = current_version(s, target.id)
             form = Questionnaire.from_json(version.definition)
             created = False

@@ -4,8 +4,11 @@ chart; a cross-tabulation as the same table per group with column percents.
 Only counts, percents, scores and means are printed, and the text answers of questions not marked private
 (already masked of phone and ID numbers by `surveys.analysis`): never who answered."""
 
+import re
+import unicodedata
 from collections import Counter
 
+from desktop_app.core import typefaces
 from desktop_app.core.documents.model import BarChart, Block, Column, Paragraph, Table
 from desktop_app.core.surveys.analysis import QuestionResult, percent
 from desktop_app.core.surveys.questionnaire import TYPE_NAMES, Question
@@ -14,10 +17,34 @@ MAX_TEXTS = 30  # distinct text answers printed per question; the rest are in th
 SHORT_TEXT = 10  # answers no longer than this are printed five to a row
 GROUPS_PER_TABLE = 4  # a cross-tab wider than this is split into several tables
 NOT_GIVEN = "未注明"
+# a table row must fit on one page (the writer cannot split a cell): longer answers are cut, the whole text
+# is in the data export
+TEXT_CHARS, LABEL_CHARS = 300, 60
 
 
 def pct(text: str) -> str:
     return f"{text}%"
+
+
+def printable_answer(text: str, limit: int = LABEL_CHARS) -> str:
+    """A respondent's words, cut at `limit` characters, with each run of characters no bundled face has (an
+    emoji, a rare symbol) shown as □: they cannot be corrected before printing, and one emoji must not stop
+    the whole report."""
+    if len(text) > limit:
+        text = f"{text[:limit]}…（共{len(text)}字，全文见导出的答卷数据）"
+    covered = typefaces.coverage()
+    if covered is None:  # a font file is missing: the PDF writer names it
+        return text
+    if all(ord(ch) < 0x2000 or ord(ch) in covered for ch in text):  # the usual answer: nothing to change
+        return text
+    return re.sub("\x00+", "□", "".join(ch if _printable(ch, covered) else "\x00" for ch in text))
+
+
+def _printable(ch: str, covered) -> bool:
+    """As the PDF writer decides it (documents.fonts): in a face, or a layout or invisible character."""
+    cp = ord(ch)
+    return (cp in covered or ch in "\n\r\t " or unicodedata.category(ch) in ("Cc", "Cf")
+            or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF)
 
 
 def question_blocks(res: QuestionResult) -> list[Block]:
@@ -115,11 +142,11 @@ def _region_blocks(res: QuestionResult) -> list[Block]:
     if res.question.private:
         return [Paragraph("本题涉及个人信息，不列出回答。")]
     counts = _region_counts(res)
-    rows = tuple((label, str(n), pct(percent(n, res.base))) for label, n in counts)
+    rows = tuple((printable_answer(label), str(n), pct(percent(n, res.base))) for label, n in counts)
     table = Table((Column("回答", 6), Column("人数", 2, "right"), Column("百分比", 2, "right")), rows,
                   totals=(("合计", str(res.base), "100.0%"),))
     shown = counts[:12]
-    chart = BarChart(tuple(label for label, _n in shown), tuple(float(percent(n, res.base)) for _l, n in shown),
+    chart = BarChart(tuple(printable_answer(label) for label, _n in shown), tuple(float(percent(n, res.base)) for _l, n in shown),
                      tuple(pct(percent(n, res.base)) for _l, n in shown), maximum=100, unit="%")
     return [table, chart]
 
@@ -127,7 +154,7 @@ def _region_blocks(res: QuestionResult) -> list[Block]:
 def _text_blocks(res: QuestionResult) -> list[Block]:
     if res.question.private:
         return [Paragraph("本题涉及个人信息，不列出回答。")]
-    counts = Counter(text.strip() for text in res.texts if text.strip())
+    counts = Counter(printable_answer(text.strip(), TEXT_CHARS) for text in res.texts if text.strip())
     ordered = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: equal counts keep the order given
     shown = ordered[:MAX_TEXTS]
     if max(len(text) for text, _n in shown) <= SHORT_TEXT:
@@ -167,7 +194,7 @@ def cross_blocks(res: QuestionResult, by_label: str, order: list[str]) -> list[B
 
 def _cross_table(q: Question, res: QuestionResult, groups: list[str], caption: str) -> Table | None:
     subs = [res.by[g] for g in groups] + [res]
-    names = [*groups, "全部"]
+    names = [*(printable_answer(g) for g in groups), "全部"]  # a group by region is a typed answer
     columns = (Column("选项" if q.type != "matrix" else "项目", 4),
                *(Column(name, 2.2, "right") for name in names))
     bases = ("答题人数", *(str(sub.base) for sub in subs))
@@ -185,7 +212,7 @@ def _cross_table(q: Question, res: QuestionResult, groups: list[str], caption: s
             rows = [("平均值", *(sub.mean or "—" for sub in subs))]
         case "region":
             labels = [label for label, _n in _region_counts(res)]
-            rows = [(label, *(_region_cell(sub, label) for sub in subs)) for label in labels]
+            rows = [(printable_answer(label), *(_region_cell(sub, label) for sub in subs)) for label in labels]
         case _:
             return None
     if q.type in ("single", "multiple", "scale", "region"):

@@ -38,7 +38,8 @@ def paper_form_document(survey_name: str, form: Questionnaire) -> Document:
         blocks.append(Heading(f"{numbers[q.code]}. {q.text}{hint(q)}{condition(q, form, numbers)}", level=2))
         blocks += answer_blocks(q)
     blocks.append(Paragraph("问卷到此结束，谢谢您的支持！"))
-    return Document([survey_name or form.title, "调查问卷"], blocks, noun=NOUN, subject="需求调查问卷", compact=True)
+    return Document([survey_name or form.title, "调查问卷"], blocks, noun=NOUN, subject="需求调查问卷", compact=True,
+                    fix_place="“需求调查”页的问卷设计里")
 
 
 def hint(q: Question) -> str:

@@ -37,6 +37,8 @@ from desktop_app.core.survey_report.charts import (
 )
 
 NOUN = "调查报告"
+# the questionnaire's words are corrected in its designer (respondents' answers are printed with □ instead)
+FIX_PLACE = "“需求调查”页的问卷设计里"
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def report_document(results: SurveyResults, facts: ReportFacts, *, today: date) 
     blocks += _questions(results)
     if facts.office:
         blocks.append(SignOff((facts.office,), today, seal_space=False))
-    return Document([report_title(survey.name)], blocks, noun=NOUN, subject="需求调查报告")
+    return Document([report_title(survey.name)], blocks, noun=NOUN, subject="需求调查报告", fix_place=FIX_PLACE)
 
 
 def _method(results: SurveyResults) -> list[Block]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from desktop_app.core.privacy import redact_private_numbers
-from desktop_app.core.surveys.answers import answered, codes
+from desktop_app.core.surveys.answers import answered, codes, number_value
 from desktop_app.core.surveys.questionnaire import Question, Questionnaire
 
 TOP_NEEDS = 4
@@ -79,7 +79,7 @@ def analyse_question(q: Question, answer_sets: list[dict]) -> QuestionResult:
             mean = _two(sum(Decimal(p) for p in points) / len(points)) if points else ""
             result.rows.append((row.label, len(points), mean, options))
     elif q.type == "number":
-        values = [Decimal(a["n"]) for a in given if "n" in a]
+        values = [v for a in given if (v := number_value(a.get("n", ""))) is not None]  # older data may hold NaN
         if values:
             result.mean = _two(sum(values) / len(values))
     elif not q.private:
@@ -118,8 +118,8 @@ def group_label(q: Question, a: dict) -> str | None:
     answer = a.get(q.code)
     if not answered(answer):
         return None
-    if q.type == "region":
-        return answer.get("t")
+    if q.type == "region":  # typed text, printed as a group's name: masked like every printed answer
+        return redact_private_numbers(answer.get("t", ""))
     chosen = codes(answer)
     option = q.option(chosen[0]) if chosen else None
     return option.label if option else None

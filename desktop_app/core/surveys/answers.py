@@ -14,10 +14,25 @@ holds tens of thousands of responses and every one travels in sync packages).
 A question missing from the dict was not entered at all. Neither "skip" nor "empty" is an answer; a question's
 base counts only answered ones."""
 
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
 from desktop_app.core.surveys.questionnaire import Question, Questionnaire
 
 SKIP = "skip"
 EMPTY = "empty"
+# Decimal also reads Infinity, NaN and 1E+999999, which no count or amount is and which break every mean
+NUMBER_LIMIT = Decimal(10) ** 15
+NUMBER_ADVICE = "请填写普通的数字，如 3 或 12.5（不超过 15 位）"
+
+
+def number_value(text: str) -> Decimal | None:
+    """`text` (全角 digits too) as a number a report can add up, or None."""
+    try:
+        value = Decimal(unicodedata.normalize("NFKC", text).strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and abs(value) < NUMBER_LIMIT else None
 
 
 def answered(answer: dict | None) -> bool:
@@ -59,6 +74,8 @@ def answer_problems(question: Question, answer: dict) -> list[str]:
         exclusive = [c for c in chosen if question.option(c).exclusive]
         if exclusive and len(chosen) > 1:
             return [f"{where}的“{question.option(exclusive[0]).label}”只能单独选择"]
+    if question.type == "number" and number_value(str(answer.get("n", ""))) is None:
+        return [f"{where}的“{answer.get('n', '')}”不是可以统计的数字，{NUMBER_ADVICE}"]
     if question.type == "matrix":
         for row, point in answer.get("m", {}).items():
             if question.row(int(row)) is None:

@@ -6,10 +6,9 @@ contain ┋), a ranking by →, "其他〖typed text〗", "(跳过)" (not asked)
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from desktop_app.core.surveys.answers import EMPTY, SKIP
+from desktop_app.core.surveys.answers import EMPTY, NUMBER_ADVICE, SKIP, number_value
 from desktop_app.core.surveys.questionnaire import Option, Question
 from desktop_app.core.surveys.sources import BY_CODE, SKIP_CODES, TXWJ, Group
 
@@ -26,7 +25,8 @@ class CellProblem(ValueError):
 @lru_cache(maxsize=65536)  # an import compares the same few hundred labels hundreds of thousands of times
 def label_key(label: str) -> str:
     """Option labels compared as a person reads them: 全角/半角 and spaces do not matter."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))
+    kept = "".join(ch for ch in label if unicodedata.category(ch) != "Cf")  # zero-width spaces, BOMs: unseen
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", kept))
 
 
 def split_choices(text: str, sep: str = "┋") -> list[str]:
@@ -76,10 +76,9 @@ def read_cell(question: Question, text: str, layout: str) -> dict:
     if kind in ("text", "region"):
         return {"t": text}
     if kind == "number":
-        try:
-            value = Decimal(unicodedata.normalize("NFKC", text))
-        except InvalidOperation:
-            raise CellProblem(f"{_where(question)}要填数字，这里是“{text}”") from None
+        value = number_value(text)
+        if value is None:
+            raise CellProblem(f"{_where(question)}要填数字，这里是“{text}”；{NUMBER_ADVICE}")
         return {"n": str(value)}
     if layout == BY_CODE:
         code = point_of(text)

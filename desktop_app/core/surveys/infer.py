@@ -8,8 +8,9 @@ expects (by their leading number when they have one: 18-20岁, 21-23岁 …; oth
 
 import re
 from collections import Counter
-from decimal import Decimal, InvalidOperation
 
+from desktop_app.core.privacy import find_private_numbers
+from desktop_app.core.surveys.answers import number_value
 from desktop_app.core.surveys.cells import (
     EMPTY_TEXT,
     SKIPPED_TEXT,
@@ -18,7 +19,7 @@ from desktop_app.core.surveys.cells import (
     point_of,
     split_choices,
 )
-from desktop_app.core.surveys.questionnaire import Option, Question, Questionnaire
+from desktop_app.core.surveys.questionnaire import OPTION_CHARS, Option, Question, Questionnaire
 from desktop_app.core.surveys.sources import BY_CODE, SKIP_CODES, TXWJ, Export, Group
 
 PRIVATE_WORDS = ("姓名", "名字", "电话", "手机号", "联系方式", "地址", "住址", "门牌", "身份证", "微信号", "QQ号")
@@ -74,12 +75,12 @@ def _single_column(q: Question, answered: list[str], total: int, layout: str) ->
             q.options = [Option(code=c, label=f"选项{c}") for c in sorted(set(numbers))]  # 按序号 keeps no labels
             return
     if any("┋" in v for v in answered):
-        q.type = "multiple"
-        q.options = _options(_distinct([p for v in answered for p in split_choices(v)]), multiple=True)
+        labels = _distinct([p for v in answered for p in split_choices(v)])
+        q.type, q.options = ("text", []) if _private(labels) or _long(labels) else ("multiple", _options(labels, multiple=True))
         return
     if any("→" in v for v in answered):
-        q.type = "ranking"
-        q.options = _options(_distinct([p for v in answered for p in split_choices(v, "→")]), multiple=False)
+        labels = _distinct([p for v in answered for p in split_choices(v, "→")])
+        q.type, q.options = ("text", []) if _private(labels) or _long(labels) else ("ranking", _options(labels, multiple=False))
         return
     if answered and all(v.endswith("分") and point_of(v) is not None for v in answered):
         q.type, q.options = "scale", _scale(answered, text)
@@ -91,6 +92,9 @@ def _single_column(q: Question, answered: list[str], total: int, layout: str) ->
         q.type = "text"
         return
     if answered and all(_is_number(v) for v in answered):
+        if _private(answered):  # phone numbers are numbers too: kept as text, which every output masks
+            q.type = "text"
+            return
         points = {point_of(v) for v in answered}
         if None not in points and len(points) <= 11 and any(w in text for w in ("分", "满意", "评价", "程度")):
             q.type, q.options = "scale", _scale(answered, text)
@@ -99,12 +103,23 @@ def _single_column(q: Question, answered: list[str], total: int, layout: str) ->
         return
     distinct = _distinct([piece_label(v)[0] for v in answered])
     if (len(distinct) > 20 or (len(distinct) > 8 and len(distinct) > total * 0.5)
-            or (total >= 3 and len(distinct) == total)):
+            or (total >= 3 and len(distinct) == total) or _private(distinct) or _long(distinct)):
         q.type = "text"
         return
     if "多选" in text:
         q.type = "multiple"
     q.options = _options(distinct, multiple=q.type == "multiple")
+
+
+def _private(labels: list[str]) -> bool:
+    """Whether an answer that would become an option label (or a number) holds a phone or ID number: its
+    question is then typed text, which reports and exports print masked, never as an option's label."""
+    return any(len(label) >= 7 and find_private_numbers(label) for label in labels)
+
+
+def _long(labels: list[str]) -> bool:
+    """Whether an answer is too long for an option (a paragraph typed into the cell): then it is a text answer."""
+    return any(len(label) > OPTION_CHARS for label in labels)
 
 
 FORCEABLE = ("single", "multiple", "ranking", "scale", "text", "number", "region")
@@ -176,11 +191,7 @@ def _degree(label: str) -> int:
 
 
 def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-        return True
-    except InvalidOperation:
-        return False
+    return number_value(text) is not None
 
 
 def unseen_options(export: Export, pairs: list[tuple[Group, Question]]) -> dict[str, list[str]]:
@@ -199,7 +210,7 @@ def unseen_options(export: Export, pairs: list[tuple[Group, Question]]) -> dict[
                       if v not in SKIPPED_TEXT and v not in EMPTY_TEXT
                       for p in (split_choices(v, sep) if sep else [v])]
         for label in labels:
-            if label_key(label) not in known:
+            if label_key(label) not in known and not _private([label]) and not _long([label]):  # its rows are refused
                 known.add(label_key(label))
                 found.setdefault(q.code, []).append(label)
     return found

@@ -7,9 +7,8 @@ condition is not met are skipped without a keystroke (EpiData and LimeSurvey's d
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 
-from desktop_app.core.surveys.answers import EMPTY, SKIP, answer_problems, shown
+from desktop_app.core.surveys.answers import EMPTY, SKIP, answer_problems, number_value, shown
 from desktop_app.core.surveys.questionnaire import Question, Questionnaire
 
 
@@ -25,10 +24,10 @@ def read_keys(question: Question, typed: str) -> dict:
     if kind in ("text", "region"):
         return {"t": typed.strip()}
     if kind == "number":
-        try:
-            return {"n": str(Decimal(text))}
-        except InvalidOperation:
-            raise KeyProblem(f"第 {question.number or question.code} 题要输入数字，例如 3") from None
+        value = number_value(text)
+        if value is None:
+            raise KeyProblem(f"第 {question.number or question.code} 题要输入数字，例如 3（不超过 15 位）")
+        return {"n": str(value)}
     if kind == "matrix":
         points = _codes(question, text, per_row=True)
         if len(points) != len(question.rows):

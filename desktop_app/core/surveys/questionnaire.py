@@ -14,6 +14,8 @@ TYPE_NAMES = {"single": "单选", "multiple": "多选", "ranking": "排序", "sc
               "text": "填空", "number": "数字", "region": "地区/村"}
 CHOICE_TYPES = ("single", "multiple", "ranking")  # answered with option codes
 SCALED_TYPES = ("scale", "matrix")  # answered with a point on the scale (per row for a matrix)
+# an option is printed in one table cell of the paper form and the report, which cannot break across pages
+OPTION_CHARS = 200
 
 
 @dataclass
@@ -82,7 +84,7 @@ class Questionnaire:
 
 def check_questionnaire(form: Questionnaire) -> None:
     """Refuse a questionnaire that paper entry, imports or analysis could not use, naming what to fix."""
-    problems: list[str] = []
+    problems: list[str] = [] if form.questions else ["问卷还没有题目：请至少新增一道题"]
     seen: set[str] = set()
     for q in form.questions:
         where = f"第 {q.number or q.code} 题"
@@ -101,6 +103,9 @@ def check_questionnaire(form: Questionnaire) -> None:
             problems.append(f"{where}：选项代码有重复")
         if any(c < 0 for c in codes):
             problems.append(f"{where}：选项代码要用 0 或正整数")
+        long = [o.label for o in (*q.options, *q.rows) if len(o.label) > OPTION_CHARS]
+        if long:
+            problems.append(f"{where}：选项“{long[0][:20]}…”有 {len(long[0])} 字，选项和矩阵行最多 {OPTION_CHARS} 字")
         if q.type == "matrix" and not q.rows:
             problems.append(f"{where}：矩阵题至少要有一行")
         if q.max_choices and q.min_choices > q.max_choices:
@@ -109,7 +114,8 @@ def check_questionnaire(form: Questionnaire) -> None:
             earlier = {p.code: p for p in form.questions[:form.questions.index(q)]}
             parent = earlier.get(q.show_if.question)
             if parent is None:
-                problems.append(f"{where}：显示条件引用的题目 {q.show_if.question} 不在它前面")
+                problems.append(f"{where}：显示条件引用的题目 {q.show_if.question} 不在它前面。"
+                                "请把这道题移到那道题后面，或改它的显示条件")
             elif any(parent.option(c) is None for c in q.show_if.codes):
                 problems.append(f"{where}：显示条件里的选项代码在题目 {parent.code} 中没有")
     if problems:

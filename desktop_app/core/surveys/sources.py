@@ -71,6 +71,9 @@ def parse_export(table: list[list[str]], path: Path) -> Export:
     else:
         raise UserError(f"“{path.name}”不是问卷星或腾讯问卷导出的答卷数据：第一行没有“序号、提交答卷时间”或"
                         "“编号、开始答题时间”这些列。请从问卷网站的“下载答卷数据”重新导出后再导入。")
+    if "序号" not in names and source == WJX:  # without it no row can be told apart from one imported before
+        raise UserError(f"“{path.name}”第一行没有“序号”列（问卷星给每份答卷的编号），程序无法判断哪些答卷已经导入过，"
+                        "没有导入。请在问卷星重新下载答卷数据，不要删去“序号”列。")
     questions = [i for i, h in enumerate(headers) if h and h not in meta_names]
     if not questions:
         raise UserError(f"“{path.name}”里只有编号、时间这些列，没有题目。请导出包含全部题目的答卷数据。")

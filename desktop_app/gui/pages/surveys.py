@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout
 
 from desktop_app.core.changes import SURVEYS
+from desktop_app.core.errors import UserError
 from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.queries import surveys as survey_queries
 from desktop_app.core.queries.survey_results import SITE_WORDS, SurveyResults, survey_results
@@ -131,14 +132,24 @@ class SurveysPage(Page):
         row = self.current()
         if row is None:
             return
-        ws, by = self.ctx.ws, self.group_by.currentData()
+        # the grouping belongs to the survey shown: another survey may have no such question
+        same = self.results is not None and self.results.survey.id == row.id
+        ws, by = self.ctx.ws, self.group_by.currentData() if same else None
 
         def load():
             with ws.reading() as s:
-                return survey_results(s, row.id, by=by)
+                try:
+                    return survey_results(s, row.id, by=by)
+                except UserError:
+                    if not by:
+                        raise
+                    return survey_results(s, row.id)  # the question grouped by was changed: not grouped
         self.ctx.runner.query(load, self.show_results)
 
     def show_results(self, results: SurveyResults) -> None:
+        row = self.current()
+        if row is None or results.survey.id != row.id:  # another survey was selected meanwhile
+            return
         previous = self.questions_view.currentIndex().row()
         self.results = results
         excluded = "；".join(f"{why} {n} 份" for why, n in results.excluded) or "无"
@@ -158,7 +169,7 @@ class SurveysPage(Page):
         self.show_question(self.questions_view.currentIndex().row())
 
     def _fill_groups(self, results: SurveyResults) -> None:
-        chosen = self.group_by.currentData()
+        chosen = self.group_by.currentData() if results.by_label else None  # the grouping these results have
         self.group_by.clear()
         self.group_by.addItem(NO_GROUPS, None)
         self.group_by.addItem("按试点村(社区)", SITE_WORDS[0])
