@@ -40,3 +40,13 @@ def operator_name() -> str:
     except OSError:
         pass
     return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+COUNTY_LEVEL = "县级慈善会"
+
+
+def is_county(session: Session) -> bool:
+    """Whether this workspace is a county charity association's (county mode: it holds its townships'
+    records beside its own, read-only)."""
+    identity = local_identity(session)
+    return identity is not None and identity.level == COUNTY_LEVEL
