@@ -1,0 +1,154 @@
+"""Records from a package written into the county's database, through the journal's one import door
+(`Workspace.sync_import_transaction`): each keeps its own office, times and version.
+
+The same id and version with the same content is nothing; with different content it is a conflict, reported
+and never written over (ODK Central's 409); a higher version updates; a lower one is an old state the county
+already has past. Tombstones are updates like any other (`deleted` set), so a record deleted at the source
+stays deleted."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Boolean, Date, insert
+from sqlmodel import Session, SQLModel
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import Record
+from desktop_app.core.storage.journal import RECORD_NOUNS, complete_row
+from desktop_app.core.storage.record_state import differences, payload_sql, quote_name
+
+_CHUNK = 500  # ids per lookup (SQLite's variable limit is far above; keeps statements short)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A record the county holds at the same version with other content: kept as it is, reported."""
+
+    table: str
+    record_id: str
+    version: int
+    fields: tuple[str, ...]
+
+    def describe(self) -> str:
+        noun = RECORD_NOUNS.get(self.table, self.table)
+        return (f"{noun}（编号 {self.record_id[:8]}，第 {self.version} 版）与县里已有的同版本内容不同"
+                f"（{'、'.join(self.fields)}），未覆盖")
+
+
+@dataclass
+class ApplySummary:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def add(self, other: "ApplySummary") -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.conflicts.extend(other.conflicts)
+
+
+class ForeignRecord(UserError):
+    """A package carrying a record of another office than the one that signed it."""
+
+
+def record_models() -> dict[str, type[Record]]:
+    """Every synced model by table name, in the order their foreign keys need (parents first)."""
+    by_table: dict[str, type[Record]] = {}
+    todo = list(Record.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if hasattr(cls, "__table__"):
+            by_table[cls.__table__.name] = cls
+    return {t.name: by_table[t.name] for t in SQLModel.metadata.sorted_tables if t.name in by_table}
+
+
+def to_row(model: type[Record], payload: dict) -> dict:
+    """A payload (journal form: dates as ISO text, booleans as true/false) as column values; columns the
+    payload lacks (written by an older schema) at the model's defaults, keys the model lacks dropped."""
+    row = {}
+    for column in model.__table__.columns:
+        if column.name not in payload:
+            continue
+        value = payload[column.name]
+        if value is not None and isinstance(column.type, Date) and not isinstance(value, date):
+            value = date.fromisoformat(str(value))
+        elif value is not None and isinstance(column.type, Boolean):
+            value = bool(value)
+        row[column.name] = value
+    return complete_row(model, row)
+
+
+def apply_records(session: Session, office_id: str, records: dict[str, list[dict]]) -> ApplySummary:
+    """Write `records` (table → payloads) of office `office_id` into the county's database, inside the
+    import transaction `session`. Raises ForeignRecord (nothing is kept: the caller's transaction rolls
+    back) when a payload or the stored record it would change belongs to another office."""
+    session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # parents may come later
+    summary = ApplySummary()
+    models = record_models()
+    for table, model in models.items():
+        payloads = records.get(table)
+        if payloads:
+            summary.add(_apply_table(session, office_id, model, payloads))
+    unknown = set(records) - set(models)
+    if unknown:
+        raise UserError(f"同步包里有本程序不认识的数据（{'、'.join(sorted(unknown))}），未导入。"
+                        "请把县级的程序升级到最新版本后再导入。")
+    return summary
+
+
+def _apply_table(session: Session, office_id: str, model: type[Record], payloads: list[dict]) -> ApplySummary:
+    table = model.__table__
+    summary = ApplySummary()
+    for payload in payloads:
+        if payload.get("office_id") != office_id:
+            raise ForeignRecord(f"同步包里的{RECORD_NOUNS.get(table.name, '记录')}（编号 {str(payload.get('id'))[:8]}）"
+                                "不属于发出这个包的单位，整个包未导入。请让该单位重新导出同步包。")
+    held = _stored(session, model, [p["id"] for p in payloads])
+    new_rows = []
+    for payload in payloads:
+        stored = held.get(payload["id"])
+        if stored is None:
+            new_rows.append(to_row(model, payload))
+            summary.new += 1
+            continue
+        if stored["office_id"] != office_id:
+            raise ForeignRecord(f"同步包里的{RECORD_NOUNS.get(table.name, '记录')}（编号 {payload['id'][:8]}）与县里另一个"
+                                "单位的记录编号相同，整个包未导入。请把这个包交给技术人员检查。")
+        version, stored_version = int(payload["version"]), int(stored["version"])
+        if version < stored_version:
+            summary.unchanged += 1  # an older state: the county already holds a later one
+        elif version == stored_version:
+            changed = [name for name, _old, _new in differences(table, payload, stored)]
+            if changed:
+                summary.conflicts.append(Conflict(table.name, payload["id"], version, tuple(changed)))
+            else:
+                summary.unchanged += 1
+        else:
+            record = session.get(model, payload["id"])
+            for name, value in to_row(model, payload).items():
+                if getattr(record, name) != value:
+                    setattr(record, name, value)
+            summary.updated += 1
+    if new_rows:
+        session.execute(insert(model), new_rows)
+    session.flush()
+    return summary
+
+
+def _stored(session: Session, model: type[Record], ids: list[str]) -> dict[str, dict]:
+    """The county's rows among `ids`, each as its journal payload (values as the journal writes them)."""
+    table = model.__table__
+    held: dict[str, dict] = {}
+    conn = session.connection()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT {payload_sql(table, 't')} FROM {quote_name(table.name)} t WHERE t.id IN ({marks})"
+        for (text,) in conn.exec_driver_sql(sql, tuple(chunk)):
+            row = json.loads(text)
+            held[row["id"]] = row
+    return held
