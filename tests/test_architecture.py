@@ -11,6 +11,7 @@ LAYERS = (
     ("values", ("desktop_app.core.",)),  # modules directly in core/ (money, models, chain …)
     ("surveys", ("desktop_app.core.surveys",)),  # questionnaires, export readers, analysis: pure logic
     ("storage", ("desktop_app.core.storage",)),
+    ("sync", ("desktop_app.core.sync",)),  # package format, keys, what travels, records applied at the county
     ("queries", ("desktop_app.core.queries",)),
     ("documents", ("desktop_app.core.documents",)),
     ("builders", ("desktop_app.core.notices", "desktop_app.core.exports", "desktop_app.core.survey_report")),

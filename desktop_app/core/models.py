@@ -462,3 +462,110 @@ class SurveyResponse(Record, table=True):
     complete: bool = True  # False: saved with required questions left out, when the user said so
     answers: str = "{}"  # JSON: question code → answer (surveys/answers.py)
     import_file: str = ""  # the file name it came from
+
+
+# ------------------------------------------------------------------ 数据同步: local tables, never journalled or synced
+
+
+class SyncKey(SQLModel, table=True):
+    """This office's Ed25519 signing keys (core/sync/keys.py): the current one and those it retired. Kept in
+    the database, so every backup — and the one-file backup that leaves the PC — holds them."""
+
+    __tablename__ = "sync_key"
+
+    key_id: str = Field(primary_key=True)  # the first 16 hex digits of the public key's SHA-256
+    office_id: str
+    private_key: str  # raw 32 bytes, hex
+    public_key: str  # raw 32 bytes, hex
+    created_at: str
+    retired_at: str = ""
+
+
+class OfficeKey(SQLModel, table=True):
+    """Another office's public key, as enrolled here: the county's registry of its townships' keys, or, in a
+    township, its county's key (pinned from the first receipt). A retired key still verifies what it signed
+    while it was valid."""
+
+    __tablename__ = "office_key"
+
+    key_id: str = Field(primary_key=True)
+    office_id: str = Field(index=True)
+    office_name: str
+    public_key: str
+    valid_from: str
+    valid_to: str = ""  # "" while valid
+    enrolled_at: str
+    enrolled_by: str = ""
+
+
+class SyncSent(SQLModel, table=True):
+    """A package this office wrote (the township's outbox)."""
+
+    __tablename__ = "sync_sent"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int
+    epoch_id: str
+    full: bool = False
+    first_seq: int
+    last_seq: int
+    file_name: str
+    sha256: str
+    records: int = 0
+    files: int = 0
+    made_at: str
+
+
+class SyncReceived(SQLModel, table=True):
+    """A package the county received from one of its offices: applied, or held until a missing one arrives."""
+
+    __tablename__ = "sync_received"
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: str = Field(index=True)
+    number: int
+    epoch_id: str
+    full: bool = False
+    first_seq: int = 0
+    last_seq: int = 0
+    sha256: str = Field(index=True)
+    archived_name: str  # under the workspace's sync/received/ folder, unchanged
+    status: str  # applied | held
+    made_at: str
+    received_at: str
+    applied_at: str = ""
+    summary: str = "{}"  # JSON: new, updated, unchanged, conflicts [...], rewind {...}
+
+
+class ReviewNote(SQLModel, table=True):
+    """The county's review note on a township's record or activity ("凭证不清晰，请补扫"), sent in the next
+    receipt; in a township, a note received, shown as a to-do until done."""
+
+    __tablename__ = "review_note"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    office_id: str = Field(index=True)  # the township the note is for
+    table_name: str = ""
+    record_id: str = ""
+    label: str = ""  # what the record is, in words (【基金】凭证 2024-0014, 活动“…”)
+    text: str
+    written_at: str
+    written_by: str = ""
+    received_at: str = ""  # in the township
+    done_at: str = ""
+
+
+class SyncReceipt(SQLModel, table=True):
+    """A receipt (回执) this township imported from its county: which packages arrived, and the chain heads the
+    county holds — a witness for `verify`."""
+
+    __tablename__ = "sync_receipt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(index=True)
+    county_office_id: str
+    county_name: str
+    made_at: str
+    imported_at: str
+    packages: str = "[]"  # JSON: [[epoch, number, status], ...]
+    heads_json: str = "[]"  # heads.to_json form

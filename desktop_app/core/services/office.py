@@ -15,6 +15,7 @@ from desktop_app.core.models import (
     utc_now,
 )
 from desktop_app.core.storage.identity import local_office
+from desktop_app.core.sync import keys
 from desktop_app.core.validation import check_division_code, check_text, division_level
 
 LEVELS = ("乡镇/街道", "村/社区", "县级慈善会")
@@ -54,6 +55,7 @@ def init_office(ws, *, name: str, division_code: str, association: str, level: s
     with ws.transaction("office.init", identity=identity) as s:
         s.add(office)
         s.add(epoch)
+        s.add(keys.new_key(office.id))  # signs its sync packages and receipts (kept in the database: in every backup)
         for kind, names in DEFAULT_LISTS:
             for position, cat in enumerate(names):
                 s.add(Category(name=cat, kind=kind, position=position, office_id=office.id))

@@ -299,9 +299,11 @@ def verify_chains(session: Session, progress=None, checkpoints: dict[str, set[in
 
 
 def verify_chains_on(conn: sqlite3.Connection, progress=None,
-                     checkpoints: dict[str, set[int]] | None = None) -> VerifyReport:
+                     checkpoints: dict[str, set[int]] | None = None, *, office_id: str | None = None) -> VerifyReport:
+    """`office_id`: only that office's funds (the county checking one township's package)."""
     report = VerifyReport()
-    funds = conn.execute("SELECT id, name, chain_length, chain_head FROM fund").fetchall()
+    funds = conn.execute("SELECT id, name, chain_length, chain_head FROM fund"
+                         + (" WHERE office_id = ?" if office_id else ""), (office_id,) if office_id else ()).fetchall()
     total = sum(int(length or 0) for _id, _name, length, _head in funds)
     done = 0
     journal = None

@@ -1,0 +1,417 @@
+"""数据同步, the county's side: enrolling a township's key (its fingerprint confirmed by phone), importing its
+packages — verified whole before anything changes, applied in one transaction, archived unchanged — the
+receipt sent back, and review notes on a township's records.
+
+Checks, in order, each refusing the package with nothing changed: its structure (package.read: names, sizes,
+no bomb), the office enrolled and the key valid when the package was made, the signature, every member's
+hash, the schema version, the number (a repeat changes nothing; after a gap the package is held and the
+missing number named), the epoch (a township that restored an old backup: the rewind is reported), then —
+inside the transaction — the records' owner, the fund chains re-verified with the package's records in
+place and each extending the chain the county held before."""
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import Office, OfficeKey, ReviewNote, SyncReceived, utc_now
+from desktop_app.core.services.sync import free_name, office_dict, out_folder, signing_key
+from desktop_app.core.storage import chain, db, files, heads, witnesses
+from desktop_app.core.storage.identity import COUNTY_LEVEL, is_county, local_office
+from desktop_app.core.storage.workspace import NEW_FILES
+from desktop_app.core.sync import keys, package
+from desktop_app.core.sync.apply import apply_records
+from desktop_app.core.validation import check_text
+
+RECEIVED_DIR = Path("sync") / "received"
+
+
+@dataclass
+class PackageResult:
+    """What became of one package file (`sync import --json` prints these)."""
+
+    file: str
+    office: str = ""
+    number: int = 0
+    status: str = "refused"  # applied | unchanged | held | refused
+    reason: str = ""
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    rewind: str = ""
+
+    def as_json(self) -> dict:
+        return {"file": self.file, "office": self.office, "number": self.number, "status": self.status,
+                "reason": self.reason, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+                "conflicts": len(self.conflicts), "conflict_details": self.conflicts, "rewind": self.rewind}
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    office: str
+    fingerprint: str
+    status: str  # enrolled | rekeyed | already
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run's transaction so that it rolls back."""
+
+
+def _county(session: Session) -> Office:
+    office = local_office(session)
+    if office is None or not is_county(session):
+        raise UserError("这个工作区不是县级慈善会的工作区：只有县级慈善会登记乡镇、导入同步包、写回执。"
+                        "乡镇（街道）请用“导出同步包”和“导入回执”。")
+    return office
+
+
+# ---------------------------------------------------------------------------------------------- enrolment
+
+
+def enrol(ws, path: Path | str, fingerprint: str | None) -> Enrolled:
+    """Enrol the office that signed a package or key file, once its fingerprint was read over the phone and
+    typed here. A known office with a new key is re-keyed: its old key is retired (what it signed before
+    still verifies). Without `fingerprint` nothing changes: the message shows the fingerprint to compare."""
+    path = Path(path)
+    signed = _read_any(path)
+    office, key = signed.office, signed.key
+    if not signed.signed_by(key["public_key"]):
+        raise package.refused(path, package.KINDS[signed.kind], "的签名不符（已被改动过）")
+    shown = keys.fingerprint(key["public_key"])
+    if not fingerprint:
+        raise UserError(f"请先电话联系“{office['name']}”，请对方在“数据同步”页念出本单位的公钥指纹，与这里的核对：\n{shown}\n"
+                        f"一致后再登记（命令行：sync enrol 文件 --fingerprint \"{shown}\"）。没有登记任何单位。")
+    if not keys.same_fingerprint(fingerprint, key["public_key"]):
+        raise UserError(f"输入的指纹与“{path.name}”里“{office['name']}”的公钥指纹（{shown}）不一致，没有登记。"
+                        "请再电话核对一次；如确实不一致，这个文件可能不是该单位发出的，请不要导入它。")
+    with ws.transaction("sync.enrol") as s:
+        county = _county(s)
+        if office.get("level") == COUNTY_LEVEL or office["id"] == county.id:
+            raise UserError(f"“{office['name']}”是县级慈善会，不是乡镇（街道）或村（社区），不能登记为本会的下级单位。")
+        if office.get("association_name") != county.name:
+            raise UserError(f"“{office['name']}”所属的慈善会是“{office.get('association_name')}”，不是本会“{county.name}”，"
+                            "没有登记。请核对文件；如对方填错了所属慈善会，请对方在“设置 › 本单位”改好后重新导出。")
+        known = s.exec(select(OfficeKey).where(OfficeKey.office_id == office["id"])).all()
+        if any(k.key_id == key["id"] for k in known):
+            return Enrolled(office["name"], shown, "already")
+        now = utc_now()
+        for old in known:
+            if not old.valid_to:
+                old.valid_to = now
+                s.add(old)
+        s.add(OfficeKey(key_id=key["id"], office_id=office["id"], office_name=office["name"],
+                        public_key=key["public_key"], valid_from="", enrolled_at=now, enrolled_by=ws.operator))
+    return Enrolled(office["name"], shown, "rekeyed" if known else "enrolled")
+
+
+def _read_any(path: Path) -> package.Signed:
+    try:
+        return package.read(path, "key")
+    except UserError as first:
+        if "是同步包" not in str(first):
+            raise
+    return package.read(path, "package")
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+
+def import_packages(ws, paths: list[Path | str], *, dry_run: bool = False) -> list[PackageResult]:
+    """Import package files (folders: every .zip in them), each office's in number order. Each package is
+    checked whole and applied in its own transaction; a held package is applied when the one it waits for
+    arrives. With `dry_run` every check and the whole application run, then roll back: nothing changes."""
+    with ws.reading() as s:
+        _county(s)
+    candidates: list[tuple[tuple, Path, package.Signed | None, PackageResult]] = []
+    for path in _expand(paths):
+        result = PackageResult(file=path.name)
+        try:
+            signed = package.read(path, "package")
+        except UserError as exc:
+            result.reason = str(exc)
+            candidates.append(((1, "", 0), path, None, result))
+            continue
+        result.office, result.number = signed.office["name"], _int(signed.manifest.get("number"))
+        candidates.append(((0, signed.office["id"], result.number), path, signed, result))
+    candidates.sort(key=lambda c: c[0])
+    results = []
+    for _order, _path, signed, result in candidates:
+        if signed is not None:
+            _import_one(ws, signed, result, dry_run)
+        results.append(result)
+    if not dry_run:
+        for office_id in {c[2].office["id"] for c in candidates if c[2] is not None}:
+            results.extend(_release_held(ws, office_id))
+    return results
+
+
+def _expand(paths: list[Path | str]) -> list[Path]:
+    out = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == package.SUFFIX and p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def _int(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _import_one(ws, signed: package.Signed, result: PackageResult, dry_run: bool, held_row: int | None = None) -> None:
+    try:
+        _check_and_apply(ws, signed, result, dry_run, held_row)
+    except _DryRun:
+        pass
+    except UserError as exc:
+        result.status, result.reason = "refused", str(exc)
+
+
+def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run: bool, held_row: int | None) -> None:
+    path, m = signed.path, signed.manifest
+    office_id = signed.office["id"]
+    with ws.reading() as s:
+        _check_key(s, signed)
+        package.check_members(signed)
+        schema = m.get("schema_version")
+        if not isinstance(schema, int) or schema > db.LATEST_VERSION:
+            raise package.refused(path, "同步包", f"来自更新版本的程序（{m.get('app_version', '未知版本')}）",
+                                  "请先把县级的程序升级到同一版本或更新的版本，再导入")
+        number, epoch, full = _int(m.get("number")), str(m.get("epoch_id", "")), m.get("full") is True
+        if number < 1:
+            raise package.refused(path, "同步包", "的编号已损坏")
+        if held_row is None and s.exec(select(SyncReceived).where(SyncReceived.sha256 == signed.sha256)).first():
+            result.status, result.reason = "unchanged", "这个包以前已经导入过，这次什么也没有改动。"
+            return
+        received = s.exec(select(SyncReceived).where(SyncReceived.office_id == office_id)
+                          .order_by(SyncReceived.id)).all()
+        applied = [r for r in received if r.status == "applied"]
+        rewind = ""
+        if applied and epoch != applied[-1].epoch_id:
+            rewind = _rewind_report(signed, applied)
+        elif applied and number <= applied[-1].number and not full:
+            same = next((r for r in applied if r.number == number and r.epoch_id == epoch), None)
+            raise package.refused(path, "同步包", f"是第 {number} 号，县里已经导入过第 {number} 号"
+                                  + ("（内容不同）" if same else "") + f"，最新已到第 {applied[-1].number} 号",
+                                  "请检查是不是拿错了文件；如乡镇从备份恢复过，请让乡镇重新导出")
+        expected = applied[-1].number + 1 if applied else 1
+        if not rewind and not full and number > expected:
+            if held_row is None and not dry_run:
+                _hold(ws, signed, expected)
+            result.status = "held"
+            result.reason = (f"缺第 {expected} 号包：第 {number} 号已收下暂存，等第 {expected} 号"
+                             f"{'到' + str(number - 1) + ' 号' if number - 1 > expected else ''}导入后自动导入。"
+                             f"请向“{signed.office['name']}”要第 {expected} 号包。")
+            return
+    records = package.read_records(signed)
+    with ws.sync_import_transaction("sync.import") as s:
+        before = _held_heads(s, office_id)
+        summary = apply_records(s, office_id, records)
+        _place_files(ws, s, signed)
+        _check_chains(s, signed, office_id, before)
+        archived = _archive(ws, s, signed)
+        row = s.get(SyncReceived, held_row) if held_row else None
+        row = row or SyncReceived(office_id=office_id, number=number, epoch_id=epoch, sha256=signed.sha256,
+                                  archived_name=archived, status="applied", made_at=str(m.get("made_at", "")),
+                                  received_at=utc_now())
+        row.status, row.applied_at, row.full = "applied", utc_now(), full
+        row.first_seq, row.last_seq = _int(m.get("first_seq")), _int(m.get("last_seq"))
+        row.summary = json.dumps({"new": summary.new, "updated": summary.updated, "unchanged": summary.unchanged,
+                                  "conflicts": [c.describe() for c in summary.conflicts], "rewind": rewind},
+                                 ensure_ascii=False)
+        s.add(row)
+        result.status, result.reason = "applied", rewind
+        result.new, result.updated, result.unchanged = summary.new, summary.updated, summary.unchanged
+        result.conflicts, result.rewind = [c.describe() for c in summary.conflicts], rewind
+        if dry_run:
+            raise _DryRun
+
+
+def _check_key(session: Session, signed: package.Signed) -> None:
+    office, key, path = signed.office, signed.key, signed.path
+    enrolled = session.exec(select(OfficeKey).where(OfficeKey.office_id == office["id"])).all()
+    if not enrolled:
+        raise package.refused(path, "同步包", f"来自还没有登记的单位“{office['name']}”",
+                              "请先在“数据同步”页用这个包或对方的公钥文件登记该单位（电话核对指纹），再导入")
+    match = next((k for k in enrolled if k.key_id == key["id"]), None)
+    if match is None or match.public_key != key["public_key"]:
+        raise package.refused(path, "同步包", f"不是用“{office['name']}”登记过的密钥签的",
+                              "如对方更换过密钥，请先电话核对指纹并重新登记；否则这个包可能是伪造的，请不要导入")
+    if match.valid_to and str(signed.manifest.get("made_at", "")) > match.valid_to:
+        raise package.refused(path, "同步包", f"是用“{office['name']}”已停用的密钥签的（停用于 {match.valid_to[:10]}）",
+                              "请让对方用现在的密钥重新导出")
+    if not signed.signed_by(match.public_key):
+        raise package.refused(path, "同步包", "的签名不符：包在导出后被改动过，或不是该单位的密钥签的",
+                              "请让对方重新导出一份，不要导入这个包")
+
+
+def _rewind_report(signed: package.Signed, applied: list[SyncReceived]) -> str:
+    """A township that restored an old backup sends a package of a new epoch: say which received packages
+    carried changes it no longer has. The county keeps what it received; a record changed again there under
+    the same version is reported as a conflict, never written over."""
+    epoch_record = next((p for p in package.read_records(signed).get("workspace_epoch", [])
+                         if p.get("id") == signed.manifest.get("epoch_id")), None)
+    name = signed.office["name"]
+    if epoch_record is None or epoch_record.get("previous_epoch_id") not in {r.epoch_id for r in applied}:
+        raise package.refused(signed.path, "同步包", f"属于“{name}”的另一段历史（时期不符），与县里已收到的包接不上",
+                              "请让对方导出全量包（sync export --full）后再导入")
+    resumed = _int(epoch_record.get("resumed_seq"))
+    lost = [r for r in applied if r.epoch_id == epoch_record["previous_epoch_id"] and r.last_seq > resumed]
+    when = str(epoch_record.get("started_at", ""))[:10]
+    if not lost:
+        return f"“{name}”于 {when} 从备份恢复过；县里收到的包都在恢复点之前，没有丢失的改动。"
+    numbers = "、".join(f"第 {r.number} 号" for r in lost)
+    count = sum(json.loads(r.summary or "{}").get("new", 0) + json.loads(r.summary or "{}").get("updated", 0)
+                for r in lost)
+    return (f"“{name}”于 {when} 从备份“{epoch_record.get('restored_from', '')}”恢复过：县里此前收到的{numbers}包中约 "
+            f"{count} 条记录的改动，乡镇现在已经没有了。县里保留收到的内容；乡镇如果重新录入，同一版本内容不同的会列为冲突。"
+            "请与乡镇核对这些改动是否需要补录。")
+
+
+def _hold(ws, signed: package.Signed, expected: int) -> None:
+    with ws.transaction("sync.hold") as s:
+        archived = _archive(ws, s, signed)
+        s.add(SyncReceived(office_id=signed.office["id"], number=_int(signed.manifest.get("number")),
+                           epoch_id=str(signed.manifest.get("epoch_id", "")), sha256=signed.sha256,
+                           archived_name=archived, status="held", made_at=str(signed.manifest.get("made_at", "")),
+                           received_at=utc_now(), summary=json.dumps({"waiting_for": expected})))
+
+
+def _release_held(ws, office_id: str) -> list[PackageResult]:
+    """Apply held packages of `office_id` whose turn has come, in number order."""
+    out = []
+    while True:
+        with ws.reading() as s:
+            rows = s.exec(select(SyncReceived).where(SyncReceived.office_id == office_id)).all()
+            applied = [r.number for r in rows if r.status == "applied"]
+            nxt = (max(applied) + 1) if applied else 1
+            ready = next((r for r in rows if r.status == "held" and r.number == nxt), None)
+        if ready is None:
+            return out
+        path = ws.root / RECEIVED_DIR / ready.archived_name
+        result = PackageResult(file=path.name, number=ready.number)
+        try:
+            signed = package.read(path, "package")
+            result.office = signed.office["name"]
+            _import_one(ws, signed, result, False, held_row=ready.id)
+        except UserError as exc:
+            result.reason = str(exc)
+        out.append(result)
+        if result.status != "applied":
+            return out
+
+
+def _held_heads(session: Session, office_id: str) -> list[heads.Head]:
+    conn = chain.raw_connection(session)
+    return heads.fund_heads(conn.execute(
+        "SELECT id, chain_length, chain_head FROM fund WHERE office_id = ?", (office_id,)).fetchall())
+
+
+def _check_chains(session: Session, signed: package.Signed, office_id: str, before: list[heads.Head]) -> None:
+    """With the package's records in place: every fund chain of the office re-verified, each at the head the
+    package declares, and still holding the heads the county had before (a chain rewritten at the township
+    after the county received it does not extend them)."""
+    conn = chain.raw_connection(session)
+    report = chain.verify_chains_on(conn, office_id=office_id)
+    witnesses.compare_heads(conn, report, before, "县里此前收到的数据")
+    try:
+        declared = heads.fund_heads((str(f), int(n), str(h)) for f, n, h in signed.manifest.get("heads", []))
+    except (TypeError, ValueError):
+        raise package.refused(signed.path, "同步包", "的清单已损坏") from None
+    held = {row[0]: (int(row[1] or 0), row[2] or "") for row in conn.execute(
+        "SELECT id, chain_length, chain_head FROM fund WHERE office_id = ?", (office_id,))}
+    for head in declared:
+        if held.get(head.fund_id) != (head.length, head.head):
+            report.add(witnesses.ChainProblem("", "head", "-", "同步包声明的哈希链链尾与包里的记录对不上", "同步包"))
+    if not report.ok:
+        details = "；".join(p.describe() for p in report.problems[:3])
+        raise package.refused(signed.path, "同步包", f"里的账目哈希链核对不上（{details}）",
+                              "这说明乡镇的已记账分录在程序之外被改过。请与乡镇联系，在乡镇的电脑上运行“核验数据”查明原因")
+
+
+def _place_files(ws, session: Session, signed: package.Signed) -> None:
+    """The package's files into the content-addressed store (published notices' PDFs too, by their hash:
+    townships number their notices alike); removed again if the transaction fails."""
+    for name in signed.members:
+        if not name.startswith(package.FILES + "/"):
+            continue
+        sha = name.split("/", 1)[1]
+        target = ws.attachment_path(sha)
+        if target.exists():
+            continue
+        package.extract_file(signed, sha, target)
+        session.info.setdefault(NEW_FILES, []).append(target)
+
+
+def _archive(ws, session: Session, signed: package.Signed) -> str:
+    """The package file kept unchanged under sync/received/<office>/ (removed again if the transaction fails)."""
+    folder = ws.root / RECEIVED_DIR / package.safe_name(signed.office["id"])
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / signed.path.name
+    if target.exists() and files.sha256_of(target) != signed.sha256:
+        target = folder / f"{signed.path.stem}-{signed.sha256[:8]}{package.SUFFIX}"
+    if not target.exists():
+        files.copy_atomically(signed.path, target)
+        session.info.setdefault(NEW_FILES, []).append(target)
+    return os.path.relpath(target, ws.root / RECEIVED_DIR).replace(os.sep, "/")
+
+
+# ---------------------------------------------------------------------------------------------- receipts, notes
+
+
+def resolve_office(session: Session, given: str) -> Office:
+    """An enrolled office by name, division code or id (its first characters will do)."""
+    given = given.strip()
+    enrolled = {k.office_id for k in session.exec(select(OfficeKey))}
+    offices = [o for o in session.exec(select(Office)) if o.id in enrolled]
+    found = [o for o in offices if given in (o.name, o.division_code, o.id) or (len(given) >= 8 and o.id.startswith(given))]
+    if len(found) != 1:
+        names = "、".join(o.name for o in offices) or "（还没有）"
+        raise UserError(f"找不到已登记并导入过数据的单位“{given}”。已有的单位：{names}。请用其中一个名称。")
+    return found[0]
+
+
+def write_receipt(ws, office: str, out: Path | str) -> Path:
+    """The receipt for one township: the packages the county holds from it, the chain heads of its funds as
+    the county holds them, and the county's review notes. Signed with the county's key."""
+    folder = out_folder(out)
+    with ws.transaction("sync.receipt") as s:
+        county = _county(s)
+        township = resolve_office(s, office)
+        key = signing_key(s, county)
+        rows = s.exec(select(SyncReceived).where(SyncReceived.office_id == township.id)
+                      .order_by(SyncReceived.number)).all()
+        conn = chain.raw_connection(s)
+        held = heads.fund_heads(conn.execute("SELECT id, chain_length, chain_head FROM fund WHERE office_id = ?",
+                                             (township.id,)).fetchall())
+        notes = s.exec(select(ReviewNote).where(ReviewNote.office_id == township.id)).all()
+        body = {"to": {"id": township.id, "name": township.name},
+                "packages": [[r.epoch_id, r.number, r.status] for r in rows],
+                "heads": [[h.fund_id, h.length, h.head] for h in held],
+                "notes": [{"id": n.id, "table": n.table_name, "record_id": n.record_id, "label": n.label,
+                           "text": n.text, "written_at": n.written_at, "written_by": n.written_by} for n in notes]}
+        target = free_name(folder, f"同步回执-{package.safe_name(township.name)}-{utc_now()[:10]}")
+        package.write(target, "receipt", body, key, office_dict(county))
+    return target
+
+
+def add_review_note(ws, office: str, text: str, *, table: str = "", record_id: str = "", label: str = "") -> ReviewNote:
+    """A review note for a township (on one of its records, or general), sent in its next receipt."""
+    text = check_text("意见", text, 500, multiline=True)
+    if not text:
+        raise UserError("请写上意见的内容，例如“凭证不清晰，请补扫”。")
+    with ws.transaction("sync.note") as s:
+        _county(s)
+        township = resolve_office(s, office)
+        note = ReviewNote(office_id=township.id, table_name=table, record_id=record_id, label=label[:200], text=text,
+                          written_at=utc_now(), written_by=ws.operator)
+        s.add(note)
+        return note
+
+

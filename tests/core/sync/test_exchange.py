@@ -1,0 +1,110 @@
+"""Two townships and their county exchange packages and receipts through the services."""
+
+import pytest
+from sqlmodel import select
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.models import Fund, LedgerEntry, ReviewNote, SyncReceived
+from desktop_app.core.queries import projects as project_queries
+from desktop_app.core.services import county_sync, ledger, sync
+from desktop_app.core.sync import keys
+from tests.county_helpers import county, township
+from tests.helpers import make_entry, table_rows
+
+
+@pytest.fixture
+def three(tmp_path):
+    a = township(tmp_path / "a", "八台镇社工站", "511781107000", "八台镇尚善社区基金", ("5000", "1200.50"))
+    b = township(tmp_path / "b", "青花镇社工站", "511781108000", "立信社区爱青花基金", ("3000", "99.99"))
+    c = county(tmp_path / "c")
+    out = tmp_path / "out"
+    out.mkdir()
+    yield a, b, c, out
+    for ws in (a, b, c):
+        ws.close(backup=False)
+
+
+def enrol(c, path):
+    with pytest.raises(UserError, match="公钥指纹") as shown:
+        county_sync.enrol(c, path, None)
+    fingerprint = next(line for line in str(shown.value).splitlines() if line[:4].isdigit())
+    return county_sync.enrol(c, path, fingerprint)
+
+
+def balances(ws, office_id=None):
+    with ws.reading() as s:
+        funds = s.exec(select(Fund)).all()
+        return {f.id: project_queries.fund_balance(s, f.id) for f in funds if office_id in (None, f.office_id)}
+
+
+def test_packages_and_receipts_round_trip(three):
+    a, b, c, out = three
+    pa, pb = sync.export_package(a, out), sync.export_package(b, out)
+    assert (pa.number, pb.number) == (1, 1) and pa.files == 1  # the expense's voucher scan
+    assert enrol(c, pa.path).status == "enrolled" and enrol(c, pb.path).status == "enrolled"
+    results = county_sync.import_packages(c, [out])
+    assert [(r.status, r.number) for r in results] == [("applied", 1), ("applied", 1)], [r.reason for r in results]
+    for ws in (a, b):
+        office_id = ws.local_office().id
+        assert balances(c, office_id) == balances(ws)
+    # the voucher scan arrived, content-addressed
+    with c.reading() as s:
+        entry = s.exec(select(LedgerEntry).where(LedgerEntry.entry_type == "expense")).first()
+    assert entry is not None
+    again = county_sync.import_packages(c, [out])
+    assert {r.status for r in again} == {"unchanged"}
+    # the next package carries only what changed
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="10")).id)
+    second = sync.export_package(a, out)
+    assert second.number == 2 and 1 <= second.records <= 4
+    county_sync.add_review_note(c, "八台镇社工站", "凭证不清晰，请补扫", table="ledger_entry", record_id=entry.id)
+    [applied] = [r for r in county_sync.import_packages(c, [second.path])]
+    assert (applied.status, applied.new) == ("applied", 1)
+    assert balances(c, a.local_office().id) == balances(a)
+    receipt = county_sync.write_receipt(c, "八台镇社工站", out)
+    got = sync.import_receipt(a, receipt)
+    assert got.packages == [(1, "applied"), (2, "applied")] and got.new_notes == 1 and got.heads == 1
+    with a.reading() as s:
+        assert [n.text for n in s.exec(select(ReviewNote))] == ["凭证不清晰，请补扫"]
+    with pytest.raises(UserError, match="不是本单位的"):
+        sync.import_receipt(b, receipt)
+
+
+def test_a_gap_holds_the_package_until_the_missing_one_comes(three):
+    a, _b, c, out = three
+    first = sync.export_package(a, out)
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="10")).id)
+    second = sync.export_package(a, out)
+    enrol(c, first.path)
+    [held] = county_sync.import_packages(c, [second.path])
+    assert held.status == "held" and "缺第 1 号包" in held.reason
+    results = county_sync.import_packages(c, [first.path])
+    assert [(r.number, r.status) for r in results] == [(1, "applied"), (2, "applied")]
+    assert balances(c, a.local_office().id) == balances(a)
+    with c.reading() as s:
+        assert sorted(r.status for r in s.exec(select(SyncReceived))) == ["applied", "applied"]
+
+
+def test_a_dry_run_changes_nothing(three):
+    a, _b, c, out = three
+    pkg = sync.export_package(a, out)
+    enrol(c, pkg.path)
+    before = table_rows(c.db_path)
+    [result] = county_sync.import_packages(c, [pkg.path], dry_run=True)
+    assert result.status == "applied" and result.new > 5
+    assert table_rows(c.db_path) == before
+    assert not (c.root / "sync" / "received").exists() or not any((c.root / "sync" / "received").rglob("*.zip"))
+
+
+def test_fingerprints_read_alike_typed_with_spaces_dashes_or_full_width(three):
+    a, *_ = three
+    info = sync.office_key(a)
+    assert keys.same_fingerprint(info.fingerprint.replace(" ", "-"), a_key(a))
+    full_width = info.fingerprint.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert keys.same_fingerprint(full_width, a_key(a))
+    assert not keys.same_fingerprint(info.fingerprint[:-1] + "x", a_key(a))
+
+
+def a_key(ws):
+    with ws.reading() as s:
+        return keys.current_key(s, ws.local_office().id).public_key
