@@ -24,6 +24,7 @@ from desktop_app.cli import (
     reports,
     settings,
     surveys,
+    sync,
     workspace,
 )
 from desktop_app.cli.output import os_error_text, safe_streams
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     workspace.add_verify_parser(sub)  # verify
     reports.add_parsers(sub)  # report, export
     workspace.add_backup_parser(sub)  # backup
+    sync.add_parsers(sub)  # sync
     return p
 
 
@@ -77,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {"project": projects.cmd_project, "fund": projects.cmd_fund, "entry": ledger.cmd_entry,
             "category": ledger.cmd_category, "setting": settings.cmd_setting, "activity": activities.cmd_activity,
             "goods": goods.cmd_goods, "survey": surveys.cmd_survey, "notice": notices.cmd_notice, "verify": workspace.cmd_verify,
-            "report": reports.cmd_report, "export": reports.cmd_export, "backup": workspace.cmd_backup}
+            "report": reports.cmd_report, "export": reports.cmd_export, "backup": workspace.cmd_backup,
+            "sync": sync.cmd_sync}
 
 
 def _workspace_dir(args) -> Path:

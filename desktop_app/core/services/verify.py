@@ -24,6 +24,7 @@ from desktop_app.core.errors import Cancelled
 from desktop_app.core.models import Notice
 from desktop_app.core.notices.lookup import NOTICES_DIR, notice_label
 from desktop_app.core.notices.witness import recorded_heads
+from desktop_app.core.services.sync import receipt_heads
 from desktop_app.core.storage import chain, witnesses
 from desktop_app.core.storage.files import sha256_of
 from desktop_app.core.storage.findings import CHAIN, FILES, JOURNAL, ChainProblem, VerifyReport
@@ -50,6 +51,9 @@ def _lenient_text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
+RECEIPT = "县级回执"
+
+
 def _verify(ws, session, conn: sqlite3.Connection, progress) -> VerifyReport:
     report = VerifyReport()
     backups = _guarded(report, "备份", lambda: witnesses.read_backups(ws.backups_dir, local_office_id(session),
@@ -57,8 +61,9 @@ def _verify(ws, session, conn: sqlite3.Connection, progress) -> VerifyReport:
     notices = _guarded(report, "已发布的公示", lambda: list(session.exec(select(Notice).where(
         Notice.status == "published", Notice.deleted == False)))) or []  # noqa: E712
     sealed = {notice.id: notice_heads(ws, notice) for notice in notices}
+    received = _guarded(report, RECEIPT, lambda: receipt_heads(session)) or []
     checkpoints: dict[str, set[int]] = {}
-    for head in [h for b in backups for h in b.heads] + [h for hs in sealed.values() for h in hs]:
+    for head in [h for b in backups for h in b.heads] + [h for hs in sealed.values() for h in hs] + received:
         checkpoints.setdefault(head.fund_id, set()).add(head.length)
     chains = _guarded(report, CHAIN, lambda: chain.verify_chains_on(conn, progress, checkpoints))
     if chains is not None:
@@ -68,6 +73,9 @@ def _verify(ws, session, conn: sqlite3.Connection, progress) -> VerifyReport:
     _guarded(report, JOURNAL, lambda: witnesses.check_journal(conn, report, progress))
     report.witnesses.append(JOURNAL)
     _guarded(report, "备份", lambda: witnesses.check_backups(conn, report, backups))
+    if received:  # the chain heads the county holds: what it received cannot be rewritten here
+        _guarded(report, RECEIPT, lambda: witnesses.compare_heads(conn, report, received, RECEIPT))
+        report.witnesses.append(RECEIPT)
     for notice in notices:
         _guarded(report, notice_label(notice), lambda n=notice: check_notice(ws, conn, report, n, sealed[n.id]))
     _guarded(report, FILES, lambda: witnesses.check_files(conn, report, ws.attachments_dir, progress))

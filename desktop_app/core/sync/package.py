@@ -20,6 +20,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -232,9 +233,20 @@ def _safe_member(name: str, sha: str) -> bool:
     return len(parts) == 2 and parts[0] == FILES and _SHA.fullmatch(parts[1]) is not None and parts[1] == sha
 
 
+@contextmanager
+def _damage_refused(signed: Signed) -> Iterator[None]:
+    """A file damaged past its structure (a changed byte fails the ZIP's own CRC check) refused in words."""
+    try:
+        yield
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+        if isinstance(exc, OSError) and files.is_disk_full(exc):
+            raise files.DiskFull() from exc
+        raise refused(signed.path, KINDS[signed.kind], "已损坏或被改动过（内容校验不通过）") from None
+
+
 def check_members(signed: Signed) -> None:
     """Every member read whole against its size and SHA-256 in the (signed) manifest."""
-    with zipfile.ZipFile(signed.path) as archive:
+    with _damage_refused(signed), zipfile.ZipFile(signed.path) as archive:
         for name, (size, sha) in signed.members.items():
             digest, got = hashlib.sha256(), 0
             with archive.open(name) as stream:
@@ -252,7 +264,7 @@ def read_records(signed: Signed) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     if RECORDS not in signed.members:
         return out
-    with zipfile.ZipFile(signed.path) as archive, archive.open(RECORDS) as stream:
+    with _damage_refused(signed), zipfile.ZipFile(signed.path) as archive, archive.open(RECORDS) as stream:
         while line := stream.readline(MAX_LINE_BYTES + 1):
             if len(line) > MAX_LINE_BYTES:
                 raise refused(signed.path, KINDS[signed.kind], "里有一条大得不正常的记录")
@@ -272,8 +284,8 @@ def extract_file(signed: Signed, sha: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with files.atomic_write(target, files.partial_path(target, suffix=".partial")) as partial:
         digest = hashlib.sha256()
-        with zipfile.ZipFile(signed.path) as archive, archive.open(f"{FILES}/{sha}") as stream, \
-                open(partial, "wb") as sink:
+        with _damage_refused(signed), zipfile.ZipFile(signed.path) as archive, \
+                archive.open(f"{FILES}/{sha}") as stream, open(partial, "wb") as sink:
             for chunk in iter(lambda: stream.read(files.CHUNK), b""):
                 digest.update(chunk)
                 sink.write(chunk)
