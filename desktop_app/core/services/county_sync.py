@@ -192,16 +192,25 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
         received = s.exec(select(SyncReceived).where(SyncReceived.office_id == office_id)
                           .order_by(SyncReceived.id)).all()
         applied = [r for r in received if r.status == "applied"]
-        rewind = ""
-        if applied and epoch != applied[-1].epoch_id:
-            rewind = _rewind_report(signed, applied)
-        elif applied and number <= applied[-1].number and not full:
+        if applied and epoch != applied[-1].epoch_id:  # a restore from backup: two histories, one numbering
+            pending = [r for r in received if r.status == "held" and r.epoch_id == epoch and r.sha256 != signed.sha256]
+            if pending:
+                report = (f"“{signed.office['name']}”从备份恢复过（见第 {pending[0].number} 号包的说明），"
+                          "这个包一并暂存，等恢复的问题处理好后再导入。")
+            else:
+                report = _rewind_report(signed, applied)
+            if held_row is None and not dry_run:
+                _hold(ws, signed, 0, rewind=report)
+            result.status, result.rewind = "held", report
+            result.reason = report + "县里没有导入这个包：它与县里已收到的账目用了同样的编号，不能把两段历史并在一起。"
+            return
+        if applied and number <= applied[-1].number and not full:
             same = next((r for r in applied if r.number == number and r.epoch_id == epoch), None)
             raise package.refused(path, "同步包", f"是第 {number} 号，县里已经导入过第 {number} 号"
                                   + ("（内容不同）" if same else "") + f"，最新已到第 {applied[-1].number} 号",
                                   "请检查是不是拿错了文件；如乡镇从备份恢复过，请让乡镇重新导出")
         expected = applied[-1].number + 1 if applied else 1
-        if not rewind and not full and number > expected:
+        if not full and number > expected:
             if held_row is None and not dry_run:
                 _hold(ws, signed, expected)
             result.status = "held"
@@ -223,12 +232,11 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
         row.status, row.applied_at, row.full = "applied", utc_now(), full
         row.first_seq, row.last_seq = _int(m.get("first_seq")), _int(m.get("last_seq"))
         row.summary = json.dumps({"new": summary.new, "updated": summary.updated, "unchanged": summary.unchanged,
-                                  "conflicts": [c.describe() for c in summary.conflicts], "rewind": rewind},
-                                 ensure_ascii=False)
+                                  "conflicts": [c.describe() for c in summary.conflicts]}, ensure_ascii=False)
         s.add(row)
-        result.status, result.reason = "applied", rewind
+        result.status = "applied"
         result.new, result.updated, result.unchanged = summary.new, summary.updated, summary.unchanged
-        result.conflicts, result.rewind = [c.describe() for c in summary.conflicts], rewind
+        result.conflicts = [c.describe() for c in summary.conflicts]
         if dry_run:
             raise _DryRun
 
@@ -264,23 +272,24 @@ def _rewind_report(signed: package.Signed, applied: list[SyncReceived]) -> str:
     resumed = _int(epoch_record.get("resumed_seq"))
     lost = [r for r in applied if r.epoch_id == epoch_record["previous_epoch_id"] and r.last_seq > resumed]
     when = str(epoch_record.get("started_at", ""))[:10]
+    source = f"从备份“{epoch_record.get('restored_from', '')}”" if epoch_record.get("restored_from") else "从备份"
     if not lost:
-        return f"“{name}”于 {when} 从备份恢复过；县里收到的包都在恢复点之前，没有丢失的改动。"
+        return f"“{name}”于 {when} {source}恢复过；县里收到的包都在恢复点之前，乡镇没有丢失已交来的改动。"
     numbers = "、".join(f"第 {r.number} 号" for r in lost)
     count = sum(json.loads(r.summary or "{}").get("new", 0) + json.loads(r.summary or "{}").get("updated", 0)
                 for r in lost)
-    return (f"“{name}”于 {when} 从备份“{epoch_record.get('restored_from', '')}”恢复过：县里此前收到的{numbers}包中约 "
-            f"{count} 条记录的改动，乡镇现在已经没有了。县里保留收到的内容；乡镇如果重新录入，同一版本内容不同的会列为冲突。"
-            "请与乡镇核对这些改动是否需要补录。")
+    return (f"“{name}”于 {when} {source}恢复过：县里此前收到的{numbers}包中约 {count} 条记录的改动，"
+            "乡镇现在已经没有了（县里仍保留收到的内容和原包存档）。请与乡镇核对这些改动。")
 
 
-def _hold(ws, signed: package.Signed, expected: int) -> None:
+def _hold(ws, signed: package.Signed, expected: int, rewind: str = "") -> None:
     with ws.transaction("sync.hold") as s:
         archived = _archive(ws, s, signed)
         s.add(SyncReceived(office_id=signed.office["id"], number=_int(signed.manifest.get("number")),
                            epoch_id=str(signed.manifest.get("epoch_id", "")), sha256=signed.sha256,
                            archived_name=archived, status="held", made_at=str(signed.manifest.get("made_at", "")),
-                           received_at=utc_now(), summary=json.dumps({"waiting_for": expected})))
+                           received_at=utc_now(),
+                           summary=json.dumps({"waiting_for": expected, "rewind": rewind}, ensure_ascii=False)))
 
 
 def _release_held(ws, office_id: str) -> list[PackageResult]:
@@ -288,10 +297,13 @@ def _release_held(ws, office_id: str) -> list[PackageResult]:
     out = []
     while True:
         with ws.reading() as s:
-            rows = s.exec(select(SyncReceived).where(SyncReceived.office_id == office_id)).all()
-            applied = [r.number for r in rows if r.status == "applied"]
-            nxt = (max(applied) + 1) if applied else 1
-            ready = next((r for r in rows if r.status == "held" and r.number == nxt), None)
+            rows = s.exec(select(SyncReceived).where(SyncReceived.office_id == office_id)
+                          .order_by(SyncReceived.id)).all()
+            applied = [r for r in rows if r.status == "applied"]
+            nxt = applied[-1].number + 1 if applied else 1
+            epoch = applied[-1].epoch_id if applied else None  # packages held for a rewind wait for a decision
+            ready = next((r for r in rows if r.status == "held" and r.number == nxt
+                          and epoch in (None, r.epoch_id)), None)
         if ready is None:
             return out
         path = ws.root / RECEIVED_DIR / ready.archived_name

@@ -108,3 +108,30 @@ def test_fingerprints_read_alike_typed_with_spaces_dashes_or_full_width(three):
 def a_key(ws):
     with ws.reading() as s:
         return keys.current_key(s, ws.local_office().id).public_key
+
+
+def test_a_township_that_restored_an_old_backup_is_recognised_and_the_rewind_reported(three):
+    a, _b, c, out = three
+    first = sync.export_package(a, out)
+    enrol(c, first.path)
+    county_sync.import_packages(c, [first.path])
+    backup = a.create_backup("manual")
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="10", summary="恢复前记的")).id)
+    second = sync.export_package(a, out)
+    assert [r.status for r in county_sync.import_packages(c, [second.path])] == ["applied"]
+    a.restore_backup(backup.path)
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="20", summary="恢复后重记的")).id)
+    again = sync.export_package(a, out)
+    assert again.number == 2  # the outbox went back with the data
+    before = balances(c, a.local_office().id)
+    [result] = county_sync.import_packages(c, [again.path])
+    assert result.status == "held", result.reason
+    assert "从备份" in result.rewind and "第 2 号" in result.rewind and "没有导入" in result.reason
+    assert balances(c, a.local_office().id) == before  # two histories are never applied under the same numbers
+    with c.reading() as s:
+        summaries = [e.summary for e in s.exec(select(LedgerEntry).where(LedgerEntry.office_id == a.local_office().id))]
+    assert "恢复前记的" in summaries and "恢复后重记的" not in summaries
+    # a later package of the restored history waits with it
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="30")).id)
+    [later] = county_sync.import_packages(c, [sync.export_package(a, out).path])
+    assert later.status == "held" and "一并暂存" in later.reason
