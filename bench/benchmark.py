@@ -8,6 +8,7 @@ in the same run on the same machine (figures are ratios, so a slower machine doe
     python dev.py bench --gallery           # photo gallery only: 50,000 photos (built once, ~5 s)
     python dev.py bench --surveys           # needs surveys only: import vs calamine, analysis, GUI stalls,
                                             # report PDF, paper-entry keystrokes (bench/surveys.py)
+    python dev.py bench --sync              # data sync only: county import vs raw executemany, export (bench/sync.py)
     python dev.py bench --notice            # notice PDF export only: 40 photos, 500 ledger lines, beside the
                                             # same notice as .docx converted by LibreOffice headless (pip install
                                             # -e .[bench]; soffice if installed), and its preview with QtPdf
@@ -1370,6 +1371,8 @@ def main() -> None:
     parser.add_argument("--verify", action="store_true", help="only verify with its witnesses vs reading and hashing")
     parser.add_argument("--surveys", action="store_true", help="only the needs surveys: import, analysis, report, "
                         "paper-entry keystrokes (bench/surveys.py)")
+    parser.add_argument("--sync", action="store_true", help="only data sync: import of 30 packages × 10,000 records "
+                        "vs raw executemany, export after 10,000 changes (bench/sync.py)")
     parser.add_argument("--photo-import-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--photo-gui-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--notice-preview-child", nargs=2, metavar=("MODE", "PDF"), help=argparse.SUPPRESS)
@@ -1380,6 +1383,14 @@ def main() -> None:
         results = run_surveys()
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / "surveys.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return None
+    if args.sync:
+        from bench.sync import run_sync
+
+        results = run_sync()
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "sync.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return None
     if args.notice:
