@@ -174,7 +174,7 @@ def _run(args) -> int:
 
     folder = _workspace_dir(args)
     if args.command == "demo":
-        return workspace.cmd_demo(folder)
+        return workspace.cmd_demo(folder, county=getattr(args, "county", False))
     if args.command == "init":
         return workspace.cmd_init(folder, args)
     if args.command == "backup" and args.action == "restore" and not (folder / DB_NAME).exists():

@@ -17,7 +17,9 @@ def add_setup_parsers(sub) -> None:
     s.add_argument("--level", choices=["乡镇/街道", "村/社区", "县级慈善会"])
     s.add_argument("--code-year", type=int, default=2024, help="区划代码表年份")
 
-    sub.add_parser("demo", help="在 --workspace 指定的新文件夹中生成演示数据")
+    s = sub.add_parser("demo", help="在 --workspace 指定的新文件夹中生成演示数据")
+    s.add_argument("--county", action="store_true",
+                   help="县级演示：万源市慈善会，并收到青花镇、八台镇两个乡镇的同步包（县级模式）")
 
 
 def add_verify_parser(sub) -> None:
@@ -34,13 +36,13 @@ def add_backup_parser(sub) -> None:
     s.add_argument("--json", action="store_true")
 
 
-def cmd_demo(folder: Path) -> int:
+def cmd_demo(folder: Path, county: bool = False) -> int:
     """Built beside `folder` and moved into place when complete: a killed `demo` leaves nothing there, and
     running it again works (build_demo refuses a folder that already holds something)."""
     from desktop_app.core.demo.build import build_demo
 
-    build_demo(folder)
-    print(f"演示工作区已生成：{folder}")
+    build_demo(folder, townships=county)
+    print(f"{'县级' if county else ''}演示工作区已生成：{folder}")
     return 0
 
 

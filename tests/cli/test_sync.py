@@ -325,3 +325,13 @@ def test_a_renewed_key_reenrols_and_old_packages_still_verify(enrolled, capsys, 
     assert done["status"] == "rekeyed"
     _code, results, _ = import_json(county, capsys, first, second)  # the first, signed with the retired key
     assert [(r["number"], r["status"]) for r in results] == [(1, "applied"), (2, "applied")]
+
+
+def test_the_county_demo_holds_the_two_townships_of_seed_004(tmp_path, capsys):
+    folder = tmp_path / "县级演示"
+    assert "县级演示工作区已生成" in ok(folder, capsys, "demo", "--county")
+    offices = js(folder, capsys, "sync", "status")["offices"]
+    assert sorted((o["name"], o["last_number"]) for o in offices) == [("八台镇社会工作服务站", 1), ("青花镇社会工作服务站", 1)]
+    names = {f["name"] for f in js(folder, capsys, "fund", "list")}
+    assert {"青花镇立信社区邻里互助金", "八台镇天池村慈善互助金", "万源市慈善会八台镇尚善社区基金"} <= names
+    assert run(folder, "verify", capsys=capsys)[0] == 0

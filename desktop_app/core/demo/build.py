@@ -27,6 +27,7 @@ import filelock
 
 from desktop_app.core.demo.activities import add_demo_activities
 from desktop_app.core.demo.surveys import add_demo_surveys
+from desktop_app.core.demo.townships import add_demo_townships
 from desktop_app.core.errors import UserError
 from desktop_app.core.queries import projects as project_queries
 from desktop_app.core.services import ledger, office, projects, settings
@@ -72,9 +73,10 @@ def _voucher_scan(folder: Path, name: str, lines: list[str]) -> Path:
 BUILDING = ".building-"  # a build in progress: `.<target name>.building-<random>` beside the target
 
 
-def build_demo(root: Path | str) -> Path:
+def build_demo(root: Path | str, *, townships: bool = False) -> Path:
     """Create the demo workspace at `root`, which must not exist yet or be an empty folder. Built beside it
-    and moved into place when complete (see the module's docstring)."""
+    and moved into place when complete (see the module's docstring). `townships`: the county demo, holding
+    the packages of the pilot's two townships too (demo/townships.py)."""
     root = Path(root).expanduser().absolute()
     remove_unfinished_builds(root)
     if (root / DB_NAME).exists():
@@ -90,6 +92,8 @@ def build_demo(root: Path | str) -> Path:
         ws = Workspace.open(building, create=True, auto_backup=False)
         try:
             _fill(ws, building)
+            if townships:
+                add_demo_townships(ws, building / ".townships", _voucher_scan)
             ws.create_backup("manual")
         finally:
             ws.close(backup=False)
