@@ -335,3 +335,22 @@ def test_the_county_demo_holds_the_two_townships_of_seed_004(tmp_path, capsys):
     names = {f["name"] for f in js(folder, capsys, "fund", "list")}
     assert {"青花镇立信社区邻里互助金", "八台镇天池村慈善互助金", "万源市慈善会八台镇尚善社区基金"} <= names
     assert run(folder, "verify", capsys=capsys)[0] == 0
+
+
+def test_the_office_key_travels_in_the_one_file_backup_to_a_new_pc(world, capsys, tmp_path):
+    towns, county, out = world
+    town = towns["八台镇社工站"]
+    first = export(town, capsys, out)
+    enrol(county, capsys, town, first)
+    fingerprint = js(town, capsys, "sync", "key")["fingerprint"]
+    stick = tmp_path / "备份U盘"
+    stick.mkdir()
+    ok(town, capsys, "backup", "create", "--out", stick)
+    new_pc = tmp_path / "新电脑"
+    ok(new_pc, capsys, "backup", "restore", next(stick.glob("*.zip")))
+    assert js(new_pc, capsys, "sync", "key")["fingerprint"] == fingerprint
+    ok(new_pc, capsys, "entry", "add", "--fund", "八台镇尚善社区基金", "--date", "2024-04-01", "--type", "allocation",
+       "--amount", "10", "--category", "项目拨款", "--summary", "新电脑上记的", "--post")
+    second = export(new_pc, capsys, out)
+    _code, results, _ = import_json(county, capsys, first, second)
+    assert [(r["number"], r["status"]) for r in results] == [(1, "applied"), (2, "applied")]

@@ -194,16 +194,20 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
         applied = [r for r in received if r.status == "applied"]
         if applied and epoch != applied[-1].epoch_id:  # a restore from backup: two histories, one numbering
             pending = [r for r in received if r.status == "held" and r.epoch_id == epoch and r.sha256 != signed.sha256]
+            lost = True
             if pending:
                 report = (f"“{signed.office['name']}”从备份恢复过（见第 {pending[0].number} 号包的说明），"
                           "这个包一并暂存，等恢复的问题处理好后再导入。")
             else:
-                report = _rewind_report(signed, applied)
-            if held_row is None and not dry_run:
+                report, lost = _rewind_report(signed, applied)
+            if not lost and number == applied[-1].number + 1:  # restored (a new PC) with nothing lost: go on
+                result.rewind = report
+            elif held_row is None and not dry_run:
                 _hold(ws, signed, 0, rewind=report)
-            result.status, result.rewind = "held", report
-            result.reason = report + "县里没有导入这个包：它与县里已收到的账目用了同样的编号，不能把两段历史并在一起。"
-            return
+            if not result.rewind:
+                result.status, result.rewind = "held", report
+                result.reason = report + "县里没有导入这个包：它与县里已收到的账目用了同样的编号，不能把两段历史并在一起。"
+                return
         if applied and number <= applied[-1].number and not full:
             same = next((r for r in applied if r.number == number and r.epoch_id == epoch), None)
             raise package.refused(path, "同步包", f"是第 {number} 号，县里已经导入过第 {number} 号"
@@ -259,7 +263,7 @@ def _check_key(session: Session, signed: package.Signed) -> None:
                               "请让对方重新导出一份，不要导入这个包")
 
 
-def _rewind_report(signed: package.Signed, applied: list[SyncReceived]) -> str:
+def _rewind_report(signed: package.Signed, applied: list[SyncReceived]) -> tuple[str, bool]:
     """A township that restored an old backup sends a package of a new epoch: say which received packages
     carried changes it no longer has. The county keeps what it received; a record changed again there under
     the same version is reported as a conflict, never written over."""
@@ -274,12 +278,12 @@ def _rewind_report(signed: package.Signed, applied: list[SyncReceived]) -> str:
     when = str(epoch_record.get("started_at", ""))[:10]
     source = f"从备份“{epoch_record.get('restored_from', '')}”" if epoch_record.get("restored_from") else "从备份"
     if not lost:
-        return f"“{name}”于 {when} {source}恢复过；县里收到的包都在恢复点之前，乡镇没有丢失已交来的改动。"
+        return f"“{name}”于 {when} {source}恢复过；县里收到的包都在恢复点之前，乡镇没有丢失已交来的改动。", False
     numbers = "、".join(f"第 {r.number} 号" for r in lost)
     count = sum(json.loads(r.summary or "{}").get("new", 0) + json.loads(r.summary or "{}").get("updated", 0)
                 for r in lost)
     return (f"“{name}”于 {when} {source}恢复过：县里此前收到的{numbers}包中约 {count} 条记录的改动，"
-            "乡镇现在已经没有了（县里仍保留收到的内容和原包存档）。请与乡镇核对这些改动。")
+            "乡镇现在已经没有了（县里仍保留收到的内容和原包存档）。请与乡镇核对这些改动。"), True
 
 
 def _hold(ws, signed: package.Signed, expected: int, rewind: str = "") -> None:
