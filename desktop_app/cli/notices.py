@@ -132,7 +132,7 @@ def notice_publish(ws, args) -> int:
         print_json(_notice_json(n))
         return 0
     print(f"已发布公示 {n.number}《{n.title}》，发布日期 {n.published_on}。")
-    print(f"存档文件：{ws.root / notice_lookup.NOTICES_DIR / n.pdf_name}（SHA-256 {n.pdf_sha256}）")
+    print(f"存档文件：{notice_lookup.archived_pdf(ws.root, n)}（SHA-256 {n.pdf_sha256}）")
     print(f"公示期间 {n.date_from} 至 {n.date_to} 的 {n.entry_count} 笔分录已记为已公示，项目各基金已结账至 "
           f"{n.date_to:%Y-%m}。核验码：{n.verification_code}")
     return 0
@@ -150,7 +150,7 @@ def notice_correct(ws, args) -> int:
         print_json(data)
         return 0
     print(f"已发布更正说明 {n.number}《{n.title}》。")
-    print(f"存档文件：{ws.root / notice_lookup.NOTICES_DIR / n.pdf_name}（SHA-256 {n.pdf_sha256}）\n核验码：{n.verification_code}")
+    print(f"存档文件：{notice_lookup.archived_pdf(ws.root, n)}（SHA-256 {n.pdf_sha256}）\n核验码：{n.verification_code}")
     return 0
 
 

@@ -151,7 +151,7 @@ def export_draft(ws: Workspace, notice_id: str, out: Path, progress=None) -> Dra
 
 
 def archived_pdf(ws: Workspace, notice: Notice) -> Path:
-    return ws.root / notice_lookup.NOTICES_DIR / notice.pdf_name
+    return notice_lookup.archived_pdf(ws.root, notice)
 
 
 def copy_archived(source: Path, out: Path) -> None:

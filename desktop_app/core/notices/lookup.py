@@ -1,6 +1,8 @@
 """Notices as recorded: what they are called (templates, states), the list, and finding one by id, number or
 verification code; where the published PDFs are archived."""
 
+from pathlib import Path
+
 from sqlmodel import Session, select
 
 from desktop_app.core.errors import UserError
@@ -11,6 +13,17 @@ from desktop_app.core.notices.request import TEMPLATES
 TEMPLATE_LABELS = {**TEMPLATES, "correction": "更正说明"}  # what can be built, and the correction notice
 STATUS_LABELS = {"draft": "草稿", "published": "已发布"}
 NOTICES_DIR = "notices"  # in the workspace: the published PDFs, notices/<number>.pdf
+
+
+def archived_pdf(root: Path, notice: Notice) -> Path:
+    """Where a published notice's PDF is archived: notices/<number>.pdf in the office that published it; in a
+    county's workspace a township's notice arrives by sync into the content-addressed store (townships number
+    their notices alike), found there by its hash."""
+    sha = notice.pdf_sha256 or ""
+    stored = Path(root) / "attachments" / sha[:2] / sha
+    if len(sha) == 64 and stored.is_file():
+        return stored
+    return Path(root) / NOTICES_DIR / (notice.pdf_name or "")
 
 
 def template_label(template: str) -> str:

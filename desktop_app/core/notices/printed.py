@@ -42,7 +42,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.models import Notice
 from desktop_app.core.notices import document as notice_document  # printed through here: tests stub it
 from desktop_app.core.notices.document import NoticeDocument
-from desktop_app.core.notices.lookup import NOTICES_DIR
+from desktop_app.core.notices.lookup import archived_pdf
 from desktop_app.core.notices.sealing import Sealed, numbered
 from desktop_app.core.notices.witness import recorded_heads
 from desktop_app.core.storage.files import sha256_of
@@ -158,7 +158,7 @@ def _references(ws, notice: Notice, sealed: Sealed | None) -> tuple[list[Maker],
             draft = dataclasses.replace(doc, heads=[])
             plain.append(lambda folder: _print(draft, folder / "reference-draft.pdf"))
     if notice.status == "published" and notice.number and notice.published_on:
-        archive = ws.root / NOTICES_DIR / (notice.pdf_name or "")
+        archive = archived_pdf(ws.root, notice)
         if notice.pdf_name and notice.pdf_sha256 and archive.is_file() and sha256_of(archive) == notice.pdf_sha256:
             stamped.append(lambda folder: archive)
         elif prints_as_sealed:

@@ -25,7 +25,7 @@ from desktop_app.core.money import format_yuan
 from desktop_app.core.months import add_months, is_month_end, previous_month_end
 from desktop_app.core.notices.wording import check_edits
 from desktop_app.core.queries.projects import project_funds
-from desktop_app.core.queries.settings import local_setting
+from desktop_app.core.queries.settings import local_setting, office_setting
 from desktop_app.core.settings import DEFAULTS
 from desktop_app.core.storage.identity import local_office
 
@@ -79,9 +79,11 @@ class DraftsInPeriod(UserError):
         self.drafts = drafts
 
 
-def _setting(session: Session, key: str):
-    """This office's setting; blank phones print as a line to fill in by hand."""
-    value = local_setting(session, key)
+def _setting(session: Session, key: str, project: Project | None = None):
+    """The setting of the office the notice is of (its project's: a county rebuilding a township's notice
+    uses the township's); blank phones print as a line to fill in by hand."""
+    office = signing_office(session, project)
+    value = office_setting(session, office.id, key) if office else local_setting(session, key)
     return DEFAULTS[key] if value in (None, "") else value
 
 
@@ -134,30 +136,33 @@ def resolve_request(session: Session, request: NoticeRequest) -> NoticeRequest:
                         "请重新选择起止日期。")
     written_on = request.written_on or today
     notice_start = request.notice_start or written_on
-    days = max(1, int(_setting(session, "notice.days")))
+    days = max(1, int(_setting(session, "notice.days", project)))
     notice_end = request.notice_end or notice_start + timedelta(days=days - 1)
     if notice_end < notice_start:
         raise UserError(f"公示期的结束日期（{chinese_date(notice_end)}）早于开始日期（{chinese_date(notice_start)}）。"
                         "请重新选择公示期。")
     supervision = request.supervision
     if supervision is None:
-        supervision = [(association_name(session, project), str(_setting(session, "notice.association_phone"))),
-                       (str(_setting(session, "notice.civil_affairs_name")),
-                        str(_setting(session, "notice.civil_affairs_phone"))),
+        supervision = [(association_name(session, project),
+                        str(_setting(session, "notice.association_phone", project))),
+                       (str(_setting(session, "notice.civil_affairs_name", project)),
+                        str(_setting(session, "notice.civil_affairs_phone", project))),
                        HOTLINE]
     return replace(request, date_from=date_from, date_to=date_to, written_on=written_on, notice_start=notice_start,
                    notice_end=notice_end, supervision=[(label, phone) for label, phone in supervision], today=today,
                    edits=check_edits(request.edits))
 
 
-def signing_office(session: Session) -> Office | None:
-    """This workspace's office (before init, any office the data holds)."""
-    return local_office(session) or session.exec(select(Office).where(Office.deleted == False)).first()  # noqa: E712
+def signing_office(session: Session, project: Project | None = None) -> Office | None:
+    """The office that publishes notices of `project`: the one that owns it (in a county's workspace, a
+    township's), else this workspace's office (before init, any office the data holds)."""
+    owner = session.get(Office, project.office_id) if project is not None and project.office_id else None
+    return owner or local_office(session) or session.exec(select(Office).where(Office.deleted == False)).first()  # noqa: E712
 
 
 def association_name(session: Session, project: Project) -> str:
     """The 慈善会 that supervises the notice: this office's, else the one named on the project's fund."""
-    office = signing_office(session)
+    office = signing_office(session, project)
     if office and office.association_name:
         return office.association_name
     fund = next(iter(project_funds(session, project.id)), None)

@@ -17,7 +17,13 @@ from desktop_app.core.models import Notice
 from desktop_app.core.notices import document as notice_document  # printed through here: tests stub it
 from desktop_app.core.notices.codes import MistypedCode, UnknownCode, normalize_code
 from desktop_app.core.notices.diff import differences
-from desktop_app.core.notices.lookup import NOTICES_DIR, corrections_of, find_by_code, notice_label
+from desktop_app.core.notices.lookup import (
+    NOTICES_DIR,
+    archived_pdf,
+    corrections_of,
+    find_by_code,
+    notice_label,
+)
 from desktop_app.core.notices.printed import check_file
 from desktop_app.core.notices.sealing import rebuild, seal
 from desktop_app.core.notices.witness import REWRITTEN_ADVICE, rewritten
@@ -137,7 +143,7 @@ def typed_code(text: str) -> str:
 def _archive_changes(ws, notice: Notice) -> list[str]:
     if notice.status != "published" or not notice.pdf_name:
         return []
-    path = ws.root / NOTICES_DIR / notice.pdf_name
+    path = archived_pdf(ws.root, notice)
     try:
         sha = sha256_of(path)
     except OSError:

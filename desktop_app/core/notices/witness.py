@@ -17,7 +17,7 @@ from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from desktop_app.core.models import Fund, LedgerEntry, Notice
-from desktop_app.core.notices.lookup import NOTICES_DIR, notice_label
+from desktop_app.core.notices.lookup import archived_pdf, notice_label
 from desktop_app.core.queries.projects import project_funds
 from desktop_app.core.storage import heads as chain_heads
 from desktop_app.core.storage.heads import Head
@@ -38,7 +38,7 @@ def recorded_heads(notice: Notice, root: Path | None = None) -> list[Head] | Non
     kept = chain_heads.from_json(notice.heads_json)
     if kept is not None or root is None or notice.status != "published" or not notice.pdf_name:
         return kept
-    return chain_heads.read_pdf_heads(Path(root) / NOTICES_DIR / notice.pdf_name)
+    return chain_heads.read_pdf_heads(archived_pdf(Path(root), notice))
 
 
 def published_heads(session: Session, root: Path) -> list[tuple[str, Head]]:

@@ -22,7 +22,7 @@ from sqlmodel import select
 
 from desktop_app.core.errors import Cancelled
 from desktop_app.core.models import Notice
-from desktop_app.core.notices.lookup import NOTICES_DIR, notice_label
+from desktop_app.core.notices.lookup import NOTICES_DIR, archived_pdf, notice_label
 from desktop_app.core.notices.witness import recorded_heads
 from desktop_app.core.services.sync import receipt_heads
 from desktop_app.core.storage import chain, witnesses
@@ -108,7 +108,7 @@ def check_notice(ws, conn: sqlite3.Connection, report: VerifyReport, notice: Not
     witness = f"已发布的{notice_label(notice)}"
     report.witnesses.append(witness)
     if notice.pdf_name:
-        path = ws.root / NOTICES_DIR / notice.pdf_name
+        path = archived_pdf(ws.root, notice)
         try:
             digest = sha256_of(path)
         except OSError:

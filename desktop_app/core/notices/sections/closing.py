@@ -76,7 +76,7 @@ def closing_part(ctx: BuildContext, blocks: list, sections: Sections, *, photos:
 
 def _sign_off(ctx: BuildContext) -> SignOff:
     """Signed by this office and its 慈善会 (once when they are the same), on the written date."""
-    office = signing_office(ctx.session)
+    office = signing_office(ctx.session, ctx.project)
     names = [office.name if office else "", association_name(ctx.session, ctx.project)]
     unique = tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
     return SignOff(unique, ctx.req.written_on)
