@@ -22,6 +22,8 @@ def add_parsers(sub) -> None:
     s = actions.add_parser("import", help="（县级）导入同步包（文件或文件夹）")
     s.add_argument("files", nargs="+")
     s.add_argument("--dry-run", action="store_true", help="只检查、算出会导入什么，不做任何改动")
+    s.add_argument("--accept-rewind", action="store_true",
+                   help="乡镇从旧备份恢复过、与县里核对后：以它的全量包为准重新建立基准")
     s.add_argument("--json", action="store_true")
     s = actions.add_parser("status", help="同步情况：乡镇看已发出的包，县级看每个单位")
     s.add_argument("--json", action="store_true")
@@ -95,7 +97,7 @@ def _enrol(ws, args) -> int:
 def _import(ws, args) -> int:
     from desktop_app.core.services import county_sync
 
-    results = county_sync.import_packages(ws, args.files, dry_run=args.dry_run)
+    results = county_sync.import_packages(ws, args.files, dry_run=args.dry_run, accept_rewind=args.accept_rewind)
     if args.json:
         print_json({"dry_run": args.dry_run, "packages": [r.as_json() for r in results]})
     else:
@@ -108,7 +110,8 @@ def _import(ws, args) -> int:
             if r.status == "applied":
                 head += f" 新增 {r.new}、更新 {r.updated}、未变 {r.unchanged}、冲突 {len(r.conflicts)}"
             print(head)
-            for line in ([r.reason] if r.reason else []) + r.conflicts:
+            for line in ([r.reason] if r.reason else []) + ([r.rewind] if r.rewind and r.rewind != r.reason else []) \
+                    + r.conflicts:
                 print(f"  {line}")
         if args.dry_run:
             print("（试导入：什么也没有改动。确认无误后去掉 --dry-run 再导入。）")

@@ -3,6 +3,7 @@ county workspace, made by the CLI, exchange packages and receipts; every bad pac
 changed; a township that rewrites its chain after the county received it is caught by its own `verify`
 (against the receipt) and by the county on the next package."""
 
+import hashlib
 import json
 import sqlite3
 import zipfile
@@ -11,6 +12,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from desktop_app.core.services.sync import office_dict, signing_key
+from desktop_app.core.storage.identity import local_office
+from desktop_app.core.storage.workspace import Workspace
+from desktop_app.core.sync import package
 from tests.cli.helpers import data_state, run
 from tests.core.notices.rewrite import rewrite_chain
 
@@ -140,7 +145,6 @@ def resign(source: Path, target: Path, change, key: Ed25519PrivateKey | None = N
         key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(private))
     else:
         public = key.public_key().public_bytes_raw()
-        import hashlib
         manifest["key"] = {"id": hashlib.sha256(public).hexdigest()[:16], "public_key": public.hex()}
     raw = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
     members["manifest.json"], members["manifest.sig"] = raw, key.sign(raw).hex().encode()
@@ -278,10 +282,6 @@ def test_a_receipt_from_another_county_is_refused(world, capsys, tmp_path):
     conn = sqlite3.connect(town / "ledger.db")
     office_id = conn.execute("SELECT office_id FROM local_identity").fetchone()[0]
     conn.close()
-    from desktop_app.core.storage.workspace import Workspace
-    from desktop_app.core.services.sync import office_dict, signing_key
-    from desktop_app.core.storage.identity import local_office
-    from desktop_app.core.sync import package
     with Workspace.open(other, auto_backup=False) as ws, ws.transaction("test.forge") as s:
         county = local_office(s)
         forged = package.write(out / "假回执.zip", "receipt",

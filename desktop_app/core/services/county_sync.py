@@ -23,7 +23,7 @@ from desktop_app.core.storage import chain, db, files, heads, witnesses
 from desktop_app.core.storage.identity import COUNTY_LEVEL, is_county, local_office
 from desktop_app.core.storage.workspace import NEW_FILES
 from desktop_app.core.sync import keys, package
-from desktop_app.core.sync.apply import apply_records
+from desktop_app.core.sync.apply import apply_records, set_aside_missing
 from desktop_app.core.validation import check_text
 
 RECEIVED_DIR = Path("sync") / "received"
@@ -120,10 +120,14 @@ def _read_any(path: Path) -> package.Signed:
 # ---------------------------------------------------------------------------------------------- import
 
 
-def import_packages(ws, paths: list[Path | str], *, dry_run: bool = False) -> list[PackageResult]:
+def import_packages(ws, paths: list[Path | str], *, dry_run: bool = False,
+                    accept_rewind: bool = False) -> list[PackageResult]:
     """Import package files (folders: every .zip in them), each office's in number order. Each package is
     checked whole and applied in its own transaction; a held package is applied when the one it waits for
-    arrives. With `dry_run` every check and the whole application run, then roll back: nothing changes."""
+    arrives. With `dry_run` every check and the whole application run, then roll back: nothing changes.
+
+    `accept_rewind`: the county has talked with a township that restored an old backup and accepts its
+    restored books: a full package of its new epoch becomes the new baseline (`apply.set_aside_missing`)."""
     with ws.reading() as s:
         _county(s)
     candidates: list[tuple[tuple, Path, package.Signed | None, PackageResult]] = []
@@ -141,7 +145,7 @@ def import_packages(ws, paths: list[Path | str], *, dry_run: bool = False) -> li
     results = []
     for _order, _path, signed, result in candidates:
         if signed is not None:
-            _import_one(ws, signed, result, dry_run)
+            _import_one(ws, signed, result, dry_run, accept_rewind=accept_rewind)
         results.append(result)
     if not dry_run:
         for office_id in {c[2].office["id"] for c in candidates if c[2] is not None}:
@@ -164,16 +168,18 @@ def _int(value) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _import_one(ws, signed: package.Signed, result: PackageResult, dry_run: bool, held_row: int | None = None) -> None:
+def _import_one(ws, signed: package.Signed, result: PackageResult, dry_run: bool, held_row: int | None = None,
+                *, accept_rewind: bool = False) -> None:
     try:
-        _check_and_apply(ws, signed, result, dry_run, held_row)
+        _check_and_apply(ws, signed, result, dry_run, held_row, accept_rewind)
     except _DryRun:
         pass
     except UserError as exc:
         result.status, result.reason = "refused", str(exc)
 
 
-def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run: bool, held_row: int | None) -> None:
+def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run: bool, held_row: int | None,
+                     accept_rewind: bool = False) -> None:
     path, m = signed.path, signed.manifest
     office_id = signed.office["id"]
     with ws.reading() as s:
@@ -186,13 +192,29 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
         number, epoch, full = _int(m.get("number")), str(m.get("epoch_id", "")), m.get("full") is True
         if number < 1:
             raise package.refused(path, "同步包", "的编号已损坏")
-        if held_row is None and s.exec(select(SyncReceived).where(SyncReceived.sha256 == signed.sha256)).first():
-            result.status, result.reason = "unchanged", "这个包以前已经导入过，这次什么也没有改动。"
+        seen = None if held_row is not None else s.exec(
+            select(SyncReceived).where(SyncReceived.sha256 == signed.sha256)).first()
+        if seen is not None and not (accept_rewind and seen.status == "held"):
+            result.status = "unchanged"
+            result.reason = ("这个包已经收下暂存过，这次什么也没有改动。" if seen.status == "held"
+                             else "这个包以前已经导入过，这次什么也没有改动。")
             return
+        if seen is not None:
+            held_row = seen.id
         received = s.exec(select(SyncReceived).where(SyncReceived.office_id == office_id)
                           .order_by(SyncReceived.id)).all()
         applied = [r for r in received if r.status == "applied"]
-        if applied and epoch != applied[-1].epoch_id:  # a restore from backup: two histories, one numbering
+        rebaseline = False
+        if accept_rewind and not (applied and epoch != applied[-1].epoch_id):
+            raise package.refused(path, "同步包", f"不是“{signed.office['name']}”从备份恢复后的包，不需要“接受恢复”",
+                                  "请去掉“接受恢复”后再导入")
+        if accept_rewind and not full:
+            raise package.refused(path, "同步包", "不是全量包：接受乡镇恢复后的账目要以它的全部数据为准",
+                                  f"请让“{signed.office['name']}”导出全量包（sync export --full）后再接受")
+        if accept_rewind:
+            report, _lost = _rewind_report(signed, applied)
+            result.rewind, rebaseline = report, True
+        elif applied and epoch != applied[-1].epoch_id:  # a restore from backup: two histories, one numbering
             pending = [r for r in received if r.status == "held" and r.epoch_id == epoch and r.sha256 != signed.sha256]
             lost = True
             if pending:
@@ -208,7 +230,7 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
                 result.status, result.rewind = "held", report
                 result.reason = report + "县里没有导入这个包：它与县里已收到的账目用了同样的编号，不能把两段历史并在一起。"
                 return
-        if applied and number <= applied[-1].number and not full:
+        if applied and number <= applied[-1].number and not full and not rebaseline:
             same = next((r for r in applied if r.number == number and r.epoch_id == epoch), None)
             raise package.refused(path, "同步包", f"是第 {number} 号，县里已经导入过第 {number} 号"
                                   + ("（内容不同）" if same else "") + f"，最新已到第 {applied[-1].number} 号",
@@ -224,10 +246,15 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
             return
     records = package.read_records(signed)
     with ws.sync_import_transaction("sync.import") as s:
-        before = _held_heads(s, office_id)
-        summary = apply_records(s, office_id, records)
+        before = [] if rebaseline else _held_heads(s, office_id)
+        aside = set_aside_missing(s, office_id, records) if rebaseline else []
+        summary = apply_records(s, office_id, records, rebaseline=rebaseline)
         _place_files(ws, s, signed)
         _check_chains(s, signed, office_id, before)
+        if rebaseline:
+            _supersede_held(s, office_id, epoch, number)
+            result.rewind += (f"县里已接受乡镇恢复后的账目，以这个全量包为准：搁置了乡镇已没有的 {len(aside)} 条记录"
+                              "（原内容仍在县里的变更记录和原包存档中）。")
         archived = _archive(ws, s, signed)
         row = s.get(SyncReceived, held_row) if held_row else None
         row = row or SyncReceived(office_id=office_id, number=number, epoch_id=epoch, sha256=signed.sha256,
@@ -236,13 +263,23 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
         row.status, row.applied_at, row.full = "applied", utc_now(), full
         row.first_seq, row.last_seq = _int(m.get("first_seq")), _int(m.get("last_seq"))
         row.summary = json.dumps({"new": summary.new, "updated": summary.updated, "unchanged": summary.unchanged,
-                                  "conflicts": [c.describe() for c in summary.conflicts]}, ensure_ascii=False)
+                                  "conflicts": [c.describe() for c in summary.conflicts], "rewind": result.rewind,
+                                  "set_aside": len(aside)}, ensure_ascii=False)
         s.add(row)
         result.status = "applied"
         result.new, result.updated, result.unchanged = summary.new, summary.updated, summary.unchanged
         result.conflicts = [c.describe() for c in summary.conflicts]
         if dry_run:
             raise _DryRun
+
+
+def _supersede_held(session: Session, office_id: str, epoch: str, number: int) -> None:
+    """Packages held for the rewind that the accepted full package covers are done with."""
+    for row in session.exec(select(SyncReceived).where(SyncReceived.office_id == office_id,
+                                                       SyncReceived.status == "held")):
+        if row.epoch_id == epoch and row.number <= number or row.epoch_id != epoch:
+            row.status = "superseded"
+            session.add(row)
 
 
 def _check_key(session: Session, signed: package.Signed) -> None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Boolean, Date, insert
-from sqlmodel import Session, SQLModel
+from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import Session, SQLModel, select
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.models import Record
@@ -82,17 +83,21 @@ def to_row(model: type[Record], payload: dict) -> dict:
     return complete_row(model, row)
 
 
-def apply_records(session: Session, office_id: str, records: dict[str, list[dict]]) -> ApplySummary:
+def apply_records(session: Session, office_id: str, records: dict[str, list[dict]], *,
+                  rebaseline: bool = False) -> ApplySummary:
     """Write `records` (table → payloads) of office `office_id` into the county's database, inside the
     import transaction `session`. Raises ForeignRecord (nothing is kept: the caller's transaction rolls
-    back) when a payload or the stored record it would change belongs to another office."""
+    back) when a payload or the stored record it would change belongs to another office.
+
+    `rebaseline`: `records` are all the office holds now (a full package the county accepted after the
+    office restored an old backup): each record takes the package's state whatever its version."""
     session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # parents may come later
     summary = ApplySummary()
     models = record_models()
     for table, model in models.items():
         payloads = records.get(table)
         if payloads:
-            summary.add(_apply_table(session, office_id, model, payloads))
+            summary.add(_apply_table(session, office_id, model, payloads, rebaseline))
     unknown = set(records) - set(models)
     if unknown:
         raise UserError(f"同步包里有本程序不认识的数据（{'、'.join(sorted(unknown))}），未导入。"
@@ -100,7 +105,8 @@ def apply_records(session: Session, office_id: str, records: dict[str, list[dict
     return summary
 
 
-def _apply_table(session: Session, office_id: str, model: type[Record], payloads: list[dict]) -> ApplySummary:
+def _apply_table(session: Session, office_id: str, model: type[Record], payloads: list[dict],
+                 rebaseline: bool = False) -> ApplySummary:
     table = model.__table__
     summary = ApplySummary()
     for payload in payloads:
@@ -119,6 +125,8 @@ def _apply_table(session: Session, office_id: str, model: type[Record], payloads
             raise ForeignRecord(f"同步包里的{RECORD_NOUNS.get(table.name, '记录')}（编号 {payload['id'][:8]}）与县里另一个"
                                 "单位的记录编号相同，整个包未导入。请把这个包交给技术人员检查。")
         version, stored_version = int(payload["version"]), int(stored["version"])
+        if rebaseline and differences(table, payload, stored):
+            version = stored_version + 1  # below: taken as it comes, its own version kept
         if version < stored_version:
             summary.unchanged += 1  # an older state: the county already holds a later one
         elif version == stored_version:
@@ -132,6 +140,7 @@ def _apply_table(session: Session, office_id: str, model: type[Record], payloads
             for name, value in to_row(model, payload).items():
                 if getattr(record, name) != value:
                     setattr(record, name, value)
+            flag_modified(record, "version")  # the package's version kept, even one equal to the county's
             summary.updated += 1
     if new_rows:
         session.execute(insert(model), new_rows)
@@ -152,3 +161,31 @@ def _stored(session: Session, model: type[Record], ids: list[str]) -> dict[str, 
             row = json.loads(text)
             held[row["id"]] = row
     return held
+
+
+# Columns whose values must stay unique among live and tombstoned rows alike: a record set aside frees them.
+_UNIQUE_HOLDERS = {"ledger_entry": ("voucher_seq", "chain_seq", "chain_hash"), "notice": ("number_seq",)}
+
+
+def set_aside_missing(session: Session, office_id: str, records: dict[str, list[dict]]) -> list[tuple[str, str]]:
+    """Before a rebaseline: every live record of `office_id` the full package does not carry — changes the
+    office lost by restoring an old backup — is set aside: tombstoned, a posted entry taken out of its chain
+    and its voucher number freed (the same numbers now belong to the office's restored history). What it was
+    stays in the county's change journal and the archived packages. Returns (table, id) of each."""
+    carried = {(table, p.get("id")) for table, payloads in records.items() for p in payloads}
+    aside = []
+    for table, model in reversed(list(record_models().items())):  # children before their parents
+        for record in session.exec(select(model).where(model.office_id == office_id, model.deleted == False)):  # noqa: E712
+            if (table, record.id) in carried:
+                continue
+            record.deleted = True
+            for name in _UNIQUE_HOLDERS.get(table, ()):
+                setattr(record, name, None)
+            if table == "ledger_entry":
+                record.status = "draft"  # out of the chain: no longer a posted entry of the office's books
+            if table == "setting":
+                record.key = f"{record.key}#搁置-{record.id[:8]}"
+            session.add(record)
+            aside.append((table, record.id))
+    session.flush()
+    return aside

@@ -135,3 +135,40 @@ def test_a_township_that_restored_an_old_backup_is_recognised_and_the_rewind_rep
     ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="30")).id)
     [later] = county_sync.import_packages(c, [sync.export_package(a, out).path])
     assert later.status == "held" and "一并暂存" in later.reason
+
+
+def test_the_county_accepts_a_restored_townships_full_package_as_its_new_baseline(three):
+    a, _b, c, out = three
+    first = sync.export_package(a, out)
+    enrol(c, first.path)
+    county_sync.import_packages(c, [first.path])
+    backup = a.create_backup("manual")
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="10", summary="恢复前记的")).id)
+    county_sync.import_packages(c, [sync.export_package(a, out).path])
+    a.restore_backup(backup.path)
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="20", summary="恢复后重记的")).id)
+    held = sync.export_package(a, out)
+    assert county_sync.import_packages(c, [held.path])[0].status == "held"
+    # accepting needs a full package …
+    [refused] = county_sync.import_packages(c, [held.path], accept_rewind=True)
+    assert refused.status == "unchanged" or "全量包" in refused.reason
+    full = sync.export_package(a, out, full=True)
+    before = table_rows(c.db_path)
+    [dry] = county_sync.import_packages(c, [full.path], accept_rewind=True, dry_run=True)
+    assert dry.status == "applied" and table_rows(c.db_path) == before
+    [result] = county_sync.import_packages(c, [full.path], accept_rewind=True)
+    assert result.status == "applied", result.reason
+    assert "搁置了乡镇已没有的" in result.rewind
+    assert balances(c, a.local_office().id) == balances(a)  # the county now holds the restored books
+    with c.reading() as s:
+        live = [e.summary for e in s.exec(select(LedgerEntry).where(
+            LedgerEntry.office_id == a.local_office().id, LedgerEntry.deleted == False))]  # noqa: E712
+    assert "恢复后重记的" in live and "恢复前记的" not in live
+    assert c.root.joinpath("ledger.db").exists()
+    from desktop_app.core.services.verify import verify_workspace
+    assert verify_workspace(c).ok
+    # and the township goes on as usual
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="30")).id)
+    [later] = county_sync.import_packages(c, [sync.export_package(a, out).path])
+    assert later.status == "applied", later.reason
+    assert balances(c, a.local_office().id) == balances(a)
