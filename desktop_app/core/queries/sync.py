@@ -64,7 +64,7 @@ def township_status(session: Session) -> TownshipSync:
     key = session.exec(select(SyncKey).where(SyncKey.office_id == office_id, SyncKey.retired_at == "")
                        .order_by(SyncKey.created_at.desc())).first()
     receipt = session.exec(select(SyncReceipt).order_by(SyncReceipt.id.desc())).first()
-    acknowledged = {int(n) for n, status in json.loads(receipt.packages)} if receipt else set()
+    acknowledged = {int(n) for n, status in json.loads(receipt.packages) if status == "applied"} if receipt else set()
     sent = [SentPackage(r.number, r.full, r.file_name, r.records, r.files, r.made_at, r.number in acknowledged)
             for r in session.exec(select(SyncSent).order_by(SyncSent.number.desc()))]
     notes = list(session.exec(select(ReviewNote).where(ReviewNote.office_id == office_id)
