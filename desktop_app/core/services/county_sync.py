@@ -104,7 +104,8 @@ def enrol(ws, path: Path | str, fingerprint: str | None) -> Enrolled:
                 old.valid_to = now
                 s.add(old)
         s.add(OfficeKey(key_id=key["id"], office_id=office["id"], office_name=office["name"],
-                        public_key=key["public_key"], valid_from="", enrolled_at=now, enrolled_by=ws.operator))
+                        public_key=key["public_key"], valid_from=str(signed.manifest.get("key_created_at", "")),
+                        enrolled_at=now, enrolled_by=ws.operator))
     return Enrolled(office["name"], shown, "rekeyed" if known else "enrolled")
 
 
