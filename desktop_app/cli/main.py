@@ -17,6 +17,7 @@ from pathlib import Path
 from desktop_app import __version__
 from desktop_app.cli import (
     activities,
+    county,
     goods,
     ledger,
     notices,
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_parsers(sub)  # report, export
     workspace.add_backup_parser(sub)  # backup
     sync.add_parsers(sub)  # sync
+    county.add_parsers(sub)  # county report
     return p
 
 
@@ -80,7 +82,7 @@ COMMANDS = {"project": projects.cmd_project, "fund": projects.cmd_fund, "entry":
             "category": ledger.cmd_category, "setting": settings.cmd_setting, "activity": activities.cmd_activity,
             "goods": goods.cmd_goods, "survey": surveys.cmd_survey, "notice": notices.cmd_notice, "verify": workspace.cmd_verify,
             "report": reports.cmd_report, "export": reports.cmd_export, "backup": workspace.cmd_backup,
-            "sync": sync.cmd_sync}
+            "sync": sync.cmd_sync, "county": county.cmd_county}
 
 
 def _workspace_dir(args) -> Path:

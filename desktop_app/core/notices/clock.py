@@ -33,7 +33,8 @@ FINAL_BASIS = "慈善法第79条：项目结束后三个月内，全面公开项
 SEMIANNUAL_BASIS = "云南省社区慈善实施方案：工作进展情况于每年6月底、11月底前报送。"
 
 
-def due_notices(session: Session, today: date | None = None, *, horizon_days: int = 31) -> list[DueNotice]:
+def due_notices(session: Session, today: date | None = None, *, horizon_days: int = 31,
+                office_id: str | None = None) -> list[DueNotice]:
     """Notices due now or within `horizon_days`, per project, with their due date and whether overdue:
 
     - quarterly progress for projects longer than six months: due three months after the start, then
@@ -42,7 +43,9 @@ def due_notices(session: Session, today: date | None = None, *, horizon_days: in
     - fund usage within three months after the project ends, until a published fund-usage notice
       reaches the end date;
     - the progress reports of seed 003 by 30 June (for December–June) and 30 November (July–November),
-      met by a progress or fund-usage notice published in that half-year."""
+      met by a progress or fund-usage notice published in that half-year.
+
+    The projects are this office's own; in county mode `office_id` asks the clock of one township instead."""
     today = today or date.today()
     horizon = today + timedelta(days=horizon_days)
     published: dict[str, list[Notice]] = {}
@@ -50,7 +53,7 @@ def due_notices(session: Session, today: date | None = None, *, horizon_days: in
         if n.template in ("progress", "fund-usage") and (n.published_on is None or n.published_on <= today):
             published.setdefault(n.project_id, []).append(n)
     found: list[DueNotice] = []
-    office = local_office_id(session)  # the notices this office must publish, for its own projects
+    office = office_id or local_office_id(session)  # the notices this office must publish, for its own projects
     for project in (p for p in list_projects(session) if p.office_id == office):
         mine = published.get(project.id, [])
         found += _quarterly(project, mine, today, horizon)
@@ -121,3 +124,18 @@ def _half_years(today: date) -> list[tuple[date, date, date]]:
         halves.append((date(year, 7, 1), date(year, 11, 30), date(year, 12, 1)))
     current = next(i for i, h in enumerate(halves) if h[0] <= today < h[2])
     return halves[current - 1:current + 1]
+
+
+def office_disclosure(session: Session, office_id: str, published: list[Notice], as_of: date) -> tuple[int, list[DueNotice]]:
+    """One office's disclosure as the county reports it (`queries.county.Disclosure`): how many of the
+    `published` notices came late — a progress or fund-usage notice published when, the day before, the clock
+    already had a notice of its project overdue — and the office's notices overdue on `as_of`."""
+    late = 0
+    for notice in published:
+        if notice.template not in ("progress", "fund-usage") or notice.published_on is None:
+            continue
+        before = notice.published_on - timedelta(days=1)
+        if any(d.overdue and d.project_id == notice.project_id
+               for d in due_notices(session, before, horizon_days=0, office_id=office_id)):
+            late += 1
+    return late, [d for d in due_notices(session, as_of, office_id=office_id) if d.overdue]

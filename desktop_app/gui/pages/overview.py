@@ -1,4 +1,6 @@
-"""概览: balances of every fund, this month's income and expense, budget use, alerts."""
+"""概览: balances of every fund, this month's income and expense, budget use, alerts. In county mode it opens
+with every township's figures this year (last sync package, missing ones, balance, spending against budget,
+activities, beneficiaries, surveys, overdue notices) and the totals, and 生成进展报告… (seed 003's report)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,18 +14,23 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.core.exports.county_report import write_county_report
 from desktop_app.core.money import format_yuan
 from desktop_app.core.months import month_end
-from desktop_app.core.notices.clock import DueNotice, due_notices
+from desktop_app.core.notices.clock import DueNotice, due_notices, office_disclosure
 from desktop_app.core.queries import reports
+from desktop_app.core.queries.county import CountyIndicators, OfficeIndicators, county_overview
 from desktop_app.core.queries.projects import list_projects
+from desktop_app.core.storage.identity import is_county
 from desktop_app.core.storage.workspace import Workspace
+from desktop_app.gui import county_report_dialog, exports
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.table_model import RowsModel
 from desktop_app.gui.widgets import heading, note
@@ -48,6 +55,7 @@ class OverviewData:
     budgets: list[BudgetUse]
     alerts: list[reports.Alert]
     due: list[DueNotice] = field(default_factory=list)  # notices to publish (慈善法 第79条, seed 003)
+    county: CountyIndicators | None = None  # county mode: every township's figures this year
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -67,7 +75,26 @@ def load_overview(ws: Workspace, today: date | None = None) -> OverviewData:
             budgets.append(BudgetUse(project.name, total.budget_fen, total.actual_fen, total.used_percent))
         alerts = reports.alerts(ws, s, today)
         due = due_notices(s, today)
-    return OverviewData(f"{today:%Y年%m月}", funds, month_in, month_out, year_in, year_out, budgets, alerts, due)
+        county = county_overview(s, today, disclosure=office_disclosure) if is_county(s) else None
+    return OverviewData(f"{today:%Y年%m月}", funds, month_in, month_out, year_in, year_out, budgets, alerts, due,
+                        county)
+
+
+COUNTY_COLUMNS = ["乡镇（街道）", "最近同步包", "缺失的同步包", "基金余额", "项目支出 / 预算", "活动(场)",
+                  "受益(人次)", "需求调查", "逾期公示"]
+OVERDUE_COLUMN = 8
+
+
+def county_row(r: OfficeIndicators) -> tuple[str, ...]:
+    """One township's line of the county table (the total line too)."""
+    spent = f"{format_yuan(r.spent_fen)} / {format_yuan(r.budget_fen)}"
+    if r.spent_percent is not None:
+        spent += f"（{r.spent_percent}%）"
+    local = r.local or r.total
+    return (r.name + ("（本会）" if r.local else ""), "" if local else r.last_package,
+            "" if local else r.missing_packages, format_yuan(r.balance_fen), spent, str(r.activities),
+            str(r.beneficiaries_total), f"{r.surveys} 个" if r.surveys else "—",
+            f"逾期 {len(r.overdue)} 项" if r.overdue else "无")
 
 
 class Card(QFrame):
@@ -92,7 +119,7 @@ class Card(QFrame):
 
 class OverviewPage(Page):
     title = "概览"
-    watches = ("ledger", "funds", "projects", "settings", "backups", "notices")
+    watches = ("ledger", "funds", "projects", "settings", "backups", "notices", "activities", "surveys")
     notice_due = Signal(object)  # a DueNotice the user wants to prepare (信息公示 opens its builder)
 
     def __init__(self, ctx, parent=None):
@@ -116,6 +143,32 @@ class OverviewPage(Page):
         self.funds_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.funds_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
+        self.county_rows: list[OfficeIndicators] = []
+        self.county_model = RowsModel(COUNTY_COLUMNS, right=(3, 5, 6), red=self._overdue_cell)
+        self.county_table = QTableView()
+        self.county_table.setModel(self.county_model)
+        self.county_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.county_table.verticalHeader().hide()
+        self.county_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.county_table.horizontalHeader().setStretchLastSection(True)
+        self.county_title = heading("各乡镇（街道）情况")
+        self.report_button = QPushButton("生成进展报告…")
+        self.report_button.setToolTip("生成全县社区慈善工作进展情况报告（Excel 或 PDF），可选6月、11月报送的半年或任意期间")
+        self.report_button.clicked.connect(self.make_report)
+        self.county_note = note("")
+        self.county_note.setWordWrap(True)
+        self.county_box = QWidget()
+        county_layout = QVBoxLayout(self.county_box)
+        county_layout.setContentsMargins(0, 0, 0, 0)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.county_title)
+        title_row.addStretch()
+        title_row.addWidget(self.report_button)
+        county_layout.addLayout(title_row)
+        county_layout.addWidget(self.county_table)
+        county_layout.addWidget(self.county_note)
+        self.county_box.hide()
+
         self.budget_box = QGridLayout()
         self.budget_box.setColumnStretch(1, 1)
         self.alerts_box = QVBoxLayout()
@@ -125,6 +178,7 @@ class OverviewPage(Page):
         layout = QVBoxLayout(content)
         layout.addWidget(heading("概览"))
         layout.addLayout(cards)
+        layout.addWidget(self.county_box)
         layout.addWidget(heading("社区基金"))
         layout.addWidget(self.funds_table)
         layout.addWidget(heading("项目预算执行"))
@@ -162,9 +216,49 @@ class OverviewPage(Page):
         rows = max(1, min(len(data.funds), 8))
         self.funds_table.setFixedHeight(self.funds_table.horizontalHeader().sizeHint().height()
                                         + rows * self.funds_table.verticalHeader().defaultSectionSize() + 4)
+        self._show_county(data.county)
         self._show_budgets(data.budgets)
         self._show_due(data)
         self._show_alerts(data)
+
+    def _overdue_cell(self, row: int, column: int) -> bool:
+        return column == OVERDUE_COLUMN and 0 <= row < len(self.county_rows) and bool(self.county_rows[row].overdue)
+
+    def _show_county(self, county: CountyIndicators | None) -> None:
+        self.county_box.setVisible(county is not None)
+        if county is None:
+            self.county_rows = []
+            return
+        self.county_rows = [*county.offices, county.total]
+        self.county_model.set_rows([county_row(r) for r in self.county_rows])
+        self.county_title.setText(f"各乡镇（街道）情况（{county.date_from.year}年1月1日至今）")
+        rows = max(1, min(len(self.county_rows), 12))
+        self.county_table.setFixedHeight(self.county_table.horizontalHeader().sizeHint().height()
+                                         + rows * self.county_table.verticalHeader().defaultSectionSize() + 4)
+        late = [r.name for r in county.offices if r.overdue]
+        spaces = (f"社区慈善阵地共 {len(county.total.spaces)} 个（“六有”齐全 {county.total.spaces_complete} 个），"
+                  + ("已达到到2027年底不少于 5 个的目标。" if not county.spaces_short
+                     else f"距到2027年底不少于 5 个的目标尚差 {county.spaces_short} 个。"))
+        overdue = (f"有逾期未公示事项的乡镇：{'、'.join(late)}。请提醒其尽快发布公示并报送同步包。" if late
+                   else "各乡镇没有逾期未公示的事项。")
+        self.county_note.setText(f"{spaces}{overdue}乡镇的数据截至其最近报送的同步包；“—”表示尚未收到。")
+
+    def make_report(self) -> None:
+        """生成进展报告…: the period and format, where to save, then the report written in the worker."""
+        today = self.today or date.today()
+        choice = county_report_dialog.ask_report_period(self, today)
+        if choice is None:
+            return
+        county = self.data.county.county if self.data and self.data.county else ""
+        out = exports.ask_path(self.ctx, self, "保存社区慈善工作进展情况报告",
+                               county_report_dialog.report_file_name(county, choice), pdf=choice.pdf)
+        if out is None:
+            return
+        ws = self.ctx.ws
+        self.ctx.runner.run(
+            lambda _progress: write_county_report(ws, choice.date_from, choice.date_to, out, today=today),
+            lambda _out: exports.exported(self, out, 0, "社区慈善工作进展情况报告"),
+            progress_title=f"正在生成进展报告 {out.name}…", parent=self)
 
     def _show_budgets(self, budgets: list[BudgetUse]) -> None:
         clear(self.budget_box)
