@@ -36,18 +36,7 @@ def county(root: Path) -> Workspace:
 
 
 def copy_into_county(tws: Workspace, cws: Workspace) -> None:
-    """Every record of township `tws` written into county `cws` as a full sync package would carry it
-    (for tests of the county's views; the sync tests go through real packages)."""
-    from desktop_app.core.sync.apply import apply_records
-    from desktop_app.core.sync.collect import all_records
+    """Every record of township `tws` in county `cws`, sent as a full sync package."""
+    from desktop_app.core.demo.county import copy_into_county as send
 
-    conn = tws.raw_reader()
-    try:
-        office_id = tws.local_office().id
-        records: dict[str, list[dict]] = {}
-        for table, payload in all_records(conn, office_id):
-            records.setdefault(table, []).append(payload)
-    finally:
-        conn.close()
-    with cws.sync_import_transaction() as s:
-        apply_records(s, office_id, records)
+    send(tws, cws)

@@ -10,7 +10,8 @@ themselves the way they do on that screen. Window places the user left are not u
 
 WORKSPACE is opened read-mostly (no automatic backup); when it holds no workspace yet, the demo
 workspace (`desktop_app.core.demo.build.build_demo`) is built there first. Without WORKSPACE a temporary
-demo workspace is used.
+demo workspace is used. `--only county` pictures county mode instead: a county association's workspace
+holding two townships' records (`desktop_app.core.demo.county.build_county_demo`, built the same way).
 """
 
 import argparse
@@ -66,13 +67,37 @@ def save(widget: QWidget, path: Path) -> None:
     print(f"已保存 {path}")
 
 
-def ensure_workspace(folder: Path) -> None:
+def ensure_workspace(folder: Path, only: str = "") -> None:
     if (folder / DB_NAME).exists():
         return
     from desktop_app.core.demo.build import build_demo
+    from desktop_app.core.demo.county import build_county_demo
 
     print(f"正在生成演示工作区：{folder}")
-    build_demo(folder)
+    (build_county_demo if only == "county" else build_demo)(folder)
+
+
+def shoot_county(app: QApplication, window: MainWindow, out: Path) -> None:
+    """County mode: the ledger of every office, then one township's with its draft selected (the buttons
+    that would change it turned off), and the funds and activities pages of every office."""
+    runner = window.ctx.runner
+    ledger = window.ledger
+    window.go_to(ledger)
+    settle(app, runner)
+    save(window, out / "county-ledger.png")
+    box = ledger.office_filter
+    box.setCurrentIndex(box.count() - 1)  # the last township
+    settle(app, runner)
+    rows = [ledger.model.row_at(i) for i in range(ledger.model.rowCount())]
+    draft = next((r for r in rows if r is not None and r.status == "draft"), None)
+    if draft is not None:
+        ledger.select_entry(draft.id)
+    settle(app, runner)
+    save(window, out / "county-ledger-township.png")
+    for page, name in ((window.funds, "county-funds"), (window.activities, "county-activities")):
+        window.go_to(page)
+        settle(app, runner)
+        save(window, out / f"{name}.png")
 
 
 def shoot_surveys(app: QApplication, window: MainWindow, out: Path) -> None:
@@ -141,6 +166,9 @@ def shoot(folder: Path, out: Path, only: str = "") -> None:
         settle(app, ctx.runner)
         if only == "surveys":
             shoot_surveys(app, window, out)
+            return
+        if only == "county":
+            shoot_county(app, window, out)
             return
         save(window, out / "overview.png")
 
@@ -431,7 +459,9 @@ def main() -> int:
     parser.add_argument("workspace", nargs="?", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--screen", choices=list(SCREENS), help="(internal) shoot on this screen only")
-    parser.add_argument("--only", choices=["", "surveys"], default="", help="only the 需求调查 page and its dialogs")
+    parser.add_argument("--only", choices=["", "surveys", "county"], default="",
+                        help="surveys: only the 需求调查 page and its dialogs; county: county mode (a county "
+                             "workspace with two townships' records, built when WORKSPACE holds none)")
     args = parser.parse_args()
     if args.screen:
         with tempfile.TemporaryDirectory() as tmp:  # window places the user left are not used
@@ -441,11 +471,11 @@ def main() -> int:
         return 0
     if args.workspace is None:
         with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "demo"
-            ensure_workspace(folder)
+            folder = Path(tmp) / ("county" if args.only == "county" else "demo")
+            ensure_workspace(folder, args.only)
             shoot_screens(folder, args.out, args.only)
         return 0
-    ensure_workspace(args.workspace)
+    ensure_workspace(args.workspace, args.only)
     shoot_screens(args.workspace, args.out, args.only)
     return 0
 

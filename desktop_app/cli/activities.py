@@ -7,6 +7,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from desktop_app.cli.office_view import OFFICE_HEADER, add_office_option, office_view
 from desktop_app.cli.output import clip, os_error_text, print_json, print_table
 from desktop_app.core import quantities
 from desktop_app.core.errors import UserError
@@ -64,16 +65,17 @@ def add_parsers(sub) -> None:
     s.add_argument("--to", dest="date_to", help="截止日期 YYYY-MM-DD")
     s.add_argument("--text", default="", help="名称、简介、地点或单位中含有的文字")
     s.add_argument("--public", action="store_true", help="只看列入公示的活动")
+    add_office_option(s)
     s.add_argument("--json", action="store_true")
     s = act.add_parser("show", help="查看一项活动的详情、照片和费用")
     s.add_argument("activity", help="活动名称或编号")
     s.add_argument("--json", action="store_true")
 
 
-def _activity_json(row) -> dict:
+def _activity_json(row, office: str | None = None) -> dict:
     from desktop_app.core.quantities import hours_text
 
-    return {"id": row.id, "project": row.project_name, "site": row.site_name or None, "type": row.activity_type,
+    return {"id": row.id, **({"office": office} if office is not None else {}), "project": row.project_name, "site": row.site_name or None, "type": row.activity_type,
             "title": row.title, "start_date": row.start_date.isoformat(), "end_date": row.end_date.isoformat(),
             "place": row.place, "organisers": row.organisers, "partners": row.partners,
             "participants": row.participants, "volunteers": row.volunteers,
@@ -120,7 +122,7 @@ def _resolve_site_filter(s, project, key: str | None) -> str | None:
 
 def activity_filter(s, args):
     """The options of `activity list`, or of an activity export, as an ActivityFilter; an option the command
-    does not have (exports have no --site, --type, --text or --public) counts as not given."""
+    does not have (exports have no --site, --type, --text, --public or --office) counts as not given."""
     from desktop_app.core.queries.activities import ActivityFilter
 
     project = project_queries.resolve_project(s, args.project) if args.project else None
@@ -129,7 +131,8 @@ def activity_filter(s, args):
         activity_type=getattr(args, "type", None) or None,
         date_from=parse_date(args.date_from, what="起始日期") if args.date_from else None,
         date_to=parse_date(args.date_to, what="截止日期") if args.date_to else None,
-        text=getattr(args, "text", "") or "", public_only=getattr(args, "public", False))
+        text=getattr(args, "text", "") or "", public_only=getattr(args, "public", False),
+        office_id=office_view(s, args).office_id)
 
 
 def cmd_activity(ws, args) -> int:
@@ -142,17 +145,21 @@ def cmd_activity(ws, args) -> int:
     from desktop_app.core.queries.activities import list_activities
 
     with ws.reading() as s:
+        view = office_view(s, args)
         rows = list_activities(s, activity_filter(s, args))
     if args.json:
-        print_json([_activity_json(r) for r in rows])
+        print_json([_activity_json(r, view.name(r.office_id) if view.county else None) for r in rows])
         return 0
     if not rows:
         print("没有符合条件的活动。用 activity add 登记活动。")
         return 0
-    print_table(["日期", "类型", "活动名称", "试点村(社区)", "参与人数", "受益人次", "志愿时长", "照片", "费用", "公示", "编号"],
-                [[r.dates, r.activity_type, clip(r.title, 30), clip(r.site_name or "项目整体", 16), r.participants,
+    lead = [OFFICE_HEADER] if view.county else []  # a county's list names each activity's office
+    shift = len(lead)
+    print_table([*lead, "日期", "类型", "活动名称", "试点村(社区)", "参与人数", "受益人次", "志愿时长", "照片", "费用", "公示", "编号"],
+                [[*([clip(view.name(r.office_id), 16)] if view.county else []), r.dates, r.activity_type,
+                  clip(r.title, 30), clip(r.site_name or "项目整体", 16), r.participants,
                   r.beneficiaries, hours_text(r.volunteer_minutes), r.photos, format_yuan(r.cost_fen),
-                  "是" if r.public else "", r.id] for r in rows], right={4, 5, 6, 7, 8})
+                  "是" if r.public else "", r.id] for r in rows], right={i + shift for i in (4, 5, 6, 7, 8)})
     print(f"共 {len(rows)} 项活动，参与 {sum(r.participants for r in rows)} 人次，"
           f"志愿服务 {hours_text(sum(r.volunteer_minutes for r in rows))} 小时，"
           f"活动费用 {format_yuan(sum(r.cost_fen for r in rows))}")
@@ -171,10 +178,11 @@ def activity_add(ws, args) -> int:
         raise UserError("--order 是活动在公示中的顺序，只能和 --public 一起使用。")
     order = parse_count(args.order, "公示顺序") if args.order is not None else None
     groups = _parse_groups(args.beneficiaries)
-    photos = _checked_photos(args.photos)
     with ws.reading() as s:
         project = project_queries.resolve_project(s, args.project)
+        ws.refuse_foreign(s, project)  # a township's project at the county: said before the photos are read
         site = activity_queries.resolve_site(s, project, args.site)
+    photos = _checked_photos(args.photos)
     data = activities.ActivityInput(
         project_id=project.id, activity_type=args.type, title=args.title, start_date=start, end_date=end,
         site_id=site.id if site else None, place=args.place, organisers=args.organisers, partners=args.partners,

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from desktop_app.cli.office_view import add_office_option, office_view
 from desktop_app.cli.output import print_json
 from desktop_app.core.money import capital_yuan, fen_to_str, format_yuan, parse_amount
 from desktop_app.core.queries import projects as project_queries
@@ -45,6 +46,7 @@ def add_parsers(sub) -> None:
     s.add_argument("--to", dest="date_to")
     s.add_argument("--search", default="")
     s.add_argument("--limit", type=int, default=0)
+    add_office_option(s)
     s.add_argument("--json", action="store_true")
     s = entry.add_parser("post")
     s.add_argument("id")
@@ -67,8 +69,8 @@ def add_parsers(sub) -> None:
     s.add_argument("--kind", choices=["expense", "income", "activity_type", "beneficiary_group"], default="expense")
 
 
-def _entry_json(row) -> dict:
-    return {"id": row.id, "fund": row.fund_name, "voucher": row.voucher or None, "date": row.entry_date,
+def _entry_json(row, office: str | None = None) -> dict:
+    return {"id": row.id, **({"office": office} if office is not None else {}), "fund": row.fund_name, "voucher": row.voucher or None, "date": row.entry_date,
             "type": row.entry_type, "flow": row.flow, "amount": fen_to_str(row.amount_fen), "summary": row.summary,
             "category": row.category, "expense_class": row.expense_class, "restriction": row.restriction,
             "counterparty": row.counterparty_name, "status": row.status, "attachments": row.attachments,
@@ -134,11 +136,12 @@ def cmd_entry(ws, args) -> int:
         print(f"{args.id}  草稿已删除")
         return 0
     fund_id = None
-    if args.fund:
-        with ws.reading() as s:
+    with ws.reading() as s:
+        view = office_view(s, args)
+        if args.fund:
             fund_id = project_queries.resolve_fund(s, args.fund).id
     filt = ledger_query.LedgerFilter(
-        fund_id=fund_id, text=args.search,
+        fund_id=fund_id, text=args.search, office_id=view.office_id,
         date_from=parse_date(args.date_from, what="起始日期") if args.date_from else None,
         date_to=parse_date(args.date_to, what="截止日期") if args.date_to else None)
     conn = ws.raw_reader()
@@ -149,12 +152,13 @@ def cmd_entry(ws, args) -> int:
     if args.limit:
         rows = rows[-args.limit:]
     if args.json:
-        print_json([_entry_json(r) for r in rows])
+        print_json([_entry_json(r, view.name(r.office_id) if view.county else None) for r in rows])
     else:
         for r in rows:
             status = "已记账" if r.status == "posted" else "草稿"
             fund = "" if fund_id else f"{r.fund_name}  "  # several funds listed: each has its own 2024-0001
-            print(f"{r.id}  {fund}{r.voucher or '(草稿)':>9}  {r.entry_date}  {vouchers.entry_type_label(r.entry_type)}  "
+            who = f"{view.name(r.office_id)}  " if view.county else ""
+            print(f"{r.id}  {who}{fund}{r.voucher or '(草稿)':>9}  {r.entry_date}  {vouchers.entry_type_label(r.entry_type)}  "
                   f"{format_yuan(r.amount_fen):>14}  {r.summary}  [{status}]")
         print(f"共 {len(rows)} 条")
     return 0

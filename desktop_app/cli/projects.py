@@ -1,5 +1,6 @@
 """The `project` and `fund` commands: add, list and edit projects and community funds, close a fund's month."""
 
+from desktop_app.cli.office_view import add_office_option, office_view
 from desktop_app.cli.output import print_json
 from desktop_app.core.models import FUND_STATUSES, PROJECT_STATUSES
 from desktop_app.core.money import fen_to_str, format_yuan, parse_amount
@@ -33,6 +34,7 @@ def add_parsers(sub) -> None:
     s.add_argument("--project")
     s.add_argument("--purpose", default="")
     s = fund.add_parser("list")
+    add_office_option(s)
     s.add_argument("--json", action="store_true")
     s = fund.add_parser("edit", help="修改社区基金（未给出的选项保持原值）")
     s.add_argument("fund", help="基金名称或编号")
@@ -101,19 +103,22 @@ def cmd_fund(ws, args) -> int:
         print(f"“{fund.name}”的 {month} 已结账，之后不能再记入这个月。")
         return 0
     with ws.reading() as s:
-        summaries = reports.fund_summaries(s)
-    data = [{"id": f.fund_id, "name": f.name, "project": f.project_name, "income": fen_to_str(f.income_fen),
-             "expense": fen_to_str(f.expense_fen), "balance": fen_to_str(f.balance_fen),
-             "restricted": fen_to_str(f.restricted_fen), "unrestricted": fen_to_str(f.unrestricted_fen),
-             "drafts": f.drafts} for f in summaries]
+        view = office_view(s, args)
+        summaries = reports.fund_summaries(s, view.office_id)
+    office = {f.fund_id: {"office": view.name(f.office_id)} if view.county else {} for f in summaries}
+    data = [{"id": f.fund_id, **office[f.fund_id], "name": f.name, "project": f.project_name,
+             "income": fen_to_str(f.income_fen), "expense": fen_to_str(f.expense_fen),
+             "balance": fen_to_str(f.balance_fen), "restricted": fen_to_str(f.restricted_fen),
+             "unrestricted": fen_to_str(f.unrestricted_fen), "drafts": f.drafts} for f in summaries]
     if args.json:
         print_json(data)
     else:
         for f in summaries:
-            print(f"{f.fund_id}  {f.name}  余额 {format_yuan(f.balance_fen)}"
+            who = f"{view.name(f.office_id)}  " if view.county else ""
+            print(f"{f.fund_id}  {who}{f.name}  余额 {format_yuan(f.balance_fen)}"
                   f"（限定性 {format_yuan(f.restricted_fen)}，非限定性 {format_yuan(f.unrestricted_fen)}）")
         if not summaries:
-            print("还没有社区基金。用 fund add 添加。")
+            print("这个单位还没有社区基金。" if view.office_id else "还没有社区基金。用 fund add 添加。")
     return 0
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from desktop_app.cli.activities import activity_filter
+from desktop_app.cli.office_view import OFFICE_HEADER, OfficeView, add_office_option, office_view
 from desktop_app.cli.output import print_json
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_str, format_yuan
@@ -12,7 +13,7 @@ from desktop_app.core.validation import parse_date
 # the report columns that hold amounts in fen, and each column's key in --json output
 _MONEY_COLUMNS = {"收入", "支出", "余额", "限定性", "非限定性", "金额", "预算", "实际", "差额", "物资捐赠(估值)",
                   "其中物资捐赠(估值)"}
-_JSON_KEYS = {"基金": "fund", "收入": "income", "支出": "expense", "余额": "balance", "限定性": "restricted",
+_JSON_KEYS = {OFFICE_HEADER: "office", "基金": "fund", "收入": "income", "支出": "expense", "余额": "balance", "限定性": "restricted",
               "非限定性": "unrestricted", "收/支": "flow", "类别": "category", "支出性质": "expense_class",
               "金额": "amount", "笔数": "count", "月份": "month", "预算": "budget", "实际": "actual",
               "差额": "difference", "使用率%": "used_percent", "捐赠人": "donor", "类型": "kind",
@@ -28,6 +29,7 @@ def add_parsers(sub) -> None:
     s.add_argument("kind", choices=["balances", "categories", "months", "budget", "donors"])
     s.add_argument("--fund")
     s.add_argument("--project")
+    add_office_option(s)
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("export", help="导出 Excel")
@@ -40,30 +42,46 @@ def add_parsers(sub) -> None:
 
 
 def _report_rows(ws, args) -> tuple[list[str], list[list]]:
+    """The report's headers and rows; in a county's workspace led by the office column (a report that sums
+    entries is summed per office, so no township's money is mixed with another's)."""
+    with ws.reading() as s:
+        view = office_view(s, args)
+        headers, rows = _office_rows(s, args, view)
+    if not view.county:
+        return headers, [row for _office, row in rows]
+    return [OFFICE_HEADER, *headers], [[view.name(office), *row] for office, row in rows]
+
+
+def _office_rows(s, args, view: OfficeView) -> tuple[list[str], list[tuple[str, list]]]:
+    """The report's headers, and its rows each with the office it belongs to."""
     from desktop_app.core.queries import reports
 
-    with ws.reading() as s:
-        fund_id = project_queries.resolve_fund(s, args.fund).id if args.fund else None
-        if args.kind == "balances":
-            rows = reports.fund_summaries(s)
-            return ["基金", "收入", "支出", "余额", "限定性", "非限定性", "物资捐赠(估值)"], [
-                [r.name, r.income_fen, r.expense_fen, r.balance_fen, r.restricted_fen, r.unrestricted_fen,
-                 r.goods_donated_fen] for r in rows]
+    fund_id = project_queries.resolve_fund(s, args.fund).id if args.fund else None
+    if args.kind == "balances":
+        return ["基金", "收入", "支出", "余额", "限定性", "非限定性", "物资捐赠(估值)"], [
+            (r.office_id, [r.name, r.income_fen, r.expense_fen, r.balance_fen, r.restricted_fen, r.unrestricted_fen,
+                           r.goods_donated_fen]) for r in reports.fund_summaries(s, view.office_id)]
+    if args.kind == "budget":
+        if not args.project:
+            raise UserError("预算执行报表需要指定项目：请加上 --project 项目名称。")
+        project = project_queries.resolve_project(s, args.project)
+        return ["类别", "预算", "实际", "差额", "使用率%"], [
+            (project.office_id, [r.category, r.budget_fen, r.actual_fen, r.difference_fen, r.used_percent])
+            for r in reports.budget_vs_actual(s, project.id)]
+    headers = {"categories": ["收/支", "类别", "支出性质", "金额", "笔数"], "months": ["月份", "收入", "支出"]}.get(
+        args.kind, ["捐赠人", "类型", "笔数", "金额", "其中物资捐赠(估值)"])
+    rows: list[tuple[str, list]] = []
+    for office in view.office_ids():  # each office's own sums: one query each
         if args.kind == "categories":
-            return ["收/支", "类别", "支出性质", "金额", "笔数"], [
-                ["收入" if r.flow == "in" else "支出", r.category, r.expense_class, r.amount_fen, r.count]
-                for r in reports.by_category(s, fund_id)]
-        if args.kind == "months":
-            return ["月份", "收入", "支出"], [[r.month, r.income_fen, r.expense_fen] for r in reports.by_month(s, fund_id)]
-        if args.kind == "budget":
-            if not args.project:
-                raise UserError("预算执行报表需要指定项目：请加上 --project 项目名称。")
-            project = project_queries.resolve_project(s, args.project)
-            return ["类别", "预算", "实际", "差额", "使用率%"], [
-                [r.category, r.budget_fen, r.actual_fen, r.difference_fen, r.used_percent]
-                for r in reports.budget_vs_actual(s, project.id)]
-        return ["捐赠人", "类型", "笔数", "金额", "其中物资捐赠(估值)"], [
-            [r.name, r.kind, r.count, r.total_fen, r.goods_fen] for r in reports.donor_list(s, fund_id, public=True)]
+            rows += [(office or "", ["收入" if r.flow == "in" else "支出", r.category, r.expense_class, r.amount_fen,
+                                     r.count]) for r in reports.by_category(s, fund_id, office_id=office)]
+        elif args.kind == "months":
+            rows += [(office or "", [r.month, r.income_fen, r.expense_fen])
+                     for r in reports.by_month(s, fund_id, office_id=office)]
+        else:
+            rows += [(office or "", [r.name, r.kind, r.count, r.total_fen, r.goods_fen])
+                     for r in reports.donor_list(s, fund_id, public=True, office_id=office)]
+    return headers, rows
 
 
 def _json_value(header: str, value):

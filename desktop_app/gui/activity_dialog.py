@@ -57,6 +57,7 @@ class ActivityDialog(AsksBeforeClosing, ActivityForm):
         self._linked: list[str] = []
         self._expenses_project: str | None = None  # the project whose expenses the picker lists
         self._busy = False
+        self._read_only = ""  # why this activity cannot be changed here (another office's, at the county)
         self.setWindowTitle("修改活动记录" if activity_id else "新增活动记录")
         self.photos = ActivityPhotos(ctx, save_first=lambda again: self.save(then=again), loader=loader, parent=self)
         self.photos.message.connect(lambda text, error: self.show_message(text, error=error))
@@ -242,7 +243,18 @@ class ActivityDialog(AsksBeforeClosing, ActivityForm):
     def _update_enabled(self) -> None:
         ready = self.lookups is not None and bool(self.lookups.projects) and (
             self.activity_id is None or self._before is not None)
-        self.save_button.setEnabled(ready and not self._busy)
+        self.save_button.setEnabled(ready and not self._busy and not self._read_only)
+        if self._read_only:
+            self.save_button.setToolTip(self._read_only)
+
+    def set_read_only(self, note: str) -> None:
+        """Another office's activity (a county's view): shown, not saved; `note` says why ("" = editable)."""
+        if not note:
+            return
+        self._read_only = note
+        self.setWindowTitle("查看活动记录")
+        self.show_message(note + "这里只能查看。", error=False)
+        self._update_enabled()
 
     # ---------------------------------------------------------------- expenses
 

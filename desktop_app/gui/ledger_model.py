@@ -31,10 +31,11 @@ from desktop_app.gui.page_loader import PageCache, PageLoader
 PAGE_SIZE = 200
 MAX_PAGES = 50
 log = logging.getLogger(__name__)
-COLUMNS = ("凭证号", "日期", "基金", "类型", "摘要", "类别", "收入", "支出", "对方", "状态", "附件")
+COLUMNS = ("凭证号", "日期", "基金", "类型", "摘要", "类别", "收入", "支出", "对方", "状态", "附件", "单位")
 SORT_KEYS = {0: "voucher", 1: "date", 2: "fund", 3: "type", 4: "summary", 5: "category", 6: "amount",
              7: "amount", 9: "status"}
 INCOME, EXPENSE, ATTACHMENTS, STATUS = 6, 7, 10, 9
+OFFICE = 11  # the owning office: shown in a county's workspace only
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 RED = QColor("#c0392b")
@@ -57,10 +58,11 @@ def _fetch_page(conn, query, offset: int, limit: int) -> list[LedgerRow]:
 
 class LedgerModel(QAbstractTableModel):
     def __init__(self, connect: Callable[[], sqlite3.Connection], *, short_fund: Callable[[str], str] = str,
-                 background: bool = True, parent=None):
+                 office_name: Callable[[str], str] = str, background: bool = True, parent=None):
         super().__init__(parent)
         self._connect = connect
         self._short_fund = short_fund
+        self.office_name = office_name
         self._conn: sqlite3.Connection | None = None
         self._filter = LedgerFilter()
         self._sort, self._descending = "date", True
@@ -247,6 +249,8 @@ class LedgerModel(QAbstractTableModel):
             if row.attachments:
                 return str(row.attachments)
             return "缺" if row.entry_type == "expense" else ""
+        if col == OFFICE:
+            return self.office_name(row.office_id)
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

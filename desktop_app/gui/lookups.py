@@ -7,15 +7,18 @@ from sqlalchemy import text
 
 from desktop_app.core.queries.categories import local_categories
 from desktop_app.core.queries.projects import list_funds, project_choices
+from desktop_app.core.storage import identity
 from desktop_app.core.storage.workspace import Workspace
 
 
 @dataclass(frozen=True)
 class Lookups:
-    funds: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    funds: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of the funds this office keeps
     income_categories: list[str] = field(default_factory=list)
     expense_categories: list[str] = field(default_factory=list)
     restrictions: dict[str, list[str]] = field(default_factory=dict)  # fund id → purposes used so far
+    # every fund shown, as (id, name, office id): at the county its townships' too (read, never written)
+    shown_funds: list[tuple[str, str, str]] = field(default_factory=list)
 
     def categories(self, entry_type: str) -> list[str]:
         return self.expense_categories if entry_type == "expense" else self.income_categories
@@ -48,7 +51,9 @@ class Lookups:
 
 def load_lookups(ws: Workspace) -> Lookups:
     with ws.reading() as s:
-        funds = [(f.id, f.name) for f in list_funds(s)]
+        shown = [(f.id, f.name, f.office_id) for f in list_funds(s)]
+        own = identity.local_office_id(s) if identity.is_county(s) else None  # the forms write in its funds only
+        funds = [(fid, name) for fid, name, office in shown if own is None or office == own]
         income = [c.name for c in local_categories(s, "income")]
         expense = [c.name for c in local_categories(s, "expense")]
         restrictions: dict[str, list[str]] = {}
@@ -56,7 +61,7 @@ def load_lookups(ws: Workspace) -> Lookups:
                               "WHERE restriction != '' AND deleted = 0 ORDER BY restriction"))
         for fund_id, purpose in rows:
             restrictions.setdefault(fund_id, []).append(purpose)
-    return Lookups(funds, income, expense, restrictions)
+    return Lookups(funds, income, expense, restrictions, shown_funds=shown)
 
 
 def load_project_choices(ws: Workspace) -> list[tuple[str, str]]:

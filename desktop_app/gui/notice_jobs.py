@@ -128,9 +128,9 @@ class DraftPdf:
     pages: int
 
 
-def load_notices(ws: Workspace) -> list[NoticeRow]:
+def load_notices(ws: Workspace, office_id: str | None = None) -> list[NoticeRow]:
     with ws.reading() as s:
-        rows = notice_lookup.list_notices(s)
+        rows = notice_lookup.list_notices(s, office_id=office_id)
         names = dict(project_choices(s))
         numbers = {n.id: n.number for n in rows}
         corrected: dict[str, list[str]] = {}

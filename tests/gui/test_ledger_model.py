@@ -49,7 +49,7 @@ def model(qapp, workspace):
 
 
 def test_counts_without_loading_rows_and_fetches_windows_on_demand(model):
-    assert model.rowCount() == COUNT and model.columnCount() == 11
+    assert model.rowCount() == COUNT and model.columnCount() == 12  # 单位 last, shown in county mode only
     assert list(model._pages) == [0]  # refresh read the first window only
     last = model.index(COUNT - 1, 4).data()
     first = model.index(0, 4).data()

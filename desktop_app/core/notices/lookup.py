@@ -38,11 +38,14 @@ def notice_label(notice: Notice) -> str:
     return f"草稿公示《{notice.title}》（{notice.date_from} 至 {notice.date_to}）"
 
 
-def list_notices(session: Session, project_id: str | None = None) -> list[Notice]:
-    """Drafts first, then the published notices, newest first."""
+def list_notices(session: Session, project_id: str | None = None, office_id: str | None = None) -> list[Notice]:
+    """Drafts first, then the published notices, newest first (of one office when `office_id` is given: a
+    county's office filter)."""
     query = select(Notice).where(Notice.deleted == False)  # noqa: E712
     if project_id:
         query = query.where(Notice.project_id == project_id)
+    if office_id:
+        query = query.where(Notice.office_id == office_id)
     rows = list(session.exec(query))
     drafts = sorted((n for n in rows if n.status == "draft"), key=lambda n: n.updated_at, reverse=True)
     published = sorted((n for n in rows if n.status != "draft"),

@@ -37,12 +37,16 @@ class ActivityFilter:
     date_to: date | None = None
     text: str = ""
     public_only: bool = False
+    office_id: str | None = None  # one office's activities (a county's office filter); None = every office
 
     def where(self) -> tuple[str, dict]:
         parts, params = [_LIVE], {}
         if self.project_id:
             parts.append("a.project_id = :project")
             params["project"] = self.project_id
+        if self.office_id:
+            parts.append("a.office_id = :office")
+            params["office"] = self.office_id
         if self.site_id is not None:
             parts.append("coalesce(a.site_id, '') = :site")
             params["site"] = self.site_id
@@ -90,6 +94,7 @@ class ActivityRow:
     public: bool
     public_order: int
     summary: str
+    office_id: str = ""  # the owning office (a county's views show it)
 
     @property
     def volunteer_hours(self) -> Decimal:
@@ -109,7 +114,7 @@ SELECT a.id, a.project_id, p.name, a.site_id, coalesce(s.name, ''), a.activity_t
        (SELECT count(*) FROM photo ph WHERE ph.activity_id = a.id AND ph.deleted = 0),
        (SELECT coalesce(sum(e.amount_fen), 0) FROM activity_expense x
           JOIN ledger_entry e ON e.id = x.entry_id WHERE x.activity_id = a.id AND x.deleted = 0),
-       a.public, a.public_order, a.summary
+       a.public, a.public_order, a.summary, a.office_id
 FROM activity a JOIN project p ON p.id = a.project_id LEFT JOIN site s ON s.id = a.site_id
 """
 
@@ -121,7 +126,7 @@ def list_activities(session: Session, f: ActivityFilter = ALL_ACTIVITIES, *, ord
                 else "a.start_date DESC, a.created_at DESC")
     rows = session.execute(text(f"{_ROW_SQL} WHERE {where} ORDER BY {order_by}"), params).all()
     return [ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromisoformat(r[7]), date.fromisoformat(r[8]),
-                        r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], bool(r[18]), r[19], r[20])
+                        r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], bool(r[18]), r[19], r[20], r[21])
             for r in rows]
 
 

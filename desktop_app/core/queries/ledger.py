@@ -22,6 +22,7 @@ class LedgerFilter:
     category: str | None = None
     text: str = ""
     status: str | None = None  # draft | posted
+    office_id: str | None = None  # one office's entries (a county's office filter); None = every office
 
 
 class LedgerRow(NamedTuple):
@@ -41,6 +42,7 @@ class LedgerRow(NamedTuple):
     attachments: int
     reversed_by: str | None
     fund_id: str
+    office_id: str = ""
 
     @property
     def income_fen(self) -> int:
@@ -58,7 +60,7 @@ SELECT e.id, f.name,
        e.restriction, e.counterparty_name, e.status,
        (SELECT count(*) FROM entry_attachment ea WHERE ea.entry_id = e.id AND ea.deleted = 0),
        (SELECT r.id FROM ledger_entry r WHERE r.reverses_id = e.id AND +r.deleted = 0 LIMIT 1),
-       e.fund_id
+       e.fund_id, e.office_id
 FROM ledger_entry e JOIN fund f ON f.id = e.fund_id
 """
 # `+r.deleted` keeps the reversal look-up on ix_ledger_reverses: without it SQLite (no ANALYZE statistics)
@@ -86,6 +88,9 @@ def where_clause(f: LedgerFilter, *, counting: bool = False) -> tuple[str, list]
     if f.fund_id:
         clauses.append("e.fund_id = ?")
         params.append(f.fund_id)
+    if f.office_id:
+        clauses.append("e.office_id = ?")
+        params.append(f.office_id)
     if f.date_from:
         clauses.append("e.entry_date >= ?")
         params.append(f.date_from.isoformat())

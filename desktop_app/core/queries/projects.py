@@ -56,8 +56,12 @@ def resolve_project(session: Session, key: str) -> Project:
     return project
 
 
-def list_funds(session: Session) -> list[Fund]:
-    return list(session.exec(select(Fund).where(Fund.deleted == False).order_by(Fund.created_at)))  # noqa: E712
+def list_funds(session: Session, office_id: str | None = None) -> list[Fund]:
+    """Every live fund, oldest first; of one office only when `office_id` is given (a county's office filter)."""
+    query = select(Fund).where(Fund.deleted == False)  # noqa: E712
+    if office_id:
+        query = query.where(Fund.office_id == office_id)
+    return list(session.exec(query.order_by(Fund.created_at)))
 
 
 def committee(session: Session, fund_id: str) -> list[CommitteeMember]:

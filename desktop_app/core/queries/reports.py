@@ -27,12 +27,14 @@ class FundSummary:
     unrestricted_fen: int
     drafts: int
     goods_donated_fen: int = 0  # valued goods donations (物资捐赠, at value); not part of the cash balance
+    office_id: str = ""  # the owning office (a county's views show it)
 
 
-def fund_summaries(session: Session) -> list[FundSummary]:
+def fund_summaries(session: Session, office_id: str | None = None) -> list[FundSummary]:
+    """Every fund's money (of one office when `office_id` is given): all offices' funds in a county."""
     projects = {p.id: p.name for p in list_projects(session)}
     out = []
-    for fund in list_funds(session):
+    for fund in list_funds(session, office_id):
         balance = fund_balance(session, fund.id)
         drafts = session.execute(text(
             "SELECT count(*) FROM ledger_entry WHERE fund_id = :f AND status = 'draft' AND deleted = 0"),
@@ -42,15 +44,19 @@ def fund_summaries(session: Session) -> list[FundSummary]:
             "AND source = '捐赠' AND deleted = 0"), {"f": fund.id}).scalar()
         out.append(FundSummary(fund.id, fund.name, projects.get(fund.project_id or "", ""), balance.income_fen,
                                balance.expense_fen, balance.balance_fen, balance.restricted_total_fen,
-                               balance.unrestricted_fen, drafts, int(goods)))
+                               balance.unrestricted_fen, drafts, int(goods), fund.office_id))
     return out
 
 
-def _fund_filter(fund_id: str | None, params: dict) -> str:
+def _fund_filter(fund_id: str | None, params: dict, office_id: str | None = None, alias: str = "e") -> str:
+    sql = ""
     if fund_id:
         params["fund"] = fund_id
-        return " AND e.fund_id = :fund"
-    return ""
+        sql += f" AND {alias}.fund_id = :fund"
+    if office_id:
+        params["office"] = office_id
+        sql += f" AND {alias}.office_id = :office"
+    return sql
 
 
 def period_totals(session: Session, date_from: date, date_to: date, fund_id: str | None = None) -> tuple[int, int]:
@@ -73,11 +79,11 @@ class CategoryRow:
 
 
 def by_category(session: Session, fund_id: str | None = None, date_from: date | None = None,
-                date_to: date | None = None) -> list[CategoryRow]:
+                date_to: date | None = None, office_id: str | None = None) -> list[CategoryRow]:
     params: dict = {}
     sql = ("SELECT e.flow, e.category, e.expense_class, sum(e.amount_fen), "
            "sum(CASE WHEN e.entry_type != 'reversal' THEN 1 ELSE 0 END) "
-           f"FROM ledger_entry e WHERE {_POSTED}" + _fund_filter(fund_id, params))
+           f"FROM ledger_entry e WHERE {_POSTED}" + _fund_filter(fund_id, params, office_id))
     if date_from:
         sql += " AND e.entry_date >= :a"
         params["a"] = date_from.isoformat()
@@ -96,12 +102,13 @@ class MonthRow:
     expense_fen: int
 
 
-def by_month(session: Session, fund_id: str | None = None, year: int | None = None) -> list[MonthRow]:
+def by_month(session: Session, fund_id: str | None = None, year: int | None = None,
+             office_id: str | None = None) -> list[MonthRow]:
     params: dict = {}
     sql = ("SELECT substr(e.entry_date, 1, 7) AS m, "
            "coalesce(sum(CASE WHEN e.flow='in' THEN e.amount_fen END),0), "
            "coalesce(sum(CASE WHEN e.flow='out' THEN e.amount_fen END),0) "
-           f"FROM ledger_entry e WHERE {_POSTED}" + _fund_filter(fund_id, params))
+           f"FROM ledger_entry e WHERE {_POSTED}" + _fund_filter(fund_id, params, office_id))
     if year:
         sql += " AND substr(e.entry_date, 1, 4) = :y"
         params["y"] = f"{year:04d}"
@@ -150,7 +157,8 @@ class DonorRow:
     goods_fen: int = 0  # of total_fen: valued goods (物资捐赠); unvalued goods are only in the goods register
 
 
-def donor_list(session: Session, fund_id: str | None = None, *, public: bool = True) -> list[DonorRow]:
+def donor_list(session: Session, fund_id: str | None = None, *, public: bool = True,
+               office_id: str | None = None) -> list[DonorRow]:
     """Donations net of reversals plus valued goods donations, one row per donor; in public form names
     appear only with consent."""
     params: dict = {}
@@ -158,11 +166,11 @@ def donor_list(session: Session, fund_id: str | None = None, *, public: bool = T
            "sum(CASE WHEN e.entry_type='reversal' THEN 0 ELSE 1 END), sum(e.amount_fen) "
            "FROM ledger_entry e LEFT JOIN ledger_entry o ON o.id = e.reverses_id "
            f"WHERE {_POSTED} AND (e.entry_type = 'donation' OR o.entry_type = 'donation')"
-           + _fund_filter(fund_id, params)
+           + _fund_filter(fund_id, params, office_id)
            + " GROUP BY e.counterparty_name, e.counterparty_kind, e.anonymous, e.publish_consent")
     goods_sql = ("SELECT g.donor_name, g.donor_kind, g.anonymous, g.publish_consent, count(*), sum(g.value_fen) "
                  "FROM goods_movement g WHERE g.deleted = 0 AND g.direction = 'in' AND g.source = '捐赠' "
-                 "AND g.value_fen > 0" + (" AND g.fund_id = :fund" if fund_id else "")
+                 "AND g.value_fen > 0" + _fund_filter(fund_id, {}, office_id, alias="g")
                  + " GROUP BY g.donor_name, g.donor_kind, g.anonymous, g.publish_consent")
     merged: dict[tuple[str, str, bool], list[int]] = {}
     for rows, in_goods in ((session.execute(text(sql), params), False), (session.execute(text(goods_sql), params), True)):

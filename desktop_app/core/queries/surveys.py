@@ -16,17 +16,21 @@ class SurveyRow:
     project: str
     versions: int
     responses: int
+    office_id: str = ""  # the owning office (a county's views show it)
 
 
-def list_surveys(s: Session) -> list[SurveyRow]:
+def list_surveys(s: Session, office_id: str | None = None) -> list[SurveyRow]:
+    """Every survey (of one office when `office_id` is given: a county's office filter), oldest first."""
     counts = dict(s.exec(select(SurveyResponse.survey_id, func.count()).where(SurveyResponse.deleted == False,  # noqa: E712
                                                                              SurveyResponse.entry_pass == 0)
                          .group_by(SurveyResponse.survey_id)).all())
     versions = dict(s.exec(select(SurveyVersion.survey_id, func.count()).where(SurveyVersion.deleted == False)  # noqa: E712
                            .group_by(SurveyVersion.survey_id)).all())
-    rows = s.exec(select(Survey, Project.name).join(Project, Project.id == Survey.project_id)
-                  .where(Survey.deleted == False).order_by(Survey.created_at))  # noqa: E712
-    return [SurveyRow(sv.id, sv.name, project, versions.get(sv.id, 0), counts.get(sv.id, 0)) for sv, project in rows]
+    query = select(Survey, Project.name).join(Project, Project.id == Survey.project_id).where(Survey.deleted == False)  # noqa: E712
+    if office_id:
+        query = query.where(Survey.office_id == office_id)
+    return [SurveyRow(sv.id, sv.name, project, versions.get(sv.id, 0), counts.get(sv.id, 0), sv.office_id)
+            for sv, project in s.exec(query.order_by(Survey.created_at))]
 
 
 def resolve_survey(s: Session, key: str) -> Survey:

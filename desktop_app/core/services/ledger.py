@@ -422,6 +422,7 @@ def post_entry(ws, entry_id: str, *, override_reason: str = "", allow_future_dat
         entry = s.get(LedgerEntry, entry_id)
         if entry is None or entry.deleted:
             raise UserError(f"找不到分录“{entry_id}”。请用 entry list 查看分录编号。")
+        ws.refuse_foreign(s, entry)  # another office's entry (a county's view): say so, not what its rules lack
         if entry.status == "posted":
             raise UserError(f"这条分录已经记账（{_named(s, entry)}），不需要再记账。")
         _post(s, entry, override_reason, allow_future_date)
@@ -438,6 +439,7 @@ def reverse_entry(ws, entry_id: str, reason: str, *, on_date: date | None = None
         original = s.get(LedgerEntry, entry_id)
         if original is None or original.deleted:
             raise UserError(f"找不到分录“{entry_id}”。请用 entry list 查看分录编号。")
+        ws.refuse_foreign(s, original)  # its reversal would go into another office's fund
         if original.status != "posted":
             raise UserError("草稿还没有记账，直接修改或删除即可，不需要冲销。")
         if original.entry_type == "reversal":

@@ -37,6 +37,13 @@ from desktop_app.core.storage.workspace import Workspace
 from desktop_app.gui import activity_charts, exports, undo
 from desktop_app.gui.activity_dialog import ActivityDialog
 from desktop_app.gui.activity_reads import ActivityLookups, load_activity, load_activity_lookups
+from desktop_app.gui.county_views import (
+    OFFICE_COLUMN,
+    OfficeFilter,
+    OfficeScope,
+    load_office_scope,
+    refuse_buttons,
+)
 from desktop_app.gui.pages.activity_rows import (
     WHOLE_PROJECT,
     day_text,
@@ -61,7 +68,9 @@ from desktop_app.gui.widgets import (
     table,
 )
 
-COLUMNS = ["日期", "类型", "活动名称", "试点", "地点", "参与人数", "受益人次", "志愿者/时长", "照片", "费用", "公示序号"]
+COLUMNS = ["日期", "类型", "活动名称", "试点", "地点", "参与人数", "受益人次", "志愿者/时长", "照片", "费用", "公示序号",
+           OFFICE_COLUMN]
+OFFICE = 11  # the owning office: shown (first) in a county's workspace only
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -97,6 +106,7 @@ class ActivitiesPage(Page):
         self.rows: list[ActivityRow] = []
         self.stats = ActivityStats()
         self.dialog: ActivityDialog | None = None
+        self.scope = OfficeScope()
         self._timeline_stale = self._charts_stale = self._gallery_stale = True
         self._gallery_scope: str | None = None  # the project the gallery shows
         self._build_filters()
@@ -119,6 +129,7 @@ class ActivitiesPage(Page):
     # ---------------------------------------------------------------- layout
 
     def _build_filters(self) -> None:
+        self.office_filter = OfficeFilter()
         self.project_filter = filter_combo("全部项目", 12)
         self.site_filter = filter_combo("全部试点", 8)
         self.site_filter.addItem(WHOLE_PROJECT, "")
@@ -126,10 +137,11 @@ class ActivitiesPage(Page):
         self.date_from, self.date_to = date_range()
         self.search = SearchBox("搜索活动名称、简介、地点或单位")
         self.public_only = QCheckBox("只看列入公示")
-        self.filters = row_of(self.project_filter, self.site_filter, self.type_filter, self.date_from, self.date_to,
+        self.filters = row_of(self.office_filter, self.project_filter, self.site_filter, self.type_filter, self.date_from, self.date_to,
                               (self.search, 1), self.public_only)
         self.project_filter.currentIndexChanged.connect(self._project_filter_changed)
         self.site_filter.currentIndexChanged.connect(self.apply_filter)
+        self.office_filter.currentIndexChanged.connect(self.apply_filter)
         self.type_filter.currentIndexChanged.connect(self.apply_filter)
         for bound in (self.date_from, self.date_to):
             bound.changed.connect(self.apply_filter)
@@ -163,10 +175,12 @@ class ActivitiesPage(Page):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((146, 128, 0, 104, 96, 62, 62, 104, 40, 104, 62)):
+        for column, width in enumerate((146, 128, 0, 104, 96, 62, 62, 104, 40, 104, 62, 100)):
             if width:
                 header.resizeSection(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.moveSection(OFFICE, 0)  # a county's office column leads
+        self.view.setColumnHidden(OFFICE, True)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.doubleClicked.connect(lambda _index: self.edit_activity())
         return self.view
@@ -231,10 +245,16 @@ class ActivitiesPage(Page):
 
     def refresh(self) -> None:
         ws = self.ctx.ws
+        self.ctx.runner.query(lambda: load_office_scope(ws), self._set_scope)
         if self.lookups is None:
             self.ctx.runner.query(lambda: load_activity_lookups(ws), self._set_lookups)
         f = self.current_filter()
         self.ctx.runner.query(lambda: load_page(ws, f), self.show_data)
+
+    def _set_scope(self, scope: OfficeScope) -> None:
+        self.scope = scope
+        self.office_filter.set_scope(scope)
+        self.view.setColumnHidden(OFFICE, not scope.county)
 
     def _set_lookups(self, lookups: ActivityLookups) -> None:
         self.lookups = lookups
@@ -262,7 +282,7 @@ class ActivitiesPage(Page):
         return ActivityFilter(project_id=self.project_filter.currentData(), site_id=self.site_filter.currentData(),
                               activity_type=self.type_filter.currentData(), date_from=self.date_from.value(),
                               date_to=self.date_to.value(), text=self.search.text().strip(),
-                              public_only=self.public_only.isChecked())
+                              public_only=self.public_only.isChecked(), office_id=self.office_filter.office_id())
 
     def apply_filter(self) -> None:
         self.search.delay.stop()
@@ -272,7 +292,7 @@ class ActivitiesPage(Page):
     def show_data(self, data: PageData) -> None:
         previous = self.selected_row()
         self.rows, self.stats = data.rows, data.stats
-        self.model.set_rows([list_values(r) for r in data.rows], data.rows)
+        self.model.set_rows([(*list_values(r), self.scope.name(r.office_id)) for r in data.rows], data.rows)
         reselect(self.view, [r.id for r in data.rows], previous.id if previous else None)
         self.totals.setText(totals_text(data.rows))
         self.view.setColumnHidden(3, bool(self.site_filter.currentData()))  # one site: no need to repeat it
@@ -380,9 +400,13 @@ class ActivitiesPage(Page):
         return True
 
     def _update_buttons(self) -> None:
-        selected = self.selected_row() is not None
-        self.edit_button.setEnabled(selected)
-        self.delete_button.setEnabled(selected)
+        row = self.selected_row()
+        self.edit_button.setEnabled(row is not None)
+        self.delete_button.setEnabled(row is not None)
+        # at the county, a township's activities are read-only, and none is added while one township is shown
+        refuse_buttons(self.scope.foreign_note(row.office_id if row else None), self.edit_button, self.delete_button)
+        self.new_button.setEnabled(True)
+        refuse_buttons(self.office_filter.add_note(), self.new_button)
 
     # ---------------------------------------------------------------- commands
 
@@ -410,8 +434,10 @@ class ActivitiesPage(Page):
             if row is None:
                 return None
             activity_id = row.id
-        return self._open(ActivityDialog(self.ctx, self, activity_id=activity_id, loader=self.gallery_model.loader),
-                          activity_id)
+        dialog = ActivityDialog(self.ctx, self, activity_id=activity_id, loader=self.gallery_model.loader)
+        owner = next((r.office_id for r in self.rows if r.id == activity_id), None)
+        dialog.set_read_only(self.scope.foreign_note(owner))  # a township's activity at the county: to read
+        return self._open(dialog, activity_id)
 
     def _timeline_clicked(self, index) -> None:
         activity_id = index.siblingAtColumn(0).data(ID_ROLE)

@@ -26,6 +26,13 @@ from desktop_app.core.services import ledger, projects
 from desktop_app.core.storage.workspace import Workspace
 from desktop_app.core.validation import check_fund_name
 from desktop_app.gui import prompts
+from desktop_app.gui.county_views import (
+    OFFICE_COLUMN,
+    OfficeFilter,
+    OfficeScope,
+    load_office_scope,
+    refuse_buttons,
+)
 from desktop_app.gui.lookups import load_project_choices
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.screen_fit import fit_window, scrolling_layout
@@ -62,11 +69,12 @@ class FundDetail:
     closed: list[str]
 
 
-def load_funds(ws: Workspace) -> list[FundDetail]:
+def load_funds(ws: Workspace, office_id: str | None = None) -> list[FundDetail]:
+    """Every fund (of one office when `office_id` is given: a county's office filter)."""
     with ws.reading() as s:
-        summaries = {x.fund_id: x for x in reports.fund_summaries(s)}
+        summaries = {x.fund_id: x for x in reports.fund_summaries(s, office_id)}
         return [FundDetail(f, summaries[f.id], [(m.name, m.role, m.is_supervisor) for m in project_queries.committee(s, f.id)],
-                           project_queries.closed_months(s, f.id)) for f in project_queries.list_funds(s)]
+                           project_queries.closed_months(s, f.id)) for f in project_queries.list_funds(s, office_id)]
 
 
 def load_fund_input(ws: Workspace, fund_id: str) -> tuple[projects.FundInput, str]:
@@ -82,8 +90,13 @@ class FundsPage(Page):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.details: list[FundDetail] = []
-        self.model = RowsModel(["社区基金", "所属项目", "余额", "限定性", "非限定性", "草稿"], right=[2, 3, 4, 5])
+        self.scope = OfficeScope()
+        self.office_filter = OfficeFilter()
+        self.model = RowsModel(["社区基金", "所属项目", "余额", "限定性", "非限定性", "草稿", OFFICE_COLUMN],
+                               right=[2, 3, 4, 5])
         self.view = table(self.model)
+        self.view.horizontalHeader().moveSection(6, 0)  # a county's office column leads
+        self.view.setColumnHidden(6, True)  # the office column: a county's workspace only
         self.add_button = QPushButton("新增基金…")
         self.edit_button = QPushButton("修改基金…")
         self.close_button = QPushButton("月末结账…")
@@ -92,7 +105,7 @@ class FundsPage(Page):
         self.committee_model = RowsModel(["管委会成员", "职务", "监督员"])
         buttons = row_of(self.add_button, self.edit_button, self.close_button, STRETCH)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("社区基金"))
+        layout.addLayout(row_of(heading("社区基金"), STRETCH, self.office_filter))
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         layout.addWidget(heading("基金详情"))
@@ -103,10 +116,17 @@ class FundsPage(Page):
         self.edit_button.clicked.connect(self.edit_fund)
         self.view.doubleClicked.connect(lambda _index: self.edit_fund())
         self.close_button.clicked.connect(self.close_month)
+        self.office_filter.currentIndexChanged.connect(lambda _i: self.refresh())
 
     def refresh(self) -> None:
-        ws = self.ctx.ws
-        self.ctx.runner.query(lambda: load_funds(ws), self.show_funds)
+        ws, office = self.ctx.ws, self.office_filter.office_id()
+        self.ctx.runner.query(lambda: (load_office_scope(ws), load_funds(ws, office)), self._loaded)
+
+    def _loaded(self, loaded: tuple[OfficeScope, list[FundDetail]]) -> None:
+        self.scope, details = loaded
+        self.office_filter.set_scope(self.scope)
+        self.view.setColumnHidden(6, not self.scope.county)
+        self.show_funds(details)
 
     def current(self) -> FundDetail | None:
         return current_of(self.view, self.details)
@@ -116,12 +136,16 @@ class FundsPage(Page):
         self.details = details
         self.model.set_rows([(d.fund.name, d.summary.project_name or "—", format_yuan(d.summary.balance_fen),
                               format_yuan(d.summary.restricted_fen), format_yuan(d.summary.unrestricted_fen),
-                              d.summary.drafts or "") for d in details])
+                              d.summary.drafts or "", self.scope.name(d.fund.office_id)) for d in details])
         self.show_fund(reselect(self.view, [d.fund.id for d in details], previous.fund.id if previous else None))
 
     def show_fund(self, row: int) -> None:
         for button in (self.edit_button, self.close_button):
             button.setEnabled(0 <= row < len(self.details))
+        selected = self.details[row].fund.office_id if 0 <= row < len(self.details) else None
+        refuse_buttons(self.scope.foreign_note(selected), self.edit_button, self.close_button)
+        self.add_button.setEnabled(True)
+        refuse_buttons(self.office_filter.add_note(), self.add_button)
         if not 0 <= row < len(self.details):
             self.info.setText("还没有社区基金。点“新增基金…”登记慈善会设立的社区基金。")
             self.committee_model.set_rows([])
@@ -132,7 +156,8 @@ class FundsPage(Page):
         if f.agreement_date:
             agreement += f"（{f.agreement_date}）"
         closed = f"已结账至 {d.closed[-1]}" if d.closed else "尚未结账"
-        self.info.setText(f"<b>{f.name}</b>　状态：{f.status}<br>所属慈善会：{f.association_name}　设立协议：{agreement}"
+        owner = f"　登记单位：{self.scope.name(f.office_id)}" if self.scope.county else ""
+        self.info.setText(f"<b>{f.name}</b>　状态：{f.status}{owner}<br>所属慈善会：{f.association_name}　设立协议：{agreement}"
                           f"<br>用途：{f.purpose or '未填'}<br>累计收入 {format_yuan(d.summary.income_fen)}，"
                           f"累计支出 {format_yuan(d.summary.expense_fen)}；{closed}")
         self.committee_model.set_rows([(n, r, "是" if s else "") for n, r, s in d.committee])
@@ -143,7 +168,7 @@ class FundsPage(Page):
     def edit_fund(self) -> "FundDialog | None":
         """The add-fund dialog, filled (off the GUI thread) with the selected fund and its committee."""
         detail = self.current()
-        if detail is None:
+        if detail is None or self.scope.foreign_note(detail.fund.office_id):  # a township's fund, at the county
             return None
         ws, fund_id = self.ctx.ws, detail.fund.id
         dialog = FundDialog(self.ctx, detail.fund.association_name, self, fund_id=fund_id)

@@ -25,9 +25,10 @@ from desktop_app.core.services import ledger
 from desktop_app.core.services.ledger import FutureDate
 from desktop_app.gui import exports, posting, prompts, undo
 from desktop_app.gui.batch_dialog import BatchDialog
+from desktop_app.gui.county_views import OfficeFilter, OfficeScope, load_office_scope, refuse_buttons
 from desktop_app.gui.entry_detail import EntryDetailDialog
 from desktop_app.gui.entry_dialog import EntryDialog, confirm_future_date
-from desktop_app.gui.ledger_model import ROW_ROLE, SORT_KEYS, LedgerModel
+from desktop_app.gui.ledger_model import OFFICE, ROW_ROLE, SORT_KEYS, LedgerModel
 from desktop_app.gui.lookups import Lookups, load_lookups
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.widgets import (
@@ -41,7 +42,7 @@ from desktop_app.gui.widgets import (
     row_of,
 )
 
-COLUMN_WIDTHS = (84, 92, 150, 76, 0, 84, 110, 110, 140, 64, 44)
+COLUMN_WIDTHS = (84, 92, 150, 76, 0, 84, 110, 110, 140, 64, 44, 100)
 
 
 def short_fund_name(name: str, association: str) -> str:
@@ -74,9 +75,10 @@ class LedgerPage(Page):
         super().__init__(ctx, parent)
         self.lookups: Lookups | None = None
         self.dialog = None  # the entry or batch dialog opened last
+        self.scope = OfficeScope()  # a county's offices, once read
         association = ctx.ws.local_office().association_name
         self.model = LedgerModel(ctx.ws.raw_reader, short_fund=lambda name: short_fund_name(name, association),
-                                 parent=self)
+                                 office_name=lambda office_id: self.scope.name(office_id), parent=self)
         self._build_filters()
         self._build_buttons()
         self._build_table()
@@ -90,16 +92,18 @@ class LedgerPage(Page):
     # ---------------------------------------------------------------- layout
 
     def _build_filters(self) -> None:
+        self.office_filter = OfficeFilter()
         self.fund_filter = filter_combo("全部基金", 14)
         self.type_filter = combo([("", "全部类型")] + list(ENTRY_TYPES.items()))
         self.category_filter = filter_combo("全部类别")
         self.status_filter = combo([("", "全部状态"), ("draft", "草稿"), ("posted", "已记账")])
         self.date_from, self.date_to = date_range()
         self.search = SearchBox("搜索摘要、对方、类别或凭证号（如 2024-0012）")
-        self.filters = row_of(self.fund_filter, self.type_filter, self.category_filter, self.status_filter,
+        self.filters = row_of(self.office_filter, self.fund_filter, self.type_filter, self.category_filter, self.status_filter,
                               self.date_from, self.date_to, (self.search, 1))
         for widget in (self.fund_filter, self.type_filter, self.category_filter, self.status_filter):
             widget.currentIndexChanged.connect(self.apply_filter)
+        self.office_filter.currentIndexChanged.connect(self._office_changed)
         for bound in (self.date_from, self.date_to):
             bound.changed.connect(self.apply_filter)
         self.search.settled.connect(self.apply_filter)
@@ -173,6 +177,8 @@ class LedgerPage(Page):
             if width:
                 header.resizeSection(column, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.moveSection(OFFICE, 0)  # a county's office column leads
+        self.view.setColumnHidden(OFFICE, True)  # shown in a county's workspace only
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self._sort_indicator = (1, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._sort_changed)
@@ -212,14 +218,34 @@ class LedgerPage(Page):
         if selected:
             self.select_entry(selected.id)
         self._update_buttons()
+        ws = self.ctx.ws
+        self.ctx.runner.query(lambda: load_office_scope(ws), self._set_scope)  # a sync may bring a new office
         if self.lookups is None:
-            ws = self.ctx.ws
             self.ctx.runner.query(lambda: load_lookups(ws), self._set_lookups)
+
+    def _set_scope(self, scope: OfficeScope) -> None:
+        self.scope = scope
+        self.office_filter.set_scope(scope)  # a vanished office's choice falls back to 全部乡镇 (and refilters)
+        self.view.setColumnHidden(OFFICE, not scope.county)
+        self.view.viewport().update()
+        self._update_buttons()
 
     def _set_lookups(self, lookups: Lookups) -> None:
         self.lookups = lookups
-        refill(self.fund_filter, [("全部基金", None)] + [(name, fid) for fid, name in lookups.funds])
+        self._fill_fund_filter()
         refill(self.category_filter, [("全部类别", None)] + [(c, c) for c in lookups.all_categories])
+
+    def _fill_fund_filter(self) -> None:
+        """Every fund (at the county, of the office the filter shows), in the order of the fund list."""
+        if self.lookups is None:
+            return
+        office = self.office_filter.office_id()
+        refill(self.fund_filter, [("全部基金", None)] + [(name, fid) for fid, name, owner in self.lookups.shown_funds
+                                                      if office in (None, owner)])
+
+    def _office_changed(self) -> None:
+        self._fill_fund_filter()  # a fund of another office would show nothing
+        self.apply_filter()
 
     def current_lookups(self) -> Lookups:
         if self.lookups is None:
@@ -227,7 +253,8 @@ class LedgerPage(Page):
         return self.lookups
 
     def current_filter(self) -> LedgerFilter:
-        return LedgerFilter(fund_id=self.fund_filter.currentData(), date_from=self.date_from.value(),
+        return LedgerFilter(fund_id=self.fund_filter.currentData(), office_id=self.office_filter.office_id(),
+                            date_from=self.date_from.value(),
                             date_to=self.date_to.value(), entry_type=self.type_filter.currentData() or None,
                             category=self.category_filter.currentData(), text=self.search.text().strip(),
                             status=self.status_filter.currentData() or None)
@@ -284,7 +311,13 @@ class LedgerPage(Page):
         self.detail_button.setEnabled(row is not None)
         self.reverse_button.setEnabled(row is not None and row.status == "posted" and row.entry_type != "reversal"
                                        and not row.reversed_by)
+        # at the county, a township's entries are read-only, and nothing is added while one township is shown
+        refuse_buttons(self.scope.foreign_note(row.office_id if row else None), self.edit_button,
+                       self.delete_button, self.post_button, self.reverse_button)
         self.redo_copy_action.setEnabled(self.reverse_button.isEnabled())
+        for button in (self.new_button, self.batch_button):
+            button.setEnabled(True)
+        refuse_buttons(self.office_filter.add_note(), self.new_button, self.batch_button)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -292,7 +325,10 @@ class LedgerPage(Page):
 
     # ---------------------------------------------------------------- commands
 
-    def new_entry(self) -> EntryDialog:
+    def new_entry(self) -> EntryDialog | None:
+        if self.office_filter.add_note():  # Ctrl+N while the county shows a township's ledger
+            self.status.emit(self.office_filter.add_note() + "要记本单位的账，请先在单位筛选里选“全部乡镇”或本单位。")
+            return None
         dialog = EntryDialog(self.ctx, self.current_lookups(), parent=self)
         fund = self.fund_filter.currentData()
         if fund:
@@ -310,7 +346,7 @@ class LedgerPage(Page):
 
     def _double_clicked(self, index) -> None:
         row = self.model.data(index, ROW_ROLE)
-        if row is not None and row.status == "draft":
+        if row is not None and row.status == "draft" and not self.scope.foreign_note(row.office_id):
             self.edit_selected()
         elif row is not None:
             self.show_details()
@@ -330,7 +366,7 @@ class LedgerPage(Page):
 
     def edit_selected(self) -> None:
         row = self.selected_row()
-        if row is None or row.status != "draft":
+        if row is None or row.status != "draft" or self.scope.foreign_note(row.office_id):
             return
         ws, lookups = self.ctx.ws, self.current_lookups()
 

@@ -21,6 +21,13 @@ from desktop_app.core.notices import verify as notice_verify
 from desktop_app.core.notices.request import DraftsInPeriod, NoticeRequest
 from desktop_app.core.services import notices
 from desktop_app.gui import exports, pdf_preview, prompts
+from desktop_app.gui.county_views import (
+    OFFICE_COLUMN,
+    OfficeFilter,
+    OfficeScope,
+    load_office_scope,
+    refuse_buttons,
+)
 from desktop_app.gui.exports import pdf_file_name
 from desktop_app.gui.lookups import load_project_choices
 from desktop_app.gui.notice_builder import NoticeBuilder
@@ -50,7 +57,8 @@ from desktop_app.gui.widgets import (
     table,
 )
 
-COLUMNS = ["编号", "类型", "项目", "期间", "状态", "核验码", "发布日期", "更正"]
+COLUMNS = ["编号", "类型", "项目", "期间", "状态", "核验码", "发布日期", "更正", OFFICE_COLUMN]
+OFFICE = 8  # the owning office: shown (first) in a county's workspace only
 EMPTY = ("还没有公示。点“新建公示…”选择项目和期间，生成经费使用情况公示、项目进展公示或捐赠公示；"
          "核对预览后导出或打印，张贴后点“发布…”。")
 DATA_FLAGS = ("ledger", "funds", "projects", "activities", "goods", "settings")  # what a draft is built from
@@ -81,12 +89,16 @@ class NoticesPage(Page):
         self.wanted_id: str | None = None  # select this notice once the list has reloaded
         self.builder: NoticeBuilder | None = None
         self.verify_dialog: VerifyDialog | None = None
+        self.scope = OfficeScope()
+        self.office_filter = OfficeFilter()
         self.model = RowsModel(COLUMNS)
         self.view = table(self.model, stretch=2)
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setColumnWidth(2, 120)
+        self.view.horizontalHeader().moveSection(OFFICE, 0)  # a county's office column leads
+        self.view.setColumnHidden(OFFICE, True)
         self.details = QLabel("")
         self.details.setWordWrap(True)
         self.preview = PdfPreview(placeholder=EMPTY)
@@ -105,7 +117,7 @@ class NoticesPage(Page):
         self.export_button = QPushButton("导出 PDF…")
         top = row_of(self.new_button, self.edit_button, self.publish_button, self.correct_button, self.verify_button,
                   STRETCH)
-        left = pane(heading("信息公示"), top, (self.view, 1), self.details,
+        left = pane(row_of(heading("信息公示"), STRETCH, self.office_filter), top, (self.view, 1), self.details,
                     note("草稿可以反复导出、打印核对；张贴后点“发布…”。核验码印在每份公示末尾，"
                          "任何人都可以凭它到这里核验数据是否被改动过。"), margins=(0, 0, 6, 0))
         tools = row_of(QLabel("公示预览"), STRETCH, self.preview_button, self.print_button, self.export_button)
@@ -120,6 +132,7 @@ class NoticesPage(Page):
         self.preview_button.clicked.connect(self.refresh_preview)
         self.print_button.clicked.connect(self.print_notice)
         self.export_button.clicked.connect(self.export_pdf)
+        self.office_filter.currentIndexChanged.connect(lambda _i: self.refresh())
 
     # ---------------------------------------------------------------- the list
 
@@ -129,8 +142,17 @@ class NoticesPage(Page):
         super().on_changed(changes)
 
     def refresh(self) -> None:
-        ws = self.ctx.ws
-        self.ctx.runner.query(lambda: load_notices(ws), self.show_notices)
+        ws, office = self.ctx.ws, self.office_filter.office_id()
+        self.ctx.runner.query(lambda: load_office_scope(ws), self._set_scope)
+        self.ctx.runner.query(lambda: load_notices(ws, office), self.show_notices)
+
+    def _set_scope(self, scope: OfficeScope) -> None:
+        self.scope = scope
+        self.office_filter.set_scope(scope)
+        self.view.setColumnHidden(OFFICE, not scope.county)
+
+    def foreign_note(self, row: NoticeRow | None) -> str:
+        return self.scope.foreign_note(row.notice.office_id if row else None)
 
     def current(self) -> NoticeRow | None:
         return current_of(self.view, self.rows)
@@ -139,7 +161,7 @@ class NoticesPage(Page):
         previous = self.wanted_id or (self.current().id if self.current() else None)
         self.wanted_id = None
         self.rows = rows
-        self.model.set_rows([r.values() for r in rows], rows)
+        self.model.set_rows([(*r.values(), self.scope.name(r.notice.office_id)) for r in rows], rows)
         reselect(self.view, [r.id for r in rows], previous)
         self.show_selected()
 
@@ -157,6 +179,15 @@ class NoticesPage(Page):
         self.publish_button.setEnabled(row is not None and not row.published)
         self.edit_button.setEnabled(row is not None and not row.published)
         self.correct_button.setEnabled(row is not None and row.published and row.notice.template != "correction")
+        # at the county, a township's notices are read, never changed; none is made while one township is shown
+        refuse_buttons(self.foreign_note(row), self.publish_button, self.edit_button, self.correct_button)
+        self.new_button.setEnabled(True)
+        refuse_buttons(self.office_filter.add_note(), self.new_button)
+        if not (row and not row.published and self.foreign_note(row)):
+            refuse_buttons("", self.preview_button, self.print_button, self.export_button)
+        else:  # a township's draft is exported (sealed) only by that township
+            refuse_buttons(self.foreign_note(row) + "草稿只有该单位可以导出和打印。", self.preview_button,
+                           self.print_button, self.export_button)
 
     def show_selected(self) -> None:
         self.update_buttons()
@@ -170,6 +201,9 @@ class NoticesPage(Page):
             path = archived_pdf(self.ctx.ws, row.notice)
             if self.preview.path != path:
                 self._show_archived(row, path)
+            return
+        if self.foreign_note(row):  # exporting a draft seals it: that is its office's to do
+            self.preview.show_message(self.foreign_note(row) + "这份公示还是草稿，发布后的公示随数据同步传来时可以在这里查看。")
             return
         cached = self.draft_pdfs.get(row.id)
         if cached is not None and cached.code == row.notice.verification_code:
@@ -255,6 +289,9 @@ class NoticesPage(Page):
                                    "或从备份恢复工作区的 notices 文件夹。")
                 return
             then(path)
+            return
+        if self.foreign_note(row):  # exporting a draft seals it: that is its office's to do
+            self.preview.show_message(self.foreign_note(row) + "这份公示还是草稿，发布后的公示随数据同步传来时可以在这里查看。")
             return
         cached = self.draft_pdfs.get(row.id)
         if cached is not None and cached.code == row.notice.verification_code:

@@ -18,6 +18,13 @@ from desktop_app.core.surveys.questionnaire import TYPE_NAMES
 from desktop_app.core.surveys.template import TEMPLATE_NAME
 from desktop_app.gui import prompts
 from desktop_app.gui.activity_charts import bar_chart, chart_view
+from desktop_app.gui.county_views import (
+    OFFICE_COLUMN,
+    OfficeFilter,
+    OfficeScope,
+    load_office_scope,
+    refuse_buttons,
+)
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.survey_charts import group_chart
 from desktop_app.gui.table_model import RowsModel
@@ -45,8 +52,12 @@ class SurveysPage(Page):
         super().__init__(ctx, parent)
         self.rows: list[survey_queries.SurveyRow] = []
         self.results: SurveyResults | None = None
-        self.model = RowsModel(["调查", "所属项目", "答卷", "问卷版本"], right=[2, 3])
+        self.scope = OfficeScope()
+        self.office_filter = OfficeFilter()
+        self.model = RowsModel(["调查", "所属项目", "答卷", "问卷版本", OFFICE_COLUMN], right=[2, 3])
         self.view = table(self.model, stretch=0)
+        self.view.horizontalHeader().moveSection(4, 0)  # a county's office column leads
+        self.view.setColumnHidden(4, True)
         rows = self.view.verticalHeader().defaultSectionSize()
         self.view.setMinimumHeight(self.view.horizontalHeader().sizeHint().height() + 2 * rows + 4)
         self.new_button = QPushButton("用模板新建…")
@@ -58,7 +69,7 @@ class SurveysPage(Page):
         self.form_button = QPushButton("打印纸质问卷…")
         self.export_button = QPushButton("导出数据…")
         self.report_button = QPushButton("调查报告…")
-        top = pane(heading("需求调查"),
+        top = pane(row_of(heading("需求调查"), STRETCH, self.office_filter),
                    note("纸质问卷用“纸质问卷录入”逐份键入（每个选项按它的代码）；网上收集的答卷从问卷星或腾讯问卷"
                         "“下载答卷数据”后导入，同一文件导入两次不会重复。统计只用有效问卷。"),
                    (self.view, 1),
@@ -87,6 +98,7 @@ class SurveysPage(Page):
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self.load_results())
         self.questions_view.selectionModel().currentRowChanged.connect(lambda c, _p: self.show_question(c.row()))
         self.group_by.activated.connect(lambda _i: self.load_results())
+        self.office_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.new_button.clicked.connect(self.new_from_template)
         self.import_button.clicked.connect(self.import_file)
         self.entry_button.clicked.connect(self.paper_entry)
@@ -100,12 +112,18 @@ class SurveysPage(Page):
     # ---------------------------------------------------------------- reading
 
     def refresh(self) -> None:
-        ws = self.ctx.ws
+        ws, office = self.ctx.ws, self.office_filter.office_id()
 
         def load():
             with ws.reading() as s:
-                return survey_queries.list_surveys(s)
+                return survey_queries.list_surveys(s, office)
+        self.ctx.runner.query(lambda: load_office_scope(ws), self._set_scope)
         self.ctx.runner.query(load, self.show_surveys)
+
+    def _set_scope(self, scope: OfficeScope) -> None:
+        self.scope = scope
+        self.office_filter.set_scope(scope)
+        self.view.setColumnHidden(4, not scope.county)
 
     def current(self) -> survey_queries.SurveyRow | None:
         return current_of(self.view, self.rows)
@@ -113,12 +131,13 @@ class SurveysPage(Page):
     def show_surveys(self, rows: list[survey_queries.SurveyRow]) -> None:
         previous = self.current()
         self.rows = rows
-        self.model.set_rows([(r.name, r.project, f"{r.responses:,}", f"第 {r.versions} 版") for r in rows],
-                            keys=[r.id for r in rows])
+        self.model.set_rows([(r.name, r.project, f"{r.responses:,}", f"第 {r.versions} 版", self.scope.name(r.office_id))
+                             for r in rows], keys=[r.id for r in rows])
         row = reselect(self.view, [r.id for r in rows], previous.id if previous else None)
         for button in (self.entry_button, self.settle_button, self.design_button, self.rules_button, self.form_button,
                        self.export_button, self.report_button):
             button.setEnabled(row >= 0)
+        self._refuse_foreign()
         if row < 0:
             self.results = None
             self.summary.setText("还没有需求调查。点“用模板新建…”从《社区居民需求调查》开始，"
@@ -128,7 +147,22 @@ class SurveysPage(Page):
             return
         self.load_results()
 
+    def _refuse_foreign(self) -> None:
+        """At the county, a township's survey is read (results, report, export), never changed; and no survey
+        is made or imported while the filter shows a township."""
+        row = self.current()
+        for button in (self.entry_button, self.settle_button, self.design_button, self.rules_button):
+            button.setEnabled(row is not None)
+        refuse_buttons(self.scope.foreign_note(row.office_id if row else None), self.entry_button,
+                       self.settle_button, self.design_button, self.rules_button)
+        for button in (self.new_button, self.import_button):
+            button.setEnabled(True)
+        refuse_buttons(self.office_filter.add_note(), self.new_button)
+        refuse_buttons(self.office_filter.add_note() or self.scope.foreign_note(row.office_id if row else None),
+                       self.import_button)
+
     def load_results(self) -> None:
+        self._refuse_foreign()
         row = self.current()
         if row is None:
             return
