@@ -24,6 +24,7 @@ from desktop_app.gui import screen_fit
 # Kinds of file, each with its own remembered folder.
 VOUCHERS, PHOTOS, EXPORTS, BACKUPS, WORKSPACES = "vouchers", "photos", "exports", "backups", "workspaces"
 SURVEYS = "surveys"
+SYNC = "sync"  # 同步包, 回执, 单位公钥文件: usually a USB stick or a shared folder
 
 VOUCHER_FILTER = "凭证文件 (*.jpg *.jpeg *.png *.pdf *.tif *.tiff);;所有文件 (*)"
 PHOTO_FILTER = "照片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff *.JPG *.JPEG *.PNG);;所有文件 (*)"
@@ -31,6 +32,7 @@ EXCEL_FILTER = "Excel 工作簿 (*.xlsx)"
 PDF_FILTER = "PDF 文件 (*.pdf *.PDF)"
 SURVEY_FILTER = "问卷星、腾讯问卷导出的答卷 (*.xlsx *.xls *.csv *.XLSX *.XLS *.CSV);;所有文件 (*)"
 BACKUP_FILTER = "台账备份文件 (*.zip *.db *.ZIP *.DB);;所有文件 (*)"
+SYNC_FILTER = "同步包、回执、单位公钥文件 (*.zip *.ZIP);;所有文件 (*)"
 
 
 def documents_dir() -> Path:
@@ -203,3 +205,19 @@ def open_backup_file(parent: QWidget | None, folder: Path | None = None) -> Path
     """A backup to restore: a one-file backup (.zip) or a database backup (.db), or None when cancelled."""
     return _one(_ask(file_dialog(parent, "选择要恢复的备份文件", BACKUPS, QFileDialog.FileMode.ExistingFile,
                                  BACKUP_FILTER, start=folder)))
+
+
+def choose_sync_folder(parent: QWidget | None, title: str = "选择同步包保存到哪里（例如 U 盘）") -> Path | None:
+    """A folder (a USB stick, a shared folder) to write a package, a receipt or a key file to, or to import
+    every package in; None when cancelled."""
+    return choose_folder(parent, title, SYNC)
+
+
+def open_sync_files(parent: QWidget | None, title: str = "选择同步包") -> list[Path]:
+    """Sync files (同步包, 回执, 单位公钥文件: .zip) to read, several at once; [] when cancelled."""
+    return _ask(file_dialog(parent, title, SYNC, QFileDialog.FileMode.ExistingFiles, SYNC_FILTER))
+
+
+def open_sync_file(parent: QWidget | None, title: str) -> Path | None:
+    """One sync file (a receipt, a package or key file to enrol from), or None when cancelled."""
+    return _one(_ask(file_dialog(parent, title, SYNC, QFileDialog.FileMode.ExistingFile, SYNC_FILTER)))

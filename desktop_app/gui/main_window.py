@@ -24,11 +24,11 @@ from desktop_app.gui.pages.goods import GoodsPage
 from desktop_app.gui.pages.ledger import LedgerPage
 from desktop_app.gui.pages.notices import NoticesPage
 from desktop_app.gui.pages.overview import OverviewPage
-from desktop_app.gui.pages.placeholder import PlaceholderPage
 from desktop_app.gui.pages.projects import ProjectsPage
 from desktop_app.gui.pages.settings import SettingsPage
 from desktop_app.gui.pages.spaces import SpacesPage
 from desktop_app.gui.pages.surveys import SurveysPage
+from desktop_app.gui.pages.sync import SyncPage
 from desktop_app.gui.screen_fit import fit_main_window
 
 
@@ -47,10 +47,11 @@ class MainWindow(QMainWindow):
         self.spaces = SpacesPage(ctx)
         self.notices = NoticesPage(ctx)
         self.surveys = SurveysPage(ctx)
+        self.sync = SyncPage(ctx)
         self.settings = SettingsPage(ctx)
         self.pages: list[QWidget] = [
             self.overview, self.projects, self.funds, self.ledger, self.activities, self.goods, self.spaces,
-            self.surveys, self.notices, PlaceholderPage("数据同步"),
+            self.surveys, self.notices, self.sync,
             self.settings,
         ]
         self.nav = QListWidget()

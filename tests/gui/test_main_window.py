@@ -1,15 +1,14 @@
-"""The main window: navigation, placeholders, overview figures, shortcuts."""
+"""The main window: navigation, overview figures, shortcuts."""
 
 from PySide6.QtCore import Qt
 
 from desktop_app.core.services import ledger
 from desktop_app.gui.navigation import NAV_TITLES
-from desktop_app.gui.pages.placeholder import PlaceholderPage
 from tests.gui.conftest import wait_idle
 from tests.helpers import FUND_NAME, make_entry
 
 
-def test_navigation_has_every_page_and_placeholders_say_what_comes(window):
+def test_navigation_has_every_page(window):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == ["概览", "项目", "社区基金", "收支台账", "活动记录", "物资台账", "慈善阵地", "需求调查", "信息公示",
                       "数据同步", "设置"]
@@ -17,8 +16,7 @@ def test_navigation_has_every_page_and_placeholders_say_what_comes(window):
     window.nav.setCurrentRow(7)
     assert window.stack.currentWidget() is window.surveys
     window.nav.setCurrentRow(9)
-    page = window.stack.currentWidget()
-    assert isinstance(page, PlaceholderPage) and "数据同步将在下一版本提供" in page.message.text()
+    assert window.stack.currentWidget() is window.sync
     assert "八台镇社工站" in window.windowTitle() and str(window.ctx.ws.root) in window.windowTitle()
 
 

@@ -51,6 +51,18 @@ class PackageResult:
 
 
 @dataclass(frozen=True)
+class Signer:
+    """Who signed a package or key file, read before enrolling it (nothing changes)."""
+
+    office: str
+    level: str
+    association: str
+    fingerprint: str
+    kind: str  # 同步包 | 单位公钥文件
+    number: int = 0  # a package's number
+
+
+@dataclass(frozen=True)
 class Enrolled:
     office: str
     fingerprint: str
@@ -107,6 +119,19 @@ def enrol(ws, path: Path | str, fingerprint: str | None) -> Enrolled:
                         public_key=key["public_key"], valid_from=str(signed.manifest.get("key_created_at", "")),
                         enrolled_at=now, enrolled_by=ws.operator))
     return Enrolled(office["name"], shown, "rekeyed" if known else "enrolled")
+
+
+def read_signer(path: Path | str) -> Signer:
+    """The office and the key fingerprint a package or key file was signed with, for the person enrolling it
+    to compare by phone before `enrol`. Reads only; a file whose signature does not match is refused."""
+    path = Path(path)
+    signed = _read_any(path)
+    if not signed.signed_by(signed.key["public_key"]):
+        raise package.refused(path, package.KINDS[signed.kind], "的签名不符（已被改动过）")
+    office = signed.office
+    return Signer(office["name"], str(office.get("level") or ""), str(office.get("association_name") or ""),
+                  keys.fingerprint(signed.key["public_key"]), package.KINDS[signed.kind],
+                  _int(signed.manifest.get("number")) if signed.kind == "package" else 0)
 
 
 def _read_any(path: Path) -> package.Signed:
