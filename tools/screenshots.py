@@ -154,6 +154,9 @@ def shoot_surveys(app: QApplication, window: MainWindow, out: Path) -> None:
 def shoot(folder: Path, out: Path, only: str = "") -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = make_application()
+    if only == "sync":  # workspaces of its own: two townships and their county
+        shoot_sync(app, out)
+        return
     ws = Workspace.open(folder, auto_backup=False)
     ctx = make_context(ws)
     window = MainWindow(ctx)
@@ -252,9 +255,135 @@ def shoot(folder: Path, out: Path, only: str = "") -> None:
         shoot_goods_and_spaces(app, window, out)
         shoot_notices(app, window, out)
         shoot_surveys(app, window, out)
+        shoot_sync(app, out)
     finally:
         window.close()
         ws.close(backup=False)
+
+
+def open_window(app: QApplication, folder: Path) -> MainWindow:
+    """The main window over the workspace in `folder`, as the user sees it on this screen."""
+    ws = Workspace.open(folder, auto_backup=False)
+    window = MainWindow(make_context(ws))
+    if window.open_maximised:  # as maximised: the whole free area under the title bar
+        window.setGeometry(screen_fit.available_area(window).adjusted(0, TITLE_BAR, 0, 0))
+    window.show()
+    settle(app, window.ctx.runner)
+    return window
+
+
+def close_window(window: MainWindow) -> None:
+    window.close()
+    window.ctx.ws.close(backup=False)
+
+
+class SyncTownship:
+    """A township of 万源市慈善会 with one fund, for the 数据同步 pictures: entries posted through the services."""
+
+    def __init__(self, root: Path, name: str, code: str, fund: str):
+        from desktop_app.core.services import office, projects
+
+        self.ws = Workspace.open(root, create=True, auto_backup=False)
+        office.init_office(self.ws, name=name, division_code=code, association="万源市慈善会")
+        self.fund_id = projects.add_fund(self.ws, projects.FundInput(name=fund))[0].id
+        self.entries = 0
+
+    def post(self, amount: str, summary: str) -> None:
+        """The fund's first entry is the county's allocation; later ones expenses, each with a voucher scan."""
+        from datetime import date
+        from decimal import Decimal
+
+        from PIL import Image
+
+        from desktop_app.core.services import ledger
+
+        first = self.entries == 0
+        self.entries += 1
+        scan = self.ws.root.parent / f"{self.ws.root.name}-凭证{self.entries}.jpg"
+        Image.new("RGB", (240, 160), (255, 255 - 8 * self.entries, 240)).save(scan)  # each scan its own file
+        ledger.add_entry(self.ws, ledger.EntryInput(
+            fund_id=self.fund_id, entry_date=date(2025, 3, self.entries), amount=Decimal(amount), summary=summary,
+            entry_type="allocation" if first else "expense", category="项目拨款" if first else "活动开展",
+            attachments=[] if first else [scan]), post=True)
+
+
+def build_sync_example(root: Path) -> tuple[Path, Path, list[Path], Path]:
+    """Two townships and their county after a few exchanges: 八台镇 sent packages 1 and 2 and imported the
+    receipt for 1 (two review notes, one done); 青花镇 sent 1 to 3, the county has 1 and holds 3 (2 missing).
+    Returns the township's and the county's folders, packages not yet imported (青花镇's 2 and one from an
+    office not enrolled) and a package of that office to enrol from."""
+    from desktop_app.core.services import county_sync, office, sync
+
+    batai = SyncTownship(root / "八台镇", "八台镇社工站", "511781107000", "八台镇尚善社区基金")
+    qinghua = SyncTownship(root / "青花镇", "青花镇社工站", "511781108000", "立信社区爱青花基金")
+    zhuyu = SyncTownship(root / "竹峪镇", "竹峪镇社工站", "511781109000", "竹峪镇同心社区基金")
+    county = Workspace.open(root / "县", create=True, auto_backup=False)
+    office.init_office(county, name="万源市慈善会", division_code="511781000000", association="万源市慈善会",
+                       level="县级慈善会")
+    stick, later = root / "U盘", root / "U盘" / "新交来的"
+    later.mkdir(parents=True)
+    for town, amounts in ((batai, ("5000", "1200.50", "386")), (qinghua, ("3000", "99.99")), (zhuyu, ("2000",))):
+        for i, amount in enumerate(amounts):
+            town.post(amount, "县慈善会拨付试点资金" if i == 0 else f"邻里互助活动支出（第 {i} 次）")
+    first = {town: sync.export_package(town.ws, stick).path for town in (batai, qinghua)}
+    for town, path in first.items():
+        county_sync.enrol(county, path, sync.office_key(town.ws).fingerprint)
+    county_sync.import_packages(county, list(first.values()))
+    note = county_sync.add_review_note(county, "八台镇社工站", "3 月 2 日的支出凭证照片太模糊，请补扫后随下一个同步包交来。",
+                                       label="【八台镇尚善社区基金】凭证 2025-0002")
+    county_sync.add_review_note(county, "八台镇社工站", "请补充 3 月邻里互助活动的签到表照片。")
+    receipt = county_sync.write_receipt(county, "八台镇社工站", stick)
+    sync.import_receipt(batai.ws, receipt)
+    sync.mark_note_done(batai.ws, note.id)
+    batai.post("150", "补记：活动材料费")
+    county_sync.import_packages(county, [sync.export_package(batai.ws, stick).path])
+    qinghua.post("420", "重阳节慰问老人")
+    pending = [sync.export_package(qinghua.ws, later).path]
+    qinghua.post("88", "打印公示材料")
+    county_sync.import_packages(county, [sync.export_package(qinghua.ws, stick).path])  # held: 2 is missing
+    unknown = sync.export_package(zhuyu.ws, later).path
+    for ws in (batai.ws, qinghua.ws, zhuyu.ws, county):
+        ws.close(backup=False)
+    return root / "八台镇", root / "县", [*pending, unknown], unknown
+
+
+def shoot_sync(app: QApplication, out: Path) -> None:
+    """数据同步 on both sides: a township with packages sent and a receipt imported (the county's notes as a
+    to-do list); the county with its townships' status, the enrolment of a new office (its fingerprint
+    typed as read out by phone) and the dry run of a folder of packages."""
+    with tempfile.TemporaryDirectory() as tmp:
+        township, county, pending, unknown = build_sync_example(Path(tmp))
+        window = open_window(app, township)
+        try:
+            window.go_to(window.sync)
+            settle(app, window.ctx.runner)
+            save(window, out / "sync-township.png")
+        finally:
+            close_window(window)
+        window = open_window(app, county)
+        try:
+            page = window.sync
+            window.go_to(page)
+            settle(app, window.ctx.runner)
+            save(window, out / "sync-county.png")
+            saved = prompts.open_sync_file
+            prompts.open_sync_file = lambda *_args: unknown
+            try:
+                enrol = page.enrol()
+            finally:
+                prompts.open_sync_file = saved
+            settle(app, window.ctx.runner)
+            if enrol is not None and enrol.signer is not None:
+                enrol.typed.setText(enrol.signer.fingerprint)
+                settle(app, window.ctx.runner)
+                save(enrol, out / "sync-enrol-dialog.png")
+                enrol.reject()
+            importer = page.open_import(pending)
+            settle(app, window.ctx.runner, 0.5)
+            save(importer, out / "sync-import-dialog.png")
+            importer.reject()
+        finally:
+            close_window(window)
 
 
 def shoot_entry_detail(app: QApplication, window: MainWindow, out: Path) -> None:
@@ -459,9 +588,10 @@ def main() -> int:
     parser.add_argument("workspace", nargs="?", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--screen", choices=list(SCREENS), help="(internal) shoot on this screen only")
-    parser.add_argument("--only", choices=["", "surveys", "county"], default="",
+    parser.add_argument("--only", choices=["", "surveys", "county", "sync"], default="",
                         help="surveys: only the 需求调查 page and its dialogs; county: county mode (a county "
-                             "workspace with two townships' records, built when WORKSPACE holds none)")
+                             "workspace with two townships' records, built when WORKSPACE holds none); sync: "
+                             "数据同步 on both sides (workspaces of its own)")
     args = parser.parse_args()
     if args.screen:
         with tempfile.TemporaryDirectory() as tmp:  # window places the user left are not used
@@ -472,7 +602,8 @@ def main() -> int:
     if args.workspace is None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / ("county" if args.only == "county" else "demo")
-            ensure_workspace(folder, args.only)
+            if args.only != "sync":  # the sync pictures build workspaces of their own
+                ensure_workspace(folder, args.only)
             shoot_screens(folder, args.out, args.only)
         return 0
     ensure_workspace(args.workspace, args.only)

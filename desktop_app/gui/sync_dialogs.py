@@ -157,9 +157,13 @@ def summary_text(results: list[PackageResult], dry_run: bool) -> str:
         return "选的地方没有同步包（.zip 文件）。请检查选的文件或文件夹。"
     if dry_run:
         head = f"试导入的结果（还没有改动任何数据）：{parts}。"
-        if count["applied"] or count["held"]:
-            return head + "核对无误后点“确认导入”。暂存的包缺前面的编号，收到缺的包后会自动导入；拒收的包不会导入，原因见“说明”。"
-        return head + "没有可以导入的包；拒收的原因见“说明”，请按说明处理后再导入。"
+        if not (count["applied"] or count["held"]):
+            return head + "没有可以导入的包；拒收的原因见“说明”，请按说明处理后再导入。"
+        if count["held"]:
+            head += "暂存的包缺前面的编号，导入后先存着，收到缺的包后自动导入。"
+        if count["refused"]:
+            head += "拒收的包不会导入，原因见“说明”。"
+        return head + "核对无误后点“确认导入”。"
     head = f"导入完成：{parts}。"
     if count["refused"]:
         head += "拒收的包没有改动任何数据，原因见“说明”。"
@@ -196,8 +200,11 @@ class SyncImportDialog(QDialog):
         fit_window(self, 980, 520)
         self.dry_run()
 
-    def _red(self, row: int, _column: int) -> bool:
-        return 0 <= row < len(self.results) and self.results[row].status in ("refused", "held")
+    def _red(self, row: int, column: int) -> bool:
+        if not 0 <= row < len(self.results):
+            return False
+        result = self.results[row]
+        return column in (2, 7) and (result.status in ("refused", "held") or bool(result.conflicts))
 
     def dry_run(self) -> None:
         ws, paths = self.ctx.ws, self.paths

@@ -106,3 +106,43 @@ def county_status(session: Session) -> list[OfficeSync]:
 
 def sync_status(session: Session) -> TownshipSync | list[OfficeSync]:
     return county_status(session) if is_county(session) else township_status(session)
+
+
+@dataclass(frozen=True)
+class ReceivedPackage:
+    """One package the county holds from an office: applied, or held (with why)."""
+
+    number: int
+    status: str  # applied | held
+    full: bool
+    made_at: str
+    received_at: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    waiting_for: int = 0  # held: the number missing before it
+    rewind: str = ""  # held: the township restored an old backup (what the county received that it lost)
+
+
+def received_packages(session: Session, office_id: str) -> list[ReceivedPackage]:
+    """The packages the county received from `office_id`, the newest first (the county's 数据同步 page)."""
+    out = []
+    for row in session.exec(select(SyncReceived).where(SyncReceived.office_id == office_id)
+                            .order_by(SyncReceived.id.desc())):
+        try:
+            summary = json.loads(row.summary or "{}")
+        except ValueError:
+            summary = {}
+        summary = summary if isinstance(summary, dict) else {}
+        out.append(ReceivedPackage(row.number, row.status, row.full, row.made_at, row.applied_at or row.received_at,
+                                   int(summary.get("new") or 0), int(summary.get("updated") or 0),
+                                   int(summary.get("unchanged") or 0), [str(c) for c in summary.get("conflicts") or []],
+                                   int(summary.get("waiting_for") or 0), str(summary.get("rewind") or "")))
+    return out
+
+
+def written_notes(session: Session, office_id: str) -> list[ReviewNote]:
+    """The county's review notes for `office_id`, the newest first (each goes out in every later receipt)."""
+    return list(session.exec(select(ReviewNote).where(ReviewNote.office_id == office_id)
+                             .order_by(ReviewNote.written_at.desc())))

@@ -17,7 +17,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.changes import SYNC
 from desktop_app.core.models import ReviewNote
-from desktop_app.core.queries.sync import OfficeSync, SentPackage, TownshipSync, sync_status
+from desktop_app.core.queries.sync import (
+    OfficeSync,
+    ReceivedPackage,
+    SentPackage,
+    TownshipSync,
+    received_packages,
+    sync_status,
+    written_notes,
+)
 from desktop_app.core.services import county_sync, sync
 from desktop_app.core.storage.files import shown_name, where
 from desktop_app.core.storage.identity import local_office
@@ -28,7 +36,18 @@ from desktop_app.gui.attachment_files import local_time
 from desktop_app.gui.pages.base import Page
 from desktop_app.gui.sync_dialogs import FINGERPRINT_STYLE, EnrolDialog, SyncImportDialog
 from desktop_app.gui.table_model import RowsModel
-from desktop_app.gui.widgets import STRETCH, current_of, heading, note, pane, row_of, splitter, table
+from desktop_app.gui.widgets import (
+    STRETCH,
+    WARN_STYLE,
+    current_of,
+    heading,
+    note,
+    pane,
+    row_of,
+    splitter,
+    table,
+    wrapped_label,
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +79,7 @@ def sent_row(p: SentPackage) -> tuple:
 
 
 def note_row(n: ReviewNote) -> tuple:
-    return ("已处理" if n.done_at else "待处理", n.label or "（总体意见）", n.text, local_time(n.written_at),
-            n.written_by)
+    return ("已处理" if n.done_at else "待处理", n.text, n.label or "（总体意见）", local_time(n.written_at))
 
 
 def office_row(o: OfficeSync) -> tuple:
@@ -108,14 +126,14 @@ class TownshipPanel(QWidget):
         self.sent_model = RowsModel(["编号", "类型", "导出时间", "记录", "文件", "县里", "文件名"], right=[3, 4],
                                     red=self._not_acknowledged)
         self.sent_view = table(self.sent_model, stretch=6)
-        self.notes_model = RowsModel(["状态", "针对", "意见", "写于", "写的人"], red=self._open_note)
-        self.notes_view = table(self.notes_model, stretch=2)
+        self.notes_model = RowsModel(["状态", "意见", "针对", "写于"], red=self._open_note)
+        self.notes_view = table(self.notes_model, stretch=1)
         self.notes_view.setWordWrap(True)
         self.done_button = QPushButton("标为已处理")
         self.undo_button = QPushButton("改回待处理")
         sent = pane(heading("已导出的同步包"), (self.sent_view, 1))
         notes = pane(heading("县级审核意见（待办）"), (self.notes_view, 1),
-                     row_of(note("处理好一条意见后选中它，点“标为已处理”。"), STRETCH, self.done_button, self.undo_button))
+                     row_of((note("处理好一条，选中它点“标为已处理”。"), 1), self.done_button, self.undo_button))
         self.split = splitter(sent, notes, sizes=[560, 560])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +188,30 @@ class TownshipPanel(QWidget):
         self.undo_button.setEnabled(chosen is not None and bool(chosen.done_at))
 
 
+def received_row(p: ReceivedPackage) -> tuple:
+    if p.status == "held":
+        why = p.rewind or (f"缺第 {p.waiting_for} 号包：收到后自动导入" if p.waiting_for else "暂存")
+        return (f"第 {p.number} 号", "暂存", local_time(p.made_at), local_time(p.received_at), "", "", "", why)
+    return (f"第 {p.number} 号" + ("（全量）" if p.full else ""), "已导入", local_time(p.made_at),
+            local_time(p.received_at), p.new, p.updated, len(p.conflicts), "；".join(p.conflicts))
+
+
+def attention(offices: list[OfficeSync]) -> str:
+    """What the county should see to, office by office, with what to do."""
+    lines = []
+    for o in offices:
+        if o.missing:
+            missing = "、".join(f"第 {n} 号" for n in o.missing)
+            lines.append(f"{o.name}缺{missing}包（后面的包已暂存，收到后自动导入）：请向对方要{missing}包。")
+        elif o.held:
+            lines.append(f"{o.name}有暂存的包：见下方“收到的同步包”的说明。")
+        if o.conflicts:
+            lines.append(f"{o.name}的包里有 {o.conflicts} 条冲突（县里保留原样，没有覆盖）：见下方说明，请与对方核对。")
+        if not o.last_number and not o.held:
+            lines.append(f"{o.name}已登记，还没有导入它的同步包。")
+    return "\n".join(lines[:4]) + ("\n……" if len(lines) > 4 else "")
+
+
 class CountyPanel(QWidget):
     """The county's side."""
 
@@ -190,15 +232,29 @@ class CountyPanel(QWidget):
         self.note_button = QPushButton("写审核意见…")
         self.rekey_button = QPushButton("更换公钥（重新登记）…")
         self.empty = note("")
+        self.todo = wrapped_label(style=WARN_STYLE)
+        self.received_model = RowsModel(["编号", "结果", "乡镇导出于", "县里导入于", "新增", "更新", "冲突", "说明"],
+                                        right=[4, 5, 6], red=self._held)
+        self.received_view = table(self.received_model, stretch=7)
+        self.received_view.setWordWrap(True)
+        self.notes_model = RowsModel(["意见", "针对", "写于"])
+        self.notes_view = table(self.notes_model, stretch=0)
+        self.notes_view.setWordWrap(True)
         self.offices: list[OfficeSync] = []
+        self.received: list[ReceivedPackage] = []
+        self.shown_office = ""
+        offices = pane(heading("各单位的同步情况"), self.empty, (self.view, 1), self.todo,
+                       row_of(note("选中一个单位："), self.receipt_button, self.note_button, self.rekey_button, STRETCH))
+        self.received_title = heading("收到的同步包")
+        self.notes_title = heading("写给该单位的审核意见")
+        details = splitter(pane(self.received_title, (self.received_view, 1)),
+                           pane(self.notes_title, (self.notes_view, 1)), sizes=[700, 400])
+        self.split = splitter(offices, details, sizes=[300, 200], vertical=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.intro)
         layout.addLayout(row_of(self.enrol_button, self.import_button, self.folder_button, STRETCH))
-        layout.addWidget(heading("各单位的同步情况"))
-        layout.addWidget(self.empty)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(row_of(note("选中一个单位："), self.receipt_button, self.note_button, self.rekey_button, STRETCH))
+        layout.addWidget(self.split, 1)
         layout.addWidget(self.own_key)
         self.enrol_button.clicked.connect(lambda: page.enrol())
         self.import_button.clicked.connect(lambda: page.import_packages(folder=False))
@@ -206,7 +262,7 @@ class CountyPanel(QWidget):
         self.receipt_button.clicked.connect(page.write_receipt)
         self.note_button.clicked.connect(page.write_note)
         self.rekey_button.clicked.connect(lambda: page.enrol(rekey=True))
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
 
     def _attention(self, row: int, column: int) -> bool:
         if not 0 <= row < len(self.offices):
@@ -214,23 +270,50 @@ class CountyPanel(QWidget):
         o = self.offices[row]
         return (column == 6 and bool(o.missing)) or (column == 7 and bool(o.held)) or (column == 8 and o.conflicts > 0)
 
+    def _held(self, row: int, column: int) -> bool:
+        if not 0 <= row < len(self.received):
+            return False
+        p = self.received[row]
+        return (p.status == "held" and column in (1, 7)) or (bool(p.conflicts) and column in (6, 7))
+
     def fill(self, view: SyncView) -> None:
         chosen = current_of(self.view, self.offices)
         self.offices = view.offices
         self.model.set_rows([office_row(o) for o in view.offices], keys=[o.office_id for o in view.offices])
         ids = [o.office_id for o in view.offices]
-        if ids:
-            self.view.selectRow(ids.index(chosen.office_id) if chosen and chosen.office_id in ids else 0)
         self.empty.setText("" if ids else "还没有登记任何单位。点“登记单位…”，选乡镇交来的同步包或单位公钥文件，电话核对指纹后登记。")
         self.empty.setVisible(not ids)
+        self.todo.setText(attention(view.offices))
+        self.todo.setVisible(bool(self.todo.text()))
         self.own_key.setText(f"本会（{view.office}）的公钥指纹：{view.fingerprint or '（第一次写回执时生成）'}。"
                              "回执用它签名；乡镇导入第一份回执时记下它。")
-        self._enable()
+        self.shown_office = ""
+        if ids:
+            self.view.selectRow(ids.index(chosen.office_id) if chosen and chosen.office_id in ids else 0)
+        self._selected()
 
-    def _enable(self) -> None:
-        chosen = current_of(self.view, self.offices) is not None
+    def _selected(self) -> None:
+        chosen = current_of(self.view, self.offices)
         for button in (self.receipt_button, self.note_button, self.rekey_button):
-            button.setEnabled(chosen)
+            button.setEnabled(chosen is not None)
+        if chosen is None:
+            self.show_details("", [], [])
+        elif chosen.office_id != self.shown_office:
+            self.shown_office = chosen.office_id
+            self.page.load_details(chosen.office_id)
+
+    def show_details(self, office_id: str, received: list[ReceivedPackage], notes: list[ReviewNote]) -> None:
+        chosen = current_of(self.view, self.offices)
+        if chosen is not None and chosen.office_id != office_id:
+            return  # another office was selected meanwhile
+        name = chosen.name if chosen else "所选单位"
+        self.received_title.setText(f"收到{name}的同步包")
+        self.notes_title.setText(f"写给{name}的审核意见")
+        self.received = received
+        self.received_model.set_rows([received_row(p) for p in received])
+        self.notes_model.set_rows([(n.text, n.label or "（总体意见）", local_time(n.written_at)) for n in notes])
+        for view in (self.received_view, self.notes_view):
+            view.resizeRowsToContents()
 
     def selected(self) -> OfficeSync | None:
         return current_of(self.view, self.offices)
@@ -257,6 +340,16 @@ class SyncPage(Page):
     def refresh(self) -> None:
         ws = self.ctx.ws
         self.ctx.runner.query(lambda: load_sync(ws), self.show_data)
+
+    def load_details(self, office_id: str) -> None:
+        """The packages received from the office selected and the notes written to it (county)."""
+        ws = self.ctx.ws
+
+        def read() -> tuple[list[ReceivedPackage], list[ReviewNote]]:
+            with ws.reading() as s:
+                return received_packages(s, office_id), written_notes(s, office_id)
+
+        self.ctx.runner.query(read, lambda got: self.county.show_details(office_id, *got))
 
     def show_data(self, data: SyncView) -> None:
         self.data = data

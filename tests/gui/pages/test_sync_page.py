@@ -171,6 +171,9 @@ def test_the_county_enrols_with_the_fingerprint_then_imports_after_a_dry_run(qtb
     assert not importer.import_button.isVisible()
     assert cells(page.county.model, 3) == ["第 1 号", "第 1 号"] and cells(page.county.model, 6) == ["—", "—"]
     assert cells(page.county.model, 2)[0] == right
+    page.county.view.selectRow(0)  # the packages received from the office selected
+    wait_idle(qtbot, page.ctx.runner)
+    assert cells(page.county.received_model, 0) == ["第 1 号"] and cells(page.county.received_model, 1) == ["已导入"]
 
 
 def test_a_receipt_written_at_the_county_shows_acknowledged_and_notes_at_the_township(
@@ -191,6 +194,7 @@ def test_a_receipt_written_at_the_county_shows_acknowledged_and_notes_at_the_tow
     page.county.note_button.click()
     wait_idle(qtbot, page.ctx.runner)
     assert "已记下" in messages[-1]
+    assert cells(page.county.notes_model, 0) == ["3 月的凭证不清晰，请补扫"]  # the notes written to it
     receipts = stick / "回执"
     receipts.mkdir()
     monkeypatch.setattr(prompts, "choose_sync_folder", lambda _p, _title="": receipts)
@@ -206,7 +210,7 @@ def test_a_receipt_written_at_the_county_shows_acknowledged_and_notes_at_the_tow
     wait_idle(qtbot, window.ctx.runner)
     assert "县里已导入第 1 号包" in messages[-1] and "1 条新的审核意见" in messages[-1]
     assert cells(panel.sent_model, 5) == ["已收到"] and "万源市慈善会" in panel.receipt_label.text()
-    assert cells(panel.notes_model, 0) == ["待处理"] and cells(panel.notes_model, 2) == ["3 月的凭证不清晰，请补扫"]
+    assert cells(panel.notes_model, 0) == ["待处理"] and cells(panel.notes_model, 1) == ["3 月的凭证不清晰，请补扫"]
     panel.notes_view.selectRow(0)
     assert panel.done_button.isEnabled() and not panel.undo_button.isEnabled()
     panel.done_button.click()
