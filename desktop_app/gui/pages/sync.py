@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QGroupBox,
+    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -129,6 +130,8 @@ class TownshipPanel(QWidget):
         self.notes_model = RowsModel(["状态", "意见", "针对", "写于"], red=self._open_note)
         self.notes_view = table(self.notes_model, stretch=1)
         self.notes_view.setWordWrap(True)
+        self.notes_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.notes_view.setColumnWidth(2, 180)  # 针对: a voucher number or an activity, wrapped
         self.done_button = QPushButton("标为已处理")
         self.undo_button = QPushButton("改回待处理")
         sent = pane(heading("已导出的同步包"), (self.sent_view, 1))
@@ -237,7 +240,7 @@ class CountyPanel(QWidget):
                                         right=[4, 5, 6], red=self._held)
         self.received_view = table(self.received_model, stretch=7)
         self.received_view.setWordWrap(True)
-        self.notes_model = RowsModel(["意见", "针对", "写于"])
+        self.notes_model = RowsModel(["意见", "写于"])
         self.notes_view = table(self.notes_model, stretch=0)
         self.notes_view.setWordWrap(True)
         self.offices: list[OfficeSync] = []
@@ -249,7 +252,7 @@ class CountyPanel(QWidget):
         self.notes_title = heading("写给该单位的审核意见")
         details = splitter(pane(self.received_title, (self.received_view, 1)),
                            pane(self.notes_title, (self.notes_view, 1)), sizes=[700, 400])
-        self.split = splitter(offices, details, sizes=[300, 200], vertical=True)
+        self.split = splitter(offices, details, sizes=[260, 240], vertical=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.intro)
@@ -311,7 +314,8 @@ class CountyPanel(QWidget):
         self.notes_title.setText(f"写给{name}的审核意见")
         self.received = received
         self.received_model.set_rows([received_row(p) for p in received])
-        self.notes_model.set_rows([(n.text, n.label or "（总体意见）", local_time(n.written_at)) for n in notes])
+        self.notes_model.set_rows([((f"{n.label}：" if n.label else "") + n.text, local_time(n.written_at))
+                                   for n in notes])
         for view in (self.received_view, self.notes_view):
             view.resizeRowsToContents()
 
