@@ -137,12 +137,22 @@ class EnrolDialog(QDialog):
         self.ctx.runner.run(lambda: county_sync.enrol(ws, path, typed), done, failed, changes=SYNC, parent=self)
 
 
+def follows_in_batch(result: PackageResult, results: list[PackageResult]) -> bool:
+    """A dry run holds a package whose predecessor is in the same batch: the dry run did not really import
+    the predecessor. The real import applies them in number order."""
+    return result.status == "held" and not result.rewind and any(
+        r.office == result.office and r.status == "applied" and r.number < result.number for r in results)
+
+
 def result_rows(results: list[PackageResult], dry_run: bool) -> list[tuple]:
     words = DRY_STATUS_WORDS if dry_run else STATUS_WORDS
     rows = []
     for r in results:
         counted = r.status == "applied"
         why = "；".join(([r.reason] if r.reason else []) + r.conflicts)
+        if dry_run and follows_in_batch(r, results):
+            why = ("同一批里有它前面的包：试导入没有真的导入前面的包，所以这里显示暂存；"
+                   "确认导入时按编号先导入前面的，再接着导入它（缺的编号都齐了才会导入）。")
         rows.append((r.office or "（读不出）", r.number or "", words.get(r.status, r.status),
                      r.new if counted else "", r.updated if counted else "", r.unchanged if counted else "",
                      len(r.conflicts) if counted else "", why, r.file))

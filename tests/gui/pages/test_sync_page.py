@@ -242,3 +242,22 @@ def test_a_refused_package_is_shown_in_chinese_and_changes_nothing(qtbot, county
     assert table_rows(ws.db_path) == before
     with ws.reading() as s:
         assert s.exec(select(SyncReceived)).all() == []
+
+
+def test_a_dry_run_of_consecutive_packages_explains_why_the_later_one_shows_held(qtbot, county_page, townships, stick,
+                                                                                monkeypatch, offered):
+    a, _b = townships
+    first = sync.export_package(a, stick)
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="10")).id)
+    second = sync.export_package(a, stick)
+    page = county_page
+    enrol(qtbot, page, monkeypatch, first.path, None)
+    monkeypatch.setattr(prompts, "open_sync_files", lambda _p, _title="": [second.path, first.path])
+    importer = page.import_packages()
+    wait_idle(qtbot, page.ctx.runner)
+    assert cells(importer.model, 1) == ["1", "2"] and cells(importer.model, 2) == ["将导入", "暂存"]
+    assert "试导入没有真的导入前面的包" in cells(importer.model, 7)[1]
+    importer.import_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    assert cells(importer.model, 2) == ["已导入", "已导入"]
+    assert cells(page.county.model, 3) == ["第 2 号"]
