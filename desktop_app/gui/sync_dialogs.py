@@ -43,10 +43,10 @@ def digits(text: str) -> str:
 class EnrolDialog(QDialog):
     """登记单位 from a package or key file: read in the worker, compared by phone, then enrolled."""
 
-    def __init__(self, ctx, path: Path, parent: QWidget | None = None):
+    def __init__(self, ctx, path: Path, parent: QWidget | None = None, expected: str = ""):
         super().__init__(parent)
-        self.setWindowTitle("登记单位")
-        self.ctx, self.path = ctx, path
+        self.setWindowTitle(f"更换“{expected}”的公钥" if expected else "登记单位")
+        self.ctx, self.path, self.expected = ctx, path, expected
         self.signer: Signer | None = None
         self.enrolled: Enrolled | None = None
         self.file_label = note(f"文件：{path.name}")
@@ -91,6 +91,9 @@ class EnrolDialog(QDialog):
                          "指纹不一致时不要登记：这个文件可能不是该单位发出的。")
         for widget in (self.typed, self.confirmed):
             widget.setEnabled(True)
+        if self.expected and signer.office != self.expected:
+            self.message.setText(f"注意：这个文件来自“{signer.office}”，不是所选的“{self.expected}”。"
+                                 "如选错了文件，请点“取消”重新选。")
         self.typed.setFocus()
 
     def show_refusal(self, exc: BaseException) -> None:

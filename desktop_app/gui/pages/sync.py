@@ -448,7 +448,7 @@ class SyncPage(Page):
         path = prompts.open_sync_file(self, title)
         if path is None:
             return None
-        dialog = EnrolDialog(self.ctx, path, self)
+        dialog = EnrolDialog(self.ctx, path, self, expected=chosen.name if chosen else "")
         dialog.accepted.connect(lambda: self._enrolled(dialog, path))
         self.dialog = dialog
         dialog.open()

@@ -261,3 +261,29 @@ def test_a_dry_run_of_consecutive_packages_explains_why_the_later_one_shows_held
     wait_idle(qtbot, page.ctx.runner)
     assert cells(importer.model, 2) == ["已导入", "已导入"]
     assert cells(page.county.model, 3) == ["第 2 号"]
+
+
+def test_a_township_that_renewed_its_key_is_enrolled_again_from_its_next_package(qtbot, county_page, townships, stick,
+                                                                                monkeypatch, offered):
+    a, b = townships
+    first, other = sync.export_package(a, stick), sync.export_package(b, stick)
+    page = county_page
+    enrol(qtbot, page, monkeypatch, first.path, None)
+    sync.office_key(a, renew=True)
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="10")).id)
+    second = sync.export_package(a, stick)
+    page.county.view.selectRow(0)
+    monkeypatch.setattr(prompts, "open_sync_file", lambda _p, _title: other.path)  # the wrong township's file
+    wrong = page.enrol(rekey=True)
+    wait_idle(qtbot, page.ctx.runner)
+    assert "不是所选的“八台镇社工站”" in wrong.message.text()
+    wrong.reject()
+    monkeypatch.setattr(prompts, "open_sync_file", lambda _p, _title: second.path)
+    dialog = page.enrol(rekey=True)
+    wait_idle(qtbot, page.ctx.runner)
+    assert dialog.windowTitle() == "更换“八台镇社工站”的公钥" and not dialog.message.text()
+    dialog.typed.setText(sync.office_key(a).fingerprint)
+    dialog.enrol_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    assert dialog.enrolled.status == "rekeyed" and "已更换“八台镇社工站”的公钥" in offered[-1]
+    assert "换过 1 次" in cells(page.county.model, 2)[0]
