@@ -172,3 +172,39 @@ def test_the_county_accepts_a_restored_townships_full_package_as_its_new_baselin
     [later] = county_sync.import_packages(c, [sync.export_package(a, out).path])
     assert later.status == "applied", later.reason
     assert balances(c, a.local_office().id) == balances(a)
+
+
+def test_the_signer_of_a_file_is_read_before_enrolling_and_nothing_changes(three):
+    a, _b, c, out = three
+    pkg = sync.export_package(a, out)
+    key_file = sync.export_key_file(a, out)
+    before = table_rows(c.db_path)
+    signer = county_sync.read_signer(pkg.path)
+    assert (signer.office, signer.kind, signer.number) == ("八台镇社工站", "同步包", 1)
+    assert signer.fingerprint == sync.office_key(a).fingerprint and signer.association == "万源市慈善会"
+    assert county_sync.read_signer(key_file).kind == "单位公钥文件"
+    assert table_rows(c.db_path) == before
+    with pytest.raises(UserError, match="不完整或已损坏"):
+        broken = out / "broken.zip"
+        broken.write_bytes(pkg.path.read_bytes()[:300])
+        county_sync.read_signer(broken)
+
+
+def test_the_county_lists_what_it_received_from_an_office_and_the_notes_it_wrote(three):
+    from desktop_app.core.queries.sync import received_packages, written_notes
+
+    a, _b, c, out = three
+    first = sync.export_package(a, out)
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="10")).id)
+    sync.export_package(a, out)
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="11")).id)
+    third = sync.export_package(a, out)
+    enrol(c, first.path)
+    county_sync.import_packages(c, [first.path, third.path])
+    county_sync.add_review_note(c, "八台镇社工站", "凭证不清晰，请补扫")
+    with c.reading() as s:
+        got = received_packages(s, a.local_office().id)
+        notes = written_notes(s, a.local_office().id)
+    assert [(p.number, p.status, p.waiting_for) for p in got] == [(3, "held", 2), (1, "applied", 0)]
+    assert got[1].new > 5 and got[1].conflicts == []
+    assert [n.text for n in notes] == ["凭证不清晰，请补扫"]
