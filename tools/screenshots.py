@@ -12,6 +12,8 @@ WORKSPACE is opened read-mostly (no automatic backup); when it holds no workspac
 workspace (`desktop_app.core.demo.build.build_demo`) is built there first. Without WORKSPACE a temporary
 demo workspace is used. `--only county` pictures county mode instead: a county association's workspace
 holding two townships' records (`desktop_app.core.demo.county.build_county_demo`, built the same way).
+The 数据同步 pictures (`--only sync`, and at the end of a full run) need two townships and their county at
+given steps of their exchange: they are built through the services in a temporary folder each time.
 """
 
 import argparse
