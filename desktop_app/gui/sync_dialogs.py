@@ -172,8 +172,11 @@ def summary_text(results: list[PackageResult], dry_run: bool) -> str:
         head = f"试导入的结果（还没有改动任何数据）：{parts}。"
         if not (count["applied"] or count["held"]):
             return head + "没有可以导入的包；拒收的原因见“说明”，请按说明处理后再导入。"
-        if count["held"]:
+        if any(r.status == "held" and not r.rewind for r in results):
             head += "暂存的包缺前面的编号，导入后先存着，收到缺的包后自动导入。"
+        if any(r.status == "held" and r.rewind for r in results):
+            head += ("有单位从备份恢复过（见“说明”）：它的包先暂存。请电话与对方核对；核对后请对方导出全量包，"
+                     "选它导入并勾选下面的“接受……”。")
         if count["refused"]:
             head += "拒收的包不会导入，原因见“说明”。"
         return head + "核对无误后点“确认导入”。"
@@ -205,10 +208,16 @@ class SyncImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.buttons.accepted.connect(self.do_import)
         self.buttons.rejected.connect(self.reject)
+        self.accept_rewind = QCheckBox("已与该单位电话核对：接受它从备份恢复后的账目，以它的全量包为准"
+                                       "（县里此前收到、对方已没有的记录会被搁置，原包存档仍保留）")
+        self.accept_rewind.setVisible(False)
+        self.accept_rewind.toggled.connect(lambda _on: self.dry_run())
+        self.runs = 0  # dry runs started: only the last one's result is shown
         layout = QVBoxLayout(self)
         layout.addWidget(note(f"选的是：{shown}"))
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.accept_rewind)
         layout.addWidget(self.buttons)
         fit_window(self, 980, 520)
         self.dry_run()
@@ -220,10 +229,19 @@ class SyncImportDialog(QDialog):
         return column in (2, 7) and (result.status in ("refused", "held") or bool(result.conflicts))
 
     def dry_run(self) -> None:
-        ws, paths = self.ctx.ws, self.paths
-        self.ctx.runner.run(lambda _progress: county_sync.import_packages(ws, paths, dry_run=True),
-                            lambda results: self.show_results(results, True), self.show_refusal,
-                            progress_title="正在检查同步包…", parent=self)
+        ws, paths, accept = self.ctx.ws, self.paths, self.accept_rewind.isChecked()
+        self.import_button.setEnabled(False)
+        show_result(self.summary, "正在试导入（只检查，不改动数据）…", error=False)
+        self.runs += 1
+        run = self.runs
+
+        def latest(show):
+            return lambda result: run == self.runs and show(result)
+
+        self.ctx.runner.run(
+            lambda _progress: county_sync.import_packages(ws, paths, dry_run=True, accept_rewind=accept),
+            latest(lambda results: self.show_results(results, True)), latest(self.show_refusal),
+            progress_title="正在检查同步包…", parent=self)
 
     def show_results(self, results: list[PackageResult], dry_run: bool) -> None:
         self.results = results
@@ -234,6 +252,8 @@ class SyncImportDialog(QDialog):
         can_import = dry_run and any(r.status in ("applied", "held") for r in results)
         self.import_button.setEnabled(can_import)
         self.import_button.setVisible(dry_run)
+        rewound = any(r.rewind and r.status == "held" for r in results)  # a township restored an old backup
+        self.accept_rewind.setVisible(dry_run and (rewound or self.accept_rewind.isChecked()))
 
     def show_refusal(self, exc: BaseException) -> None:
         show_result(self.summary, str(exc) if isinstance(exc, UserError) else "没有导入，请重试。", error=True)
@@ -244,7 +264,7 @@ class SyncImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
         show_result(self.summary, "正在导入…", error=False)
-        ws, paths = self.ctx.ws, self.paths
+        ws, paths, accept = self.ctx.ws, self.paths, self.accept_rewind.isChecked()
 
         def done(results: list[PackageResult]) -> None:
             self.imported = True
@@ -252,5 +272,6 @@ class SyncImportDialog(QDialog):
             applied = sum(1 for r in results if r.status == "applied")
             self.ctx.runner.message.emit(f"已导入 {applied} 个同步包。")
 
-        self.ctx.runner.run(lambda _progress: county_sync.import_packages(ws, paths), done, self.show_refusal,
+        self.ctx.runner.run(lambda _progress: county_sync.import_packages(ws, paths, accept_rewind=accept), done,
+                            self.show_refusal,
                             changes=SYNC_IMPORTED, progress_title="正在导入同步包…", parent=self)

@@ -287,3 +287,34 @@ def test_a_township_that_renewed_its_key_is_enrolled_again_from_its_next_package
     wait_idle(qtbot, page.ctx.runner)
     assert dialog.enrolled.status == "rekeyed" and "已更换“八台镇社工站”的公钥" in offered[-1]
     assert "换过 1 次" in cells(page.county.model, 2)[0]
+
+
+def test_the_county_accepts_a_township_restored_from_an_old_backup_after_a_dry_run(qtbot, county_page, townships,
+                                                                                  stick, monkeypatch, offered):
+    a, _b = townships
+    first = sync.export_package(a, stick)
+    page = county_page
+    enrol(qtbot, page, monkeypatch, first.path, None)
+    backup = a.create_backup("manual")
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="10", summary="恢复前记的")).id)
+    second = sync.export_package(a, stick)
+    monkeypatch.setattr(prompts, "open_sync_files", lambda _p, _title="": [first.path, second.path])
+    importer = page.import_packages()
+    wait_idle(qtbot, page.ctx.runner)
+    importer.import_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    importer.reject()
+    a.restore_backup(backup.path)
+    ledger.post_entry(a, ledger.add_draft(a, make_entry(a, amount="20", summary="恢复后重记的")).id)
+    full = sync.export_package(a, stick, full=True)
+    monkeypatch.setattr(prompts, "open_sync_files", lambda _p, _title="": [full.path])
+    importer = page.import_packages()
+    wait_idle(qtbot, page.ctx.runner)
+    assert cells(importer.model, 2) == ["暂存"] and "恢复过" in cells(importer.model, 7)[0]
+    assert "从备份恢复过" in importer.summary.text() and importer.accept_rewind.isVisible()
+    importer.accept_rewind.setChecked(True)  # talked with the township: its restored books are the baseline
+    wait_idle(qtbot, page.ctx.runner)
+    assert cells(importer.model, 2) == ["将导入"]
+    importer.import_button.click()
+    wait_idle(qtbot, page.ctx.runner)
+    assert cells(importer.model, 2) == ["已导入"], cells(importer.model, 7)
