@@ -10,13 +10,14 @@ table shows what was done."""
 import unicodedata
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,18 @@ FINGERPRINT_STYLE = "font-size: 18pt; font-weight: bold; color: #1a5276; letter-
 OFFICE_STYLE = "font-size: 15pt; font-weight: bold; color: #2c3e50;"
 STATUS_WORDS = {"applied": "已导入", "unchanged": "无改动", "held": "暂存", "refused": "拒收"}
 DRY_STATUS_WORDS = dict(STATUS_WORDS, applied="将导入")
+
+
+def wrapping(view: QTableView) -> QTableView:
+    """A table whose long cells wrap: its rows grow again whenever a column's width changes."""
+    view.setWordWrap(True)
+    later = QTimer(view)  # once the header has laid out all its sections
+    later.setSingleShot(True)
+    later.setInterval(0)
+    later.timeout.connect(view.resizeRowsToContents)
+    view.horizontalHeader().sectionResized.connect(lambda *_args: later.start())
+    view.model().modelReset.connect(later.start)
+    return view
 
 
 def digits(text: str) -> str:
@@ -200,8 +213,7 @@ class SyncImportDialog(QDialog):
         shown = "、".join(p.name for p in self.paths[:3]) + (f" 等 {len(self.paths)} 个" if len(self.paths) > 3 else "")
         self.summary = wrapped_label("正在试导入（只检查，不改动数据）…")
         self.model = RowsModel(self.HEADERS, right=[1, 3, 4, 5, 6], red=self._red)
-        self.view = table(self.model, stretch=7)
-        self.view.setWordWrap(True)
+        self.view = wrapping(table(self.model, stretch=7))
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton("确认导入", QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = self.buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)

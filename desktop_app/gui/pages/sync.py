@@ -35,7 +35,7 @@ from desktop_app.core.sync import keys
 from desktop_app.gui import prompts
 from desktop_app.gui.attachment_files import local_time
 from desktop_app.gui.pages.base import Page
-from desktop_app.gui.sync_dialogs import FINGERPRINT_STYLE, EnrolDialog, SyncImportDialog
+from desktop_app.gui.sync_dialogs import FINGERPRINT_STYLE, EnrolDialog, SyncImportDialog, wrapping
 from desktop_app.gui.table_model import RowsModel
 from desktop_app.gui.widgets import (
     STRETCH,
@@ -128,8 +128,7 @@ class TownshipPanel(QWidget):
                                     red=self._not_acknowledged)
         self.sent_view = table(self.sent_model, stretch=6)
         self.notes_model = RowsModel(["状态", "意见", "针对", "写于"], red=self._open_note)
-        self.notes_view = table(self.notes_model, stretch=1)
-        self.notes_view.setWordWrap(True)
+        self.notes_view = wrapping(table(self.notes_model, stretch=1))
         self.notes_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.notes_view.setColumnWidth(2, 180)  # 针对: a voucher number or an activity, wrapped
         self.done_button = QPushButton("标为已处理")
@@ -238,11 +237,9 @@ class CountyPanel(QWidget):
         self.todo = wrapped_label(style=WARN_STYLE)
         self.received_model = RowsModel(["编号", "结果", "乡镇导出于", "县里导入于", "新增", "更新", "冲突", "说明"],
                                         right=[4, 5, 6], red=self._held)
-        self.received_view = table(self.received_model, stretch=7)
-        self.received_view.setWordWrap(True)
+        self.received_view = wrapping(table(self.received_model, stretch=7))
         self.notes_model = RowsModel(["意见", "写于"])
-        self.notes_view = table(self.notes_model, stretch=0)
-        self.notes_view.setWordWrap(True)
+        self.notes_view = wrapping(table(self.notes_model, stretch=0))
         self.offices: list[OfficeSync] = []
         self.received: list[ReceivedPackage] = []
         self.shown_office = ""
