@@ -119,7 +119,7 @@ class Card(QFrame):
 
 class OverviewPage(Page):
     title = "概览"
-    watches = ("ledger", "funds", "projects", "settings", "backups", "notices", "activities", "surveys")
+    watches = ("ledger", "funds", "projects", "settings", "backups", "notices", "sync", "activities", "surveys")
     notice_due = Signal(object)  # a DueNotice the user wants to prepare (信息公示 opens its builder)
 
     def __init__(self, ctx, parent=None):
