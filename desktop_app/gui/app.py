@@ -30,8 +30,8 @@ def make_context(ws: Workspace) -> AppContext:
 def open_workspace(workspace_dir: Path) -> Workspace | None:
     """Open the workspace or explain in Chinese why not (None). A folder without a workspace gets the first-run
     choices (新建单位 there, 打开已有工作区, 从备份文件恢复, 打开演示数据), which say themselves what failed.
-    The slow integrity check and the backup-on-open run later, as the worker's first job
-    (`MainWindow.start_checks`)."""
+    The slow integrity check runs beside the window, which fills its pages meanwhile; writes wait for its
+    verdict; the backup-on-open follows it (`MainWindow.start_checks`)."""
     if not (workspace_dir / DB_NAME).exists():
         from desktop_app.gui.first_run import choose_start
 
@@ -97,7 +97,7 @@ def ensure_office(ws: Workspace) -> bool:
 
 
 def open_main_window(workspace_dir: Path):
-    """The main window over the workspace, its open checks queued first; None when it cannot open."""
+    """The main window over the workspace, its open check started beside it; None when it cannot open."""
     from desktop_app.gui.main_window import MainWindow
 
     ws = open_workspace(Path(workspace_dir))
@@ -179,11 +179,12 @@ def switch_workspace(window, folder: Path):
 
 def close_workspace(window) -> None:
     """Wait for the worker, then close the workspace with its closing backup (not of a damaged file)."""
-    window.ctx.runner.shutdown()
+    window.ctx.runner.shutdown()  # also waits for the open check, when the window closed while it ran
     window.shutdown()
+    damaged = window.damaged or window.ctx.ws.damage  # its verdict may not have reached the window yet
     try:
-        window.ctx.ws.close(backup=window.damaged is None)
+        window.ctx.ws.close(backup=damaged is None)
     except UserError as exc:
         prompts.show_error(None, f"关闭时的自动备份没有成功：{exc}", "备份失败")
-    if window.damaged is not None:
-        offer_restore(None, window.damaged, window.ctx.ws.root)
+    if damaged is not None:
+        offer_restore(None, damaged, window.ctx.ws.root)

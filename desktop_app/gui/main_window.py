@@ -31,6 +31,8 @@ from desktop_app.gui.pages.surveys import SurveysPage
 from desktop_app.gui.pages.sync import SyncPage
 from desktop_app.gui.screen_fit import fit_main_window
 
+CHECKING = "正在后台检查台账数据（大的台账约需几秒），可以照常查看；这期间保存的内容会在检查通过后写入。"
+
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext):
@@ -184,21 +186,29 @@ class MainWindow(QMainWindow):
                           f"工作区：{self.ctx.ws.root}", "关于")
 
     def start_checks(self) -> None:
-        """The open checks deferred by `Workspace.open(defer_checks=True)`. quick_check is queued before
-        anything else, so no write runs on a damaged file; the daily backup follows once the first page
-        has queued its reads (it copies the whole file: seconds on a large workspace)."""
+        """The open checks deferred by `Workspace.open(defer_checks=True)`. quick_check runs beside the worker
+        (`OpRunner.run_beside`), so the overview and the other pages fill while it reads the whole file; the
+        core makes every write wait for its verdict, and refuses them once it has failed. The daily backup
+        follows once it has passed (it copies the whole file: seconds on a large workspace)."""
         ws, runner = self.ctx.ws, self.ctx.runner
 
-        def check(_progress) -> None:
+        def check() -> None:
             try:
                 ws.run_deferred_checks()
             except WorkspaceDamaged:
-                runner.halt()  # from the worker itself, before it takes the next queued op
+                runner.halt()  # from the check's thread: the worker takes no queued op after this
                 raise
 
-        runner.run(check, on_error=self._checks_failed, progress_title="正在检查台账数据…")
-        QTimer.singleShot(0, self, lambda: runner.run(ws.backup_if_due, on_error=self._checks_failed,
-                                                      changes=Changes(backups=True), progress_title="正在自动备份…"))
+        if ws.checks_pending:
+            self.show_status(CHECKING)
+        runner.run_beside(check, lambda _none: self._checks_passed(), self._checks_failed)
+
+    def _checks_passed(self) -> None:
+        if self.statusBar().currentMessage() == CHECKING:
+            self.statusBar().clearMessage()
+        ws = self.ctx.ws
+        self.ctx.runner.run(ws.backup_if_due, on_error=self._checks_failed, changes=Changes(backups=True),
+                            progress_title="正在自动备份…")
 
     def _checks_failed(self, exc: BaseException) -> None:
         if isinstance(exc, WorkspaceDamaged):

@@ -7,6 +7,11 @@ gets a progress dialog (shown after 500 ms) whose 取消 makes the core's progre
 notices of invisible characters the core took out of what was typed (pasted from Word: `validation.text_notices`)
 go to the status bar — the one place every dialog and page saves through.
 
+The open check (quick_check reads the whole file: seconds on a million entries) runs *beside* the worker
+(`run_beside`), on a thread of its own, so the pages fill while it runs; the core makes writes wait for its
+verdict. Until it ends, other ops' failures wait too: on a file it finds damaged they were its consequences,
+and the damage is explained once, by the check's own failure (the restore offer).
+
 Tests wait for ops with `qtbot.waitUntil(lambda: runner.idle)` or `qtbot.waitSignal(runner.finished)`.
 """
 
@@ -49,6 +54,7 @@ class _Op:
     cancel: threading.Event = field(default_factory=threading.Event)
     dialog: QProgressDialog | None = None
     notices: list[str] = field(default_factory=list)  # “已删去…” of the texts the op cleaned (set by the worker)
+    beside: bool = False  # run by `run_beside`, not by the worker
 
 
 class OpRunner(QObject):
@@ -67,6 +73,9 @@ class OpRunner(QObject):
         self._ids = count(1)
         self._pending: dict[int, _Op] = {}
         self._halted = threading.Event()
+        self._side_pool = QThreadPool(self)  # `run_beside`: the open check, beside the worker
+        self._side_pool.setMaxThreadCount(1)
+        self._held: list[tuple[_Op, BaseException, str]] = []  # failures waiting for the check's verdict
         self.dialog_parent: QWidget | None = None
 
     @property
@@ -95,6 +104,23 @@ class OpRunner(QObject):
         self._pool.start(lambda: self._work(op_id, op, call))
         return op_id
 
+    def run_beside(self, fn: Callable[[], Any], on_success: Callable[[Any], None] | None = None,
+                   on_error: Callable[[BaseException], None] | None = None) -> int:
+        """Run `fn()` on a thread of its own, beside the worker, which goes on with the pages' reads: the open
+        check. No progress dialog (the window stays usable). While it runs, the failures of other ops are held;
+        when it ends they are shown as usual — or, if it halted the runner (a damaged file), their `on_error`
+        gets `Cancelled` and nothing more is shown: the check's own failure explains the damage once."""
+        op_id = next(self._ids)
+        op = _Op(on_success, on_error, None, self.dialog_parent, beside=True)
+        self._pending[op_id] = op
+        self._side_pool.start(lambda: self._work(op_id, op, fn))
+        return op_id
+
+    @property
+    def checking(self) -> bool:
+        """An op started by `run_beside` (the open check) has not ended yet."""
+        return any(op.beside for op in self._pending.values())
+
     def query(self, fn: Callable[[], Any], on_success: Callable[[Any], None],
               on_error: Callable[[BaseException], None] | None = None) -> int:
         """A read: same worker, no change notice."""
@@ -112,6 +138,7 @@ class OpRunner(QObject):
             if op.dialog is not None:
                 op.cancel.set()
         self._pool.waitForDone()
+        self._side_pool.waitForDone()
 
     # ---------------------------------------------------------------- worker side
 
@@ -187,27 +214,45 @@ class OpRunner(QObject):
             if op.notices:  # after the op's own status (“已保存…”): the last word the user reads
                 self.message.emit(" ".join(op.notices))
         finally:
+            if op.beside:
+                self._release_held()
             self.finished.emit()
 
     def _on_failed(self, op_id: int, exc: BaseException, trace: str) -> None:
         op = self._close(op_id)
         try:
-            if isinstance(exc, Cancelled):
-                self.message.emit("已取消。")
-                if op.on_error:
-                    op.on_error(exc)
-            elif isinstance(exc, UserError):
-                if op.on_error:
-                    op.on_error(exc)
-                else:
-                    prompts.show_refusal(op.parent, exc)
-            else:
-                log.error("操作失败：\n%s", trace)
-                detail = (str(exc).strip().splitlines() or [""])[0][:200]
-                prompts.show_error(op.parent, f"操作没有完成，出现了意外错误（{type(exc).__name__}：{detail}）。"
-                                   "这一步的改动已全部撤回，数据没有被写坏。请重试；如果反复出现，请联系技术支持。",
-                                   "意外错误")
-                if op.on_error:
-                    op.on_error(exc)
+            if not op.beside and not isinstance(exc, Cancelled):
+                if self.checking:  # the verdict decides whether this failure is shown
+                    self._held.append((op, exc, trace))
+                    return
+                if self._halted.is_set():  # a consequence of the damage the check has reported
+                    exc = Cancelled()
+            self._report_failure(op, exc, trace)
         finally:
+            if op.beside:
+                self._release_held()
             self.finished.emit()
+
+    def _release_held(self) -> None:
+        held, self._held = self._held, []
+        for op, exc, trace in held:
+            self._report_failure(op, Cancelled() if self._halted.is_set() else exc, trace)
+
+    def _report_failure(self, op: _Op, exc: BaseException, trace: str) -> None:
+        if isinstance(exc, Cancelled):
+            self.message.emit("已取消。")
+            if op.on_error:
+                op.on_error(exc)
+        elif isinstance(exc, UserError):
+            if op.on_error:
+                op.on_error(exc)
+            else:
+                prompts.show_refusal(op.parent, exc)
+        else:
+            log.error("操作失败：\n%s", trace)
+            detail = (str(exc).strip().splitlines() or [""])[0][:200]
+            prompts.show_error(op.parent, f"操作没有完成，出现了意外错误（{type(exc).__name__}：{detail}）。"
+                               "这一步的改动已全部撤回，数据没有被写坏。请重试；如果反复出现，请联系技术支持。",
+                               "意外错误")
+            if op.on_error:
+                op.on_error(exc)
