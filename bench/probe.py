@@ -2,6 +2,8 @@
 
     probe.py bare-window                 QApplication + an empty QMainWindow shown
     probe.py main-window WS              the app's main window on WS, with the ledger page open
+    probe.py overview WS                 the main window shown, then its overview filled, while the open
+                                         check (quick_check) runs beside it; when that check ended
     probe.py ledger-page WS              first rows of the ledger page (lazy model) on WS
     probe.py bare-sql-model WS           first rows of a QTableView over QSqlQueryModel, same ordered query
     probe.py export WS OUT ROWS          xlsx export of about ROWS entries
@@ -83,6 +85,43 @@ def main_window(folder: str) -> None:
     window.ctx.ws.close(backup=False)  # the closing backup is not part of start-up
 
 
+def overview(folder: str) -> None:
+    """What a user waits for on opening a large workspace: from the main window on screen to its overview
+    filled (the funds' balances, this month's figures), and the open check's end, both from the same moment."""
+    from desktop_app.gui.application import make_application
+    from desktop_app.gui.startup import show_startup_window
+
+    app = make_application()
+    startup = show_startup_window(app, Path(folder))
+    from desktop_app.gui.app import open_main_window
+
+    window = open_main_window(Path(folder))  # the workspace opens, the check starts beside the window
+    window.setGeometry(startup.geometry())
+    shown(app, window)
+    startup.close()
+    shown_at = time.perf_counter()
+    runner, page = window.ctx.runner, window.overview
+    overview_ms = painted_ms = check_ms = None
+    filled_first = False
+    while overview_ms is None or check_ms is None:
+        app.processEvents()
+        now = (time.perf_counter() - shown_at) * 1000
+        if check_ms is None and not runner.checking:
+            check_ms = now
+        if overview_ms is None and page.data is not None:
+            overview_ms, filled_first = now, runner.checking
+            window.grab()  # painted, as the user sees it
+            painted_ms = (time.perf_counter() - shown_at) * 1000
+        time.sleep(0.001)
+    while not runner.idle:  # the backup on open, if one is due
+        app.processEvents()
+    emit(overview_after_shown_ms=overview_ms, painted_after_shown_ms=painted_ms, check_after_shown_ms=check_ms,
+         filled_before_check_ended=filled_first, damaged=window.damaged is not None,
+         funds=len(page.data.funds))
+    runner.shutdown()
+    window.ctx.ws.close(backup=False)
+
+
 def ledger_page(folder: str) -> None:
     from PySide6.QtWidgets import QTableView
 
@@ -149,5 +188,5 @@ def export(folder: str, out: str, rows: str) -> None:
 
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    {"bare-window": bare_window, "main-window": main_window, "ledger-page": ledger_page,
+    {"bare-window": bare_window, "main-window": main_window, "overview": overview, "ledger-page": ledger_page,
      "bare-sql-model": bare_sql_model, "export": export}[mode](*args)

