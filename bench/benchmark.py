@@ -10,6 +10,8 @@ in the same run on the same machine (figures are ratios, so a slower machine doe
                                             # report PDF, paper-entry keystrokes (bench/surveys.py)
     python dev.py bench --overview          # the overview filled after the window is shown, while the open check
                                             # runs beside it, against that check's own time (1,000,000 entries)
+    python dev.py bench --scale             # county schema at scale: 30 townships × 50,000 entries (--townships N
+                                            # --per-township N; --duckdb-python PY for DuckDB over Parquet), bench/scale.py
     python dev.py bench --sync              # data sync only: county import vs raw executemany, export (bench/sync.py)
     python dev.py bench --notice            # notice PDF export only: 40 photos, 500 ledger lines, beside the
                                             # same notice as .docx converted by LibreOffice headless (pip install
@@ -1395,6 +1397,11 @@ def run_notice_only() -> None:
 
 
 def main() -> None:
+    if "--scale" in sys.argv[1:]:  # its own options (bench/scale.py)
+        from bench.scale import main as run_scale
+
+        run_scale([a for a in sys.argv[1:] if a != "--scale"])
+        return None
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-row bulk insert and export")
