@@ -181,7 +181,7 @@ def close_workspace(window) -> None:
     """Wait for the worker, then close the workspace with its closing backup (not of a damaged file)."""
     window.ctx.runner.shutdown()  # also waits for the open check, when the window closed while it ran
     window.shutdown()
-    damaged = window.damaged or window.ctx.ws.damage  # its verdict may not have reached the window yet
+    damaged = window.damaged or window.ctx.ws.open_check.damage  # its verdict may not have reached the window yet
     try:
         window.ctx.ws.close(backup=damaged is None)
     except UserError as exc:

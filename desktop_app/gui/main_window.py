@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
                 runner.halt()  # from the check's thread: the worker takes no queued op after this
                 raise
 
-        if ws.checks_pending:
+        if ws.open_check.pending:
             self.show_status(CHECKING)
         runner.run_beside(check, lambda _none: self._checks_passed(), self._checks_failed)
 

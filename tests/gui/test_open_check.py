@@ -63,7 +63,7 @@ def test_the_overview_fills_while_the_open_check_runs_and_writes_wait_for_it(qtb
         window.show()
         assert window.isVisible()
         qtbot.waitUntil(lambda: window.overview.data is not None, timeout=5000)
-        assert started.is_set() and ws.checks_pending and runner.checking  # the check has not given its verdict
+        assert started.is_set() and ws.open_check.pending and runner.checking  # the check has not given its verdict
         assert window.overview.funds_model.rowCount() == 1
         assert window.statusBar().currentMessage() == CHECKING
         saved: list = []
@@ -74,7 +74,7 @@ def test_the_overview_fills_while_the_open_check_runs_and_writes_wait_for_it(qtb
     finally:
         release.set()
     wait_idle(qtbot, runner)
-    assert not ws.checks_pending and ws.damage is None and window.damaged is None
+    assert not ws.open_check.pending and ws.open_check.damage is None and window.damaged is None
     assert len(saved) == 1 and entry_summaries(folder) == ["检查期间录入"]
     assert [b.reason for b in ws.list_backups()] == ["open"]
     assert window.statusBar().currentMessage() != CHECKING
@@ -105,7 +105,7 @@ def test_a_failed_open_check_stops_the_writes_and_offers_the_restore(qtbot, work
         release.set()
     wait_idle(qtbot, runner)
     qtbot.waitUntil(lambda: not window.isVisible())  # the window closes to offer the restore
-    assert isinstance(window.damaged, WorkspaceDamaged) and ws.damage is not None
+    assert isinstance(window.damaged, WorkspaceDamaged) and ws.open_check.damage is not None
     assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)  # the waiting write was refused, silently
     with pytest.raises(WorkspaceDamaged) as err:  # and so is every later write, by the core itself
         ledger.add_entry(ws, make_entry(ws, summary="也不应写入"))

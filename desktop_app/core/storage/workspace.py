@@ -6,10 +6,6 @@ by the OS when its process dies, so a crash never leaves a stale lock), the file
 migrated. Nothing is written to a workspace that fails these checks. Once they pass, what interrupted work
 left behind (a killed restore's staging file, a killed backup's or attachment copy's `*.partial`) is removed.
 
-The GUI defers `quick_check` (`open(defer_checks=True)`) so that its window and overview appear at once: the
-check then runs on a thread of its own beside the reads (`run_deferred_checks`), and every write — a
-transaction, a backup, a restore — waits for its verdict and is refused once it has failed (`damage`).
-
 A workspace that cannot be written (a write-protected USB stick) opens, when the caller allows it
 (`read_only_ok`: the command line's lists, reports and exports), *read-only*: nothing is written beside it —
 no lock, no backup, no -shm file — and every write is refused with a message saying why. A transaction that
@@ -21,7 +17,6 @@ import os
 import socket
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -38,6 +33,7 @@ from desktop_app.core.storage import backup as backups
 from desktop_app.core.storage import backup_file as backup_file_module
 from desktop_app.core.storage import db, files, journal
 from desktop_app.core.storage import identity as workspace_identity
+from desktop_app.core.storage.open_check import DeferredCheck
 from desktop_app.core.storage.paths import DB_NAME, default_workspace_dir, demo_workspace_dir  # noqa: F401 (re-exported)
 
 AUTO_BACKUP_AGE = timedelta(days=1)
@@ -58,9 +54,7 @@ class Workspace:
         self.operator = workspace_identity.operator_name()
         self._auto_backup = True
         self.read_only = False  # opened read-only: the folder cannot be written (see `open`)
-        self._unchecked = False  # quick_check deferred by `open(defer_checks=True)` and not run yet
-        self._check_lock = threading.Lock()  # held while the deferred check runs: writes wait on it
-        self.damage: WorkspaceDamaged | None = None  # what the deferred check found: every write is refused
+        self.open_check = DeferredCheck(self._deferred_check)  # quick_check deferred by `open(defer_checks=True)`
 
     # ---------------------------------------------------------------- open / close
 
@@ -69,10 +63,8 @@ class Workspace:
              defer_checks: bool = False, read_only_ok: bool = False) -> "Workspace":
         """Open (or with `create`, make) a workspace.
 
-        `defer_checks` lets the window appear first: the GUI then runs `run_deferred_checks()` on a thread
-        of its own while its worker reads for the pages (quick_check reads the whole file: about three
-        seconds on a million entries). No write runs before quick_check has passed: every write waits for
-        it (and runs it, when nobody has started it yet) and is refused once it has failed.
+        `defer_checks` lets the window appear first: the GUI runs `run_deferred_checks()` on a thread of its
+        own while the pages read; every write waits for its verdict (`storage.open_check`).
         `read_only_ok`: a workspace whose folder cannot be written opens read-only instead of being refused.
         """
         ws = cls(Path(root).expanduser().resolve())
@@ -84,12 +76,12 @@ class Workspace:
         ws._acquire_lock()
         try:
             ws._check_database(create, quick_check=not defer_checks)
-            ws._unchecked = defer_checks
+            ws.open_check.pending = defer_checks
             ws._connect()
             _remove_staging(ws.root)  # what a restore killed part-way left behind
             ws._auto_backup = auto_backup
             if not defer_checks:
-                ws._remove_partials()
+                backups.remove_partials(ws.backups_dir, ws.attachments_dir)  # only once the checks passed
                 ws._backup_on_open()
         except BaseException as exc:
             ws._release()
@@ -100,34 +92,16 @@ class Workspace:
             raise
         return ws
 
-    def run_deferred_checks(self) -> None:
-        """The quick_check skipped by `open(defer_checks=True)`; raises WorkspaceDamaged (nothing written).
-        Safe to call from any thread, and again: the check runs once; a second caller waits for its verdict."""
-        with self._check_lock:
-            if self._unchecked:
-                if backups.integrity_ok(self.db_path, quick=True):
-                    if not self.read_only:
-                        self._remove_partials()
-                else:
-                    self.damage = self.damaged_error()
-                self._unchecked = False
-            if self.damage is not None:
-                raise WorkspaceDamaged(self.damage.message, good_backup=self.damage.good_backup)
+    def run_deferred_checks(self) -> None:  # from any thread, once; raises WorkspaceDamaged
+        self.open_check.run()
 
-    @property
-    def checks_pending(self) -> bool:
-        """The deferred quick_check has not given its verdict yet (writes would wait for it)."""
-        return self._unchecked
-
-    def _await_checks(self) -> None:
-        """Before any write: wait for the deferred check (run it here when nobody has started it); refused
-        with WorkspaceDamaged once it has failed, so nothing is ever written to a damaged file."""
-        if self._unchecked or self.damage is not None:
-            self.run_deferred_checks()
-
-    def _remove_partials(self) -> None:
-        """What a killed `backup create` or an interrupted attachment copy left: only once the checks pass."""
-        backups.remove_partials(self.backups_dir, self.attachments_dir)
+    def _deferred_check(self) -> WorkspaceDamaged | None:
+        """quick_check; once it passed, what a killed `backup create` or attachment copy left is removed."""
+        if not backups.integrity_ok(self.db_path, quick=True):
+            return self.damaged_error()
+        if not self.read_only:
+            backups.remove_partials(self.backups_dir, self.attachments_dir)
+        return None
 
     def backup_if_due(self, progress=None) -> None:
         """The backup on open: when the newest backup is older than a day (or there is none). A backup from
@@ -154,6 +128,12 @@ class Workspace:
 
     def _refused(self, message: str, kind: type[WorkspaceError] = WorkspaceError) -> WorkspaceError:
         return kind(message, technical=files.where(self.root))
+
+    def check_writable(self) -> None:
+        """Before any write: refused on a read-only workspace; waits for the deferred check, refused if it failed."""
+        if self.read_only:
+            raise self.read_only_error()
+        self.open_check.before_write()
 
     def read_only_error(self) -> WorkspaceError:
         return self._refused(
@@ -265,7 +245,7 @@ class Workspace:
         if self.engine is None:
             return
         try:
-            if backup and not self.read_only and self.damage is None and self.has_office():
+            if backup and not self.read_only and self.open_check.damage is None and self.has_office():
                 self.create_backup("close")  # never a backup of a file the check found damaged
         finally:
             self._dispose()
@@ -295,9 +275,7 @@ class Workspace:
 
         A transaction that fails removes the attachment files it copied in (nothing is left that no record
         names); a full disk is raised as `files.DiskFull`."""
-        if self.read_only:
-            raise self.read_only_error()
-        self._await_checks()
+        self.check_writable()
         with Session(self.engine, expire_on_commit=False) as session:
             if identity is None:
                 stamp = self._stamp(session, op)
@@ -322,9 +300,7 @@ class Workspace:
     def sync_import_transaction(self, op: str = "sync.import") -> Iterator[Session]:
         """The one door past ownership: only the sync importer uses it, to write other offices' records as
         their packages carry them (their own office, times and versions). Journalled like any transaction."""
-        if self.read_only:
-            raise self.read_only_error()
-        self._await_checks()
+        self.check_writable()
         with Session(self.engine, expire_on_commit=False) as session:
             journal.install(session, replace(self._stamp(session, op), importing=True))
             try:
@@ -403,9 +379,7 @@ class Workspace:
     def create_backup(self, reason: str = "manual", progress=None, *, spare: Path | None = None) -> backups.BackupInfo:
         """A verified backup; the rotation that follows spares `spare` (the backup a restore puts in place).
         A full disk leaves no partial file and is raised as `files.DiskFull`."""
-        if self.read_only:
-            raise self.read_only_error()
-        self._await_checks()
+        self.check_writable()
         conn = db.connect_raw(self.db_path)
         try:
             made = backups.create_backup(conn, self.backups_dir, reason, progress, spare)
@@ -479,7 +453,6 @@ class Workspace:
         starts a new epoch: its journal's sequence numbers rewind, and the epoch record says so, naming the
         epoch whose timeline it left behind. `backup_file`: a database backup (`backups/ledger-*.db`) or a
         one-file backup (`*.zip`, see `backup_file`), by path or by name in backups/."""
-        self._await_checks()
         if backup_file_module.is_file_backup(backup_file):
             return self._restore_file_backup(Path(backup_file), progress)
         source = backups.usable_backup(self.backups_dir, backup_file)
