@@ -92,7 +92,8 @@ def build(folder: Path, townships: int, per_township: int) -> dict:
 
     started = time.perf_counter()
     ws = Workspace.open(folder, create=True, auto_backup=False)
-    office.init_office(ws, name="万源市慈善会", division_code="511781000000", association="万源市慈善会")
+    office.init_office(ws, name="万源市慈善会", division_code="511781000000", association="万源市慈善会",
+                       level="县级慈善会")
     template_fund, _ = projects.add_fund(ws, projects.FundInput(name="万源市慈善会本级基金"))
     county_id = ws.local_office().id
     ws.close(backup=False)
