@@ -3,7 +3,6 @@ cross-tabs, the refusal of a survey without valid forms, and how fast 30 questio
 
 import copy
 import shutil
-import time
 from datetime import date
 from pathlib import Path
 
@@ -148,7 +147,7 @@ def test_a_survey_whose_forms_are_all_excluded_is_refused_with_the_reasons(tmp_p
     assert "请在“需求调查”页查看无效原因" in message and not out.exists()
 
 
-def test_thirty_questions_with_charts_print_in_under_two_seconds(demo_dir, tmp_path):
+def test_thirty_questions_with_charts_print_whole(demo_dir, tmp_path):
     ws = Workspace.open(demo_dir, auto_backup=False)
     try:
         with ws.reading() as s:
@@ -170,11 +169,8 @@ def test_thirty_questions_with_charts_print_in_under_two_seconds(demo_dir, tmp_p
     from desktop_app.core.documents.pdf import render_pdf
 
     register_fonts()  # once per process, not per report
-    started = time.perf_counter()
-    render_pdf(doc, tmp_path / "30题.pdf")
-    elapsed = time.perf_counter() - started
+    render_pdf(doc, tmp_path / "30题.pdf")  # its speed (< 2 s) is measured by `dev.py bench --surveys`
     assert len(PdfReader(tmp_path / "30题.pdf").pages) > 20
-    assert elapsed < 2.0, f"30 questions with charts took {elapsed:.2f} s"
 
 
 def test_document_is_plain_data_with_the_sentence_as_a_paragraph(demo_dir):
