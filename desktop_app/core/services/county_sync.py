@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from desktop_app.core.errors import UserError
@@ -191,7 +192,9 @@ def _expand(paths: list[Path | str]) -> list[Path]:
 
 
 def _int(value) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+    """A manifest's count or number; anything else (text, a float, past SQLite's INTEGER) as 0 (refused)."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2 ** 63
+    return value if ok else 0
 
 
 def _import_one(ws, signed: package.Signed, result: PackageResult, dry_run: bool, held_row: int | None = None,
@@ -202,6 +205,12 @@ def _import_one(ws, signed: package.Signed, result: PackageResult, dry_run: bool
         pass
     except UserError as exc:
         result.status, result.reason = "refused", str(exc)
+        result.new, result.updated, result.unchanged, result.conflicts = 0, 0, 0, []
+    except IntegrityError:  # a voucher number taken twice, or another constraint the checks before missed
+        result.status, result.new, result.updated, result.unchanged, result.conflicts = "refused", 0, 0, 0, []
+        result.reason = str(package.refused(
+            signed.path, "同步包", "里的记录与县里的数据接不上（缺少所属的上级记录，或与已有记录的编号重复）",
+            "本程序导出的包不会这样，这个包可能被改动过：请让该单位重新导出，如仍如此，请把这个包交给技术人员检查"))
 
 
 def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run: bool, held_row: int | None,

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Boolean, Date, insert
+from sqlalchemy import Boolean, Date, Integer, String, insert
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, select
 
@@ -53,6 +53,54 @@ class ApplySummary:
 
 class ForeignRecord(UserError):
     """A package carrying a record of another office than the one that signed it."""
+
+
+class BadRecord(UserError):
+    """A package carrying a record whose values do not fit the county's table (a forged or damaged package:
+    the township's program writes none of these)."""
+
+
+_INT_RANGE = (-(2 ** 63), 2 ** 63 - 1)  # SQLite's INTEGER
+
+
+def _bad_value(column, value) -> bool:
+    """Whether `value` (a payload's, as JSON gave it) cannot be the journal's value of `column`."""
+    if value is None:
+        return not column.nullable
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return not isinstance(value, bool) and value not in (0, 1)
+    if isinstance(kind, Integer):
+        return isinstance(value, bool) or not isinstance(value, int) or not _INT_RANGE[0] <= value <= _INT_RANGE[1]
+    if isinstance(kind, Date):
+        if not isinstance(value, str):
+            return True
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return True
+        return False
+    if isinstance(kind, String):
+        return not isinstance(value, str)
+    return isinstance(value, (dict, list, float))
+
+
+def check_payload(model: type[Record], payload: dict) -> None:
+    """Refuse (BadRecord) a payload with a value its column cannot hold: text where a number belongs, a
+    nested object, a number past SQLite's range, NaN, an impossible date, an empty id or version."""
+    table = model.__table__
+    noun = RECORD_NOUNS.get(table.name, "记录")
+    bad = [c.name for c in table.columns if c.name in payload and _bad_value(c, payload[c.name])]
+    version = payload.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        bad.append("version")
+    if not payload.get("id"):
+        bad.append("id")
+    if bad:
+        raise BadRecord(f"同步包里的{noun}（编号 {str(payload.get('id'))[:8]}）有不合规定的内容"
+                        f"（{'、'.join(sorted(set(bad)))}），整个包未导入，县里什么也没有改动。"
+                        "本程序导出的包不会这样，这个包可能被改动过或已损坏：请让该单位重新导出，"
+                        "如仍如此，请把这个包交给技术人员检查。")
 
 
 def record_models() -> dict[str, type[Record]]:
@@ -102,17 +150,51 @@ def apply_records(session: Session, office_id: str, records: dict[str, list[dict
     if unknown:
         raise UserError(f"同步包里有本程序不认识的数据（{'、'.join(sorted(unknown))}），未导入。"
                         "请把县级的程序升级到最新版本后再导入。")
+    _check_parents(session, office_id, [models[t] for t in models if records.get(t)])
     return summary
+
+
+def _check_parents(session: Session, office_id: str, touched: list[type[Record]]) -> None:
+    """Every record written names parents the county holds (foreign keys are deferred while a package is
+    applied: checked here, so that a dry run finds what the real import would, and says which record),
+    and parents of its own office: an entry of one township never lands in another's fund."""
+    conn = session.connection()
+    for model in touched:
+        table = model.__table__.name
+        for fk in model.__table__.foreign_keys:
+            parent, column = fk.column.table.name, fk.parent.name
+            sql = (f"SELECT c.id FROM {quote_name(table)} c JOIN {quote_name(parent)} p ON c.{quote_name(column)} = p.id"
+                   " WHERE c.office_id = ? AND p.office_id != ? LIMIT 1")
+            found = conn.exec_driver_sql(sql, (office_id, office_id)).scalar()
+            if found is not None:
+                raise ForeignRecord(f"同步包里的{RECORD_NOUNS.get(table, '记录')}（编号 {found[:8]}）挂在另一个单位的"
+                                    f"{RECORD_NOUNS.get(parent, '记录')}下，整个包未导入，县里什么也没有改动。"
+                                    "本程序导出的包不会这样，这个包可能被伪造或改动过：请不要再导入它，并把它交给技术人员检查。")
+    for model in touched:
+        table = model.__table__.name
+        missing = conn.exec_driver_sql(f"PRAGMA foreign_key_check({quote_name(table)})").first()
+        if missing is not None:
+            record_id = conn.exec_driver_sql(f"SELECT id FROM {quote_name(table)} WHERE rowid = ?",
+                                             (missing[1],)).scalar()
+            raise BadRecord(f"同步包里的{RECORD_NOUNS.get(table, '记录')}（编号 {str(record_id)[:8]}）所属的"
+                            f"{RECORD_NOUNS.get(missing[2], '上级记录')}在包里和县里都没有，整个包未导入，县里什么也没有改动。"
+                            "请让该单位导出全量包（sync export --full）后再导入；如仍如此，请把这个包交给技术人员检查。")
 
 
 def _apply_table(session: Session, office_id: str, model: type[Record], payloads: list[dict],
                  rebaseline: bool = False) -> ApplySummary:
     table = model.__table__
     summary = ApplySummary()
+    seen: set[str] = set()
     for payload in payloads:
         if payload.get("office_id") != office_id:
             raise ForeignRecord(f"同步包里的{RECORD_NOUNS.get(table.name, '记录')}（编号 {str(payload.get('id'))[:8]}）"
                                 "不属于发出这个包的单位，整个包未导入。请让该单位重新导出同步包。")
+        check_payload(model, payload)
+        if payload["id"] in seen:  # a package carries each record once, in its last state
+            raise BadRecord(f"同步包里的{RECORD_NOUNS.get(table.name, '记录')}（编号 {payload['id'][:8]}）出现了不止一次，"
+                            "整个包未导入，县里什么也没有改动。这个包可能被改动过：请让该单位重新导出。")
+        seen.add(payload["id"])
     held = _stored(session, model, [p["id"] for p in payloads])
     new_rows = []
     for payload in payloads:

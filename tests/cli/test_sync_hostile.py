@@ -1,0 +1,146 @@
+"""A forger who copied a township's workspace (so signs with its own key) and hands the county packages the
+program never writes: each is refused with a Chinese message saying what to do, the county unchanged, no
+traceback. (The exchange itself and the first bad packages: test_sync.py.)"""
+
+import copy
+import hashlib
+import json
+import sqlite3
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from tests.cli.helpers import data_state, run
+from tests.cli.test_sync import enrol, enrolled, export, import_json, js, world  # noqa: F401 (fixtures)
+
+TOWN, OTHER = "八台镇社工站", "青花镇社工站"
+
+
+def township_key(db: Path) -> Ed25519PrivateKey:
+    conn = sqlite3.connect(db)
+    private = conn.execute("SELECT private_key FROM sync_key WHERE retired_at = ''").fetchone()[0]
+    conn.close()
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(private))
+
+
+def forge(source: Path, target: Path, db: Path, records=None, manifest=None, raw_records=None) -> Path:
+    """A copy of package `source` with its records (a list of {"t", "p"}) changed by `records` and its
+    manifest by `manifest`, the member hashes made to fit and signed again with the township's key."""
+    with zipfile.ZipFile(source) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    lines = [json.loads(line) for line in members["records.jsonl"].splitlines()]
+    if records:
+        records(lines)
+    body = {name: data for name, data in members.items() if name.startswith("files/")}
+    body["records.jsonl"] = raw_records(members["records.jsonl"]) if raw_records else b"".join(
+        (json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n").encode() for line in lines)
+    head = json.loads(members["manifest.json"])
+    head["members"] = [{"path": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()}
+                       for n, d in sorted(body.items())]
+    if manifest:
+        manifest(head)
+    raw = json.dumps(head, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in body.items():
+            archive.writestr(name, data)
+        archive.writestr("manifest.json", raw)
+        archive.writestr("manifest.sig", township_key(db).sign(raw).hex().encode())
+    return target
+
+
+def first(lines, table) -> dict:
+    return next(line["p"] for line in lines if line["t"] == table)
+
+
+def refused_whole(county, capsys, file, words: str) -> None:
+    """Refused (a dry run too), the reason in words, nothing changed at the county."""
+    before = data_state(county)
+    for extra in ((), ("--dry-run",)):
+        code, [result], _ = import_json(county, capsys, file, *extra)
+        assert (code, result["status"]) == (1, "refused"), result
+        assert words in result["reason"] and "没有改动" in result["reason"], result["reason"]
+        assert (result["new"], result["updated"], result["conflicts"]) == (0, 0, 0)
+    assert data_state(county) == before
+
+
+def _set(table, name, value):
+    def change(lines):
+        first(lines, table)[name] = value
+    return change
+
+
+@pytest.mark.parametrize("table, name, value", [
+    ("category", "position", "abc"),          # text for a number
+    ("category", "position", 2 ** 80),        # past SQLite's INTEGER (an OverflowError before)
+    ("category", "position", float("inf")),   # Infinity in JSON
+    ("category", "name", {"a": [1, 2]}),      # a nested object
+    ("category", "name", None),               # a NOT NULL column empty
+    ("category", "active", "false"),          # a boolean as text
+    ("category", "version", "1"),             # the version as text
+    ("category", "version", 0),
+    ("ledger_entry", "entry_date", "2024-13-45"),
+    ("ledger_entry", "entry_date", [2024]),
+])
+def test_a_value_its_column_cannot_hold_is_refused_whole(enrolled, capsys, tmp_path, table, name, value):  # noqa: F811
+    town, county, _out, package = enrolled
+    bad = forge(package, tmp_path / "类型不对.zip", town / "ledger.db", records=_set(table, name, value))
+    refused_whole(county, capsys, bad, f"有不合规定的内容（{name}）")
+
+
+def test_nan_typed_into_the_records_is_refused(enrolled, capsys, tmp_path):  # noqa: F811
+    town, county, _out, package = enrolled
+    bad = forge(package, tmp_path / "NaN.zip", town / "ledger.db",
+                raw_records=lambda data: data.replace(b'"position": 0', b'"position": NaN', 1))
+    refused_whole(county, capsys, bad, "有不合规定的内容（position）")
+
+
+def test_a_record_carried_twice_is_refused_whole(enrolled, capsys, tmp_path):  # noqa: F811
+    town, county, _out, package = enrolled
+
+    def twice(lines):
+        lines.append({"t": "category", "p": first(lines, "category") | {"name": "改过的名字"}})
+    bad = forge(package, tmp_path / "两次.zip", town / "ledger.db", records=twice)
+    refused_whole(county, capsys, bad, "出现了不止一次")
+
+
+def test_a_record_whose_parent_is_nowhere_is_refused_even_in_a_dry_run(enrolled, capsys, tmp_path):  # noqa: F811
+    town, county, _out, package = enrolled
+    bad = forge(package, tmp_path / "缺上级.zip", town / "ledger.db",
+                records=_set("fund", "project_id", str(uuid.uuid4())))
+    refused_whole(county, capsys, bad, "所属的项目在包里和县里都没有")
+
+
+def test_an_entry_put_into_another_townships_fund_is_refused(world, capsys, tmp_path):  # noqa: F811
+    towns, county, out = world
+    packages = {name: export(folder, capsys, out) for name, folder in towns.items()}
+    for name, folder in towns.items():
+        enrol(county, capsys, folder, packages[name])
+    assert import_json(county, capsys, packages[OTHER])[0] == 0
+    other_fund = js(towns[OTHER], capsys, "fund", "list")[0]
+
+    def into_other(lines):
+        entry = copy.deepcopy(first(lines, "ledger_entry"))
+        entry.update(id=str(uuid.uuid4()), fund_id=other_fund["id"], status="draft", voucher_year=None,
+                     voucher_seq=None, chain_seq=None, chain_hash=None, posted_at=None)
+        lines.append({"t": "ledger_entry", "p": entry})
+    bad = forge(packages[TOWN], tmp_path / "记到别人基金.zip", towns[TOWN] / "ledger.db", records=into_other)
+    refused_whole(county, capsys, bad, "挂在另一个单位的社区基金下")
+    held = {f["id"]: f["drafts"] for f in js(county, capsys, "fund", "list")}
+    assert held[other_fund["id"]] == 0
+
+
+@pytest.mark.parametrize("name, value", [("number", 10 ** 30), ("number", "1"), ("number", -1)])
+def test_a_package_number_that_is_no_number_is_refused(enrolled, capsys, tmp_path, name, value):  # noqa: F811
+    town, county, _out, package = enrolled
+    bad = forge(package, tmp_path / "编号.zip", town / "ledger.db", manifest=lambda m: m.update({name: value}))
+    refused_whole(county, capsys, bad, "的编号已损坏")
+
+
+def test_the_same_package_named_twice_in_one_command_is_applied_once(enrolled, capsys):  # noqa: F811
+    _town, county, _out, package = enrolled
+    code, results, _ = import_json(county, capsys, package, package)
+    assert code == 0 and sorted(r["status"] for r in results) == ["applied", "unchanged"]
+    assert run(county, "verify", capsys=capsys)[0] == 0
