@@ -144,3 +144,25 @@ def test_the_same_package_named_twice_in_one_command_is_applied_once(enrolled, c
     code, results, _ = import_json(county, capsys, package, package)
     assert code == 0 and sorted(r["status"] for r in results) == ["applied", "unchanged"]
     assert run(county, "verify", capsys=capsys)[0] == 0
+
+
+def test_a_package_padded_with_data_before_it_is_refused_before_it_is_archived(enrolled, capsys, tmp_path):  # noqa: F811
+    _town, county, _out, package = enrolled
+    padded = tmp_path / "夹带.zip"
+    padded.write_bytes(b"\0" * (1 << 20) + package.read_bytes())  # ZIP readers accept it: the package still reads
+    with zipfile.ZipFile(padded) as archive:
+        assert archive.testzip() is None
+    refused_whole(county, capsys, padded, "夹带了不属于它的数据")
+    assert not list((county / "sync").rglob("*.zip"))
+
+
+def test_a_folder_without_packages_is_said_not_passed_over(enrolled, capsys, tmp_path):  # noqa: F811
+    _town, county, _out, package = enrolled
+    folder = tmp_path / "U盘根目录"
+    (folder / "同步包").mkdir(parents=True)
+    (folder / "说明.txt").write_text("x", encoding="utf-8")
+    (folder / "同步包" / package.name).write_bytes(package.read_bytes())
+    before = data_state(county)
+    code, res = run(county, "sync", "import", folder, capsys=capsys)
+    assert code == 1 and "里没有同步包" in res.err and "选那个文件夹" in res.err
+    assert data_state(county) == before

@@ -185,7 +185,12 @@ def _expand(paths: list[Path | str]) -> list[Path]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == package.SUFFIX and p.is_file()))
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() == package.SUFFIX and p.is_file())
+            if not found:  # said, not passed over in silence: the packages may be one folder further down
+                raise UserError(f"文件夹“{files.shown_name(path)}”里没有同步包（以 .zip 结尾的文件），什么也没有导入。"
+                                "请打开 U 盘看看同步包放在哪个文件夹，选那个文件夹或直接选同步包文件。",
+                                technical=files.where(path))
+            out.extend(found)
         else:
             out.append(path)
     return out

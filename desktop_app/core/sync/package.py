@@ -40,6 +40,8 @@ MAX_LINE_BYTES = 64 << 20  # one record: a survey response or a notice's texts, 
 _SHA = re.compile(r"[0-9a-f]{64}")
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_MEMBER_OVERHEAD = 256  # a member's local and central headers, ZIP64 extras and data descriptor (≈ 150 bytes)
+_ARCHIVE_OVERHEAD = 1 << 17  # the end records and the longest ZIP comment (64 KB)
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,11 @@ def _read(archive: zipfile.ZipFile, path: Path, kind: str, what: str) -> Signed:
         if info.compress_type not in _METHODS:
             raise refused(path, what, "用了本程序不支持的压缩方式（可能用压缩软件重新打包过）")
     names = [i.filename for i in infos]
+    # a ZIP may carry anything before or between its members: a file far larger than what it holds is refused
+    # before it is hashed or archived (20 GB of padding in front of a real package would fill the county's disk)
+    held = sum(i.compress_size + _MEMBER_OVERHEAD + 2 * len(i.filename.encode("utf-8", "surrogatepass")) for i in infos)
+    if path.stat().st_size > held + _ARCHIVE_OVERHEAD:
+        raise refused(path, what, "比里面的内容大得多，夹带了不属于它的数据（可能被改动过，或不是本程序写的文件）")
     if MANIFEST not in names or SIGNATURE not in names:
         raise refused(path, what, f"不是社区慈善台账的{what}", "请检查选的文件对不对")
     manifest_info = archive.getinfo(MANIFEST)
