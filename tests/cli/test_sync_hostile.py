@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PIL import Image
 
 from tests.cli.helpers import data_state, run
 from tests.cli.test_sync import enrol, enrolled, export, import_json, js, world  # noqa: F401 (fixtures)
@@ -166,3 +167,29 @@ def test_a_folder_without_packages_is_said_not_passed_over(enrolled, capsys, tmp
     code, res = run(county, "sync", "import", folder, capsys=capsys)
     assert code == 1 and "里没有同步包" in res.err and "选那个文件夹" in res.err
     assert data_state(county) == before
+
+
+def test_phone_numbers_typed_into_titles_goals_items_and_file_names_stay_home(world, capsys, tmp_path):  # noqa: F811
+    towns, _county, out = world
+    town = towns[TOWN]
+    scan = tmp_path / "李秀英电话13908181234.jpg"
+    Image.new("RGB", (16, 16), "red").save(scan)
+    for argv in (
+        ("entry", "add", "--fund", "八台镇尚善社区基金", "--date", "2024-03-03", "--type", "donation", "--amount", "100",
+         "--category", "个人捐赠", "--summary", "捐赠", "--counterparty", "张明华", "--counterparty-kind", "个人",
+         "--attach", scan),
+        ("project", "add", "--name", "邻里互助", "--start", "2024-01-01", "--end", "2024-12-31", "--budget", "1000",
+         "--goals", "联系人李秀英 139-0818-1234"),
+        ("activity", "add", "--project", "邻里互助", "--site", "", "--type", "慈善服务", "--date", "2024-03-06",
+         "--title", "入户慰问李秀英（１３９ ０８１８ １２３４）", "--photo", scan),
+        ("goods", "receive", "--fund", "八台镇尚善社区基金", "--date", "2024-03-02", "--item", "大米（一三九零八一八一二三四）",
+         "--unit", "袋", "--quantity", "2", "--source", "捐赠", "--donor", "王五"),
+    ):
+        code, res = run(town, *argv, capsys=capsys)
+        assert code == 0, res.err
+    package = export(town, capsys, out)
+    with zipfile.ZipFile(package) as archive:
+        text = archive.read("records.jsonl").decode("utf-8")
+    assert "李秀英" in text and "入户慰问" in text and "大米" in text  # the texts travel …
+    for typed in ("13908181234", "0818-1234", "０８１８", "一三九零八"):  # … their phone numbers do not
+        assert typed not in text, typed

@@ -29,9 +29,12 @@ MASKED_NAMES: dict[str, dict[str, str]] = {
 
 # table → free-text fields whose typed phone and ID numbers travel as ***
 REDACTED_TEXTS: dict[str, tuple[str, ...]] = {
-    "activity": ("summary", "place", "organisers", "partners"),
-    "photo": ("caption",),
-    "goods_movement": ("note", "donor_name"),
+    "activity": ("title", "summary", "place", "organisers", "partners"),
+    "project": ("goals",),
+    "entry_batch": ("title",),
+    "attachment": ("original_name",),  # a scan saved as 李秀英电话13908181234.jpg: the file travels by its hash
+    "photo": ("caption", "original_name"),
+    "goods_movement": ("item", "note", "donor_name"),
     "charity_space": ("note",),
     "space_milestone": ("note",),
     "space_have": ("note",),
