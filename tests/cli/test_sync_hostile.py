@@ -27,15 +27,18 @@ def township_key(db: Path) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(private))
 
 
-def forge(source: Path, target: Path, db: Path, records=None, manifest=None, raw_records=None) -> Path:
-    """A copy of package `source` with its records (a list of {"t", "p"}) changed by `records` and its
-    manifest by `manifest`, the member hashes made to fit and signed again with the township's key."""
+def forge(source: Path, target: Path, db: Path, records=None, manifest=None, raw_records=None, files=None) -> Path:
+    """A copy of package `source` with its records (a list of {"t", "p"}) changed by `records`, its
+    manifest by `manifest` and its files/ members (a dict) by `files`, the member hashes made to fit and
+    signed again with the township's key."""
     with zipfile.ZipFile(source) as archive:
         members = {i.filename: archive.read(i) for i in archive.infolist()}
     lines = [json.loads(line) for line in members["records.jsonl"].splitlines()]
     if records:
         records(lines)
     body = {name: data for name, data in members.items() if name.startswith("files/")}
+    if files:
+        files(body)
     body["records.jsonl"] = raw_records(members["records.jsonl"]) if raw_records else b"".join(
         (json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n").encode() for line in lines)
     head = json.loads(members["manifest.json"])
@@ -193,3 +196,36 @@ def test_phone_numbers_typed_into_titles_goals_items_and_file_names_stay_home(wo
     assert "李秀英" in text and "入户慰问" in text and "大米" in text  # the texts travel …
     for typed in ("13908181234", "0818-1234", "０８１８", "一三九零八"):  # … their phone numbers do not
         assert typed not in text, typed
+
+
+@pytest.fixture
+def with_voucher(world, capsys, tmp_path):  # noqa: F811
+    towns, county, out = world
+    town = towns[TOWN]
+    scan = tmp_path / "凭证.jpg"
+    Image.new("RGB", (16, 16), "blue").save(scan)
+    code, res = run(town, "entry", "add", "--fund", "八台镇尚善社区基金", "--date", "2024-03-03", "--type", "expense",
+                    "--amount", "10", "--category", "活动开展", "--summary", "音响租赁", "--attach", scan, "--post",
+                    capsys=capsys)
+    assert code == 0, res.err
+    package = export(town, capsys, out)
+    enrol(county, capsys, town, package)
+    return town, county, package
+
+
+def test_a_package_without_the_file_its_voucher_names_is_refused(with_voucher, capsys, tmp_path):
+    town, county, package = with_voucher
+    bad = forge(package, tmp_path / "缺凭证.zip", town / "ledger.db", files=dict.clear)
+    refused_whole(county, capsys, bad, "缺少记录所附的 1 个文件")
+    assert not [p for p in county.rglob("*") if p.is_file() and "attachments" in p.parts]
+
+
+def test_a_file_no_record_names_is_refused_not_stored(with_voucher, capsys, tmp_path):
+    town, county, package = with_voucher
+    planted = b"<script>not a voucher</script>"
+    sha = hashlib.sha256(planted).hexdigest()
+    bad = forge(package, tmp_path / "夹带文件.zip", town / "ledger.db",
+                files=lambda body: body.update({f"files/{sha}": planted}))
+    refused_whole(county, capsys, bad, "不属于任何记录的文件")
+    assert not [p for p in county.rglob("*") if p.name == sha]
+    assert import_json(county, capsys, package)[1][0]["status"] == "applied"  # the real one goes through

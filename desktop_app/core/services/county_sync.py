@@ -289,6 +289,7 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
         before = [] if rebaseline else _held_heads(s, office_id)
         aside = set_aside_missing(s, office_id, records) if rebaseline else []
         summary = apply_records(s, office_id, records, rebaseline=rebaseline)
+        _check_files(ws, signed, records)
         _place_files(ws, s, signed)
         _check_chains(s, signed, office_id, before)
         if rebaseline:
@@ -426,6 +427,21 @@ def _check_chains(session: Session, signed: package.Signed, office_id: str, befo
         details = "；".join(p.describe() for p in report.problems[:3])
         raise package.refused(signed.path, "同步包", f"里的账目哈希链核对不上（{details}）",
                               "这说明乡镇的已记账分录在程序之外被改过。请与乡镇联系，在乡镇的电脑上运行“核验数据”查明原因")
+
+
+def _check_files(ws, signed: package.Signed, records: dict[str, list[dict]]) -> None:
+    """The package carries the files its records name (attachments, published notices' PDFs) — or the county
+    has them already — and no file that none of them names (as the township's export chooses them)."""
+    named = {p["sha256"] for p in records.get("attachment", []) if p.get("sha256")}
+    named |= {p["pdf_sha256"] for p in records.get("notice", []) if p.get("pdf_sha256") and p.get("pdf_name")}
+    carried = {name.split("/", 1)[1] for name in signed.members if name.startswith(package.FILES + "/")}
+    if carried - named:
+        raise package.refused(signed.path, "同步包", "里有不属于任何记录的文件（可能被改动过）",
+                              "请让对方重新导出一份，不要导入这个包")
+    missing = [sha for sha in named - carried if not ws.attachment_path(str(sha)).is_file()]
+    if missing:
+        raise package.refused(signed.path, "同步包", f"缺少记录所附的 {len(missing)} 个文件（凭证、照片或公示文件）",
+                              "请让对方重新导出一份（对方导出时会核对文件是否齐全）")
 
 
 def _place_files(ws, session: Session, signed: package.Signed) -> None:
