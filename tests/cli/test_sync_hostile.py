@@ -229,3 +229,15 @@ def test_a_file_no_record_names_is_refused_not_stored(with_voucher, capsys, tmp_
     refused_whole(county, capsys, bad, "不属于任何记录的文件")
     assert not [p for p in county.rglob("*") if p.name == sha]
     assert import_json(county, capsys, package)[1][0]["status"] == "applied"  # the real one goes through
+
+
+def test_a_receipt_for_an_office_with_an_odd_long_name_gets_a_name_windows_accepts(enrolled, capsys, tmp_path):  # noqa: F811
+    town, county, out, package = enrolled
+    odd = "CON/八台镇\\社工:站*?\u200b𠮷" + "镇" * 300
+    bad = forge(package, tmp_path / "怪名字.zip", town / "ledger.db", records=_set("office", "name", odd))
+    code, [result], _ = import_json(county, capsys, bad)
+    assert (code, result["status"]) == (0, "applied"), result
+    receipt = Path(js(county, capsys, "sync", "receipt", "--office", "511781107000", "--out", out)["path"])
+    assert receipt.is_file() and receipt.parent == out
+    assert len(receipt.name) < 100 and not set(receipt.name) & set('\\/:*?"<>|')
+    assert receipt.name.startswith("同步回执-CON_八台镇_社工_站_")

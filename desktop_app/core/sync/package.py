@@ -68,8 +68,15 @@ class Signed:
         return keys.verifies(public_key, self.signature, self.raw)
 
 
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+MAX_NAME = 60  # characters: a file name of a few of them stays far below Windows' and Linux's limits
+
+
 def safe_name(text: str) -> str:
-    return _UNSAFE_NAME.sub("_", text).strip(" ._") or "单位"
+    """`text` (an office's name or id, as a signed file states it) as part of a file or folder name that
+    Windows accepts: no separators or reserved characters, no CON/NUL…, no trailing dot, not too long."""
+    name = _UNSAFE_NAME.sub("_", text)[:MAX_NAME].strip(" ._") or "单位"
+    return f"{name}_" if name.split(".")[0].upper() in _RESERVED else name
 
 
 # ---------------------------------------------------------------------------------------------- writing
