@@ -241,3 +241,19 @@ def test_a_receipt_for_an_office_with_an_odd_long_name_gets_a_name_windows_accep
     assert receipt.is_file() and receipt.parent == out
     assert len(receipt.name) < 100 and not set(receipt.name) & set('\\/:*?"<>|')
     assert receipt.name.startswith("同步回执-CON_八台镇_社工_站_")
+
+
+def test_an_export_killed_after_its_file_took_its_name_is_written_over_not_doubled(world, capsys, tmp_path):  # noqa: F811
+    towns, county, out = world
+    town = towns[TOWN]
+    saved = tmp_path / "导出前.db"
+    saved.write_bytes((town / "ledger.db").read_bytes())
+    orphan = export(town, capsys, out)
+    (town / "ledger.db").write_bytes(saved.read_bytes())  # as if killed before the export was recorded
+    stale = out / f".{orphan.stem}.x1y2z3.partial"  # and one killed earlier, half written
+    stale.write_bytes(b"PK\x03\x04" + b"\0" * 1000)
+    again = export(town, capsys, out)
+    assert again == orphan and sorted(p.name for p in out.iterdir()) == [orphan.name]
+    assert js(town, capsys, "sync", "status")["sent"][0]["file_name"] == orphan.name
+    enrol(county, capsys, town, again)
+    assert import_json(county, capsys, again)[1][0]["status"] == "applied"

@@ -466,6 +466,7 @@ def _archive(ws, session: Session, signed: package.Signed) -> str:
     if target.exists() and files.sha256_of(target) != signed.sha256:
         target = folder / f"{signed.path.stem}-{signed.sha256[:8]}{package.SUFFIX}"
     if not target.exists():
+        package.clear_partials(target)
         files.copy_atomically(signed.path, target)
         session.info.setdefault(NEW_FILES, []).append(target)
     return os.path.relpath(target, ws.root / RECEIVED_DIR).replace(os.sep, "/")

@@ -125,7 +125,9 @@ def export_package(ws, out: Path | str, *, full: bool = False) -> Exported:
                 "schema_version": db.LATEST_VERSION,
                 "heads": [[h.fund_id, h.length, h.head] for h in fund_heads]}
         name = f"同步包-{package.safe_name(office.name)}-{number:04d}" + ("-全量" if full else "")
-        target = free_name(folder, name)
+        target = folder / f"{name}{package.SUFFIX}"
+        if not _unrecorded_twin(s, target, office.id, number, body["epoch_id"]):
+            target = free_name(folder, name)
         try:
             signed = package.write(target, "package", body, key, office_dict(office), iter(pairs), attached)
             s.add(SyncSent(number=number, epoch_id=body["epoch_id"], full=full, first_seq=after + 1, last_seq=upto,
@@ -136,6 +138,22 @@ def export_package(ws, out: Path | str, *, full: bool = False) -> Exported:
             target.unlink(missing_ok=True)  # written but not recorded: it must not travel
             raise
     return Exported(target, number, full, len(pairs), len(attached), after + 1, upto)
+
+
+def _unrecorded_twin(session: Session, target: Path, office_id: str, number: int, epoch: str) -> bool:
+    """Whether `target` is this office's package of the same number and epoch that was never recorded as
+    sent: an export killed after the file took its name but before it was recorded. It is written over, so
+    that no two different packages of one number lie side by side on the U disk."""
+    if not target.is_file():
+        return False
+    try:
+        old = package.read(target, "package")
+    except UserError:
+        return False
+    return (old.office["id"] == office_id and old.manifest.get("number") == number
+            and old.manifest.get("epoch_id") == epoch
+            and session.exec(select(SyncKey).where(SyncKey.key_id == old.key["id"])).first() is not None
+            and session.exec(select(SyncSent).where(SyncSent.sha256 == old.sha256)).first() is None)
 
 
 def ws_epoch(session: Session) -> str:

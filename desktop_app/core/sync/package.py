@@ -14,14 +14,15 @@ manifest within a size bound. The signature is checked by the caller against the
 member's hash as it is read.
 """
 
+import glob
 import hashlib
 import json
 import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop_app import __version__
@@ -88,6 +89,7 @@ def write(target: Path, kind: str, body: dict, key: SyncKey, office: dict,
     the office and key; `records` into records.jsonl; `attached` (sha256, path) under files/. Returns it as read
     back and checked."""
     stamp = _zip_time()
+    clear_partials(target)
     try:
         with files.atomic_write(target, files.partial_path(target, suffix=".partial")) as partial:
             members: dict[str, tuple[int, str]] = {}
@@ -109,7 +111,7 @@ def write(target: Path, kind: str, body: dict, key: SyncKey, office: dict,
                 _write_bytes(archive, MANIFEST, raw, stamp)
                 _write_bytes(archive, SIGNATURE, keys.sign(key, raw).hex().encode("ascii"), stamp)
             files.fsync_file(partial)
-            read(partial, kind)  # read back before it takes its name
+            checked = read(partial, kind)  # read back before it takes its name
     except UserError:
         raise
     except OSError as exc:
@@ -118,7 +120,17 @@ def write(target: Path, kind: str, body: dict, key: SyncKey, office: dict,
                                  "请腾出空间或换一个 U 盘后重试，台账数据没有任何改动。") from exc
         raise UserError(f"无法把{KINDS[kind]}写到文件夹“{files.shown_name(target.parent)}”：{files.os_error_text(exc)}。"
                         "请换一个文件夹或 U 盘后重试，台账数据没有任何改动。", technical=files.where(target)) from exc
-    return read(target, kind)
+    # the bytes just read back, now under their name: not hashed again, so that the caller records the
+    # file at once (a process killed between the rename and the caller's commit leaves a file unrecorded)
+    return replace(checked, path=target)
+
+
+def clear_partials(target: Path) -> None:
+    """Remove the temporary files a killed write of `target` left beside it (`.<stem>.*.partial`): a U disk
+    would otherwise fill with them, one whole package for every export cut short."""
+    with suppress(OSError):
+        for stale in target.parent.glob(f".{glob.escape(target.stem)}.*.partial"):
+            stale.unlink(missing_ok=True)
 
 
 def _zip_time() -> tuple:
