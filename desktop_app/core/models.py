@@ -530,7 +530,7 @@ class SyncReceived(SQLModel, table=True):
     last_seq: int = 0
     sha256: str = Field(index=True)
     archived_name: str  # under the workspace's sync/received/ folder, unchanged
-    status: str  # applied | held
+    status: str  # applied | held | superseded (held, then a later full package carried it)
     made_at: str
     received_at: str
     applied_at: str = ""

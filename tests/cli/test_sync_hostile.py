@@ -257,3 +257,45 @@ def test_an_export_killed_after_its_file_took_its_name_is_written_over_not_doubl
     assert js(town, capsys, "sync", "status")["sent"][0]["file_name"] == orphan.name
     enrol(county, capsys, town, again)
     assert import_json(county, capsys, again)[1][0]["status"] == "applied"
+
+
+def _another_entry(town, capsys, amount: str) -> None:
+    code, res = run(town, "entry", "add", "--fund", "八台镇尚善社区基金", "--date", "2024-04-01", "--type", "allocation",
+                    "--amount", amount, "--category", "项目拨款", "--summary", "再拨", "--post", capsys=capsys)
+    assert code == 0, res.err
+
+
+def test_a_package_held_then_carried_by_a_full_package_waits_no_more(enrolled, capsys):  # noqa: F811
+    town, county, out, first_package = enrolled
+    _another_entry(town, capsys, "1")
+    second = export(town, capsys, out)
+    _another_entry(town, capsys, "2")
+    assert import_json(county, capsys, second)[1][0]["status"] == "held"  # waits for the first
+    whole = export(town, capsys, out, "--full")
+    assert import_json(county, capsys, whole)[1][0]["status"] == "applied"
+    [office] = [o for o in js(county, capsys, "sync", "status")["offices"] if o["name"] == TOWN]
+    assert (office["last_number"], office["held"], office["missing"]) == (3, [], [])
+    before = data_state(county)
+    code, [late], _ = import_json(county, capsys, first_package)
+    assert late["status"] == "refused" and "已包含在县里导入过的第 3 号全量包里" in late["reason"]
+    assert data_state(county) == before
+    # the township is told what the county applied: the held package is not acknowledged as arrived
+    receipt = Path(js(county, capsys, "sync", "receipt", "--office", TOWN, "--out", out)["path"])
+    js(town, capsys, "sync", "import-receipt", receipt)
+    sent = {p["number"]: p["acknowledged"] for p in js(town, capsys, "sync", "status")["sent"]}
+    assert sent == {1: False, 2: False, 3: True}
+
+
+def test_a_package_only_held_is_not_acknowledged_by_the_receipt(enrolled, capsys):  # noqa: F811
+    town, county, out, first_package = enrolled
+    assert import_json(county, capsys, first_package)[1][0]["status"] == "applied"
+    _another_entry(town, capsys, "1")
+    export(town, capsys, out)  # the second, lost on the way
+    _another_entry(town, capsys, "2")
+    third = export(town, capsys, out)
+    assert import_json(county, capsys, third)[1][0]["status"] == "held"
+    receipt = Path(js(county, capsys, "sync", "receipt", "--office", TOWN, "--out", out)["path"])
+    got = js(town, capsys, "sync", "import-receipt", receipt)
+    assert got["packages"] == [[1, "applied"], [3, "held"]]
+    acknowledged = {p["number"]: p["acknowledged"] for p in js(town, capsys, "sync", "status")["sent"]}
+    assert acknowledged == {1: True, 2: False, 3: False}

@@ -272,6 +272,10 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
                 return
         if applied and number <= applied[-1].number and not full and not rebaseline:
             same = next((r for r in applied if r.number == number and r.epoch_id == epoch), None)
+            whole = next((r for r in applied if r.full and r.number > number and r.epoch_id == epoch), None)
+            if same is None and whole is not None:
+                raise package.refused(path, "同步包", f"是第 {number} 号，它的内容已包含在县里导入过的"
+                                      f"第 {whole.number} 号全量包里", "不需要再导入它")
             raise package.refused(path, "同步包", f"是第 {number} 号，县里已经导入过第 {number} 号"
                                   + ("（内容不同）" if same else "") + f"，最新已到第 {applied[-1].number} 号",
                                   "请检查是不是拿错了文件；如乡镇从备份恢复过，请让乡镇重新导出")
@@ -307,6 +311,10 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
                                   "conflicts": [c.describe() for c in summary.conflicts], "rewind": result.rewind,
                                   "set_aside": len(aside)}, ensure_ascii=False)
         s.add(row)
+        if full:  # what was held waiting for an earlier number is in the full package: it waits no longer
+            for older in received:
+                if older.status == "held" and older.epoch_id == epoch and older.number < number:
+                    s.get(SyncReceived, older.id).status = "superseded"
         result.status = "applied"
         result.new, result.updated, result.unchanged = summary.new, summary.updated, summary.unchanged
         result.conflicts = [c.describe() for c in summary.conflicts]
