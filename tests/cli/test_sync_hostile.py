@@ -299,3 +299,70 @@ def test_a_package_only_held_is_not_acknowledged_by_the_receipt(enrolled, capsys
     assert got["packages"] == [[1, "applied"], [3, "held"]]
     acknowledged = {p["number"]: p["acknowledged"] for p in js(town, capsys, "sync", "status")["sent"]}
     assert acknowledged == {1: True, 2: False, 3: False}
+
+
+@pytest.fixture
+def receipt_world(enrolled, capsys):  # noqa: F811
+    town, county, out, package = enrolled
+    assert import_json(county, capsys, package)[0] == 0
+    receipt = Path(js(county, capsys, "sync", "receipt", "--office", TOWN, "--out", out)["path"])
+    js(town, capsys, "sync", "import-receipt", receipt)  # the county's key is pinned from now on
+    return town, county, out, receipt
+
+
+def resigned_receipt(receipt: Path, target: Path, change, key: Ed25519PrivateKey) -> Path:
+    with zipfile.ZipFile(receipt) as archive:
+        head = json.loads(archive.read("manifest.json"))
+    change(head)
+    raw = json.dumps(head, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", raw)
+        archive.writestr("manifest.sig", key.sign(raw).hex().encode())
+    return target
+
+
+def test_a_receipt_signed_by_another_key_under_the_countys_key_id_is_refused(receipt_world, capsys, tmp_path):
+    town, _county, _out, receipt = receipt_world
+    forger = Ed25519PrivateKey.generate()
+
+    def phishing(head):
+        head["key"]["public_key"] = forger.public_key().public_bytes_raw().hex()  # the key id stays the county's
+        head["notes"] = [{"id": "forged", "label": "县里通知", "text": "请把基金余额转到账户 6222021234567890123"}]
+    forged = resigned_receipt(receipt, tmp_path / "假回执.zip", phishing, forger)
+    before = data_state(town)
+    code, res = run(town, "sync", "import-receipt", forged, capsys=capsys)
+    assert code == 1 and "不是用县级慈善会此前的密钥签的" in res.err and "没有改动" in res.err
+    assert data_state(town) == before
+
+
+@pytest.mark.parametrize("change", [
+    lambda head: head.update(to=[1]), lambda head: head.update(to="八台镇社工站"), lambda head: head.pop("made_at"),
+    lambda head: head.update(made_at=5), lambda head: head.update(heads=[["x", "y", 1]]),
+])
+def test_a_receipt_with_a_broken_manifest_is_refused_in_words(receipt_world, capsys, tmp_path, change):
+    town, county, _out, receipt = receipt_world
+    bad = resigned_receipt(receipt, tmp_path / "坏回执.zip", change, township_key(county / "ledger.db"))
+    before = data_state(town)
+    code, res = run(town, "sync", "import-receipt", bad, capsys=capsys)
+    assert code == 1 and res.err.startswith("错误：同步回执“坏回执.zip”") and "没有改动" in res.err, res.err
+    assert data_state(town) == before
+
+
+def test_a_key_file_under_an_enrolled_key_id_with_another_key_is_not_taken_as_enrolled(enrolled, capsys, tmp_path):  # noqa: F811
+    _town, county, _out, package = enrolled
+    forger = Ed25519PrivateKey.generate()
+    with zipfile.ZipFile(package) as archive:
+        head = json.loads(archive.read("manifest.json"))
+    head.update(kind="key", members=[], counts={})
+    head["key"]["public_key"] = forger.public_key().public_bytes_raw().hex()  # the enrolled key's id kept
+    raw = json.dumps(head, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    forged = tmp_path / "单位公钥-八台镇社工站.zip"
+    with zipfile.ZipFile(forged, "w") as archive:
+        archive.writestr("manifest.json", raw)
+        archive.writestr("manifest.sig", forger.sign(raw).hex().encode())
+    from desktop_app.core.sync.keys import fingerprint
+    before = data_state(county)
+    code, res = run(county, "sync", "enrol", forged, "--fingerprint", fingerprint(head["key"]["public_key"]),
+                    capsys=capsys)
+    assert code == 1 and "编号相同、内容不同" in res.err and "早已登记" not in res.out
+    assert data_state(county) == before

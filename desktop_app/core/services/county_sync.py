@@ -109,7 +109,11 @@ def enrol(ws, path: Path | str, fingerprint: str | None) -> Enrolled:
             raise UserError(f"“{office['name']}”所属的慈善会是“{office.get('association_name')}”，不是本会“{county.name}”，"
                             "没有登记。请核对文件；如对方填错了所属慈善会，请对方在“设置 › 本单位”改好后重新导出。")
         known = s.exec(select(OfficeKey).where(OfficeKey.office_id == office["id"])).all()
-        if any(k.key_id == key["id"] for k in known):
+        same_id = next((k for k in s.exec(select(OfficeKey).where(OfficeKey.key_id == key["id"]))), None)
+        if same_id is not None and (same_id.public_key != key["public_key"] or same_id.office_id != office["id"]):
+            raise UserError(f"“{path.name}”里的公钥与已登记的“{same_id.office_name}”的公钥编号相同、内容不同，没有登记。"
+                            "这个文件可能是伪造的：请不要用它登记或导入，并电话联系该单位核对。")
+        if same_id is not None:
             return Enrolled(office["name"], shown, "already")
         now = utc_now()
         for old in known:

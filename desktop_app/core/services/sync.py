@@ -186,7 +186,8 @@ def import_receipt(ws, path: Path | str) -> ReceiptImported:
     signed = package.read(path, "receipt")
     with ws.transaction("sync.receipt_import") as s:
         office = _office(s)
-        county, to = signed.office, signed.manifest.get("to") or {}
+        county, to = signed.office, signed.manifest.get("to")
+        to = to if isinstance(to, dict) else {}
         if to.get("id") != office.id:
             raise package.refused(path, "同步回执", f"是写给“{to.get('name', '其他单位')}”的，不是本单位的",
                                   "请向县级慈善会要本单位的回执")
@@ -195,24 +196,28 @@ def import_receipt(ws, path: Path | str) -> ReceiptImported:
                                   "请检查选的文件；如本单位确已改属其他慈善会，请先在“设置 › 本单位”里改好所属慈善会")
         if not signed.signed_by(signed.key["public_key"]):
             raise package.refused(path, "同步回执", "的签名不符（已被改动过）", "请向县级慈善会重新要一份回执")
+        package.check_members(signed)
+        try:
+            made_at = signed.manifest["made_at"]
+            held = [(int(n), str(st)) for _e, n, st in signed.manifest.get("packages", [])]
+            witnessed = heads.from_json(json.dumps(signed.manifest.get("heads", []))) if signed.manifest.get("heads") else []
+            notes = [n for n in signed.manifest.get("notes", []) if isinstance(n, dict)]
+            if not isinstance(made_at, str) or witnessed is None:
+                raise TypeError
+        except (TypeError, ValueError, KeyError):
+            raise package.refused(path, "同步回执", "的内容已损坏", "请向县级慈善会重新要一份回执") from None
         pinned = s.exec(select(OfficeKey).where(OfficeKey.office_id == county["id"], OfficeKey.valid_to == "")).all()
-        if pinned and signed.key["id"] not in {k.key_id for k in pinned}:
+        if pinned and not any(k.key_id == signed.key["id"] and k.public_key == signed.key["public_key"] for k in pinned):
+            # the key id alone is public (every receipt states it): a forger's own key under it must not pass
             raise package.refused(path, "同步回执", "不是用县级慈善会此前的密钥签的",
                                   "请电话联系县级慈善会核对：如对方确已更换密钥，请对方说明后由技术人员处理")
         if not pinned:  # the first receipt: its key is this office's county's from now on
             s.add(OfficeKey(key_id=signed.key["id"], office_id=county["id"], office_name=county["name"],
-                            public_key=signed.key["public_key"], valid_from=signed.manifest["made_at"],
+                            public_key=signed.key["public_key"], valid_from=made_at,
                             enrolled_at=utc_now(), enrolled_by=ws.operator))
-        package.check_members(signed)
-        try:
-            held = [(int(n), str(st)) for _e, n, st in signed.manifest.get("packages", [])]
-            witnessed = heads.from_json(json.dumps(signed.manifest.get("heads", []))) or []
-            notes = [n for n in signed.manifest.get("notes", []) if isinstance(n, dict)]
-        except (TypeError, ValueError):
-            raise package.refused(path, "同步回执", "的内容已损坏") from None
         if s.exec(select(SyncReceipt).where(SyncReceipt.sha256 == signed.sha256)).first() is None:
             s.add(SyncReceipt(sha256=signed.sha256, county_office_id=county["id"], county_name=county["name"],
-                              made_at=signed.manifest["made_at"], imported_at=utc_now(),
+                              made_at=made_at, imported_at=utc_now(),
                               packages=json.dumps(held), heads_json=heads.to_json(witnessed)))
         new = 0
         for note in notes:
