@@ -366,3 +366,33 @@ def test_a_key_file_under_an_enrolled_key_id_with_another_key_is_not_taken_as_en
                     capsys=capsys)
     assert code == 1 and "编号相同、内容不同" in res.err and "早已登记" not in res.out
     assert data_state(county) == before
+
+
+def test_after_a_gap_is_filled_the_next_package_is_applied_not_held(enrolled, capsys):  # noqa: F811
+    town, county, out, first_package = enrolled
+    _another_entry(town, capsys, "1")
+    second = export(town, capsys, out)
+    assert import_json(county, capsys, second)[1][0]["status"] == "held"
+    _code, results, _ = import_json(county, capsys, first_package)
+    assert [(r["number"], r["status"]) for r in results] == [(1, "applied"), (2, "applied")]
+    _another_entry(town, capsys, "2")
+    third = export(town, capsys, out)
+    _code, [result], _ = import_json(county, capsys, third)
+    assert result["status"] == "applied", result["reason"]  # it was held: "缺第 2 号", the county had it
+    [office] = [o for o in js(county, capsys, "sync", "status")["offices"] if o["name"] == TOWN]
+    assert (office["last_number"], office["held"], office["missing"]) == (3, [], [])
+
+
+def test_an_older_full_package_after_a_newer_one_is_refused_and_numbering_goes_on(enrolled, capsys):  # noqa: F811
+    town, county, out, first_package = enrolled
+    assert import_json(county, capsys, first_package)[0] == 0
+    _another_entry(town, capsys, "1")
+    lost = export(town, capsys, out, "--full")  # lost on the way, found later
+    _another_entry(town, capsys, "2")
+    assert import_json(county, capsys, export(town, capsys, out, "--full"))[1][0]["status"] == "applied"
+    before = data_state(county)
+    code, [late], _ = import_json(county, capsys, lost)
+    assert (code, late["status"]) == (1, "refused") and "已包含在县里导入过的第 3 号全量包里" in late["reason"]
+    assert data_state(county) == before
+    _another_entry(town, capsys, "3")
+    assert import_json(county, capsys, export(town, capsys, out))[1][0]["status"] == "applied"

@@ -89,7 +89,7 @@ def county_status(session: Session) -> list[OfficeSync]:
         office = session.get(Office, office_id)
         current = next((k for k in enrolled if not k.valid_to), enrolled[-1])
         rows = received.get(office_id, [])
-        applied = [r for r in rows if r.status == "applied"]
+        applied = sorted((r for r in rows if r.status == "applied"), key=lambda r: (r.applied_at, r.id))  # as applied
         held = sorted(r.number for r in rows if r.status == "held")
         last = applied[-1] if applied else None
         top = max(held, default=0)

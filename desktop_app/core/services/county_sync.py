@@ -247,7 +247,7 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
             held_row = seen.id
         received = s.exec(select(SyncReceived).where(SyncReceived.office_id == office_id)
                           .order_by(SyncReceived.id)).all()
-        applied = [r for r in received if r.status == "applied"]
+        applied = _applied(received)
         rebaseline = False
         if accept_rewind and not (applied and epoch != applied[-1].epoch_id):
             raise package.refused(path, "同步包", f"不是“{signed.office['name']}”从备份恢复后的包，不需要“接受恢复”",
@@ -274,7 +274,8 @@ def _check_and_apply(ws, signed: package.Signed, result: PackageResult, dry_run:
                 result.status, result.rewind = "held", report
                 result.reason = report + "县里没有导入这个包：它与县里已收到的账目用了同样的编号，不能把两段历史并在一起。"
                 return
-        if applied and number <= applied[-1].number and not full and not rebaseline:
+        stale_full = full and epoch == applied[-1].epoch_id if applied else False  # numbers only grow in an epoch
+        if applied and number <= applied[-1].number and (not full or stale_full) and not rebaseline:
             same = next((r for r in applied if r.number == number and r.epoch_id == epoch), None)
             whole = next((r for r in applied if r.full and r.number > number and r.epoch_id == epoch), None)
             if same is None and whole is not None:
@@ -353,6 +354,13 @@ def _check_key(session: Session, signed: package.Signed) -> None:
                               "请让对方重新导出一份，不要导入这个包")
 
 
+def _applied(rows: list[SyncReceived]) -> list[SyncReceived]:
+    """The applied packages in the order they were applied: a held package applied when the one it waited for
+    came has an older row than that one, but it is the last applied (ordering by row made the county wait for
+    a number it already had, holding every later package)."""
+    return sorted((r for r in rows if r.status == "applied"), key=lambda r: (r.applied_at, r.id))
+
+
 def _rewind_report(signed: package.Signed, applied: list[SyncReceived]) -> tuple[str, bool]:
     """A township that restored an old backup sends a package of a new epoch: say which received packages
     carried changes it no longer has. The county keeps what it received; a record changed again there under
@@ -393,7 +401,7 @@ def _release_held(ws, office_id: str) -> list[PackageResult]:
         with ws.reading() as s:
             rows = s.exec(select(SyncReceived).where(SyncReceived.office_id == office_id)
                           .order_by(SyncReceived.id)).all()
-            applied = [r for r in rows if r.status == "applied"]
+            applied = _applied(rows)
             nxt = applied[-1].number + 1 if applied else 1
             epoch = applied[-1].epoch_id if applied else None  # packages held for a rewind wait for a decision
             ready = next((r for r in rows if r.status == "held" and r.number == nxt
