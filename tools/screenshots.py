@@ -80,9 +80,13 @@ def ensure_workspace(folder: Path, only: str = "") -> None:
 
 
 def shoot_county(app: QApplication, window: MainWindow, out: Path) -> None:
-    """County mode: the ledger of every office, then one township's with its draft selected (the buttons
+    """County mode: the overview with every township's figures, the ledger of every office, then one township's with its draft selected (the buttons
     that would change it turned off), and the funds and activities pages of every office."""
     runner = window.ctx.runner
+    window.go_to(window.overview)
+    window.overview.reload()
+    settle(app, runner)
+    save(window, out / "county-overview.png")
     ledger = window.ledger
     window.go_to(ledger)
     settle(app, runner)
