@@ -5,8 +5,7 @@ from openpyxl import load_workbook
 
 from desktop_app.core.documents.pdf_text import flatten, page_texts
 from tests.cli.helpers import data_state, run
-from tests.core.queries.test_county import add_pilot
-from tests.county_helpers import copy_into_county, county, township
+from tests.core.queries.test_county import county_with_two_pilots
 
 PERIOD = ["--from", "2024-01-01", "--to", "2024-06-30"]
 
@@ -14,14 +13,7 @@ PERIOD = ["--from", "2024-01-01", "--to", "2024-06-30"]
 @pytest.fixture
 def folders(tmp_path):
     """A county holding two townships (八台镇: 1,000.00 in, 250.50 out; 青花镇: 3,000.00 in, 200.25 out)."""
-    a = township(tmp_path / "a")
-    add_pilot(a, "八台镇试点", haves=6)
-    b = township(tmp_path / "b", name="青花镇社工站", code="511781104000", fund="青花镇立信社区基金",
-                 amounts=("3000", "120", "80.25"))
-    add_pilot(b, "青花镇试点", haves=4, volunteers=2)
-    cws = county(tmp_path / "county")
-    copy_into_county(a, cws)
-    copy_into_county(b, cws)
+    a, b, cws = county_with_two_pilots(tmp_path)
     for ws in (a, b, cws):
         ws.close(backup=False)
     return tmp_path / "county", tmp_path / "a"

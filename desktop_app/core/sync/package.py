@@ -18,6 +18,7 @@ import glob
 import hashlib
 import json
 import re
+import time
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -134,7 +135,6 @@ def clear_partials(target: Path) -> None:
 
 
 def _zip_time() -> tuple:
-    import time
     return time.localtime()[:6]
 
 

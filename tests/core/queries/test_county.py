@@ -31,8 +31,9 @@ def add_pilot(ws, name: str, *, haves: int, volunteers: int = 3) -> None:
         have: spaces.HaveInput(met=i < haves) for i, have in enumerate(SIX_HAVES)}))
 
 
-@pytest.fixture
-def two_townships(tmp_path):
+def county_with_two_pilots(tmp_path):
+    """Two townships with a pilot each (八台镇: 1,000.00 in, 250.50 out; 青花镇: 3,000.00 in, 200.25 out) and the
+    county they sent their records to; all three left open."""
     a = township(tmp_path / "a")
     add_pilot(a, "八台镇试点", haves=6)
     b = township(tmp_path / "b", name="青花镇社工站", code="511781104000", fund="青花镇立信社区基金",
@@ -41,6 +42,12 @@ def two_townships(tmp_path):
     cws = county(tmp_path / "county")
     copy_into_county(a, cws)
     copy_into_county(b, cws)
+    return a, b, cws
+
+
+@pytest.fixture
+def two_townships(tmp_path):
+    a, b, cws = county_with_two_pilots(tmp_path)
     yield a, b, cws
     for ws in (a, b, cws):
         ws.close(backup=False)

@@ -15,21 +15,13 @@ from desktop_app.gui.application import make_application
 from desktop_app.gui.county_report_dialog import CUSTOM, ReportChoice, ReportPeriodDialog
 from desktop_app.gui.pages.overview import COUNTY_COLUMNS, OVERDUE_COLUMN, OverviewPage
 from desktop_app.gui.table_model import RED
-from tests.core.queries.test_county import add_pilot
-from tests.county_helpers import copy_into_county, county, township
+from tests.core.queries.test_county import county_with_two_pilots
 from tests.gui.conftest import wait_idle
 
 
 @pytest.fixture
 def county_ctx(qapp, tmp_path):
-    a = township(tmp_path / "a")
-    add_pilot(a, "八台镇试点", haves=6)
-    b = township(tmp_path / "b", name="青花镇社工站", code="511781104000", fund="青花镇立信社区基金",
-                 amounts=("3000", "120", "80.25"))
-    add_pilot(b, "青花镇试点", haves=4, volunteers=2)
-    cws = county(tmp_path / "county")
-    copy_into_county(a, cws)
-    copy_into_county(b, cws)
+    a, b, cws = county_with_two_pilots(tmp_path)
     a.close(backup=False)
     b.close(backup=False)
     make_application()
