@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", help="工作区文件夹（便携模式，例如 U 盘上的文件夹）")
     p.add_argument("--demo", action="store_true", help="打开演示工作区（四川万源试点，首次使用时自动生成）")
     p.add_argument("--version", action="version", version=f"charity-ledger {__version__}")
+    p.add_argument("--screenshot", metavar="FILE.png", type=Path,
+                   help="打开窗口，显示后把窗口截图存为 FILE.png 并退出（检查安装好的程序能否正常打开）")
     sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
     # the order here is the order `--help` lists the subcommands in
     workspace.add_setup_parsers(sub)  # init, demo
@@ -158,7 +160,7 @@ def _open_gui(args) -> int:
         build_demo(folder)
     from desktop_app.gui.startup import run
 
-    return run(folder)
+    return run(folder, snapshot=args.screenshot)
 
 
 def _warn_network_share(folder: Path) -> None:

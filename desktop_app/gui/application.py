@@ -7,12 +7,14 @@ import gc
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.resources import CJK_FONT, RARE_FONT
+from desktop_app.gui.input_method import apply_input_method_fallback
 
 
 class MainThreadGarbageCollector(QObject):
@@ -148,7 +150,11 @@ def install_cjk_font(app: QApplication) -> str | None:
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with Chinese texts for Qt's own buttons, the CJK font and the app style."""
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        # before the QApplication: Qt picks its input method once, at start-up (fcitx → ibus on UOS/Kylin)
+        apply_input_method_fallback(Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforminputcontexts")
+        app = QApplication(argv if argv is not None else sys.argv[:1])
     if getattr(app, "_charity_ready", False):
         return app
     app.setApplicationName("社区慈善台账")

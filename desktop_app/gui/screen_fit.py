@@ -11,6 +11,8 @@ from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSettings, 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QWidget
 
+from desktop_app.core.storage.paths import portable_dir
+
 # The title bar and borders the window system adds around a window (Windows 10/11 at 100 %; at 150 % the
 # logical size is the same). Before a window is shown Qt does not know them, so they are reserved here.
 FRAME = QMargins(8, 32, 8, 8)
@@ -26,7 +28,12 @@ def available_area(widget: QWidget | None = None) -> QRect:
 
 
 def settings() -> QSettings:
-    """Where window places are kept (tests and the screenshot tool point this at a scratch file)."""
+    """Where window places and recent workspaces are kept (tests and the screenshot tool point this at a scratch
+    file): the user's Qt settings, or a portable copy's settings.ini beside the program, so a USB stick
+    carries them and leaves nothing on the office PC."""
+    portable = portable_dir()
+    if portable is not None:
+        return QSettings(str(portable / "settings.ini"), QSettings.Format.IniFormat)
     return QSettings()
 
 

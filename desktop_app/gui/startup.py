@@ -6,6 +6,7 @@ is the main window's frame — the same navigation, a "正在打开…" page —
 is replaced by the real main window, at the same place and size, as soon as that is ready.
 """
 
+import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QVBoxLayout, QWidget
@@ -47,7 +48,19 @@ def show_startup_window(app, workspace_dir: Path) -> QMainWindow:
     return window
 
 
-def run(workspace_dir: Path) -> int:
+SNAPSHOT_DELAY_MS = 2500  # the first page's rows are read after the window shows
+
+
+def save_snapshot_and_quit(app, window, path: Path) -> None:
+    """`--screenshot FILE`: a picture of the window as it came up, then the program ends (exit code 1 when
+    the picture could not be saved). It proves an installed copy opens — on a machine with no screen too."""
+    saved = window.grab().save(str(path), "PNG")
+    if not saved:
+        print(f"错误：截图无法保存到“{path}”。请换一个可以写入的文件夹后重试。", file=sys.stderr)
+    app.exit(0 if saved else 1)
+
+
+def run(workspace_dir: Path, snapshot: Path | None = None) -> int:
     app = make_application()
     startup = show_startup_window(app, Path(workspace_dir))
     from desktop_app.gui.app import close_workspace, current_window, open_main_window, set_current_window
@@ -64,6 +77,10 @@ def run(workspace_dir: Path) -> int:
         else:
             window.show()
         startup.close()
+        if snapshot is not None:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(SNAPSHOT_DELAY_MS, lambda: save_snapshot_and_quit(app, current_window(window), snapshot))
         return app.exec()
     finally:
         close_workspace(current_window(window))

@@ -24,11 +24,34 @@ NETWORK_SHARE_WARNING = (
 )
 
 
+# The program folder of the portable zip / tar.xz holds this file: its workspaces live beside the program.
+PORTABLE_MARKER = "portable.txt"
+PORTABLE_WORKSPACE = "台账数据"
+PORTABLE_DEMO = "演示数据"
+
+
+def portable_dir() -> Path | None:
+    """The program folder of a portable copy (unpacked from the zip or tar.xz, e.g. onto a USB stick), whose
+    workspace and settings stay beside the program; None for an installed copy or a checkout."""
+    if not getattr(sys, "frozen", False):
+        return None
+    folder = Path(sys.executable).resolve().parent
+    return folder if (folder / PORTABLE_MARKER).is_file() else None
+
+
 def default_workspace_dir() -> Path:
+    """The per-user data folder (%LOCALAPPDATA%\\charity-ledger, ~/.local/share/charity-ledger), which an
+    uninstall or an upgrade never touches; a portable copy's own folder beside the program."""
+    portable = portable_dir()
+    if portable is not None:
+        return portable / PORTABLE_WORKSPACE
     return Path(user_data_dir("charity-ledger", appauthor=False)) / "workspace"
 
 
 def demo_workspace_dir() -> Path:
+    portable = portable_dir()
+    if portable is not None:
+        return portable / PORTABLE_DEMO
     return Path(user_data_dir("charity-ledger", appauthor=False)) / "demo"
 
 
