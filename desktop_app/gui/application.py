@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.core.resources import CJK_FONT, RARE_FONT
+from desktop_app.core.resources import CJK_FONT, ICON_SIZES, RARE_FONT, icon_png
 from desktop_app.gui.input_method import apply_input_method_fallback
 
 
@@ -148,6 +148,17 @@ def install_cjk_font(app: QApplication) -> str | None:
     return families[0] if families else None
 
 
+def app_icon() -> QIcon:
+    """The application icon from its bundled PNG sizes (title bars, the taskbar, Alt+Tab); a null icon when
+    none of the files is there, so a damaged install starts without an icon rather than not at all."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = icon_png(size)
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with Chinese texts for Qt's own buttons, the CJK font and the app style."""
     app = QApplication.instance()
@@ -160,6 +171,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("社区慈善台账")
     app.setOrganizationName("charity-ledger")
     app.setStyle("Fusion")
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     translator = QtChinese(app)
     if translator.loaded:
