@@ -93,7 +93,7 @@ ShowUninstDetails show
 !include x64.nsh
 
 Var DataFolder  ; where the default workspace lives, shown by the uninstaller
-Var UninstallerFolder
+Var GivenFolder  ; $INSTDIR as given (/D=, or the uninstaller's own folder) before MultiUser.nsh resets it
 
 ; ---- pages ----
 !define MUI_ICON "${ICON}"
@@ -178,7 +178,13 @@ VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "LegalCopyright" "${PUBLISHER}"
 Function .onInit
   !insertmacro REQUIRE_64BIT_WINDOWS_10
   SetRegView 64  ; the app is 64-bit: its Uninstall key belongs in the 64-bit registry view
+  ; $INSTDIR is empty here unless given by /D=<folder> (no InstallDir attribute); MultiUser.nsh would replace
+  ; it with the default folder, so a /D= folder is put back after it.
+  StrCpy $GivenFolder "$INSTDIR"
   !insertmacro MULTIUSER_INIT
+  ${If} $GivenFolder != ""
+    StrCpy $INSTDIR "$GivenFolder"
+  ${EndIf}
   !insertmacro FIND_DATA_FOLDER
 FunctionEnd
 
@@ -259,9 +265,9 @@ SectionEnd
 Function un.onInit
   SetRegView 64
   ; MultiUser.nsh sets $INSTDIR from the registry; the uninstaller acts on the folder it lives in.
-  StrCpy $UninstallerFolder "$INSTDIR"
+  StrCpy $GivenFolder "$INSTDIR"
   !insertmacro MULTIUSER_UNINIT
-  StrCpy $INSTDIR "$UninstallerFolder"
+  StrCpy $INSTDIR "$GivenFolder"
   !insertmacro FIND_DATA_FOLDER
 FunctionEnd
 
