@@ -3,6 +3,8 @@
     python dev.py run     create .venv, install the app, open it on the demo workspace
     python dev.py test    create .venv, install the app and the test tools, run the tests
     python dev.py bench   run the benchmark script (see bench/README.md)
+    python dev.py build   build the installers this platform can build (installer/build.py; see installer/README.md)
+    python dev.py test --build   build the Linux packages, then test the installed program (tests/installer)
 
 Extra arguments are passed on (e.g. `python dev.py test -k ledger`, `python dev.py run --workspace E:\\台账`).
 """
@@ -36,9 +38,15 @@ def ensure_environment() -> None:
 
 def main() -> int:
     command, rest = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("run", [])
+    if command == "build":  # its own pinned environment (build/venv), not .venv
+        return subprocess.call([sys.executable, str(ROOT / "installer" / "build.py"), *rest], cwd=ROOT)
     ensure_environment()
     if command == "run":
         return subprocess.call([str(PYTHON), "-m", "desktop_app", "--demo", *rest])
+    if command == "test" and "--build" in rest:  # slow: a full PyInstaller build, then the installed program
+        rest = [arg for arg in rest if arg != "--build"] or ["tests/installer"]
+        env = {**os.environ, "CHARITY_LEDGER_BUILD_TEST": "1"}
+        return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env)
     if command == "test":
         return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
     if command == "bench":

@@ -24,9 +24,9 @@ def wanted_input_method(env: Mapping[str, str]) -> str:
     return ""
 
 
-def input_method_fallback(env: Mapping[str, str], plugin_dir: Path, platform: str = sys.platform) -> str | None:
+def input_method_fallback(env: Mapping[str, str], plugin_dir: Path, platform: str | None = None) -> str | None:
     """The QT_IM_MODULE to use instead of the desktop's choice, or None to leave things as they are."""
-    if not platform.startswith("linux") or wanted_input_method(env) not in FCITX:
+    if not (platform or sys.platform).startswith("linux") or wanted_input_method(env) not in FCITX:
         return None
     try:
         plugins = [p.name.lower() for p in plugin_dir.iterdir()]
