@@ -179,6 +179,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if translator.loaded:
         app.installTranslator(translator)
         app._charity_translator = translator  # the Python object must live as long as Qt calls it
+    else:  # a bundle that lost Qt's translations (installer/charity-ledger.spec keeps only the Chinese ones)
+        print("警告：找不到 Qt 的中文翻译 qtbase_zh_CN.qm，打开文件、打印等对话框里的按钮会显示英文。"
+              "请重新安装程序。", file=sys.stderr)
     install_cjk_font(app)
     app.setStyleSheet(STYLE)
     app._charity_gc = MainThreadGarbageCollector(app)

@@ -17,7 +17,8 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from openpyxl import load_workbook
+from PIL import Image, ImageCms
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +26,7 @@ OUT = ROOT / "build" / "installers"
 MODE = os.environ.get("CHARITY_LEDGER_BUILD_TEST", "")
 PROJECT = "四川省慈善事业高质量发展试点工作"  # the demo workspace's project (seed 004)
 SIZE_LIMIT = 90_000_000
+SURVEY = ROOT.parent / "shared" / "survey-samples" / "wjx_2025_按文本_206rows.xlsx"  # a real 问卷星 export
 
 pytestmark = [
     pytest.mark.skipif(not MODE, reason="builds the installers: run with `python dev.py test --build`"),
@@ -145,6 +147,41 @@ def test_the_installed_program_makes_a_demo_exports_a_notice_with_embedded_fonts
     verified = run(program, "--workspace", str(workspace), "verify", home=home)
     assert verified.returncode == 0, verified.stderr
     assert "数据完好" in verified.stdout
+
+
+def test_every_bundled_library_loads_in_the_installed_program(deb_root, tmp_path):
+    """One command for each library the frozen program must carry (PyInstaller only sees what is imported by
+    name; a library missed shows up only when its command runs): photos with a colour profile (Pillow,
+    ImageCms), Excel (openpyxl, lxml), survey exports (calamine), a notice PDF checked page by page (pdfium,
+    pypdf), a signed sync package (cryptography) and a one-file backup."""
+    program = deb_root / "opt" / "charity-ledger" / "charity-ledger"
+    home = tmp_path / "home"
+    workspace = tmp_path / "ws"
+    assert run(program, "--workspace", str(workspace), "demo", home=home).returncode == 0
+
+    def ok(*args: str) -> str:
+        done = run(program, "--workspace", str(workspace), *args, home=home)
+        assert done.returncode == 0, f"{args}: {done.stderr[-3000:]}"
+        return done.stdout
+
+    photo = tmp_path / "活动照片.jpg"
+    Image.new("RGB", (1600, 1200), (200, 120, 40)).save(
+        photo, "JPEG", icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    ok("activity", "add", "--project", PROJECT, "--type", "慈善服务", "--title", "冬衣发放", "--date", "2024-12-01",
+       "--photo", str(photo))
+    ok("export", "ledger", "--out", str(tmp_path / "台账.xlsx"))
+    assert load_workbook(tmp_path / "台账.xlsx", read_only=True).sheetnames
+    ok("survey", "import", str(SURVEY), "--project", PROJECT)
+    pdf = tmp_path / "公示.pdf"
+    ok("notice", "export", "--project", PROJECT, "--out", str(pdf))
+    ok("notice", "publish", str(pdf))
+    assert "每一页都与公示一致" in ok("notice", "verify", str(pdf))  # the pages rendered and compared
+    ok("backup", "create")
+    workspace = tmp_path / "八台镇"  # a township: the demo is the county association, which exports no packages
+    ok("init", "--office", "八台镇社工站", "--division-code", "511781107000", "--association", "万源市慈善会")
+    (tmp_path / "U盘").mkdir()
+    ok("sync", "export", "--out", str(tmp_path / "U盘"))
+    assert list((tmp_path / "U盘").iterdir())
 
 
 def test_the_installed_program_opens_its_window(deb_root, tmp_path):
