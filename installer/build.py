@@ -21,13 +21,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import venv
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import APP, ICONS, ROOT, app_version  # noqa: E402
+from common import APP, ICONS, ROOT, app_version, is_python_runtime  # noqa: E402
 from report import megabytes, newest_glibc, size_by_part  # noqa: E402
 
 BUILD = ROOT / "build"
@@ -50,10 +51,29 @@ def build_venv() -> None:
         print("正在准备打包环境 build/venv（首次约需几分钟）…", flush=True)
         shutil.rmtree(VENV, ignore_errors=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-        pip(["install", "-c", str(CONSTRAINTS), str(ROOT), "pyinstaller"])
+        if WINDOWS:
+            pip(["install", "-c", str(CONSTRAINTS), str(ROOT), "pyinstaller"])
+        else:
+            install_old_glibc_wheels()
         stamp.write_text(wanted)
     # the project itself as a wheel installs it (package data, no editable-install finder), fresh every build
     pip(["install", "--no-deps", "--force-reinstall", str(ROOT)])
+
+
+def install_old_glibc_wheels() -> None:
+    """The dependencies as the wheels built for glibc 2.28 (manylinux_2_28) or older, even when the build
+    machine's newer glibc would let pip pick newer ones (cryptography's manylinux_2_34 wheel): then only
+    Python itself follows the build machine (see installer/README.md)."""
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    wheels = BUILD / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)  # no wheel of an earlier build's choice
+    python = f"{sys.version_info.major}{sys.version_info.minor}"
+    platforms = [f"--platform={tag}_x86_64" for tag in ("manylinux_2_28", "manylinux_2_27", "manylinux_2_17",
+                                                        "manylinux2014", "manylinux_2_5", "manylinux1", "linux")]
+    pip(["download", "--only-binary=:all:", f"--python-version={python}", "--implementation=cp",
+         f"--abi=cp{python}", "--abi=abi3", "--abi=none", *platforms, "--dest", str(wheels),
+         "-c", str(CONSTRAINTS), *dependencies, "pyinstaller"])
+    pip(["install", "--no-index", "--find-links", str(wheels), "-c", str(CONSTRAINTS), *dependencies, "pyinstaller"])
 
 
 def pip(args: list[str]) -> None:
@@ -124,6 +144,8 @@ def write_report(version: str, built: list[Path], skipped: list[str], checked: l
         version_needed, needers = newest_glibc(BUNDLE)
         ok = tuple(int(x) for x in version_needed.split(".")) <= GLIBC_TARGET
         lines += ["", f"最高 glibc 符号版本：GLIBC_{version_needed}（{len(needers)} 个文件，例如 {', '.join(needers[:3])}）"]
+        others, other_needers = newest_glibc(BUNDLE, skip=is_python_runtime)
+        lines.append(f"  Python 运行时之外（Qt 与其他依赖包）：GLIBC_{others}（例如 {', '.join(other_needers[:2])}）")
         lines.append("  可以在 UOS 20 / 麒麟 V10（glibc 2.28）上运行。" if ok else
                      "  高于 UOS 20 / 麒麟 V10 的 glibc 2.28：这些文件来自构建机器，不能在那里运行。"
                      "请在 Debian 10 容器里构建（installer/README.md 写了步骤）。")

@@ -58,11 +58,15 @@ def glibc_versions(objdump_output: bytes) -> set[tuple[int, ...]]:
     return {tuple(int(g) for g in m.groups() if g is not None) for m in _GLIBC.finditer(objdump_output)}
 
 
-def newest_glibc(bundle: Path) -> tuple[str, list[str]]:
-    """The newest glibc symbol version any binary in the bundle needs, and the files that need it."""
+def newest_glibc(bundle: Path, skip=lambda relative: False) -> tuple[str, list[str]]:
+    """The newest glibc symbol version any binary in the bundle needs (but those `skip` names by their path
+    below _internal/), and the files that need it."""
     best: tuple[int, ...] = ()
     needers: list[str] = []
+    internal = bundle / "_internal"
     for path in elf_files(bundle):
+        if path.is_relative_to(internal) and skip(path.relative_to(internal).as_posix()):
+            continue
         out = subprocess.run(["objdump", "-p", str(path)], capture_output=True).stdout
         versions = glibc_versions(out)
         if not versions:

@@ -104,3 +104,13 @@ def test_glibc_versions_are_read_from_objdump_output():
     versions = report.glibc_versions(out)
     assert max(versions) == (2, 28)
     assert (2, 2, 5) in versions and (2, 4) < (2, 14)
+
+
+def test_python_runtime_files_are_told_apart_from_the_wheels():
+    from common import is_python_runtime
+
+    for runtime in ("libpython3.11.so.1.0", "libssl.so.3", "libexpat.so.1", "python3.11/lib-dynload/_ctypes.so"):
+        assert is_python_runtime(runtime), runtime
+    for wheel in ("PySide6/Qt/lib/libQt6Core.so.6", "cryptography/hazmat/bindings/_rust.abi3.so",
+                  "pillow.libs/liblzma-de26b416.so.5.8.4", "libQt6Gui.so.6"):
+        assert not is_python_runtime(wheel), wheel
