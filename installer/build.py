@@ -16,6 +16,7 @@ symbol any binary needs. Needs only Python 3.11+ and, on Linux, binutils (objdum
 """
 
 import argparse
+import functools
 import hashlib
 import os
 import shutil
@@ -102,7 +103,8 @@ def build_linux(version: str, built: list[Path], skipped: list[str], checked: li
             skipped.append(".deb：缺少 dpkg-deb（Debian 系统自带；其他系统请安装 dpkg）")
         else:
             print("正在生成 .deb …", flush=True)
-            jobs.append(pool.submit(linux.build_deb, BUNDLE, ICONS, version, OUT, BUILD))
+            glibc = bundle_glibc()[0] if shutil.which("objdump") else ""
+            jobs.append(pool.submit(linux.build_deb, BUNDLE, ICONS, version, OUT, BUILD, glibc))
         print("正在生成便携版 .tar.xz …", flush=True)
         jobs.append(pool.submit(linux.build_tarball, BUNDLE, version, OUT))
         built.extend(job.result() for job in jobs)
@@ -132,6 +134,12 @@ def build_windows(version: str, built: list[Path], skipped: list[str], checked: 
     skipped.append(".deb 与 .tar.xz：请在 Linux 上运行本脚本（最好在 Debian 10 容器里，见 installer/README.md）")
 
 
+@functools.cache
+def bundle_glibc() -> tuple[str, list[str]]:
+    """The newest glibc the bundle needs and who needs it (objdump over every binary: once per build)."""
+    return newest_glibc(BUNDLE)
+
+
 def write_report(version: str, built: list[Path], skipped: list[str], checked: list[str]) -> list[str]:
     lines = [f"社区慈善台账 {version} 打包报告（{sys.platform}，Python {sys.version.split()[0]}）", ""]
     lines.append(f"程序文件夹 {BUNDLE.relative_to(ROOT)}：{megabytes(sum(s.size for s in size_by_part(BUNDLE)))}（未压缩），其中：")
@@ -141,7 +149,7 @@ def write_report(version: str, built: list[Path], skipped: list[str], checked: l
         flag = "" if path.stat().st_size <= SIZE_LIMIT else f"  ← 超过 {megabytes(SIZE_LIMIT)} 上限"
         lines.append(f"  {megabytes(path.stat().st_size):>9}  {path.relative_to(ROOT)}{flag}")
     if not WINDOWS and shutil.which("objdump"):
-        version_needed, needers = newest_glibc(BUNDLE)
+        version_needed, needers = bundle_glibc()
         ok = tuple(int(x) for x in version_needed.split(".")) <= GLIBC_TARGET
         lines += ["", f"最高 glibc 符号版本：GLIBC_{version_needed}（{len(needers)} 个文件，例如 {', '.join(needers[:3])}）"]
         others, other_needers = newest_glibc(BUNDLE, skip=is_python_runtime)

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import tarfile
+import time
 from pathlib import Path
 
 from common import APP, NAME, PORTABLE_MARKER
@@ -69,6 +70,9 @@ PORTABLE_NOTE = """社区慈善台账（便携版）
 换新版本：把新版本解压到另一个文件夹，再把旧文件夹里的“台账数据”整个复制过去
 （第一次打开时程序会先备份，再升级台账的数据格式）。
 删除 portable.txt，程序就改用本机用户的数据文件夹 ~/.local/share/charity-ledger。
+
+打不开、终端里说缺少 xcb 或 libxcb-cursor 时：UOS、麒麟桌面版都带有这些系统库；精简安装的系统请先安装
+libxcb-cursor0、libxkbcommon-x11-0 等（或改用 .deb 安装包，它会声明需要的系统库）。
 """
 
 
@@ -98,9 +102,11 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def build_deb(bundle: Path, icons: Path, version: str, out_dir: Path, work: Path) -> Path:
+def build_deb(bundle: Path, icons: Path, version: str, out_dir: Path, work: Path, glibc: str = "") -> Path:
     """charity-ledger_<version>_amd64.deb: the bundle under /opt/charity-ledger, `charity-ledger` on the PATH,
-    a menu entry with the Chinese name and icon. Files are owned by root whoever builds it."""
+    a menu entry with the Chinese name and icon. Files are owned by root whoever builds it. `glibc`, the newest
+    glibc symbol version the bundle needs, becomes `libc6 (>= …)`: an older system refuses the package with a
+    clear reason instead of installing a program that cannot start."""
     root = work / "deb-root"
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(bundle, root / OPT, symlinks=True)
@@ -114,7 +120,7 @@ def build_deb(bundle: Path, icons: Path, version: str, out_dir: Path, work: Path
     debian = root / "DEBIAN"
     debian.mkdir()
     (debian / "control").write_text(CONTROL.format(
-        app=APP, version=version, installed_kb=folder_size(root) // 1024, depends=", ".join(DEPENDS)), encoding="utf-8")
+        app=APP, version=version, installed_kb=folder_size(root) // 1024, depends=", ".join(deb_depends(glibc))), encoding="utf-8")
     for script in ("postinst", "postrm"):
         (debian / script).write_text(POSTINST, encoding="utf-8")
         (debian / script).chmod(0o755)
@@ -128,6 +134,10 @@ def build_deb(bundle: Path, icons: Path, version: str, out_dir: Path, work: Path
                    stdout=subprocess.DEVNULL)
     shutil.rmtree(root)
     return out
+
+
+def deb_depends(glibc: str = "") -> list[str]:
+    return ([f"libc6 (>= {glibc})"] if glibc else []) + DEPENDS
 
 
 def build_tarball(bundle: Path, version: str, out_dir: Path) -> Path:
@@ -145,7 +155,7 @@ def build_tarball(bundle: Path, version: str, out_dir: Path) -> Path:
         tar.add(bundle, arcname=top, filter=owned_by_root)
         data = PORTABLE_NOTE.encode("utf-8")
         info = owned_by_root(tarfile.TarInfo(f"{top}/{PORTABLE_MARKER}"))
-        info.size, info.mode = len(data), 0o644
+        info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
         tar.addfile(info, io.BytesIO(data))
     partial.replace(out)
     return out

@@ -4,6 +4,7 @@ Only Qt is imported here, so the first window can appear before the core (SQLAlc
 """
 
 import gc
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.core.errors import UserError
 from desktop_app.core.resources import CJK_FONT, ICON_SIZES, RARE_FONT, icon_png
 from desktop_app.gui.input_method import apply_input_method_fallback
 
@@ -159,10 +161,23 @@ def app_icon() -> QIcon:
     return icon
 
 
+NO_SCREEN = ("找不到图形桌面（DISPLAY 与 WAYLAND_DISPLAY 都没有设置），程序窗口无法显示。请在 UOS、麒麟的桌面上双击"
+             "“社区慈善台账”打开，或在桌面里的终端运行；远程登录请用 ssh -X。命令行功能（例如 notice export、verify）"
+             "不需要桌面，可以照常使用。")
+
+
+def screen_missing(environ=os.environ, platform: str = sys.platform) -> bool:
+    """A Linux start with no desktop to show a window on: Qt would abort in English (exit code 134)."""
+    return platform.startswith("linux") and not any(
+        environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"))
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with Chinese texts for Qt's own buttons, the CJK font and the app style."""
     app = QApplication.instance()
     if app is None:
+        if screen_missing():
+            raise UserError(NO_SCREEN)
         # before the QApplication: Qt picks its input method once, at start-up (fcitx → ibus on UOS/Kylin)
         apply_input_method_fallback(Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforminputcontexts")
         app = QApplication(argv if argv is not None else sys.argv[:1])

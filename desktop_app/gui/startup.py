@@ -60,14 +60,45 @@ def save_snapshot_and_quit(app, window, path: Path) -> None:
     app.exit(0 if saved else 1)
 
 
+def stop_at_dialogs(app, path: Path, started) -> list[str]:
+    """`--screenshot FILE` with no one to answer: a dialog standing in the main window's way (first-run choices,
+    新建单位, a damaged workspace) has its picture saved instead and is closed unanswered, with a message saying
+    so — never a wait for a click that will not come. Returns the titles of the dialogs closed so (filled later)."""
+    from PySide6.QtCore import QTimer
+
+    closed: list[str] = []
+
+    def check() -> None:
+        if started():  # the main window's own snapshot takes over
+            return
+        dialog = app.activeModalWidget()
+        if dialog is not None:
+            if not closed:
+                dialog.grab().save(str(path), "PNG")
+                print(f"错误：程序停在“{dialog.windowTitle()}”对话框上，没有打开主窗口；截图是这个对话框（{path}）。"
+                      "请先正常打开程序，按对话框的提示处理好这个工作区，再截图。", file=sys.stderr)
+            closed.append(dialog.windowTitle())
+            # closed, not app.exit(): that would leave Qt's quit flag set, and every later dialog would return at once
+            dialog.reject() if hasattr(dialog, "reject") else dialog.close()
+        QTimer.singleShot(SNAPSHOT_DELAY_MS, check)
+
+    QTimer.singleShot(SNAPSHOT_DELAY_MS, check)
+    return closed
+
+
 def run(workspace_dir: Path, snapshot: Path | None = None) -> int:
     app = make_application()
     startup = show_startup_window(app, Path(workspace_dir))
     from desktop_app.gui.app import close_workspace, current_window, open_main_window, set_current_window
 
+    opened: list = []  # start-up is over once open_main_window returns
+    dialogs_closed = [] if snapshot is None else stop_at_dialogs(app, snapshot, lambda: bool(opened))
     window = open_main_window(Path(workspace_dir))  # the core loads now
-    if window is None:
+    opened.append(window)
+    if window is None or dialogs_closed:
         startup.close()
+        if window is not None:
+            close_workspace(window)
         return 1
     set_current_window(window)  # 文件 › 打开工作区 replaces it
     try:

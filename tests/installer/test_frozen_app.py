@@ -9,6 +9,7 @@ Slow (a full PyInstaller build, several minutes), so it runs only when asked:
 """
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -96,6 +97,9 @@ def test_the_deb_declares_what_it_needs_and_installs_under_opt_with_a_chinese_me
     assert f"Version: {version()}" in fields and "Architecture: amd64" in fields
     for library in ("libxcb-cursor0", "libxkbcommon-x11-0", "libfontconfig1", "libegl1"):
         assert library in fields
+    report = (OUT / "build-report.txt").read_text(encoding="utf-8")
+    needed = re.search(r"最高 glibc 符号版本：GLIBC_([\d.]+)", report)[1]
+    assert f"libc6 (>= {needed})" in fields  # an older system refuses it, saying so
     program = deb_root / "opt" / "charity-ledger" / "charity-ledger"
     assert os.access(program, os.X_OK)
     assert os.readlink(deb_root / "usr" / "bin" / "charity-ledger") == "/opt/charity-ledger/charity-ledger"

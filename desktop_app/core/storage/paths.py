@@ -36,7 +36,9 @@ def portable_dir() -> Path | None:
     if not getattr(sys, "frozen", False):
         return None
     folder = Path(sys.executable).resolve().parent
-    return folder if (folder / PORTABLE_MARKER).is_file() else None
+    # any entry of that name counts (a folder, a broken link): a damaged marker must not send the USB stick's
+    # workspace to the computer's own data folder unnoticed
+    return folder if os.path.lexists(folder / PORTABLE_MARKER) else None
 
 
 def default_workspace_dir() -> Path:

@@ -28,6 +28,16 @@ def test_a_portable_copy_keeps_its_workspaces_beside_the_program(frozen_program)
     assert paths.is_demo_workspace(frozen_program / "演示数据")
 
 
+@pytest.mark.parametrize("damage", ["folder", "broken link"])
+def test_a_damaged_marker_still_means_portable(frozen_program, damage):
+    marker = frozen_program / paths.PORTABLE_MARKER
+    if damage == "folder":
+        marker.mkdir()
+    else:
+        marker.symlink_to(frozen_program / "不存在的文件")
+    assert paths.default_workspace_dir() == frozen_program.resolve() / "台账数据"
+
+
 def test_an_installed_copy_uses_the_per_user_data_folder(frozen_program):
     assert paths.portable_dir() is None  # no portable.txt: the setup program or the .deb installed it
     assert frozen_program not in paths.default_workspace_dir().parents
