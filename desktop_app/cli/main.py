@@ -41,6 +41,15 @@ _ARGPARSE_ZH = [
     ("choose from", "可选"),
 ]
 
+# argparse's own words in --help: headings and the help of -h and --version
+_HELP_ZH = [
+    ("usage: ", "用法："),
+    ("\npositional arguments:\n", "\n子命令与参数：\n"),
+    ("\noptions:\n", "\n选项：\n"),
+    ("show this help message and exit", "显示本帮助后退出"),
+    ("show program's version number and exit", "显示版本号后退出"),
+]
+
 
 class ChineseArgumentParser(argparse.ArgumentParser):
     """Argument mistakes answered in Chinese. Every subcommand's parser, and its own actions' parsers, are of
@@ -51,6 +60,18 @@ class ChineseArgumentParser(argparse.ArgumentParser):
             message = message.replace(english, chinese)
         self.print_usage(sys.stderr)
         self.exit(2, f"命令参数有误：{message}\n请用 --help 查看用法。\n")
+
+    def format_usage(self) -> str:
+        return _in_chinese(super().format_usage())
+
+    def format_help(self) -> str:
+        return _in_chinese(super().format_help())
+
+
+def _in_chinese(text: str) -> str:
+    for english, chinese in _HELP_ZH:
+        text = text.replace(english, chinese)
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from desktop_app.cli.main import main
 from tests.cli.helpers import FUND, data_state, run
 
 
@@ -84,3 +87,13 @@ def test_workspace_paths_with_uri_characters_and_a_gbk_pipe(tmp_path):
     assert cli("verify").returncode == 0
     assert not (tmp_path / "3").exists()  # nothing written beside the workspace
     assert [p.name for p in folder.iterdir() if p.suffix == ".db"] == ["ledger.db"]
+
+
+def test_help_is_in_chinese_down_to_argparse_own_words(capsys):
+    for argv in (["--help"], ["notice", "export", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = capsys.readouterr().out
+        assert out.startswith("用法：charity-ledger") and "显示本帮助后退出" in out
+        for english in ("usage:", "options:", "positional arguments:", "show this help"):
+            assert english not in out
