@@ -56,20 +56,19 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     this class too: argparse gives a sub-parser its parent's class unless told otherwise."""
 
     def error(self, message: str):
-        for english, chinese in _ARGPARSE_ZH:
-            message = message.replace(english, chinese)
+        message = _in_chinese(message, _ARGPARSE_ZH)
         self.print_usage(sys.stderr)
         self.exit(2, f"命令参数有误：{message}\n请用 --help 查看用法。\n")
 
     def format_usage(self) -> str:
-        return _in_chinese(super().format_usage())
+        return _in_chinese(super().format_usage(), _HELP_ZH)
 
     def format_help(self) -> str:
-        return _in_chinese(super().format_help())
+        return _in_chinese(super().format_help(), _HELP_ZH)
 
 
-def _in_chinese(text: str) -> str:
-    for english, chinese in _HELP_ZH:
+def _in_chinese(text: str, words: list[tuple[str, str]]) -> str:
+    for english, chinese in words:
         text = text.replace(english, chinese)
     return text
 

@@ -79,7 +79,7 @@ def stop_at_dialogs(app, path: Path, started) -> list[str]:
                       "请先正常打开程序，按对话框的提示处理好这个工作区，再截图。", file=sys.stderr)
             closed.append(dialog.windowTitle())
             # closed, not app.exit(): that would leave Qt's quit flag set, and every later dialog would return at once
-            dialog.reject() if hasattr(dialog, "reject") else dialog.close()
+            dialog.close()  # a QDialog's close() is reject()
         QTimer.singleShot(SNAPSHOT_DELAY_MS, check)
 
     QTimer.singleShot(SNAPSHOT_DELAY_MS, check)
